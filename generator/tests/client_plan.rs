@@ -453,3 +453,66 @@ fn action_body_members_follow_the_services_spelling() {
     );
     assert_eq!(ship, "To");
 }
+
+/// The methods of every inherent `impl` in `items`, nested modules included.
+fn impl_methods(items: &[syn::Item], out: &mut Vec<syn::ImplItemFn>) {
+    for item in items {
+        match item {
+            syn::Item::Mod(m) => impl_methods(m.content.as_ref().map_or(&[], |c| &c.1), out),
+            syn::Item::Impl(i) if i.trait_.is_none() => {
+                out.extend(i.items.iter().filter_map(|i| match i {
+                    syn::ImplItem::Fn(f) => Some(f.clone()),
+                    _ => None,
+                }))
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What a method returns, as written (`Request<...>`, `OrderRequestBuilder`, ...).
+fn returned(f: &syn::ImplItemFn) -> String {
+    match &f.sig.output {
+        syn::ReturnType::Type(_, t) => quote::ToTokens::to_token_stream(t).to_string(),
+        syn::ReturnType::Default => String::new(),
+    }
+}
+
+/// Request methods and the methods that open builders are `#[inline]`: rustc then compiles
+/// them, and the decoding they instantiate, where they are called, so that a client crate
+/// does not pay for the code generation of every response it could decode.
+#[test]
+fn every_request_and_builder_method_is_compiled_where_it_is_called() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("shop.xml");
+    std::fs::write(&input, SHOP).unwrap();
+    let text = Generator::new(&input)
+        .all(true)
+        .client(csdl_codegen::ClientInfo::new("https://shop.example/odata"))
+        .generate_module()
+        .unwrap();
+    let file = syn::parse_file(&text).unwrap();
+    let mut methods = Vec::new();
+    impl_methods(&file.items, &mut methods);
+    let rendered: Vec<_> = methods
+        .iter()
+        .filter(|f| {
+            let ret = returned(f);
+            ret.starts_with("Request <") || ret.ends_with("RequestBuilder")
+        })
+        .collect();
+    // Every kind of method: sends (get, list, create, count, actions, functions, media) and
+    // opens (keys, navigations).
+    let names: BTreeSet<String> = rendered.iter().map(|f| f.sig.ident.to_string()).collect();
+    for name in [
+        "get", "list", "create", "count", "ship", "by_id", "lines", "content",
+    ] {
+        assert!(names.contains(name), "no method {name} in {names:?}");
+    }
+    let not_inline: Vec<String> = rendered
+        .iter()
+        .filter(|f| !f.attrs.iter().any(|a| a.path().is_ident("inline")))
+        .map(|f| format!("{} -> {}", f.sig.ident, returned(f)))
+        .collect();
+    assert!(not_inline.is_empty(), "not #[inline]: {not_inline:#?}");
+}

@@ -45,6 +45,7 @@ impl GraphClient {
     }
     #[cfg(feature = "access_review_decisions")]
     /// `/accessReviewDecisions`
+    #[inline]
     pub fn access_review_decisions(
         &self,
     ) -> AccessReviewDecisionCollectionRequestBuilder {
@@ -56,6 +57,7 @@ impl GraphClient {
     }
     #[cfg(feature = "access_reviews")]
     /// `/accessReviews`
+    #[inline]
     pub fn access_reviews(&self) -> AccessReviewCollectionRequestBuilder {
         AccessReviewCollectionRequestBuilder {
             client: self.client.clone(),
@@ -65,6 +67,7 @@ impl GraphClient {
     }
     #[cfg(feature = "admin")]
     /// `/admin` (singleton)
+    #[inline]
     pub fn admin(&self) -> AdminRequestBuilder {
         AdminRequestBuilder {
             client: self.client.clone(),
@@ -73,6 +76,7 @@ impl GraphClient {
     }
     #[cfg(feature = "administrative_units")]
     /// `/administrativeUnits`
+    #[inline]
     pub fn administrative_units(&self) -> AdministrativeUnitCollectionRequestBuilder {
         AdministrativeUnitCollectionRequestBuilder {
             client: self.client.clone(),
@@ -82,6 +86,7 @@ impl GraphClient {
     }
     #[cfg(feature = "agreement_acceptances")]
     /// `/agreementAcceptances`
+    #[inline]
     pub fn agreement_acceptances(&self) -> AgreementAcceptanceCollectionRequestBuilder {
         AgreementAcceptanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -91,6 +96,7 @@ impl GraphClient {
     }
     #[cfg(feature = "agreements")]
     /// `/agreements`
+    #[inline]
     pub fn agreements(&self) -> AgreementCollectionRequestBuilder {
         AgreementCollectionRequestBuilder {
             client: self.client.clone(),
@@ -100,6 +106,7 @@ impl GraphClient {
     }
     #[cfg(feature = "allowed_data_locations")]
     /// `/allowedDataLocations`
+    #[inline]
     pub fn allowed_data_locations(&self) -> AllowedDataLocationCollectionRequestBuilder {
         AllowedDataLocationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -109,6 +116,7 @@ impl GraphClient {
     }
     #[cfg(feature = "app_catalogs")]
     /// `/appCatalogs` (singleton)
+    #[inline]
     pub fn app_catalogs(&self) -> AppCatalogsRequestBuilder {
         AppCatalogsRequestBuilder {
             client: self.client.clone(),
@@ -117,6 +125,7 @@ impl GraphClient {
     }
     #[cfg(feature = "app_role_assignments")]
     /// `/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -126,6 +135,7 @@ impl GraphClient {
     }
     #[cfg(feature = "application_templates")]
     /// `/applicationTemplates`
+    #[inline]
     pub fn application_templates(&self) -> ApplicationTemplateCollectionRequestBuilder {
         ApplicationTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -135,6 +145,7 @@ impl GraphClient {
     }
     #[cfg(feature = "applications")]
     /// `/applications`
+    #[inline]
     pub fn applications(&self) -> ApplicationCollectionRequestBuilder {
         ApplicationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -144,6 +155,7 @@ impl GraphClient {
     }
     #[cfg(feature = "approval_workflow_providers")]
     /// `/approvalWorkflowProviders`
+    #[inline]
     pub fn approval_workflow_providers(
         &self,
     ) -> ApprovalWorkflowProviderCollectionRequestBuilder {
@@ -155,6 +167,7 @@ impl GraphClient {
     }
     #[cfg(feature = "audit_logs")]
     /// `/auditLogs` (singleton)
+    #[inline]
     pub fn audit_logs(&self) -> AuditLogRootRequestBuilder {
         AuditLogRootRequestBuilder {
             client: self.client.clone(),
@@ -163,6 +176,7 @@ impl GraphClient {
     }
     #[cfg(feature = "authentication_method_configurations")]
     /// `/authenticationMethodConfigurations`
+    #[inline]
     pub fn authentication_method_configurations(
         &self,
     ) -> AuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -174,6 +188,7 @@ impl GraphClient {
     }
     #[cfg(feature = "authentication_methods_policy")]
     /// `/authenticationMethodsPolicy` (singleton)
+    #[inline]
     pub fn authentication_methods_policy(
         &self,
     ) -> AuthenticationMethodsPolicyRequestBuilder {
@@ -184,6 +199,7 @@ impl GraphClient {
     }
     #[cfg(feature = "business_flow_templates")]
     /// `/businessFlowTemplates`
+    #[inline]
     pub fn business_flow_templates(
         &self,
     ) -> BusinessFlowTemplateCollectionRequestBuilder {
@@ -195,6 +211,7 @@ impl GraphClient {
     }
     #[cfg(feature = "certificate_based_auth_configuration")]
     /// `/certificateBasedAuthConfiguration`
+    #[inline]
     pub fn certificate_based_auth_configuration(
         &self,
     ) -> CertificateBasedAuthConfigurationCollectionRequestBuilder {
@@ -206,6 +223,7 @@ impl GraphClient {
     }
     #[cfg(feature = "chats")]
     /// `/chats`
+    #[inline]
     pub fn chats(&self) -> ChatCollectionRequestBuilder {
         ChatCollectionRequestBuilder {
             client: self.client.clone(),
@@ -215,6 +233,7 @@ impl GraphClient {
     }
     #[cfg(feature = "conditional_access")]
     /// `/conditionalAccess` (singleton)
+    #[inline]
     pub fn conditional_access(&self) -> ConditionalAccessRootRequestBuilder {
         ConditionalAccessRootRequestBuilder {
             client: self.client.clone(),
@@ -223,6 +242,7 @@ impl GraphClient {
     }
     #[cfg(feature = "contacts")]
     /// `/contacts`
+    #[inline]
     pub fn contacts(&self) -> OrgContactCollectionRequestBuilder {
         OrgContactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -232,6 +252,7 @@ impl GraphClient {
     }
     #[cfg(feature = "contracts")]
     /// `/contracts`
+    #[inline]
     pub fn contracts(&self) -> ContractCollectionRequestBuilder {
         ContractCollectionRequestBuilder {
             client: self.client.clone(),
@@ -241,6 +262,7 @@ impl GraphClient {
     }
     #[cfg(feature = "data_classification")]
     /// `/dataClassification` (singleton)
+    #[inline]
     pub fn data_classification(&self) -> DataClassificationServiceRequestBuilder {
         DataClassificationServiceRequestBuilder {
             client: self.client.clone(),
@@ -249,6 +271,7 @@ impl GraphClient {
     }
     #[cfg(feature = "devices")]
     /// `/devices`
+    #[inline]
     pub fn devices(&self) -> DeviceCollectionRequestBuilder {
         DeviceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -258,6 +281,7 @@ impl GraphClient {
     }
     #[cfg(feature = "directory")]
     /// `/directory` (singleton)
+    #[inline]
     pub fn directory(&self) -> DirectoryRequestBuilder {
         DirectoryRequestBuilder {
             client: self.client.clone(),
@@ -266,6 +290,7 @@ impl GraphClient {
     }
     #[cfg(feature = "directory_objects")]
     /// `/directoryObjects`
+    #[inline]
     pub fn directory_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -275,6 +300,7 @@ impl GraphClient {
     }
     #[cfg(feature = "directory_role_templates")]
     /// `/directoryRoleTemplates`
+    #[inline]
     pub fn directory_role_templates(
         &self,
     ) -> DirectoryRoleTemplateCollectionRequestBuilder {
@@ -286,6 +312,7 @@ impl GraphClient {
     }
     #[cfg(feature = "directory_roles")]
     /// `/directoryRoles`
+    #[inline]
     pub fn directory_roles(&self) -> DirectoryRoleCollectionRequestBuilder {
         DirectoryRoleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -295,6 +322,7 @@ impl GraphClient {
     }
     #[cfg(feature = "directory_setting_templates")]
     /// `/directorySettingTemplates`
+    #[inline]
     pub fn directory_setting_templates(
         &self,
     ) -> DirectorySettingTemplateCollectionRequestBuilder {
@@ -306,6 +334,7 @@ impl GraphClient {
     }
     #[cfg(feature = "domain_dns_records")]
     /// `/domainDnsRecords`
+    #[inline]
     pub fn domain_dns_records(&self) -> DomainDnsRecordCollectionRequestBuilder {
         DomainDnsRecordCollectionRequestBuilder {
             client: self.client.clone(),
@@ -315,6 +344,7 @@ impl GraphClient {
     }
     #[cfg(feature = "domains")]
     /// `/domains`
+    #[inline]
     pub fn domains(&self) -> DomainCollectionRequestBuilder {
         DomainCollectionRequestBuilder {
             client: self.client.clone(),
@@ -324,6 +354,7 @@ impl GraphClient {
     }
     #[cfg(feature = "drive")]
     /// `/drive` (singleton)
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -332,6 +363,7 @@ impl GraphClient {
     }
     #[cfg(feature = "drives")]
     /// `/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -341,6 +373,7 @@ impl GraphClient {
     }
     #[cfg(feature = "entitlement_management")]
     /// `/entitlementManagement` (singleton)
+    #[inline]
     pub fn entitlement_management(&self) -> EntitlementManagementRequestBuilder {
         EntitlementManagementRequestBuilder {
             client: self.client.clone(),
@@ -349,6 +382,7 @@ impl GraphClient {
     }
     #[cfg(feature = "filter_operators")]
     /// `/filterOperators`
+    #[inline]
     pub fn filter_operators(&self) -> FilterOperatorSchemaCollectionRequestBuilder {
         FilterOperatorSchemaCollectionRequestBuilder {
             client: self.client.clone(),
@@ -358,6 +392,7 @@ impl GraphClient {
     }
     #[cfg(feature = "functions")]
     /// `/functions`
+    #[inline]
     pub fn functions(&self) -> AttributeMappingFunctionSchemaCollectionRequestBuilder {
         AttributeMappingFunctionSchemaCollectionRequestBuilder {
             client: self.client.clone(),
@@ -367,6 +402,7 @@ impl GraphClient {
     }
     #[cfg(feature = "governance_resources")]
     /// `/governanceResources`
+    #[inline]
     pub fn governance_resources(&self) -> GovernanceResourceCollectionRequestBuilder {
         GovernanceResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -376,6 +412,7 @@ impl GraphClient {
     }
     #[cfg(feature = "governance_role_assignment_requests")]
     /// `/governanceRoleAssignmentRequests`
+    #[inline]
     pub fn governance_role_assignment_requests(
         &self,
     ) -> GovernanceRoleAssignmentRequestCollectionRequestBuilder {
@@ -387,6 +424,7 @@ impl GraphClient {
     }
     #[cfg(feature = "governance_role_assignments")]
     /// `/governanceRoleAssignments`
+    #[inline]
     pub fn governance_role_assignments(
         &self,
     ) -> GovernanceRoleAssignmentCollectionRequestBuilder {
@@ -398,6 +436,7 @@ impl GraphClient {
     }
     #[cfg(feature = "governance_role_definitions")]
     /// `/governanceRoleDefinitions`
+    #[inline]
     pub fn governance_role_definitions(
         &self,
     ) -> GovernanceRoleDefinitionCollectionRequestBuilder {
@@ -409,6 +448,7 @@ impl GraphClient {
     }
     #[cfg(feature = "governance_role_settings")]
     /// `/governanceRoleSettings`
+    #[inline]
     pub fn governance_role_settings(
         &self,
     ) -> GovernanceRoleSettingCollectionRequestBuilder {
@@ -420,6 +460,7 @@ impl GraphClient {
     }
     #[cfg(feature = "governance_subjects")]
     /// `/governanceSubjects`
+    #[inline]
     pub fn governance_subjects(&self) -> GovernanceSubjectCollectionRequestBuilder {
         GovernanceSubjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -429,6 +470,7 @@ impl GraphClient {
     }
     #[cfg(feature = "group_lifecycle_policies")]
     /// `/groupLifecyclePolicies`
+    #[inline]
     pub fn group_lifecycle_policies(
         &self,
     ) -> GroupLifecyclePolicyCollectionRequestBuilder {
@@ -440,6 +482,7 @@ impl GraphClient {
     }
     #[cfg(feature = "groups")]
     /// `/groups`
+    #[inline]
     pub fn groups(&self) -> GroupCollectionRequestBuilder {
         GroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -449,6 +492,7 @@ impl GraphClient {
     }
     #[cfg(feature = "identity")]
     /// `/identity` (singleton)
+    #[inline]
     pub fn identity(&self) -> IdentityContainerRequestBuilder {
         IdentityContainerRequestBuilder {
             client: self.client.clone(),
@@ -457,6 +501,7 @@ impl GraphClient {
     }
     #[cfg(feature = "identity_governance")]
     /// `/identityGovernance` (singleton)
+    #[inline]
     pub fn identity_governance(&self) -> IdentityGovernanceRequestBuilder {
         IdentityGovernanceRequestBuilder {
             client: self.client.clone(),
@@ -465,6 +510,7 @@ impl GraphClient {
     }
     #[cfg(feature = "identity_protection")]
     /// `/identityProtection` (singleton)
+    #[inline]
     pub fn identity_protection(&self) -> IdentityProtectionRootRequestBuilder {
         IdentityProtectionRootRequestBuilder {
             client: self.client.clone(),
@@ -473,6 +519,7 @@ impl GraphClient {
     }
     #[cfg(feature = "information_protection")]
     /// `/informationProtection` (singleton)
+    #[inline]
     pub fn information_protection(&self) -> InformationProtectionRequestBuilder {
         InformationProtectionRequestBuilder {
             client: self.client.clone(),
@@ -481,6 +528,7 @@ impl GraphClient {
     }
     #[cfg(feature = "invitations")]
     /// `/invitations`
+    #[inline]
     pub fn invitations(&self) -> InvitationCollectionRequestBuilder {
         InvitationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -490,6 +538,7 @@ impl GraphClient {
     }
     #[cfg(feature = "me")]
     /// `/me` (singleton)
+    #[inline]
     pub fn me(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -498,6 +547,7 @@ impl GraphClient {
     }
     #[cfg(feature = "oauth2_permission_grants")]
     /// `/oauth2PermissionGrants`
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> OAuth2PermissionGrantCollectionRequestBuilder {
@@ -509,6 +559,7 @@ impl GraphClient {
     }
     #[cfg(feature = "on_premises_publishing_profiles")]
     /// `/onPremisesPublishingProfiles`
+    #[inline]
     pub fn on_premises_publishing_profiles(
         &self,
     ) -> OnPremisesPublishingProfileCollectionRequestBuilder {
@@ -520,6 +571,7 @@ impl GraphClient {
     }
     #[cfg(feature = "organization")]
     /// `/organization`
+    #[inline]
     pub fn organization(&self) -> OrganizationCollectionRequestBuilder {
         OrganizationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -529,6 +581,7 @@ impl GraphClient {
     }
     #[cfg(feature = "permission_grants")]
     /// `/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -540,6 +593,7 @@ impl GraphClient {
     }
     #[cfg(feature = "places")]
     /// `/places`
+    #[inline]
     pub fn places(&self) -> PlaceCollectionRequestBuilder {
         PlaceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -549,6 +603,7 @@ impl GraphClient {
     }
     #[cfg(feature = "planner")]
     /// `/planner` (singleton)
+    #[inline]
     pub fn planner(&self) -> PlannerRequestBuilder {
         PlannerRequestBuilder {
             client: self.client.clone(),
@@ -557,6 +612,7 @@ impl GraphClient {
     }
     #[cfg(feature = "policies")]
     /// `/policies` (singleton)
+    #[inline]
     pub fn policies(&self) -> PolicyRootRequestBuilder {
         PolicyRootRequestBuilder {
             client: self.client.clone(),
@@ -565,6 +621,7 @@ impl GraphClient {
     }
     #[cfg(feature = "privileged_access")]
     /// `/privilegedAccess`
+    #[inline]
     pub fn privileged_access(&self) -> PrivilegedAccessCollectionRequestBuilder {
         PrivilegedAccessCollectionRequestBuilder {
             client: self.client.clone(),
@@ -574,6 +631,7 @@ impl GraphClient {
     }
     #[cfg(feature = "program_control_types")]
     /// `/programControlTypes`
+    #[inline]
     pub fn program_control_types(&self) -> ProgramControlTypeCollectionRequestBuilder {
         ProgramControlTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -583,6 +641,7 @@ impl GraphClient {
     }
     #[cfg(feature = "program_controls")]
     /// `/programControls`
+    #[inline]
     pub fn program_controls(&self) -> ProgramControlCollectionRequestBuilder {
         ProgramControlCollectionRequestBuilder {
             client: self.client.clone(),
@@ -592,6 +651,7 @@ impl GraphClient {
     }
     #[cfg(feature = "programs")]
     /// `/programs`
+    #[inline]
     pub fn programs(&self) -> ProgramCollectionRequestBuilder {
         ProgramCollectionRequestBuilder {
             client: self.client.clone(),
@@ -601,6 +661,7 @@ impl GraphClient {
     }
     #[cfg(feature = "reports")]
     /// `/reports` (singleton)
+    #[inline]
     pub fn reports(&self) -> ReportRootRequestBuilder {
         ReportRootRequestBuilder {
             client: self.client.clone(),
@@ -609,6 +670,7 @@ impl GraphClient {
     }
     #[cfg(feature = "risk_detections")]
     /// `/riskDetections`
+    #[inline]
     pub fn risk_detections(&self) -> RiskDetectionCollectionRequestBuilder {
         RiskDetectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -618,6 +680,7 @@ impl GraphClient {
     }
     #[cfg(feature = "risky_users")]
     /// `/riskyUsers`
+    #[inline]
     pub fn risky_users(&self) -> RiskyUserCollectionRequestBuilder {
         RiskyUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -627,6 +690,7 @@ impl GraphClient {
     }
     #[cfg(feature = "role_management")]
     /// `/roleManagement` (singleton)
+    #[inline]
     pub fn role_management(&self) -> RoleManagementRequestBuilder {
         RoleManagementRequestBuilder {
             client: self.client.clone(),
@@ -635,6 +699,7 @@ impl GraphClient {
     }
     #[cfg(feature = "schema_extensions")]
     /// `/schemaExtensions`
+    #[inline]
     pub fn schema_extensions(&self) -> SchemaExtensionCollectionRequestBuilder {
         SchemaExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -644,6 +709,7 @@ impl GraphClient {
     }
     #[cfg(feature = "scoped_role_memberships")]
     /// `/scopedRoleMemberships`
+    #[inline]
     pub fn scoped_role_memberships(
         &self,
     ) -> ScopedRoleMembershipCollectionRequestBuilder {
@@ -655,6 +721,7 @@ impl GraphClient {
     }
     #[cfg(feature = "security")]
     /// `/security` (singleton)
+    #[inline]
     pub fn security(&self) -> SecurityRequestBuilder {
         SecurityRequestBuilder {
             client: self.client.clone(),
@@ -663,6 +730,7 @@ impl GraphClient {
     }
     #[cfg(feature = "service_principals")]
     /// `/servicePrincipals`
+    #[inline]
     pub fn service_principals(&self) -> ServicePrincipalCollectionRequestBuilder {
         ServicePrincipalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -672,6 +740,7 @@ impl GraphClient {
     }
     #[cfg(feature = "settings")]
     /// `/settings`
+    #[inline]
     pub fn settings(&self) -> DirectorySettingCollectionRequestBuilder {
         DirectorySettingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -681,6 +750,7 @@ impl GraphClient {
     }
     #[cfg(feature = "shares")]
     /// `/shares`
+    #[inline]
     pub fn shares(&self) -> SharedDriveItemCollectionRequestBuilder {
         SharedDriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -690,6 +760,7 @@ impl GraphClient {
     }
     #[cfg(feature = "sites")]
     /// `/sites`
+    #[inline]
     pub fn sites(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -699,6 +770,7 @@ impl GraphClient {
     }
     #[cfg(feature = "storage")]
     /// `/storage` (singleton)
+    #[inline]
     pub fn storage(&self) -> StorageRequestBuilder {
         StorageRequestBuilder {
             client: self.client.clone(),
@@ -707,6 +779,7 @@ impl GraphClient {
     }
     #[cfg(feature = "subscribed_skus")]
     /// `/subscribedSkus`
+    #[inline]
     pub fn subscribed_skus(&self) -> SubscribedSkuCollectionRequestBuilder {
         SubscribedSkuCollectionRequestBuilder {
             client: self.client.clone(),
@@ -716,6 +789,7 @@ impl GraphClient {
     }
     #[cfg(feature = "subscriptions")]
     /// `/subscriptions`
+    #[inline]
     pub fn subscriptions(&self) -> SubscriptionCollectionRequestBuilder {
         SubscriptionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -725,6 +799,7 @@ impl GraphClient {
     }
     #[cfg(feature = "team_template_definition")]
     /// `/teamTemplateDefinition`
+    #[inline]
     pub fn team_template_definition(
         &self,
     ) -> TeamTemplateDefinitionCollectionRequestBuilder {
@@ -736,6 +811,7 @@ impl GraphClient {
     }
     #[cfg(feature = "teams")]
     /// `/teams`
+    #[inline]
     pub fn teams(&self) -> TeamCollectionRequestBuilder {
         TeamCollectionRequestBuilder {
             client: self.client.clone(),
@@ -745,6 +821,7 @@ impl GraphClient {
     }
     #[cfg(feature = "teams_templates")]
     /// `/teamsTemplates`
+    #[inline]
     pub fn teams_templates(&self) -> TeamsTemplateCollectionRequestBuilder {
         TeamsTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -754,6 +831,7 @@ impl GraphClient {
     }
     #[cfg(feature = "teamwork")]
     /// `/teamwork` (singleton)
+    #[inline]
     pub fn teamwork(&self) -> TeamworkRequestBuilder {
         TeamworkRequestBuilder {
             client: self.client.clone(),
@@ -762,6 +840,7 @@ impl GraphClient {
     }
     #[cfg(feature = "tenant_relationships")]
     /// `/tenantRelationships` (singleton)
+    #[inline]
     pub fn tenant_relationships(&self) -> TenantRelationshipRequestBuilder {
         TenantRelationshipRequestBuilder {
             client: self.client.clone(),
@@ -770,6 +849,7 @@ impl GraphClient {
     }
     #[cfg(feature = "term_store")]
     /// `/termStore` (singleton)
+    #[inline]
     pub fn term_store(&self) -> MicrosoftGraphTermStoreStoreRequestBuilder {
         MicrosoftGraphTermStoreStoreRequestBuilder {
             client: self.client.clone(),
@@ -778,6 +858,7 @@ impl GraphClient {
     }
     #[cfg(feature = "users")]
     /// `/users`
+    #[inline]
     pub fn users(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -802,6 +883,7 @@ impl MediaContentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn get(&self) -> Request<runtime::Media> {
         Request::media(&self.client, Method::GET, self.path.clone())
     }
@@ -812,6 +894,7 @@ impl MediaContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .bytes_body(bytes, content_type)
@@ -823,6 +906,7 @@ impl MediaContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -843,6 +927,7 @@ impl ReferenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<runtime::EntityReference>> {
         Request::page(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
@@ -853,6 +938,7 @@ impl ReferenceCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn add(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("$ref"))
             .reference_body(url)
@@ -864,6 +950,7 @@ impl ReferenceCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn remove(&self, id: impl AsRef<str>) -> Request<()> {
         Request::empty(
             &self.client,
@@ -888,6 +975,7 @@ impl ReferenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn get(&self) -> Request<runtime::EntityReference> {
         Request::json(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
@@ -898,6 +986,7 @@ impl ReferenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn set(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone().segment("$ref"))
             .reference_body(url)
@@ -909,6 +998,7 @@ impl ReferenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone().segment("$ref"))
     }

@@ -45,6 +45,7 @@ impl GraphClient {
     }
     #[cfg(feature = "admin")]
     /// `/admin` (singleton)
+    #[inline]
     pub fn admin(&self) -> AdminRequestBuilder {
         AdminRequestBuilder {
             client: self.client.clone(),
@@ -53,6 +54,7 @@ impl GraphClient {
     }
     #[cfg(feature = "agreement_acceptances")]
     /// `/agreementAcceptances`
+    #[inline]
     pub fn agreement_acceptances(&self) -> AgreementAcceptanceCollectionRequestBuilder {
         AgreementAcceptanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl GraphClient {
     }
     #[cfg(feature = "agreements")]
     /// `/agreements`
+    #[inline]
     pub fn agreements(&self) -> AgreementCollectionRequestBuilder {
         AgreementCollectionRequestBuilder {
             client: self.client.clone(),
@@ -71,6 +74,7 @@ impl GraphClient {
     }
     #[cfg(feature = "app_catalogs")]
     /// `/appCatalogs` (singleton)
+    #[inline]
     pub fn app_catalogs(&self) -> AppCatalogsRequestBuilder {
         AppCatalogsRequestBuilder {
             client: self.client.clone(),
@@ -79,6 +83,7 @@ impl GraphClient {
     }
     #[cfg(feature = "application_templates")]
     /// `/applicationTemplates`
+    #[inline]
     pub fn application_templates(&self) -> ApplicationTemplateCollectionRequestBuilder {
         ApplicationTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -88,6 +93,7 @@ impl GraphClient {
     }
     #[cfg(feature = "applications")]
     /// `/applications`
+    #[inline]
     pub fn applications(&self) -> ApplicationCollectionRequestBuilder {
         ApplicationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -97,6 +103,7 @@ impl GraphClient {
     }
     #[cfg(feature = "audit_logs")]
     /// `/auditLogs` (singleton)
+    #[inline]
     pub fn audit_logs(&self) -> AuditLogRootRequestBuilder {
         AuditLogRootRequestBuilder {
             client: self.client.clone(),
@@ -105,6 +112,7 @@ impl GraphClient {
     }
     #[cfg(feature = "authentication_method_configurations")]
     /// `/authenticationMethodConfigurations`
+    #[inline]
     pub fn authentication_method_configurations(
         &self,
     ) -> AuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -116,6 +124,7 @@ impl GraphClient {
     }
     #[cfg(feature = "authentication_methods_policy")]
     /// `/authenticationMethodsPolicy` (singleton)
+    #[inline]
     pub fn authentication_methods_policy(
         &self,
     ) -> AuthenticationMethodsPolicyRequestBuilder {
@@ -126,6 +135,7 @@ impl GraphClient {
     }
     #[cfg(feature = "certificate_based_auth_configuration")]
     /// `/certificateBasedAuthConfiguration`
+    #[inline]
     pub fn certificate_based_auth_configuration(
         &self,
     ) -> CertificateBasedAuthConfigurationCollectionRequestBuilder {
@@ -137,6 +147,7 @@ impl GraphClient {
     }
     #[cfg(feature = "chats")]
     /// `/chats`
+    #[inline]
     pub fn chats(&self) -> ChatCollectionRequestBuilder {
         ChatCollectionRequestBuilder {
             client: self.client.clone(),
@@ -146,6 +157,7 @@ impl GraphClient {
     }
     #[cfg(feature = "communications")]
     /// `/communications` (singleton)
+    #[inline]
     pub fn communications(&self) -> CloudCommunicationsRequestBuilder {
         CloudCommunicationsRequestBuilder {
             client: self.client.clone(),
@@ -154,6 +166,7 @@ impl GraphClient {
     }
     #[cfg(feature = "compliance")]
     /// `/compliance` (singleton)
+    #[inline]
     pub fn compliance(&self) -> ComplianceRequestBuilder {
         ComplianceRequestBuilder {
             client: self.client.clone(),
@@ -162,6 +175,7 @@ impl GraphClient {
     }
     #[cfg(feature = "connections")]
     /// `/connections`
+    #[inline]
     pub fn connections(
         &self,
     ) -> MicrosoftGraphExternalConnectorsExternalConnectionCollectionRequestBuilder {
@@ -173,6 +187,7 @@ impl GraphClient {
     }
     #[cfg(feature = "contacts")]
     /// `/contacts`
+    #[inline]
     pub fn contacts(&self) -> OrgContactCollectionRequestBuilder {
         OrgContactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -182,6 +197,7 @@ impl GraphClient {
     }
     #[cfg(feature = "contracts")]
     /// `/contracts`
+    #[inline]
     pub fn contracts(&self) -> ContractCollectionRequestBuilder {
         ContractCollectionRequestBuilder {
             client: self.client.clone(),
@@ -191,6 +207,7 @@ impl GraphClient {
     }
     #[cfg(feature = "copilot")]
     /// `/copilot` (singleton)
+    #[inline]
     pub fn copilot(&self) -> CopilotRootRequestBuilder {
         CopilotRootRequestBuilder {
             client: self.client.clone(),
@@ -199,6 +216,7 @@ impl GraphClient {
     }
     #[cfg(feature = "data_policy_operations")]
     /// `/dataPolicyOperations`
+    #[inline]
     pub fn data_policy_operations(&self) -> DataPolicyOperationCollectionRequestBuilder {
         DataPolicyOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -208,6 +226,7 @@ impl GraphClient {
     }
     #[cfg(feature = "device_app_management")]
     /// `/deviceAppManagement` (singleton)
+    #[inline]
     pub fn device_app_management(&self) -> DeviceAppManagementRequestBuilder {
         DeviceAppManagementRequestBuilder {
             client: self.client.clone(),
@@ -216,6 +235,7 @@ impl GraphClient {
     }
     #[cfg(feature = "device_management")]
     /// `/deviceManagement` (singleton)
+    #[inline]
     pub fn device_management(&self) -> DeviceManagementRequestBuilder {
         DeviceManagementRequestBuilder {
             client: self.client.clone(),
@@ -224,6 +244,7 @@ impl GraphClient {
     }
     #[cfg(feature = "devices")]
     /// `/devices`
+    #[inline]
     pub fn devices(&self) -> DeviceCollectionRequestBuilder {
         DeviceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -233,6 +254,7 @@ impl GraphClient {
     }
     #[cfg(feature = "directory")]
     /// `/directory` (singleton)
+    #[inline]
     pub fn directory(&self) -> DirectoryRequestBuilder {
         DirectoryRequestBuilder {
             client: self.client.clone(),
@@ -241,6 +263,7 @@ impl GraphClient {
     }
     #[cfg(feature = "directory_objects")]
     /// `/directoryObjects`
+    #[inline]
     pub fn directory_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -250,6 +273,7 @@ impl GraphClient {
     }
     #[cfg(feature = "directory_role_templates")]
     /// `/directoryRoleTemplates`
+    #[inline]
     pub fn directory_role_templates(
         &self,
     ) -> DirectoryRoleTemplateCollectionRequestBuilder {
@@ -261,6 +285,7 @@ impl GraphClient {
     }
     #[cfg(feature = "directory_roles")]
     /// `/directoryRoles`
+    #[inline]
     pub fn directory_roles(&self) -> DirectoryRoleCollectionRequestBuilder {
         DirectoryRoleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -270,6 +295,7 @@ impl GraphClient {
     }
     #[cfg(feature = "domain_dns_records")]
     /// `/domainDnsRecords`
+    #[inline]
     pub fn domain_dns_records(&self) -> DomainDnsRecordCollectionRequestBuilder {
         DomainDnsRecordCollectionRequestBuilder {
             client: self.client.clone(),
@@ -279,6 +305,7 @@ impl GraphClient {
     }
     #[cfg(feature = "domains")]
     /// `/domains`
+    #[inline]
     pub fn domains(&self) -> DomainCollectionRequestBuilder {
         DomainCollectionRequestBuilder {
             client: self.client.clone(),
@@ -288,6 +315,7 @@ impl GraphClient {
     }
     #[cfg(feature = "drives")]
     /// `/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -297,6 +325,7 @@ impl GraphClient {
     }
     #[cfg(feature = "education")]
     /// `/education` (singleton)
+    #[inline]
     pub fn education(&self) -> EducationRootRequestBuilder {
         EducationRootRequestBuilder {
             client: self.client.clone(),
@@ -305,6 +334,7 @@ impl GraphClient {
     }
     #[cfg(feature = "employee_experience")]
     /// `/employeeExperience` (singleton)
+    #[inline]
     pub fn employee_experience(&self) -> EmployeeExperienceRequestBuilder {
         EmployeeExperienceRequestBuilder {
             client: self.client.clone(),
@@ -313,6 +343,7 @@ impl GraphClient {
     }
     #[cfg(feature = "external")]
     /// `/external` (singleton)
+    #[inline]
     pub fn external(&self) -> MicrosoftGraphExternalConnectorsExternalRequestBuilder {
         MicrosoftGraphExternalConnectorsExternalRequestBuilder {
             client: self.client.clone(),
@@ -321,6 +352,7 @@ impl GraphClient {
     }
     #[cfg(feature = "filter_operators")]
     /// `/filterOperators`
+    #[inline]
     pub fn filter_operators(&self) -> FilterOperatorSchemaCollectionRequestBuilder {
         FilterOperatorSchemaCollectionRequestBuilder {
             client: self.client.clone(),
@@ -330,6 +362,7 @@ impl GraphClient {
     }
     #[cfg(feature = "functions")]
     /// `/functions`
+    #[inline]
     pub fn functions(&self) -> AttributeMappingFunctionSchemaCollectionRequestBuilder {
         AttributeMappingFunctionSchemaCollectionRequestBuilder {
             client: self.client.clone(),
@@ -339,6 +372,7 @@ impl GraphClient {
     }
     #[cfg(feature = "group_lifecycle_policies")]
     /// `/groupLifecyclePolicies`
+    #[inline]
     pub fn group_lifecycle_policies(
         &self,
     ) -> GroupLifecyclePolicyCollectionRequestBuilder {
@@ -350,6 +384,7 @@ impl GraphClient {
     }
     #[cfg(feature = "group_setting_templates")]
     /// `/groupSettingTemplates`
+    #[inline]
     pub fn group_setting_templates(
         &self,
     ) -> GroupSettingTemplateCollectionRequestBuilder {
@@ -361,6 +396,7 @@ impl GraphClient {
     }
     #[cfg(feature = "group_settings")]
     /// `/groupSettings`
+    #[inline]
     pub fn group_settings(&self) -> GroupSettingCollectionRequestBuilder {
         GroupSettingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -370,6 +406,7 @@ impl GraphClient {
     }
     #[cfg(feature = "groups")]
     /// `/groups`
+    #[inline]
     pub fn groups(&self) -> GroupCollectionRequestBuilder {
         GroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -379,6 +416,7 @@ impl GraphClient {
     }
     #[cfg(feature = "identity")]
     /// `/identity` (singleton)
+    #[inline]
     pub fn identity(&self) -> IdentityContainerRequestBuilder {
         IdentityContainerRequestBuilder {
             client: self.client.clone(),
@@ -387,6 +425,7 @@ impl GraphClient {
     }
     #[cfg(feature = "identity_governance")]
     /// `/identityGovernance` (singleton)
+    #[inline]
     pub fn identity_governance(&self) -> IdentityGovernanceRequestBuilder {
         IdentityGovernanceRequestBuilder {
             client: self.client.clone(),
@@ -395,6 +434,7 @@ impl GraphClient {
     }
     #[cfg(feature = "identity_protection")]
     /// `/identityProtection` (singleton)
+    #[inline]
     pub fn identity_protection(&self) -> IdentityProtectionRootRequestBuilder {
         IdentityProtectionRootRequestBuilder {
             client: self.client.clone(),
@@ -403,6 +443,7 @@ impl GraphClient {
     }
     #[cfg(feature = "identity_providers")]
     /// `/identityProviders`
+    #[inline]
     pub fn identity_providers(&self) -> IdentityProviderCollectionRequestBuilder {
         IdentityProviderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -412,6 +453,7 @@ impl GraphClient {
     }
     #[cfg(feature = "information_protection")]
     /// `/informationProtection` (singleton)
+    #[inline]
     pub fn information_protection(&self) -> InformationProtectionRequestBuilder {
         InformationProtectionRequestBuilder {
             client: self.client.clone(),
@@ -420,6 +462,7 @@ impl GraphClient {
     }
     #[cfg(feature = "invitations")]
     /// `/invitations`
+    #[inline]
     pub fn invitations(&self) -> InvitationCollectionRequestBuilder {
         InvitationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -429,6 +472,7 @@ impl GraphClient {
     }
     #[cfg(feature = "me")]
     /// `/me` (singleton)
+    #[inline]
     pub fn me(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -437,6 +481,7 @@ impl GraphClient {
     }
     #[cfg(feature = "oauth2_permission_grants")]
     /// `/oauth2PermissionGrants`
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> OAuth2PermissionGrantCollectionRequestBuilder {
@@ -448,6 +493,7 @@ impl GraphClient {
     }
     #[cfg(feature = "organization")]
     /// `/organization`
+    #[inline]
     pub fn organization(&self) -> OrganizationCollectionRequestBuilder {
         OrganizationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -457,6 +503,7 @@ impl GraphClient {
     }
     #[cfg(feature = "permission_grants")]
     /// `/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -468,6 +515,7 @@ impl GraphClient {
     }
     #[cfg(feature = "places")]
     /// `/places`
+    #[inline]
     pub fn places(&self) -> PlaceCollectionRequestBuilder {
         PlaceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -477,6 +525,7 @@ impl GraphClient {
     }
     #[cfg(feature = "planner")]
     /// `/planner` (singleton)
+    #[inline]
     pub fn planner(&self) -> PlannerRequestBuilder {
         PlannerRequestBuilder {
             client: self.client.clone(),
@@ -485,6 +534,7 @@ impl GraphClient {
     }
     #[cfg(feature = "policies")]
     /// `/policies` (singleton)
+    #[inline]
     pub fn policies(&self) -> PolicyRootRequestBuilder {
         PolicyRootRequestBuilder {
             client: self.client.clone(),
@@ -493,6 +543,7 @@ impl GraphClient {
     }
     #[cfg(feature = "print")]
     /// `/print` (singleton)
+    #[inline]
     pub fn print(&self) -> PrintRequestBuilder {
         PrintRequestBuilder {
             client: self.client.clone(),
@@ -501,6 +552,7 @@ impl GraphClient {
     }
     #[cfg(feature = "privacy")]
     /// `/privacy` (singleton)
+    #[inline]
     pub fn privacy(&self) -> PrivacyRequestBuilder {
         PrivacyRequestBuilder {
             client: self.client.clone(),
@@ -509,6 +561,7 @@ impl GraphClient {
     }
     #[cfg(feature = "reports")]
     /// `/reports` (singleton)
+    #[inline]
     pub fn reports(&self) -> ReportRootRequestBuilder {
         ReportRootRequestBuilder {
             client: self.client.clone(),
@@ -517,6 +570,7 @@ impl GraphClient {
     }
     #[cfg(feature = "role_management")]
     /// `/roleManagement` (singleton)
+    #[inline]
     pub fn role_management(&self) -> RoleManagementRequestBuilder {
         RoleManagementRequestBuilder {
             client: self.client.clone(),
@@ -525,6 +579,7 @@ impl GraphClient {
     }
     #[cfg(feature = "schema_extensions")]
     /// `/schemaExtensions`
+    #[inline]
     pub fn schema_extensions(&self) -> SchemaExtensionCollectionRequestBuilder {
         SchemaExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -534,6 +589,7 @@ impl GraphClient {
     }
     #[cfg(feature = "scoped_role_memberships")]
     /// `/scopedRoleMemberships`
+    #[inline]
     pub fn scoped_role_memberships(
         &self,
     ) -> ScopedRoleMembershipCollectionRequestBuilder {
@@ -545,6 +601,7 @@ impl GraphClient {
     }
     #[cfg(feature = "search")]
     /// `/search` (singleton)
+    #[inline]
     pub fn search(&self) -> SearchEntityRequestBuilder {
         SearchEntityRequestBuilder {
             client: self.client.clone(),
@@ -553,6 +610,7 @@ impl GraphClient {
     }
     #[cfg(feature = "security")]
     /// `/security` (singleton)
+    #[inline]
     pub fn security(&self) -> SecurityRequestBuilder {
         SecurityRequestBuilder {
             client: self.client.clone(),
@@ -561,6 +619,7 @@ impl GraphClient {
     }
     #[cfg(feature = "service_principals")]
     /// `/servicePrincipals`
+    #[inline]
     pub fn service_principals(&self) -> ServicePrincipalCollectionRequestBuilder {
         ServicePrincipalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -570,6 +629,7 @@ impl GraphClient {
     }
     #[cfg(feature = "shares")]
     /// `/shares`
+    #[inline]
     pub fn shares(&self) -> SharedDriveItemCollectionRequestBuilder {
         SharedDriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -579,6 +639,7 @@ impl GraphClient {
     }
     #[cfg(feature = "sites")]
     /// `/sites`
+    #[inline]
     pub fn sites(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -588,6 +649,7 @@ impl GraphClient {
     }
     #[cfg(feature = "solutions")]
     /// `/solutions` (singleton)
+    #[inline]
     pub fn solutions(&self) -> SolutionsRootRequestBuilder {
         SolutionsRootRequestBuilder {
             client: self.client.clone(),
@@ -596,6 +658,7 @@ impl GraphClient {
     }
     #[cfg(feature = "storage")]
     /// `/storage` (singleton)
+    #[inline]
     pub fn storage(&self) -> StorageRequestBuilder {
         StorageRequestBuilder {
             client: self.client.clone(),
@@ -604,6 +667,7 @@ impl GraphClient {
     }
     #[cfg(feature = "subscribed_skus")]
     /// `/subscribedSkus`
+    #[inline]
     pub fn subscribed_skus(&self) -> SubscribedSkuCollectionRequestBuilder {
         SubscribedSkuCollectionRequestBuilder {
             client: self.client.clone(),
@@ -613,6 +677,7 @@ impl GraphClient {
     }
     #[cfg(feature = "subscriptions")]
     /// `/subscriptions`
+    #[inline]
     pub fn subscriptions(&self) -> SubscriptionCollectionRequestBuilder {
         SubscriptionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -622,6 +687,7 @@ impl GraphClient {
     }
     #[cfg(feature = "teams")]
     /// `/teams`
+    #[inline]
     pub fn teams(&self) -> TeamCollectionRequestBuilder {
         TeamCollectionRequestBuilder {
             client: self.client.clone(),
@@ -631,6 +697,7 @@ impl GraphClient {
     }
     #[cfg(feature = "teams_templates")]
     /// `/teamsTemplates`
+    #[inline]
     pub fn teams_templates(&self) -> TeamsTemplateCollectionRequestBuilder {
         TeamsTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -640,6 +707,7 @@ impl GraphClient {
     }
     #[cfg(feature = "teamwork")]
     /// `/teamwork` (singleton)
+    #[inline]
     pub fn teamwork(&self) -> TeamworkRequestBuilder {
         TeamworkRequestBuilder {
             client: self.client.clone(),
@@ -648,6 +716,7 @@ impl GraphClient {
     }
     #[cfg(feature = "tenant_relationships")]
     /// `/tenantRelationships` (singleton)
+    #[inline]
     pub fn tenant_relationships(&self) -> TenantRelationshipRequestBuilder {
         TenantRelationshipRequestBuilder {
             client: self.client.clone(),
@@ -656,6 +725,7 @@ impl GraphClient {
     }
     #[cfg(feature = "users")]
     /// `/users`
+    #[inline]
     pub fn users(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -680,6 +750,7 @@ impl MediaContentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn get(&self) -> Request<runtime::Media> {
         Request::media(&self.client, Method::GET, self.path.clone())
     }
@@ -690,6 +761,7 @@ impl MediaContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .bytes_body(bytes, content_type)
@@ -701,6 +773,7 @@ impl MediaContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -721,6 +794,7 @@ impl ReferenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<runtime::EntityReference>> {
         Request::page(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
@@ -731,6 +805,7 @@ impl ReferenceCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn add(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("$ref"))
             .reference_body(url)
@@ -742,6 +817,7 @@ impl ReferenceCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn remove(&self, id: impl AsRef<str>) -> Request<()> {
         Request::empty(
             &self.client,
@@ -766,6 +842,7 @@ impl ReferenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn get(&self) -> Request<runtime::EntityReference> {
         Request::json(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
@@ -776,6 +853,7 @@ impl ReferenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn set(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone().segment("$ref"))
             .reference_body(url)
@@ -787,6 +865,7 @@ impl ReferenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: those of the URL that opened this builder (see the method that opened it).
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone().segment("$ref"))
     }

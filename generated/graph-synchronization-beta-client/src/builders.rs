@@ -45,6 +45,7 @@ impl GraphClient {
     /// The Microsoft Entra application gallery, one template per application that can be added to a tenant.
     ///
     /// `/applicationTemplates`
+    #[inline]
     pub fn application_templates(&self) -> ApplicationTemplateCollectionRequestBuilder {
         ApplicationTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -55,6 +56,7 @@ impl GraphClient {
     /// All application registrations in the tenant. Needed when you work on templates, which are owned by the application rather than by its service principal; an item can also be addressed as applications(appId='...').
     ///
     /// `/applications`
+    #[inline]
     pub fn applications(&self) -> ApplicationCollectionRequestBuilder {
         ApplicationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -65,6 +67,7 @@ impl GraphClient {
     /// The tenant's activity logs; the provisioning logs are under it.
     ///
     /// `/auditLogs` (singleton)
+    #[inline]
     pub fn audit_logs(&self) -> AuditLogRootRequestBuilder {
         AuditLogRootRequestBuilder {
             client: self.client.clone(),
@@ -74,6 +77,7 @@ impl GraphClient {
     /// All service principals in the tenant. Use it to find the enterprise application whose provisioning you want to manage; an item can also be addressed by its appId through the alternate key servicePrincipals(appId='...').
     ///
     /// `/servicePrincipals`
+    #[inline]
     pub fn service_principals(&self) -> ServicePrincipalCollectionRequestBuilder {
         ServicePrincipalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -96,6 +100,7 @@ impl MediaContentRequestBuilder {
     /// HTTP: `GET ...`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<runtime::Media> {
         Request::media(&self.client, Method::GET, self.path.clone())
     }
@@ -104,6 +109,7 @@ impl MediaContentRequestBuilder {
     /// HTTP: `PUT ...`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .bytes_body(bytes, content_type)
@@ -113,6 +119,7 @@ impl MediaContentRequestBuilder {
     /// HTTP: `DELETE ...`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -138,6 +145,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppRoleAssignment>> {
@@ -151,6 +159,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/$count`
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -165,6 +174,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo`
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -172,6 +182,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AppRoleAssignmentRequestBuilder {
         AppRoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -186,6 +197,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/delta(...)`
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -203,6 +215,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/getByIds`
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -222,6 +235,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/getUserOwnedObjects`
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -241,6 +255,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/validateProperties`
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::ValidatePropertiesParameters,
@@ -274,6 +289,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -286,6 +302,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// HTTP: `PATCH /servicePrincipals/{id}/appRoleAssignedTo/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -300,6 +317,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -311,6 +329,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/checkMemberGroups`
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -330,6 +349,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/checkMemberObjects`
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -349,6 +369,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/getMemberGroups`
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -368,6 +389,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/getMemberObjects`
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -387,6 +409,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/restore`
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::RestoreParameters,
@@ -416,6 +439,7 @@ impl ApplicationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications`
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Application>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -427,6 +451,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/$count`
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -441,6 +466,7 @@ impl ApplicationCollectionRequestBuilder {
     /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applications`
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Application,
@@ -448,6 +474,7 @@ impl ApplicationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -455,6 +482,7 @@ impl ApplicationCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `appId`: `/applications(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -462,6 +490,7 @@ impl ApplicationCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `uniqueName`: `/applications(uniqueName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_unique_name(
         &self,
         unique_name: impl AsRef<str>,
@@ -494,6 +523,7 @@ impl ApplicationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Application> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -505,6 +535,7 @@ impl ApplicationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}`
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Application) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -516,6 +547,7 @@ impl ApplicationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}`
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -524,6 +556,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -538,6 +571,7 @@ impl ApplicationRequestBuilder {
     /// The content of the stream property `logo`.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/logo`
+    #[inline]
     pub fn logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -566,6 +600,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applicationTemplates`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ApplicationTemplate>> {
@@ -580,6 +615,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// HTTP: `GET /applicationTemplates/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -595,6 +631,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// HTTP: `POST /applicationTemplates`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -602,6 +639,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationTemplateRequestBuilder {
         ApplicationTemplateRequestBuilder {
             client: self.client.clone(),
@@ -629,6 +667,7 @@ impl ApplicationTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applicationTemplates/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ApplicationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -641,6 +680,7 @@ impl ApplicationTemplateRequestBuilder {
     /// HTTP: `PATCH /applicationTemplates/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -656,6 +696,7 @@ impl ApplicationTemplateRequestBuilder {
     /// HTTP: `DELETE /applicationTemplates/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -667,6 +708,7 @@ impl ApplicationTemplateRequestBuilder {
     /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /applicationTemplates/{id}/instantiate`
+    #[inline]
     pub fn instantiate(
         &self,
         display_name: &str,
@@ -700,6 +742,7 @@ impl AuditLogRootRequestBuilder {
     /// HTTP: `GET /auditLogs`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuditLogRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -712,6 +755,7 @@ impl AuditLogRootRequestBuilder {
     /// HTTP: `PATCH /auditLogs`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AuditLogRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -724,6 +768,7 @@ impl AuditLogRootRequestBuilder {
     /// HTTP: `DELETE /auditLogs`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -732,6 +777,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `provisioning`.
     ///
     /// URL: `/auditLogs/provisioning`
+    #[inline]
     pub fn provisioning(&self) -> ProvisioningObjectSummaryCollectionRequestBuilder {
         ProvisioningObjectSummaryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -761,6 +807,7 @@ impl BulkUploadRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -773,6 +820,7 @@ impl BulkUploadRequestBuilder {
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::BulkUpload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -785,6 +833,7 @@ impl BulkUploadRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -795,6 +844,7 @@ impl BulkUploadRequestBuilder {
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload/$value`
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -811,6 +861,7 @@ impl BulkUploadRequestBuilder {
     /// - Least-privileged permissions: delegated `SynchronizationData-User.Upload`; application `SynchronizationData-User.Upload.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    #[inline]
     pub fn submit(&self, body: &models::scim::BulkRequest) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone())
             .json_body_as(body, "application/scim+json")
@@ -838,6 +889,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
@@ -852,6 +904,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -867,6 +920,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -874,6 +928,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryDefinitionRequestBuilder {
         DirectoryDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -901,6 +956,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -913,6 +969,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -928,6 +985,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -939,6 +997,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// - Least-privileged permissions: delegated `Directory.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}/discover`
+    #[inline]
     pub fn discover(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::POST, self.path.clone().action("discover"))
     }
@@ -964,6 +1023,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /auditLogs/provisioning`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProvisioningObjectSummary>> {
@@ -978,6 +1038,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// HTTP: `GET /auditLogs/provisioning/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -993,6 +1054,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// HTTP: `POST /auditLogs/provisioning`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -1000,6 +1062,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProvisioningObjectSummaryRequestBuilder {
         ProvisioningObjectSummaryRequestBuilder {
             client: self.client.clone(),
@@ -1028,6 +1091,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// HTTP: `GET /auditLogs/provisioning/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1040,6 +1104,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// HTTP: `PATCH /auditLogs/provisioning/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -1055,6 +1120,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// HTTP: `DELETE /auditLogs/provisioning/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1082,6 +1148,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipal>> {
@@ -1095,6 +1162,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/$count`
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1109,6 +1177,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals`
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipal,
@@ -1116,6 +1185,7 @@ impl ServicePrincipalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -1123,6 +1193,7 @@ impl ServicePrincipalCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `appId`: `/servicePrincipals(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -1150,6 +1221,7 @@ impl ServicePrincipalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1161,6 +1233,7 @@ impl ServicePrincipalRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}`
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServicePrincipal,
@@ -1175,6 +1248,7 @@ impl ServicePrincipalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}`
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1183,6 +1257,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/servicePrincipals/{id}/appRoleAssignedTo`
+    #[inline]
     pub fn app_role_assigned_to(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1195,6 +1270,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -1223,6 +1299,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
@@ -1237,6 +1314,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1251,6 +1329,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs`
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -1258,6 +1337,7 @@ impl SynchronizationJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SynchronizationJobRequestBuilder {
         SynchronizationJobRequestBuilder {
             client: self.client.clone(),
@@ -1277,6 +1357,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn validate_credentials(
         &self,
         parameters: &super::parameters::SynchronizationJobCollectionValidateCredentialsParameters,
@@ -1309,6 +1390,7 @@ impl SynchronizationJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1321,6 +1403,7 @@ impl SynchronizationJobRequestBuilder {
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -1335,6 +1418,7 @@ impl SynchronizationJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}`
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1343,6 +1427,7 @@ impl SynchronizationJobRequestBuilder {
     /// Navigation property `bulkUpload`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    #[inline]
     pub fn bulk_upload(&self) -> BulkUploadRequestBuilder {
         BulkUploadRequestBuilder {
             client: self.client.clone(),
@@ -1354,6 +1439,7 @@ impl SynchronizationJobRequestBuilder {
     /// Navigation property `schema`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema`
+    #[inline]
     pub fn schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),
@@ -1368,6 +1454,7 @@ impl SynchronizationJobRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/pause`
+    #[inline]
     pub fn pause(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("pause"))
     }
@@ -1381,6 +1468,7 @@ impl SynchronizationJobRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/provisionOnDemand`
+    #[inline]
     pub fn provision_on_demand(
         &self,
         parameters: &[models::microsoft_graph::SynchronizationJobApplicationParameters],
@@ -1402,6 +1490,7 @@ impl SynchronizationJobRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/restart`
+    #[inline]
     pub fn restart(
         &self,
         criteria: &models::microsoft_graph::SynchronizationJobRestartCriteria,
@@ -1417,6 +1506,7 @@ impl SynchronizationJobRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/start`
+    #[inline]
     pub fn start(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("start"))
     }
@@ -1433,6 +1523,7 @@ impl SynchronizationJobRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn validate_credentials(
         &self,
         parameters: &super::parameters::SynchronizationJobValidateCredentialsParameters,
@@ -1467,6 +1558,7 @@ impl SynchronizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1482,6 +1574,7 @@ impl SynchronizationRequestBuilder {
     /// HTTP: `PUT /servicePrincipals/{id}/synchronization`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::Synchronization,
@@ -1497,6 +1590,7 @@ impl SynchronizationRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1505,6 +1599,7 @@ impl SynchronizationRequestBuilder {
     /// Navigation property `jobs`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs`
+    #[inline]
     pub fn jobs(&self) -> SynchronizationJobCollectionRequestBuilder {
         SynchronizationJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1517,6 +1612,7 @@ impl SynchronizationRequestBuilder {
     /// Navigation property `templates`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/templates`
+    #[inline]
     pub fn templates(&self) -> SynchronizationTemplateCollectionRequestBuilder {
         SynchronizationTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1530,6 +1626,7 @@ impl SynchronizationRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn secrets(&self) -> SynchronizationSecretsRequestBuilder {
         SynchronizationSecretsRequestBuilder {
             client: self.client.clone(),
@@ -1544,6 +1641,7 @@ impl SynchronizationRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.Read.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/Ping(...)`
+    #[inline]
     pub fn ping(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -1564,6 +1662,7 @@ impl SynchronizationRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn acquire_access_token(
         &self,
         credentials: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -1598,6 +1697,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1612,6 +1712,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// (PATCH).
     ///
     /// HTTP: `PUT /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::SynchronizationSchema,
@@ -1626,6 +1727,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1634,6 +1736,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Navigation property `directories`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
+    #[inline]
     pub fn directories(&self) -> DirectoryDefinitionCollectionRequestBuilder {
         DirectoryDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1649,6 +1752,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/filterOperators(...)`
+    #[inline]
     pub fn filter_operators(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
@@ -1666,6 +1770,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/functions(...)`
+    #[inline]
     pub fn functions(
         &self,
     ) -> Request<
@@ -1685,6 +1790,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
+    #[inline]
     pub fn parse_expression(
         &self,
         parameters: &super::parameters::ParseExpressionParameters,
@@ -1720,6 +1826,7 @@ impl SynchronizationSecretsRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>> {
@@ -1736,6 +1843,7 @@ impl SynchronizationSecretsRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn replace(
         &self,
         items: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -1759,6 +1867,7 @@ impl SynchronizationSecretsRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.path.clone())
     }
@@ -1784,6 +1893,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
@@ -1798,6 +1908,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1813,6 +1924,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/templates`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -1820,6 +1932,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SynchronizationTemplateRequestBuilder {
         SynchronizationTemplateRequestBuilder {
             client: self.client.clone(),
@@ -1847,6 +1960,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1858,6 +1972,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/templates/{id}`
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -1873,6 +1988,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/templates/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1881,6 +1997,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// Navigation property `schema`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/templates/{id}/schema`
+    #[inline]
     pub fn schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),

@@ -45,6 +45,7 @@ impl GraphClient {
     /// The Microsoft Entra application gallery, one template per application that can be added to a tenant.
     ///
     /// `/applicationTemplates`
+    #[inline]
     pub fn application_templates(&self) -> ApplicationTemplateCollectionRequestBuilder {
         ApplicationTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -55,6 +56,7 @@ impl GraphClient {
     /// All application registrations in the tenant. Needed when you work on templates, which are owned by the application rather than by its service principal; an item can also be addressed as applications(appId='...').
     ///
     /// `/applications`
+    #[inline]
     pub fn applications(&self) -> ApplicationCollectionRequestBuilder {
         ApplicationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -65,6 +67,7 @@ impl GraphClient {
     /// The tenant's activity logs; the provisioning logs are under it.
     ///
     /// `/auditLogs` (singleton)
+    #[inline]
     pub fn audit_logs(&self) -> AuditLogRootRequestBuilder {
         AuditLogRootRequestBuilder {
             client: self.client.clone(),
@@ -74,6 +77,7 @@ impl GraphClient {
     /// All service principals in the tenant. Use it to find the enterprise application whose provisioning you want to manage; an item can also be addressed by its appId through the alternate key servicePrincipals(appId='...').
     ///
     /// `/servicePrincipals`
+    #[inline]
     pub fn service_principals(&self) -> ServicePrincipalCollectionRequestBuilder {
         ServicePrincipalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -96,6 +100,7 @@ impl MediaContentRequestBuilder {
     /// HTTP: `GET ...`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<runtime::Media> {
         Request::media(&self.client, Method::GET, self.path.clone())
     }
@@ -104,6 +109,7 @@ impl MediaContentRequestBuilder {
     /// HTTP: `PUT ...`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn put(&self, bytes: Vec<u8>, content_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone())
             .bytes_body(bytes, content_type)
@@ -113,6 +119,7 @@ impl MediaContentRequestBuilder {
     /// HTTP: `DELETE ...`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -138,6 +145,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppRoleAssignment>> {
@@ -151,6 +159,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/$count`
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -165,6 +174,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo`
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -172,6 +182,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AppRoleAssignmentRequestBuilder {
         AppRoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -186,6 +197,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/delta(...)`
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -203,6 +215,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/getAvailableExtensionProperties`
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -228,6 +241,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/getByIds`
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -247,6 +261,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/validateProperties`
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::ValidatePropertiesParameters,
@@ -280,6 +295,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/appRoleAssignedTo/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -292,6 +308,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// HTTP: `PATCH /servicePrincipals/{id}/appRoleAssignedTo/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -306,6 +323,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/appRoleAssignedTo/{id}`
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -317,6 +335,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/checkMemberGroups`
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -336,6 +355,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/checkMemberObjects`
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -355,6 +375,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/getMemberGroups`
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -374,6 +395,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/getMemberObjects`
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -393,6 +415,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// - Least-privileged permissions: delegated none; application none
     ///
     /// HTTP: `POST /servicePrincipals/{id}/appRoleAssignedTo/{id}/restore`
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -418,6 +441,7 @@ impl ApplicationCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applications`
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Application>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -429,6 +453,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /applications/$count`
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -443,6 +468,7 @@ impl ApplicationCollectionRequestBuilder {
     /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /applications`
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Application,
@@ -450,6 +476,7 @@ impl ApplicationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -457,6 +484,7 @@ impl ApplicationCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `appId`: `/applications(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -464,6 +492,7 @@ impl ApplicationCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `uniqueName`: `/applications(uniqueName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_unique_name(
         &self,
         unique_name: impl AsRef<str>,
@@ -496,6 +525,7 @@ impl ApplicationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applications/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Application> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -507,6 +537,7 @@ impl ApplicationRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /applications/{id}`
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Application) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -518,6 +549,7 @@ impl ApplicationRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /applications/{id}`
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -526,6 +558,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -540,6 +573,7 @@ impl ApplicationRequestBuilder {
     /// The content of the stream property `logo`.
     ///
     /// HTTP: `GET/PUT/DELETE /applications/{id}/logo`
+    #[inline]
     pub fn logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -568,6 +602,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /applicationTemplates`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ApplicationTemplate>> {
@@ -582,6 +617,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// HTTP: `GET /applicationTemplates/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -597,6 +633,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// HTTP: `POST /applicationTemplates`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -604,6 +641,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationTemplateRequestBuilder {
         ApplicationTemplateRequestBuilder {
             client: self.client.clone(),
@@ -631,6 +669,7 @@ impl ApplicationTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /applicationTemplates/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ApplicationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -643,6 +682,7 @@ impl ApplicationTemplateRequestBuilder {
     /// HTTP: `PATCH /applicationTemplates/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -658,6 +698,7 @@ impl ApplicationTemplateRequestBuilder {
     /// HTTP: `DELETE /applicationTemplates/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -669,6 +710,7 @@ impl ApplicationTemplateRequestBuilder {
     /// - Least-privileged permissions: delegated `Application.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /applicationTemplates/{id}/instantiate`
+    #[inline]
     pub fn instantiate(
         &self,
         parameters: &super::parameters::InstantiateParameters,
@@ -702,6 +744,7 @@ impl AuditLogRootRequestBuilder {
     /// HTTP: `GET /auditLogs`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuditLogRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -714,6 +757,7 @@ impl AuditLogRootRequestBuilder {
     /// HTTP: `PATCH /auditLogs`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AuditLogRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -726,6 +770,7 @@ impl AuditLogRootRequestBuilder {
     /// HTTP: `DELETE /auditLogs`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -734,6 +779,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `provisioning`.
     ///
     /// URL: `/auditLogs/provisioning`
+    #[inline]
     pub fn provisioning(&self) -> ProvisioningObjectSummaryCollectionRequestBuilder {
         ProvisioningObjectSummaryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -763,6 +809,7 @@ impl BulkUploadRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -775,6 +822,7 @@ impl BulkUploadRequestBuilder {
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::BulkUpload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -787,6 +835,7 @@ impl BulkUploadRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -797,6 +846,7 @@ impl BulkUploadRequestBuilder {
     /// The media content of this entity.
     ///
     /// HTTP: `GET/PUT/DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload/$value`
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -813,6 +863,7 @@ impl BulkUploadRequestBuilder {
     /// - Least-privileged permissions: delegated `SynchronizationData-User.Upload`; application `SynchronizationData-User.Upload.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    #[inline]
     pub fn submit(&self, body: &models::scim::BulkRequest) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone())
             .json_body_as(body, "application/scim+json")
@@ -840,6 +891,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
@@ -854,6 +906,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -869,6 +922,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -876,6 +930,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryDefinitionRequestBuilder {
         DirectoryDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -903,6 +958,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -915,6 +971,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -930,6 +987,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -941,6 +999,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// - Least-privileged permissions: delegated `Directory.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories/{id}/discover`
+    #[inline]
     pub fn discover(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::POST, self.path.clone().action("discover"))
     }
@@ -966,6 +1025,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /auditLogs/provisioning`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProvisioningObjectSummary>> {
@@ -980,6 +1040,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// HTTP: `GET /auditLogs/provisioning/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -995,6 +1056,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// HTTP: `POST /auditLogs/provisioning`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -1002,6 +1064,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProvisioningObjectSummaryRequestBuilder {
         ProvisioningObjectSummaryRequestBuilder {
             client: self.client.clone(),
@@ -1030,6 +1093,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// HTTP: `GET /auditLogs/provisioning/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1042,6 +1106,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// HTTP: `PATCH /auditLogs/provisioning/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -1057,6 +1122,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// HTTP: `DELETE /auditLogs/provisioning/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1084,6 +1150,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipal>> {
@@ -1097,6 +1164,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Counts the collection (`$count`; sent to Microsoft Graph with `ConsistencyLevel: eventual`).
     ///
     /// HTTP: `GET /servicePrincipals/$count`
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1111,6 +1179,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals`
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipal,
@@ -1118,6 +1187,7 @@ impl ServicePrincipalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -1125,6 +1195,7 @@ impl ServicePrincipalCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `appId`: `/servicePrincipals(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -1152,6 +1223,7 @@ impl ServicePrincipalRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1163,6 +1235,7 @@ impl ServicePrincipalRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}`
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServicePrincipal,
@@ -1177,6 +1250,7 @@ impl ServicePrincipalRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}`
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1185,6 +1259,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/servicePrincipals/{id}/appRoleAssignedTo`
+    #[inline]
     pub fn app_role_assigned_to(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1197,6 +1272,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -1225,6 +1301,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
@@ -1239,6 +1316,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1253,6 +1331,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// [`.start()`](runtime::Request::start) and wait on the operation.
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs`
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -1260,6 +1339,7 @@ impl SynchronizationJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SynchronizationJobRequestBuilder {
         SynchronizationJobRequestBuilder {
             client: self.client.clone(),
@@ -1274,6 +1354,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/validateCredentials`
+    #[inline]
     pub fn validate_credentials(
         &self,
         parameters: &super::parameters::SynchronizationJobCollectionValidateCredentialsParameters,
@@ -1306,6 +1387,7 @@ impl SynchronizationJobRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1318,6 +1400,7 @@ impl SynchronizationJobRequestBuilder {
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/jobs/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -1332,6 +1415,7 @@ impl SynchronizationJobRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}`
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1340,6 +1424,7 @@ impl SynchronizationJobRequestBuilder {
     /// Navigation property `bulkUpload`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/bulkUpload`
+    #[inline]
     pub fn bulk_upload(&self) -> BulkUploadRequestBuilder {
         BulkUploadRequestBuilder {
             client: self.client.clone(),
@@ -1351,6 +1436,7 @@ impl SynchronizationJobRequestBuilder {
     /// Navigation property `schema`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema`
+    #[inline]
     pub fn schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),
@@ -1365,6 +1451,7 @@ impl SynchronizationJobRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/pause`
+    #[inline]
     pub fn pause(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("pause"))
     }
@@ -1378,6 +1465,7 @@ impl SynchronizationJobRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/provisionOnDemand`
+    #[inline]
     pub fn provision_on_demand(
         &self,
         parameters: &[models::microsoft_graph::SynchronizationJobApplicationParameters],
@@ -1399,6 +1487,7 @@ impl SynchronizationJobRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/restart`
+    #[inline]
     pub fn restart(
         &self,
         criteria: &models::microsoft_graph::SynchronizationJobRestartCriteria,
@@ -1414,6 +1503,7 @@ impl SynchronizationJobRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/start`
+    #[inline]
     pub fn start(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("start"))
     }
@@ -1425,6 +1515,7 @@ impl SynchronizationJobRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials`
+    #[inline]
     pub fn validate_credentials(
         &self,
         parameters: &super::parameters::SynchronizationJobValidateCredentialsParameters,
@@ -1459,6 +1550,7 @@ impl SynchronizationRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1474,6 +1566,7 @@ impl SynchronizationRequestBuilder {
     /// HTTP: `PUT /servicePrincipals/{id}/synchronization`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::Synchronization,
@@ -1489,6 +1582,7 @@ impl SynchronizationRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1497,6 +1591,7 @@ impl SynchronizationRequestBuilder {
     /// Navigation property `jobs`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs`
+    #[inline]
     pub fn jobs(&self) -> SynchronizationJobCollectionRequestBuilder {
         SynchronizationJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1509,6 +1604,7 @@ impl SynchronizationRequestBuilder {
     /// Navigation property `templates`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/templates`
+    #[inline]
     pub fn templates(&self) -> SynchronizationTemplateCollectionRequestBuilder {
         SynchronizationTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1519,6 +1615,7 @@ impl SynchronizationRequestBuilder {
     /// The collection property `secrets`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/secrets`
+    #[inline]
     pub fn secrets(&self) -> SynchronizationSecretsRequestBuilder {
         SynchronizationSecretsRequestBuilder {
             client: self.client.clone(),
@@ -1533,6 +1630,7 @@ impl SynchronizationRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/acquireAccessToken`
+    #[inline]
     pub fn acquire_access_token(
         &self,
         credentials: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -1567,6 +1665,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1581,6 +1680,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// (PATCH).
     ///
     /// HTTP: `PUT /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::SynchronizationSchema,
@@ -1595,6 +1695,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Deletes the entity.
     ///
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/jobs/{id}/schema`
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1603,6 +1704,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Navigation property `directories`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/jobs/{id}/schema/directories`
+    #[inline]
     pub fn directories(&self) -> DirectoryDefinitionCollectionRequestBuilder {
         DirectoryDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1618,6 +1720,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/filterOperators(...)`
+    #[inline]
     pub fn filter_operators(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
@@ -1635,6 +1738,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/jobs/{id}/schema/functions(...)`
+    #[inline]
     pub fn functions(
         &self,
     ) -> Request<
@@ -1654,6 +1758,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// - Least-privileged permissions: delegated `Synchronization.ReadWrite.All`; application `Application.ReadWrite.OwnedBy`
     ///
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/jobs/{id}/schema/parseExpression`
+    #[inline]
     pub fn parse_expression(
         &self,
         parameters: &super::parameters::ParseExpressionParameters,
@@ -1686,6 +1791,7 @@ impl SynchronizationSecretsRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>> {
@@ -1699,6 +1805,7 @@ impl SynchronizationSecretsRequestBuilder {
     /// Replaces the whole collection (sent as `{"value": [...]}`).
     ///
     /// HTTP: `PUT /servicePrincipals/{id}/synchronization/secrets`
+    #[inline]
     pub fn replace(
         &self,
         items: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -1719,6 +1826,7 @@ impl SynchronizationSecretsRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/secrets/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.path.clone())
     }
@@ -1744,6 +1852,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// yields every item, following `@odata.nextLink`.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates`
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
@@ -1758,6 +1867,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1773,6 +1883,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// HTTP: `POST /servicePrincipals/{id}/synchronization/templates`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -1780,6 +1891,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SynchronizationTemplateRequestBuilder {
         SynchronizationTemplateRequestBuilder {
             client: self.client.clone(),
@@ -1807,6 +1919,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// [`.expand()`](runtime::Request::expand) take the model's field constants.
     ///
     /// HTTP: `GET /servicePrincipals/{id}/synchronization/templates/{id}`
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1818,6 +1931,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// Updates the entity with `PATCH`: only the properties that are set (and explicit nulls) are sent.
     ///
     /// HTTP: `PATCH /servicePrincipals/{id}/synchronization/templates/{id}`
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -1833,6 +1947,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// HTTP: `DELETE /servicePrincipals/{id}/synchronization/templates/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1841,6 +1956,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// Navigation property `schema`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization/templates/{id}/schema`
+    #[inline]
     pub fn schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),

@@ -236,6 +236,11 @@ impl Methods<'_, '_> {
             Action::Open(o) => self.open(name, o, owner),
         };
         attrs.append(&mut f.attrs);
+        // Every method is `#[inline]`, so that rustc compiles it (and the decoding and
+        // encoding of the models it names, which a request instantiates) in the crate that
+        // calls it, not in the client crate: a client crate then costs almost no code
+        // generation, and an application pays for the requests it sends (BENCHMARKS.md).
+        attrs.push(super::syntax::inline());
         f.attrs = attrs;
         f
     }

@@ -154,6 +154,11 @@ pub(crate) fn list_attr(name: &str, tokens: TokenStream) -> Attribute {
     }))
 }
 
+/// `#[inline]`.
+pub(crate) fn inline() -> Attribute {
+    outer(syn::Meta::Path(path_of(&["inline"])))
+}
+
 fn outer(meta: syn::Meta) -> Attribute {
     Attribute {
         pound_token: Default::default(),

@@ -26,6 +26,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AadUserConversationMember>> {
@@ -38,6 +39,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -51,6 +53,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AadUserConversationMember,
@@ -58,6 +61,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AadUserConversationMemberRequestBuilder {
         AadUserConversationMemberRequestBuilder {
             client: self.client.clone(),
@@ -71,6 +75,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -106,6 +111,7 @@ impl AadUserConversationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AadUserConversationMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -116,6 +122,7 @@ impl AadUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AadUserConversationMember,
@@ -129,12 +136,14 @@ impl AadUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `user`.
     ///
     /// URL: `/chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user`
+    #[inline]
     pub fn user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -150,6 +159,7 @@ impl AadUserConversationMemberRequestBuilder {
     /// Permissions for `PUT /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -181,6 +191,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignment>> {
@@ -193,6 +204,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -206,6 +218,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignment,
@@ -213,6 +226,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageAssignmentRequestBuilder {
         AccessPackageAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -226,6 +240,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn my(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignment>> {
@@ -242,6 +257,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn additional_access(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignment>> {
@@ -262,6 +278,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `additional_access_2` because `additional_access` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn additional_access_2(
         &self,
         access_package_id: Option<&str>,
@@ -291,6 +308,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `additional_access_3` because `additional_access` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn additional_access_3(
         &self,
         access_package_id: Option<&str>,
@@ -322,6 +340,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageAssignmentFilterByCurrentUserOptions,
@@ -370,6 +389,7 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignmentPolicy>> {
@@ -382,6 +402,7 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -395,6 +416,7 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentPolicy,
@@ -402,6 +424,7 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -435,6 +458,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageAssignmentPolicy> {
@@ -447,6 +471,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentPolicy,
@@ -460,12 +485,14 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackage`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/accessPackage`
+    #[inline]
     pub fn access_package(&self) -> AccessPackageRequestBuilder {
         AccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -475,6 +502,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Navigation property `accessPackageCatalog`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/accessPackageCatalog`
+    #[inline]
     pub fn access_package_catalog(&self) -> AccessPackageCatalogRequestBuilder {
         AccessPackageCatalogRequestBuilder {
             client: self.client.clone(),
@@ -484,6 +512,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Navigation property `customExtensionHandlers`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers`
+    #[inline]
     pub fn custom_extension_handlers(
         &self,
     ) -> CustomExtensionHandlerCollectionRequestBuilder {
@@ -496,6 +525,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Navigation property `customExtensionStageSettings`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings`
+    #[inline]
     pub fn custom_extension_stage_settings(
         &self,
     ) -> CustomExtensionStageSettingCollectionRequestBuilder {
@@ -514,6 +544,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentPolicies/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -531,6 +562,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Permissions for `POST /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custom_extension_handlers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -548,6 +580,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Permissions for `POST /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custom_extension_stage_settings_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -580,6 +613,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -590,6 +624,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignment,
@@ -603,12 +638,14 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackage`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignments/{id}/accessPackage`
+    #[inline]
     pub fn access_package(&self) -> AccessPackageRequestBuilder {
         AccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -618,6 +655,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Navigation property `accessPackageAssignmentPolicy`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignments/{id}/accessPackageAssignmentPolicy`
+    #[inline]
     pub fn access_package_assignment_policy(
         &self,
     ) -> AccessPackageAssignmentPolicyRequestBuilder {
@@ -629,6 +667,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Navigation property `accessPackageAssignmentRequests`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignments/{id}/accessPackageAssignmentRequests`
+    #[inline]
     pub fn access_package_assignment_requests(
         &self,
     ) -> AccessPackageAssignmentRequestCollectionRequestBuilder {
@@ -641,6 +680,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Navigation property `accessPackageAssignmentResourceRoles`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignments/{id}/accessPackageAssignmentResourceRoles`
+    #[inline]
     pub fn access_package_assignment_resource_roles(
         &self,
     ) -> AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
@@ -653,6 +693,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Navigation property `target`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignments/{id}/target`
+    #[inline]
     pub fn target(&self) -> AccessPackageSubjectRequestBuilder {
         AccessPackageSubjectRequestBuilder {
             client: self.client.clone(),
@@ -666,6 +707,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocess(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reprocess"))
     }
@@ -694,6 +736,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -708,6 +751,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -721,6 +765,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentRequest,
@@ -728,6 +773,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -744,6 +790,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn my(
         &self,
     ) -> Request<
@@ -762,6 +809,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageAssignmentRequestFilterByCurrentUserOptions,
@@ -809,6 +857,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageAssignmentRequest> {
@@ -821,6 +870,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentRequest,
@@ -834,12 +884,14 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackage`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentRequests/{id}/accessPackage`
+    #[inline]
     pub fn access_package(&self) -> AccessPackageRequestBuilder {
         AccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -849,6 +901,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Navigation property `accessPackageAssignment`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentRequests/{id}/accessPackageAssignment`
+    #[inline]
     pub fn access_package_assignment(&self) -> AccessPackageAssignmentRequestBuilder {
         AccessPackageAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -858,6 +911,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Navigation property `requestor`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentRequests/{id}/requestor`
+    #[inline]
     pub fn requestor(&self) -> AccessPackageSubjectRequestBuilder {
         AccessPackageSubjectRequestBuilder {
             client: self.client.clone(),
@@ -873,6 +927,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentRequests/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentRequests/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -886,6 +941,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("Cancel"))
     }
@@ -896,6 +952,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocess(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reprocess"))
     }
@@ -906,6 +963,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resume(
         &self,
         parameters: &super::parameters::AccessPackageAssignmentRequestResumeParameters,
@@ -938,6 +996,7 @@ impl AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -952,6 +1011,7 @@ impl AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -965,6 +1025,7 @@ impl AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentResourceRole,
@@ -972,6 +1033,7 @@ impl AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -988,6 +1050,7 @@ impl AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn my(
         &self,
     ) -> Request<
@@ -1021,6 +1084,7 @@ impl AccessPackageAssignmentResourceRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageAssignmentResourceRole> {
@@ -1033,6 +1097,7 @@ impl AccessPackageAssignmentResourceRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentResourceRole,
@@ -1046,12 +1111,14 @@ impl AccessPackageAssignmentResourceRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageAssignments`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageAssignments`
+    #[inline]
     pub fn access_package_assignments(
         &self,
     ) -> AccessPackageAssignmentCollectionRequestBuilder {
@@ -1064,6 +1131,7 @@ impl AccessPackageAssignmentResourceRoleRequestBuilder {
     /// Navigation property `accessPackageResourceRole`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageResourceRole`
+    #[inline]
     pub fn access_package_resource_role(
         &self,
     ) -> AccessPackageResourceRoleRequestBuilder {
@@ -1075,6 +1143,7 @@ impl AccessPackageAssignmentResourceRoleRequestBuilder {
     /// Navigation property `accessPackageResourceScope`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageResourceScope`
+    #[inline]
     pub fn access_package_resource_scope(
         &self,
     ) -> AccessPackageResourceScopeRequestBuilder {
@@ -1086,6 +1155,7 @@ impl AccessPackageAssignmentResourceRoleRequestBuilder {
     /// Navigation property `accessPackageSubject`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageSubject`
+    #[inline]
     pub fn access_package_subject(&self) -> AccessPackageSubjectRequestBuilder {
         AccessPackageSubjectRequestBuilder {
             client: self.client.clone(),
@@ -1115,6 +1185,7 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageCatalog>> {
@@ -1127,6 +1198,7 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1140,6 +1212,7 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageCatalog,
@@ -1147,6 +1220,7 @@ impl AccessPackageCatalogCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageCatalogRequestBuilder {
         AccessPackageCatalogRequestBuilder {
             client: self.client.clone(),
@@ -1160,6 +1234,7 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageCatalog>> {
@@ -1193,6 +1268,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageCatalog> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1203,6 +1279,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageCatalog,
@@ -1216,12 +1293,14 @@ impl AccessPackageCatalogRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageCustomWorkflowExtensions`.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions`
+    #[inline]
     pub fn access_package_custom_workflow_extensions(
         &self,
     ) -> CustomCalloutExtensionCollectionRequestBuilder {
@@ -1234,6 +1313,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Navigation property `accessPackageResourceRoles`.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageResourceRoles`
+    #[inline]
     pub fn access_package_resource_roles(
         &self,
     ) -> AccessPackageResourceRoleCollectionRequestBuilder {
@@ -1246,6 +1326,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Navigation property `accessPackageResourceScopes`.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageResourceScopes`
+    #[inline]
     pub fn access_package_resource_scopes(
         &self,
     ) -> AccessPackageResourceScopeCollectionRequestBuilder {
@@ -1258,6 +1339,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Navigation property `accessPackageResources`.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageResources`
+    #[inline]
     pub fn access_package_resources(
         &self,
     ) -> AccessPackageResourceCollectionRequestBuilder {
@@ -1270,6 +1352,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Navigation property `accessPackages`.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackages`
+    #[inline]
     pub fn access_packages(&self) -> AccessPackageCollectionRequestBuilder {
         AccessPackageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1280,6 +1363,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Navigation property `customAccessPackageWorkflowExtensions`.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/customAccessPackageWorkflowExtensions`
+    #[inline]
     pub fn custom_access_package_workflow_extensions(
         &self,
     ) -> CustomAccessPackageWorkflowExtensionCollectionRequestBuilder {
@@ -1314,6 +1398,7 @@ impl AccessPackageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackage>> {
@@ -1326,6 +1411,7 @@ impl AccessPackageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1339,6 +1425,7 @@ impl AccessPackageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackage,
@@ -1346,6 +1433,7 @@ impl AccessPackageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageRequestBuilder {
         AccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -1359,6 +1447,7 @@ impl AccessPackageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackage>> {
@@ -1375,6 +1464,7 @@ impl AccessPackageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageFilterByCurrentUserOptions,
@@ -1422,6 +1512,7 @@ impl AccessPackageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1432,6 +1523,7 @@ impl AccessPackageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AccessPackage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1442,12 +1534,14 @@ impl AccessPackageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageAssignmentPolicies`.
     ///
     /// URL: `/entitlementManagement/accessPackages/{id}/accessPackageAssignmentPolicies`
+    #[inline]
     pub fn access_package_assignment_policies(
         &self,
     ) -> AccessPackageAssignmentPolicyCollectionRequestBuilder {
@@ -1460,6 +1554,7 @@ impl AccessPackageRequestBuilder {
     /// Navigation property `accessPackageCatalog`.
     ///
     /// URL: `/entitlementManagement/accessPackages/{id}/accessPackageCatalog`
+    #[inline]
     pub fn access_package_catalog(&self) -> AccessPackageCatalogRequestBuilder {
         AccessPackageCatalogRequestBuilder {
             client: self.client.clone(),
@@ -1469,6 +1564,7 @@ impl AccessPackageRequestBuilder {
     /// Navigation property `accessPackageResourceRoleScopes`.
     ///
     /// URL: `/entitlementManagement/accessPackages/{id}/accessPackageResourceRoleScopes`
+    #[inline]
     pub fn access_package_resource_role_scopes(
         &self,
     ) -> AccessPackageResourceRoleScopeCollectionRequestBuilder {
@@ -1481,6 +1577,7 @@ impl AccessPackageRequestBuilder {
     /// Navigation property `accessPackagesIncompatibleWith`.
     ///
     /// URL: `/entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith`
+    #[inline]
     pub fn access_packages_incompatible_with(
         &self,
     ) -> AccessPackageCollectionRequestBuilder {
@@ -1493,6 +1590,7 @@ impl AccessPackageRequestBuilder {
     /// Navigation property `incompatibleAccessPackages`.
     ///
     /// URL: `/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages`
+    #[inline]
     pub fn incompatible_access_packages(&self) -> AccessPackageCollectionRequestBuilder {
         AccessPackageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1503,6 +1601,7 @@ impl AccessPackageRequestBuilder {
     /// Navigation property `incompatibleGroups`.
     ///
     /// URL: `/entitlementManagement/accessPackages/{id}/incompatibleGroups`
+    #[inline]
     pub fn incompatible_groups(&self) -> GroupCollectionRequestBuilder {
         GroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1519,6 +1618,7 @@ impl AccessPackageRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackages/{id}/accessPackageCatalog/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackages/{id}/accessPackageCatalog/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_package_catalog_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1536,6 +1636,7 @@ impl AccessPackageRequestBuilder {
     /// Permissions for `POST /entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_packages_incompatible_with_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -1555,6 +1656,7 @@ impl AccessPackageRequestBuilder {
     /// Permissions for `POST /entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn incompatible_access_packages_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1568,6 +1670,7 @@ impl AccessPackageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_applicable_policy_requirements(
         &self,
     ) -> Request<
@@ -1588,6 +1691,7 @@ impl AccessPackageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn move_to_catalog(&self, catalog_id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1621,6 +1725,7 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResource>> {
@@ -1633,6 +1738,7 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1646,6 +1752,7 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResource,
@@ -1653,6 +1760,7 @@ impl AccessPackageResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageResourceRequestBuilder {
         AccessPackageResourceRequestBuilder {
             client: self.client.clone(),
@@ -1682,6 +1790,7 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1696,6 +1805,7 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1709,6 +1819,7 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceEnvironment,
@@ -1716,6 +1827,7 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1749,6 +1861,7 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageResourceEnvironment> {
@@ -1761,6 +1874,7 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceEnvironment,
@@ -1774,12 +1888,14 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageResources`.
     ///
     /// URL: `/entitlementManagement/accessPackageResourceEnvironments/{id}/accessPackageResources`
+    #[inline]
     pub fn access_package_resources(
         &self,
     ) -> AccessPackageResourceCollectionRequestBuilder {
@@ -1800,6 +1916,7 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Permissions for `POST /entitlementManagement/accessPackageResourceEnvironments/{id}/accessPackageResources/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageResourceEnvironments/{id}/accessPackageResources/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_package_resources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1830,6 +1947,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1840,6 +1958,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResource,
@@ -1853,12 +1972,14 @@ impl AccessPackageResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageResourceEnvironment`.
     ///
     /// URL: `/entitlementManagement/accessPackageResources/{id}/accessPackageResourceEnvironment`
+    #[inline]
     pub fn access_package_resource_environment(
         &self,
     ) -> AccessPackageResourceEnvironmentRequestBuilder {
@@ -1870,6 +1991,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Navigation property `accessPackageResourceRoles`.
     ///
     /// URL: `/entitlementManagement/accessPackageResources/{id}/accessPackageResourceRoles`
+    #[inline]
     pub fn access_package_resource_roles(
         &self,
     ) -> AccessPackageResourceRoleCollectionRequestBuilder {
@@ -1882,6 +2004,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Navigation property `accessPackageResourceScopes`.
     ///
     /// URL: `/entitlementManagement/accessPackageResources/{id}/accessPackageResourceScopes`
+    #[inline]
     pub fn access_package_resource_scopes(
         &self,
     ) -> AccessPackageResourceScopeCollectionRequestBuilder {
@@ -1900,6 +2023,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageResources/{id}/accessPackageResourceEnvironment/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageResources/{id}/accessPackageResourceEnvironment/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_package_resource_environment_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1929,6 +2053,7 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceRequest>> {
@@ -1941,6 +2066,7 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1954,6 +2080,7 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRequest,
@@ -1961,6 +2088,7 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1992,6 +2120,7 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2002,6 +2131,7 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRequest,
@@ -2015,12 +2145,14 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageResource`.
     ///
     /// URL: `/entitlementManagement/accessPackageResourceRequests/{id}/accessPackageResource`
+    #[inline]
     pub fn access_package_resource(&self) -> AccessPackageResourceRequestBuilder {
         AccessPackageResourceRequestBuilder {
             client: self.client.clone(),
@@ -2030,6 +2162,7 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Navigation property `requestor`.
     ///
     /// URL: `/entitlementManagement/accessPackageResourceRequests/{id}/requestor`
+    #[inline]
     pub fn requestor(&self) -> AccessPackageSubjectRequestBuilder {
         AccessPackageSubjectRequestBuilder {
             client: self.client.clone(),
@@ -2045,6 +2178,7 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageResourceRequests/{id}/accessPackageResource/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageResourceRequests/{id}/accessPackageResource/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_package_resource_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2076,6 +2210,7 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceRole>> {
@@ -2088,6 +2223,7 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2101,6 +2237,7 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRole,
@@ -2108,6 +2245,7 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageResourceRoleRequestBuilder {
         AccessPackageResourceRoleRequestBuilder {
             client: self.client.clone(),
@@ -2138,6 +2276,7 @@ impl AccessPackageResourceRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceRole> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2148,6 +2287,7 @@ impl AccessPackageResourceRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRole,
@@ -2161,12 +2301,14 @@ impl AccessPackageResourceRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageResource`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageResourceRole/accessPackageResource`
+    #[inline]
     pub fn access_package_resource(&self) -> AccessPackageResourceRequestBuilder {
         AccessPackageResourceRequestBuilder {
             client: self.client.clone(),
@@ -2198,6 +2340,7 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2212,6 +2355,7 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2225,6 +2369,7 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRoleScope,
@@ -2232,6 +2377,7 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2263,6 +2409,7 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageResourceRoleScope> {
@@ -2275,6 +2422,7 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRoleScope,
@@ -2288,12 +2436,14 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageResourceRole`.
     ///
     /// URL: `/entitlementManagement/accessPackageResourceRoleScopes/{id}/accessPackageResourceRole`
+    #[inline]
     pub fn access_package_resource_role(
         &self,
     ) -> AccessPackageResourceRoleRequestBuilder {
@@ -2305,6 +2455,7 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Navigation property `accessPackageResourceScope`.
     ///
     /// URL: `/entitlementManagement/accessPackageResourceRoleScopes/{id}/accessPackageResourceScope`
+    #[inline]
     pub fn access_package_resource_scope(
         &self,
     ) -> AccessPackageResourceScopeRequestBuilder {
@@ -2338,6 +2489,7 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceScope>> {
@@ -2350,6 +2502,7 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2363,6 +2516,7 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceScope,
@@ -2370,6 +2524,7 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2403,6 +2558,7 @@ impl AccessPackageResourceScopeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceScope> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2413,6 +2569,7 @@ impl AccessPackageResourceScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceScope,
@@ -2426,12 +2583,14 @@ impl AccessPackageResourceScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageResource`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentResourceRoles/{id}/accessPackageResourceScope/accessPackageResource`
+    #[inline]
     pub fn access_package_resource(&self) -> AccessPackageResourceRequestBuilder {
         AccessPackageResourceRequestBuilder {
             client: self.client.clone(),
@@ -2461,6 +2620,7 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageSubject>> {
@@ -2473,6 +2633,7 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2486,6 +2647,7 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageSubject,
@@ -2493,6 +2655,7 @@ impl AccessPackageSubjectCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageSubjectRequestBuilder {
         AccessPackageSubjectRequestBuilder {
             client: self.client.clone(),
@@ -2523,6 +2686,7 @@ impl AccessPackageSubjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageSubject> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2533,6 +2697,7 @@ impl AccessPackageSubjectRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageSubject,
@@ -2546,12 +2711,14 @@ impl AccessPackageSubjectRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `connectedOrganization`.
     ///
     /// URL: `/entitlementManagement/subjects/{id}/connectedOrganization`
+    #[inline]
     pub fn connected_organization(&self) -> ConnectedOrganizationRequestBuilder {
         ConnectedOrganizationRequestBuilder {
             client: self.client.clone(),
@@ -2567,6 +2734,7 @@ impl AccessPackageSubjectRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/subjects/{id}/connectedOrganization/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/subjects/{id}/connectedOrganization/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn connected_organization_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2598,6 +2766,7 @@ impl AccessReviewCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AccessReview>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2608,6 +2777,7 @@ impl AccessReviewCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2621,6 +2791,7 @@ impl AccessReviewCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReview,
@@ -2628,6 +2799,7 @@ impl AccessReviewCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessReviewRequestBuilder {
         AccessReviewRequestBuilder {
             client: self.client.clone(),
@@ -2659,6 +2831,7 @@ impl AccessReviewDecisionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /accessReviews/{id}/decisions`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewDecision>> {
@@ -2671,6 +2844,7 @@ impl AccessReviewDecisionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /accessReviews/{id}/decisions/$count`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2684,6 +2858,7 @@ impl AccessReviewDecisionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewDecision,
@@ -2691,6 +2866,7 @@ impl AccessReviewDecisionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessReviewDecisionRequestBuilder {
         AccessReviewDecisionRequestBuilder {
             client: self.client.clone(),
@@ -2719,6 +2895,7 @@ impl AccessReviewDecisionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewDecision> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2729,6 +2906,7 @@ impl AccessReviewDecisionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewDecision,
@@ -2742,6 +2920,7 @@ impl AccessReviewDecisionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2768,6 +2947,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewHistoryDefinition>> {
@@ -2780,6 +2960,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2793,6 +2974,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryDefinition,
@@ -2800,6 +2982,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2831,6 +3014,7 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewHistoryDefinition> {
@@ -2843,6 +3027,7 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryDefinition,
@@ -2856,12 +3041,14 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `instances`.
     ///
     /// URL: `/identityGovernance/accessReviews/historyDefinitions/{id}/instances`
+    #[inline]
     pub fn instances(&self) -> AccessReviewHistoryInstanceCollectionRequestBuilder {
         AccessReviewHistoryInstanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2892,6 +3079,7 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewHistoryInstance>> {
@@ -2904,6 +3092,7 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2917,6 +3106,7 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryInstance,
@@ -2924,6 +3114,7 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2955,6 +3146,7 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewHistoryInstance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2965,6 +3157,7 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryInstance,
@@ -2978,6 +3171,7 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2988,6 +3182,7 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn generate_download_uri(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewHistoryInstance> {
@@ -3022,6 +3217,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewInstance>> {
@@ -3034,6 +3230,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3047,6 +3244,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewInstance,
@@ -3054,6 +3252,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessReviewInstanceRequestBuilder {
         AccessReviewInstanceRequestBuilder {
             client: self.client.clone(),
@@ -3067,6 +3266,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identityGovernance/accessReviews/definitions/{id}/instances/filterByCurrentUser(...)`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewInstanceFilterByCurrentUserOptions,
@@ -3115,6 +3315,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/pendingAccessReviewInstances/{id}/decisions`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3129,6 +3330,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/pendingAccessReviewInstances/{id}/decisions/$count`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3142,6 +3344,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewInstanceDecisionItem,
@@ -3149,6 +3352,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3165,6 +3369,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewInstanceDecisionItemFilterByCurrentUserOptions,
@@ -3197,6 +3402,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn record_all_decisions(
         &self,
         parameters: &super::parameters::RecordAllDecisionsParameters,
@@ -3230,6 +3436,7 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewInstanceDecisionItem> {
@@ -3242,6 +3449,7 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewInstanceDecisionItem,
@@ -3255,12 +3463,14 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `insights`.
     ///
     /// URL: `/identityGovernance/accessReviews/decisions/{id}/insights`
+    #[inline]
     pub fn insights(&self) -> GovernanceInsightCollectionRequestBuilder {
         GovernanceInsightCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3271,6 +3481,7 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Navigation property `instance`.
     ///
     /// URL: `/identityGovernance/accessReviews/decisions/{id}/instance`
+    #[inline]
     pub fn instance(&self) -> AccessReviewInstanceRequestBuilder {
         AccessReviewInstanceRequestBuilder {
             client: self.client.clone(),
@@ -3301,6 +3512,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewInstance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3311,6 +3523,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewInstance,
@@ -3324,12 +3537,14 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `contactedReviewers`.
     ///
     /// URL: `/me/pendingAccessReviewInstances/{id}/contactedReviewers`
+    #[inline]
     pub fn contacted_reviewers(&self) -> AccessReviewReviewerCollectionRequestBuilder {
         AccessReviewReviewerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3340,6 +3555,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Navigation property `decisions`.
     ///
     /// URL: `/me/pendingAccessReviewInstances/{id}/decisions`
+    #[inline]
     pub fn decisions(&self) -> AccessReviewInstanceDecisionItemCollectionRequestBuilder {
         AccessReviewInstanceDecisionItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3350,6 +3566,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Navigation property `definition`.
     ///
     /// URL: `/me/pendingAccessReviewInstances/{id}/definition`
+    #[inline]
     pub fn definition(&self) -> AccessReviewScheduleDefinitionRequestBuilder {
         AccessReviewScheduleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -3359,6 +3576,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Navigation property `stages`.
     ///
     /// URL: `/me/pendingAccessReviewInstances/{id}/stages`
+    #[inline]
     pub fn stages(&self) -> AccessReviewStageCollectionRequestBuilder {
         AccessReviewStageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3375,6 +3593,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Permissions for `PUT /me/pendingAccessReviewInstances/{id}/definition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/pendingAccessReviewInstances/{id}/definition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3388,6 +3607,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn accept_recommendations(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3402,6 +3622,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3416,6 +3637,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn batch_record_decisions(
         &self,
         parameters: &super::parameters::BatchRecordDecisionsParameters,
@@ -3434,6 +3656,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3448,6 +3671,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_reminder(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3462,6 +3686,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3489,6 +3714,7 @@ impl AccessReviewPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.AccessReviews`; Application `Policy.Read.All`, `Policy.ReadWrite.AccessReviews`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3499,6 +3725,7 @@ impl AccessReviewPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.ReadWrite.AccessReviews`; Application `Policy.ReadWrite.AccessReviews`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewPolicy,
@@ -3512,6 +3739,7 @@ impl AccessReviewPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3537,6 +3765,7 @@ impl AccessReviewRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReview> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3547,6 +3776,7 @@ impl AccessReviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AccessReview) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3557,12 +3787,14 @@ impl AccessReviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `decisions`.
     ///
     /// URL: `/accessReviews/{id}/decisions`
+    #[inline]
     pub fn decisions(&self) -> AccessReviewDecisionCollectionRequestBuilder {
         AccessReviewDecisionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3573,6 +3805,7 @@ impl AccessReviewRequestBuilder {
     /// Navigation property `instances`.
     ///
     /// URL: `/accessReviews/{id}/instances`
+    #[inline]
     pub fn instances(&self) -> AccessReviewCollectionRequestBuilder {
         AccessReviewCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3583,6 +3816,7 @@ impl AccessReviewRequestBuilder {
     /// Navigation property `myDecisions`.
     ///
     /// URL: `/accessReviews/{id}/myDecisions`
+    #[inline]
     pub fn my_decisions(&self) -> AccessReviewDecisionCollectionRequestBuilder {
         AccessReviewDecisionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3593,6 +3827,7 @@ impl AccessReviewRequestBuilder {
     /// Navigation property `reviewers`.
     ///
     /// URL: `/accessReviews/{id}/reviewers`
+    #[inline]
     pub fn reviewers(&self) -> AccessReviewReviewerCollectionRequestBuilder {
         AccessReviewReviewerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3607,6 +3842,7 @@ impl AccessReviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn apply_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3621,6 +3857,7 @@ impl AccessReviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn reset_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3635,6 +3872,7 @@ impl AccessReviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn send_reminder(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3649,6 +3887,7 @@ impl AccessReviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3691,6 +3930,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewReviewer>> {
@@ -3703,6 +3943,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3716,6 +3957,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewReviewer,
@@ -3723,6 +3965,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessReviewReviewerRequestBuilder {
         AccessReviewReviewerRequestBuilder {
             client: self.client.clone(),
@@ -3765,6 +4008,7 @@ impl AccessReviewReviewerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewReviewer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3775,6 +4019,7 @@ impl AccessReviewReviewerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewReviewer,
@@ -3788,6 +4033,7 @@ impl AccessReviewReviewerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3814,6 +4060,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3828,6 +4075,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3841,6 +4089,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewScheduleDefinition,
@@ -3848,6 +4097,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3864,6 +4114,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewScheduleDefinitionFilterByCurrentUserOptions,
@@ -3913,6 +4164,7 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewScheduleDefinition> {
@@ -3925,6 +4177,7 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewScheduleDefinition,
@@ -3938,12 +4191,14 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `instances`.
     ///
     /// URL: `/identityGovernance/accessReviews/definitions/{id}/instances`
+    #[inline]
     pub fn instances(&self) -> AccessReviewInstanceCollectionRequestBuilder {
         AccessReviewInstanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3959,6 +4214,7 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3984,6 +4240,7 @@ impl AccessReviewSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3994,6 +4251,7 @@ impl AccessReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewSet,
@@ -4007,12 +4265,14 @@ impl AccessReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `decisions`.
     ///
     /// URL: `/identityGovernance/accessReviews/decisions`
+    #[inline]
     pub fn decisions(&self) -> AccessReviewInstanceDecisionItemCollectionRequestBuilder {
         AccessReviewInstanceDecisionItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4023,6 +4283,7 @@ impl AccessReviewSetRequestBuilder {
     /// Navigation property `definitions`.
     ///
     /// URL: `/identityGovernance/accessReviews/definitions`
+    #[inline]
     pub fn definitions(&self) -> AccessReviewScheduleDefinitionCollectionRequestBuilder {
         AccessReviewScheduleDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4033,6 +4294,7 @@ impl AccessReviewSetRequestBuilder {
     /// Navigation property `historyDefinitions`.
     ///
     /// URL: `/identityGovernance/accessReviews/historyDefinitions`
+    #[inline]
     pub fn history_definitions(
         &self,
     ) -> AccessReviewHistoryDefinitionCollectionRequestBuilder {
@@ -4045,6 +4307,7 @@ impl AccessReviewSetRequestBuilder {
     /// Navigation property `policy`.
     ///
     /// URL: `/identityGovernance/accessReviews/policy`
+    #[inline]
     pub fn policy(&self) -> AccessReviewPolicyRequestBuilder {
         AccessReviewPolicyRequestBuilder {
             client: self.client.clone(),
@@ -4074,6 +4337,7 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewStage>> {
@@ -4086,6 +4350,7 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4099,6 +4364,7 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewStage,
@@ -4106,6 +4372,7 @@ impl AccessReviewStageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessReviewStageRequestBuilder {
         AccessReviewStageRequestBuilder {
             client: self.client.clone(),
@@ -4119,6 +4386,7 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewStageFilterByCurrentUserOptions,
@@ -4164,6 +4432,7 @@ impl AccessReviewStageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewStage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4174,6 +4443,7 @@ impl AccessReviewStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewStage,
@@ -4187,12 +4457,14 @@ impl AccessReviewStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `decisions`.
     ///
     /// URL: `/me/pendingAccessReviewInstances/{id}/stages/{id}/decisions`
+    #[inline]
     pub fn decisions(&self) -> AccessReviewInstanceDecisionItemCollectionRequestBuilder {
         AccessReviewInstanceDecisionItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4207,6 +4479,7 @@ impl AccessReviewStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -4235,6 +4508,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/activityBasedTimeoutPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ActivityBasedTimeoutPolicy>> {
@@ -4247,6 +4521,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/activityBasedTimeoutPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4260,6 +4535,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/activityBasedTimeoutPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ActivityBasedTimeoutPolicy,
@@ -4267,6 +4543,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4283,6 +4560,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4299,6 +4577,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4317,6 +4596,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4335,6 +4615,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4370,6 +4651,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ActivityBasedTimeoutPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4380,6 +4662,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ActivityBasedTimeoutPolicy,
@@ -4393,12 +4676,14 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4417,6 +4702,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4430,6 +4716,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4448,6 +4735,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4466,6 +4754,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4484,6 +4773,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4502,6 +4792,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -4531,6 +4822,7 @@ impl AdminConsentRequestPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Directory.Read.All`, `Policy.ReadWrite.ConsentRequest`, `Directory.ReadWrite.All`; Application `Policy.Read.All`, `Directory.Read.All`, `Policy.ReadWrite.ConsentRequest`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AdminConsentRequestPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4541,6 +4833,7 @@ impl AdminConsentRequestPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdminConsentRequestPolicy,
@@ -4554,6 +4847,7 @@ impl AdminConsentRequestPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4579,6 +4873,7 @@ impl AdminRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Admin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4589,6 +4884,7 @@ impl AdminRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Admin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4599,12 +4895,14 @@ impl AdminRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `entra`.
     ///
     /// URL: `/admin/entra`
+    #[inline]
     pub fn entra(&self) -> EntraRequestBuilder {
         EntraRequestBuilder {
             client: self.client.clone(),
@@ -4614,6 +4912,7 @@ impl AdminRequestBuilder {
     /// Navigation property `people`.
     ///
     /// URL: `/admin/people`
+    #[inline]
     pub fn people(&self) -> PeopleAdminSettingsRequestBuilder {
         PeopleAdminSettingsRequestBuilder {
             client: self.client.clone(),
@@ -4623,6 +4922,7 @@ impl AdminRequestBuilder {
     /// Navigation property `serviceAnnouncement`.
     ///
     /// URL: `/admin/serviceAnnouncement`
+    #[inline]
     pub fn service_announcement(&self) -> ServiceAnnouncementRequestBuilder {
         ServiceAnnouncementRequestBuilder {
             client: self.client.clone(),
@@ -4632,6 +4932,7 @@ impl AdminRequestBuilder {
     /// Navigation property `sharepoint`.
     ///
     /// URL: `/admin/sharepoint`
+    #[inline]
     pub fn sharepoint(&self) -> SharepointRequestBuilder {
         SharepointRequestBuilder {
             client: self.client.clone(),
@@ -4663,6 +4964,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AdministrativeUnit>> {
@@ -4675,6 +4977,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4688,6 +4991,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AdministrativeUnit.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AdministrativeUnit,
@@ -4695,6 +4999,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AdministrativeUnitRequestBuilder {
         AdministrativeUnitRequestBuilder {
             client: self.client.clone(),
@@ -4709,6 +5014,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AdministrativeUnit>> {
@@ -4728,6 +5034,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4745,6 +5052,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.administrativeUnit/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4764,6 +5072,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4783,6 +5092,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.administrativeUnit/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4818,6 +5128,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `AdministrativeUnit.Read.All`, `Directory.Read.All`, `AdministrativeUnit.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AdministrativeUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4828,6 +5139,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AdministrativeUnit.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdministrativeUnit,
@@ -4841,6 +5153,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AdministrativeUnit.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4863,6 +5176,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/administrativeUnits/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4873,6 +5187,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/administrativeUnits/{id}/members`
+    #[inline]
     pub fn members(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4893,6 +5208,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Navigation property `scopedRoleMembers`.
     ///
     /// URL: `/administrativeUnits/{id}/scopedRoleMembers`
+    #[inline]
     pub fn scoped_role_members(&self) -> ScopedRoleMembershipCollectionRequestBuilder {
         ScopedRoleMembershipCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4911,6 +5227,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Permissions for `POST /administrativeUnits/{id}/members/$ref` (narrowest first): DelegatedWork `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AdministrativeUnit.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /administrativeUnits/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `AdministrativeUnit.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AdministrativeUnit.ReadWrite.All`.
+    #[inline]
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4925,6 +5242,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4944,6 +5262,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4963,6 +5282,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4982,6 +5302,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5001,6 +5322,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -5033,6 +5355,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgentIdentityBlueprint>> {
@@ -5045,6 +5368,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5058,6 +5382,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprint,
@@ -5065,6 +5390,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgentIdentityBlueprintRequestBuilder {
         AgentIdentityBlueprintRequestBuilder {
             client: self.client.clone(),
@@ -5078,6 +5404,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyApplication>> {
@@ -5096,6 +5423,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5112,6 +5440,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.agentIdentityBlueprint/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5130,6 +5459,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -5148,6 +5478,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.agentIdentityBlueprint/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5160,6 +5491,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `appId`: `/applications/microsoft.graph.agentIdentityBlueprint(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(
         &self,
         app_id: impl AsRef<str>,
@@ -5170,6 +5502,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `uniqueName`: `/applications/microsoft.graph.agentIdentityBlueprint(uniqueName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_unique_name(
         &self,
         unique_name: impl AsRef<str>,
@@ -5206,6 +5539,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5220,6 +5554,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal/$count`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5233,6 +5568,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprintPrincipal,
@@ -5240,6 +5576,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5256,6 +5593,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal/delta(...)`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5274,6 +5612,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal/delta(...)`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyServicePrincipal>> {
@@ -5290,6 +5629,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5308,6 +5648,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -5326,6 +5667,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5338,6 +5680,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `appId`: `/directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(
         &self,
         app_id: impl AsRef<str>,
@@ -5383,6 +5726,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AgentIdentityBlueprintPrincipal> {
@@ -5395,6 +5739,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprintPrincipal,
@@ -5408,6 +5753,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5422,6 +5768,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -5444,6 +5791,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appRoleAssignedTo`
+    #[inline]
     pub fn app_role_assigned_to(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5464,6 +5812,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5482,6 +5831,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies`
+    #[inline]
     pub fn claims_mapping_policies(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -5514,6 +5864,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects`
+    #[inline]
     pub fn created_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5525,6 +5876,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `endpoints`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/endpoints`
+    #[inline]
     pub fn endpoints(&self) -> EndpointCollectionRequestBuilder {
         EndpointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5536,6 +5888,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/federatedIdentityCredentials`
+    #[inline]
     pub fn federated_identity_credentials(
         &self,
     ) -> FederatedIdentityCredentialCollectionRequestBuilder {
@@ -5556,6 +5909,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -5569,6 +5923,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/licenseDetails`
+    #[inline]
     pub fn license_details(&self) -> LicenseDetailsCollectionRequestBuilder {
         LicenseDetailsCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5599,6 +5954,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5616,6 +5972,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants`
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> OAuth2PermissionGrantCollectionRequestBuilder {
@@ -5648,6 +6005,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects`
+    #[inline]
     pub fn owned_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5678,6 +6036,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5689,6 +6048,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/remoteDesktopSecurityConfiguration`
+    #[inline]
     pub fn remote_desktop_security_configuration(
         &self,
     ) -> RemoteDesktopSecurityConfigurationRequestBuilder {
@@ -5720,6 +6080,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `sponsors`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors`
+    #[inline]
     pub fn sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5731,6 +6092,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -5748,6 +6110,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -5768,6 +6131,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -5800,6 +6164,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5818,6 +6183,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5835,6 +6201,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5852,6 +6219,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5869,6 +6237,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -5888,6 +6257,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5905,6 +6275,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5922,6 +6293,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5939,6 +6311,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5956,6 +6329,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5973,6 +6347,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5990,6 +6365,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6007,6 +6383,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6021,6 +6398,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/addTokenSigningCertificate`): DelegatedWork `Application.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -6040,6 +6418,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6059,6 +6438,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/checkMemberObjects`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6078,6 +6458,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createPasswordSingleSignOnCredentials`): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::CreatePasswordSingleSignOnCredentialsParameters,
@@ -6097,6 +6478,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/deletePasswordSingleSignOnCredentials`): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete_password_single_sign_on_credentials(&self, id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6113,6 +6495,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6132,6 +6515,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6151,6 +6535,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/getPasswordSingleSignOnCredentials`): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_password_single_sign_on_credentials(
         &self,
         id: &str,
@@ -6170,6 +6555,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -6185,6 +6571,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/updatePasswordSingleSignOnCredentials`): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::UpdatePasswordSingleSignOnCredentialsParameters,
@@ -6220,6 +6607,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgentIdentityBlueprint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6230,6 +6618,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprint,
@@ -6243,12 +6632,14 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -6261,6 +6652,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/claimsMappingPolicies`
+    #[inline]
     pub fn claims_mapping_policies(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -6273,6 +6665,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `connectorGroup`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/connectorGroup`
+    #[inline]
     pub fn connector_group(&self) -> ConnectorGroupRequestBuilder {
         ConnectorGroupRequestBuilder {
             client: self.client.clone(),
@@ -6282,6 +6675,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf`
+    #[inline]
     pub fn created_on_behalf_of(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -6292,6 +6686,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `extensionProperties`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/extensionProperties`
+    #[inline]
     pub fn extension_properties(&self) -> ExtensionPropertyCollectionRequestBuilder {
         ExtensionPropertyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6303,6 +6698,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/federatedIdentityCredentials`
+    #[inline]
     pub fn federated_identity_credentials(
         &self,
     ) -> FederatedIdentityCredentialCollectionRequestBuilder {
@@ -6315,6 +6711,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -6327,6 +6724,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `inheritablePermissions`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions`
+    #[inline]
     pub fn inheritable_permissions(
         &self,
     ) -> InheritablePermissionCollectionRequestBuilder {
@@ -6339,6 +6737,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6349,6 +6748,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `sponsors`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors`
+    #[inline]
     pub fn sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6360,6 +6760,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -6369,6 +6770,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -6381,6 +6783,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -6401,6 +6804,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref` (narrowest first): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6418,6 +6822,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6433,6 +6838,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `PUT /applications/{id}/microsoft.graph.agentIdentityBlueprint/connectorGroup/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/connectorGroup/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn connector_group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6448,6 +6854,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `PUT /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_on_behalf_of_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6465,6 +6872,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -6484,6 +6892,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6501,6 +6910,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6518,6 +6928,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6535,6 +6946,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6550,6 +6962,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `PUT /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -6563,6 +6976,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_key(
         &self,
         parameters: &super::parameters::AddKeyParameters,
@@ -6577,6 +6991,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -6595,6 +7010,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprint/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6613,6 +7029,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6631,6 +7048,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprint/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6649,6 +7067,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprint/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6667,6 +7086,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_key(
         &self,
         parameters: &super::parameters::RemoveKeyParameters,
@@ -6681,6 +7101,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6696,6 +7117,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -6728,6 +7150,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentity`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgentIdentity>> {
@@ -6740,6 +7163,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentity/$count`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6753,6 +7177,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentity,
@@ -6760,6 +7185,7 @@ impl AgentIdentityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgentIdentityRequestBuilder {
         AgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -6773,6 +7199,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentity/delta(...)`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6791,6 +7218,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentity/delta(...)`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyServicePrincipal>> {
@@ -6807,6 +7235,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6825,6 +7254,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -6843,6 +7273,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6855,6 +7286,7 @@ impl AgentIdentityCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `appId`: `/directoryObjects/microsoft.graph.agentIdentity(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> AgentIdentityRequestBuilder {
         AgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -6897,6 +7329,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgentIdentity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6907,6 +7340,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /servicePrincipals/{id}/microsoft.graph.agentIdentity`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AgentIdentity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6917,6 +7351,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6931,6 +7366,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -6953,6 +7389,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appRoleAssignedTo`
+    #[inline]
     pub fn app_role_assigned_to(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6973,6 +7410,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6991,6 +7429,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies`
+    #[inline]
     pub fn claims_mapping_policies(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -7023,6 +7462,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects`
+    #[inline]
     pub fn created_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7034,6 +7474,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `endpoints`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/endpoints`
+    #[inline]
     pub fn endpoints(&self) -> EndpointCollectionRequestBuilder {
         EndpointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7045,6 +7486,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/federatedIdentityCredentials`
+    #[inline]
     pub fn federated_identity_credentials(
         &self,
     ) -> FederatedIdentityCredentialCollectionRequestBuilder {
@@ -7065,6 +7507,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -7078,6 +7521,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/licenseDetails`
+    #[inline]
     pub fn license_details(&self) -> LicenseDetailsCollectionRequestBuilder {
         LicenseDetailsCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7108,6 +7552,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7125,6 +7570,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants`
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> OAuth2PermissionGrantCollectionRequestBuilder {
@@ -7157,6 +7603,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects`
+    #[inline]
     pub fn owned_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7187,6 +7634,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7198,6 +7646,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/remoteDesktopSecurityConfiguration`
+    #[inline]
     pub fn remote_desktop_security_configuration(
         &self,
     ) -> RemoteDesktopSecurityConfigurationRequestBuilder {
@@ -7229,6 +7678,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `sponsors`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors`
+    #[inline]
     pub fn sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7240,6 +7690,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -7257,6 +7708,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -7277,6 +7729,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -7309,6 +7762,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7327,6 +7781,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7344,6 +7799,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7361,6 +7817,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7378,6 +7835,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -7397,6 +7855,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7414,6 +7873,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7431,6 +7891,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7448,6 +7909,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7465,6 +7927,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7482,6 +7945,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7499,6 +7963,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7516,6 +7981,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7530,6 +7996,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/addTokenSigningCertificate`): DelegatedWork `Application.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -7549,6 +8016,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -7568,6 +8036,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/checkMemberObjects`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -7587,6 +8056,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/createPasswordSingleSignOnCredentials`): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::CreatePasswordSingleSignOnCredentialsParameters,
@@ -7606,6 +8076,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/deletePasswordSingleSignOnCredentials`): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete_password_single_sign_on_credentials(&self, id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7622,6 +8093,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -7641,6 +8113,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -7660,6 +8133,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/getPasswordSingleSignOnCredentials`): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_password_single_sign_on_credentials(
         &self,
         id: &str,
@@ -7679,6 +8153,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -7694,6 +8169,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/updatePasswordSingleSignOnCredentials`): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::UpdatePasswordSingleSignOnCredentialsParameters,
@@ -7728,6 +8204,7 @@ impl AgentRiskDetectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgentRiskDetection>> {
@@ -7740,6 +8217,7 @@ impl AgentRiskDetectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7753,6 +8231,7 @@ impl AgentRiskDetectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentRiskDetection,
@@ -7760,6 +8239,7 @@ impl AgentRiskDetectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgentRiskDetectionRequestBuilder {
         AgentRiskDetectionRequestBuilder {
             client: self.client.clone(),
@@ -7788,6 +8268,7 @@ impl AgentRiskDetectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgentRiskDetection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7798,6 +8279,7 @@ impl AgentRiskDetectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgentRiskDetection,
@@ -7811,6 +8293,7 @@ impl AgentRiskDetectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7837,6 +8320,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AgentUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7847,6 +8331,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7860,6 +8345,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentUser,
@@ -7867,6 +8353,7 @@ impl AgentUserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgentUserRequestBuilder {
         AgentUserRequestBuilder {
             client: self.client.clone(),
@@ -7880,6 +8367,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -7898,6 +8386,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(
             &self.client,
@@ -7912,6 +8401,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -7930,6 +8420,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -7948,6 +8439,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -7960,6 +8452,7 @@ impl AgentUserCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `userPrincipalName`: `/directoryObjects/microsoft.graph.agentUser(userPrincipalName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_user_principal_name(
         &self,
         user_principal_name: impl AsRef<str>,
@@ -7998,6 +8491,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgentUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8008,6 +8502,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AgentUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8018,6 +8513,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8034,6 +8530,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `agreementAcceptances`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances`
+    #[inline]
     pub fn agreement_acceptances(&self) -> AgreementAcceptanceCollectionRequestBuilder {
         AgreementAcceptanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8045,6 +8542,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `appConsentRequestsForApproval`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/appConsentRequestsForApproval`
+    #[inline]
     pub fn app_consent_requests_for_approval(
         &self,
     ) -> AppConsentRequestCollectionRequestBuilder {
@@ -8065,6 +8563,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `appRoleAssignedResources`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignedResources`
+    #[inline]
     pub fn app_role_assigned_resources(
         &self,
     ) -> ServicePrincipalCollectionRequestBuilder {
@@ -8087,6 +8586,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8106,6 +8606,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `approvals`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/approvals`
+    #[inline]
     pub fn approvals(&self) -> ApprovalCollectionRequestBuilder {
         ApprovalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8117,6 +8618,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `authentication`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/authentication`
+    #[inline]
     pub fn authentication(&self) -> AuthenticationRequestBuilder {
         AuthenticationRequestBuilder {
             client: self.client.clone(),
@@ -8127,6 +8629,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `calendar`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendar`
+    #[inline]
     pub fn calendar(&self) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -8137,6 +8640,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `calendarGroups`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendarGroups`
+    #[inline]
     pub fn calendar_groups(&self) -> CalendarGroupCollectionRequestBuilder {
         CalendarGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8148,6 +8652,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `calendarView`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendarView`
+    #[inline]
     pub fn calendar_view(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8159,6 +8664,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `calendars`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendars`
+    #[inline]
     pub fn calendars(&self) -> CalendarCollectionRequestBuilder {
         CalendarCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8177,6 +8683,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `chats`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/chats`
+    #[inline]
     pub fn chats(&self) -> ChatCollectionRequestBuilder {
         ChatCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8188,6 +8695,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `contactFolders`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/contactFolders`
+    #[inline]
     pub fn contact_folders(&self) -> ContactFolderCollectionRequestBuilder {
         ContactFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8199,6 +8707,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `contacts`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/contacts`
+    #[inline]
     pub fn contacts(&self) -> ContactCollectionRequestBuilder {
         ContactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8229,6 +8738,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/createdObjects`
+    #[inline]
     pub fn created_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8259,6 +8769,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `directReports`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/directReports`
+    #[inline]
     pub fn direct_reports(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8282,6 +8793,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -8301,6 +8813,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `drives`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8312,6 +8825,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `events`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/events`
+    #[inline]
     pub fn events(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8338,6 +8852,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8357,6 +8872,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `followedSites`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/followedSites`
+    #[inline]
     pub fn followed_sites(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8368,6 +8884,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `inferenceClassification`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/inferenceClassification`
+    #[inline]
     pub fn inference_classification(&self) -> InferenceClassificationRequestBuilder {
         InferenceClassificationRequestBuilder {
             client: self.client.clone(),
@@ -8378,6 +8895,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `informationProtection`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/informationProtection`
+    #[inline]
     pub fn information_protection(&self) -> InformationProtectionRequestBuilder {
         InformationProtectionRequestBuilder {
             client: self.client.clone(),
@@ -8397,6 +8915,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `joinedGroups`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/joinedGroups`
+    #[inline]
     pub fn joined_groups(&self) -> GroupCollectionRequestBuilder {
         GroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8415,6 +8934,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `joinedTeams`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/joinedTeams`
+    #[inline]
     pub fn joined_teams(&self) -> TeamCollectionRequestBuilder {
         TeamCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8426,6 +8946,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/licenseDetails`
+    #[inline]
     pub fn license_details(&self) -> LicenseDetailsCollectionRequestBuilder {
         LicenseDetailsCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8437,6 +8958,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `mailFolders`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/mailFolders`
+    #[inline]
     pub fn mail_folders(&self) -> MailFolderCollectionRequestBuilder {
         MailFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8468,6 +8990,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `manager`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/manager`
+    #[inline]
     pub fn manager(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -8497,6 +9020,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8508,6 +9032,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/messages`
+    #[inline]
     pub fn messages(&self) -> MessageCollectionRequestBuilder {
         MessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8521,6 +9046,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/onPremisesSyncBehavior`
+    #[inline]
     pub fn on_premises_sync_behavior(&self) -> OnPremisesSyncBehaviorRequestBuilder {
         OnPremisesSyncBehaviorRequestBuilder {
             client: self.client.clone(),
@@ -8531,6 +9057,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `onenote`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/onenote`
+    #[inline]
     pub fn onenote(&self) -> OnenoteRequestBuilder {
         OnenoteRequestBuilder {
             client: self.client.clone(),
@@ -8541,6 +9068,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `outlook`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/outlook`
+    #[inline]
     pub fn outlook(&self) -> OutlookUserRequestBuilder {
         OutlookUserRequestBuilder {
             client: self.client.clone(),
@@ -8570,6 +9098,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `ownedDevices`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices`
+    #[inline]
     pub fn owned_devices(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8600,6 +9129,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects`
+    #[inline]
     pub fn owned_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8611,6 +9141,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `pendingAccessReviewInstances`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/pendingAccessReviewInstances`
+    #[inline]
     pub fn pending_access_review_instances(
         &self,
     ) -> AccessReviewInstanceCollectionRequestBuilder {
@@ -8624,6 +9155,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `people`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/people`
+    #[inline]
     pub fn people(&self) -> PersonCollectionRequestBuilder {
         PersonCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8645,6 +9177,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -8658,6 +9191,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `photo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/photo`
+    #[inline]
     pub fn photo(&self) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -8668,6 +9202,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `photos`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/photos`
+    #[inline]
     pub fn photos(&self) -> ProfilePhotoCollectionRequestBuilder {
         ProfilePhotoCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8679,6 +9214,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `planner`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/planner`
+    #[inline]
     pub fn planner(&self) -> PlannerUserRequestBuilder {
         PlannerUserRequestBuilder {
             client: self.client.clone(),
@@ -8689,6 +9225,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `profile`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/profile`
+    #[inline]
     pub fn profile(&self) -> ProfileRequestBuilder {
         ProfileRequestBuilder {
             client: self.client.clone(),
@@ -8718,6 +9255,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `registeredDevices`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices`
+    #[inline]
     pub fn registered_devices(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8738,6 +9276,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `scopedRoleMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/scopedRoleMemberOf`
+    #[inline]
     pub fn scoped_role_member_of(&self) -> ScopedRoleMembershipCollectionRequestBuilder {
         ScopedRoleMembershipCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8749,6 +9288,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/settings`
+    #[inline]
     pub fn settings(&self) -> UserSettingsRequestBuilder {
         UserSettingsRequestBuilder {
             client: self.client.clone(),
@@ -8778,6 +9318,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `sponsors`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/sponsors`
+    #[inline]
     pub fn sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8789,6 +9330,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `teamwork`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/teamwork`
+    #[inline]
     pub fn teamwork(&self) -> UserTeamworkRequestBuilder {
         UserTeamworkRequestBuilder {
             client: self.client.clone(),
@@ -8799,6 +9341,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `todo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/todo`
+    #[inline]
     pub fn todo(&self) -> TodoRequestBuilder {
         TodoRequestBuilder {
             client: self.client.clone(),
@@ -8828,6 +9371,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8858,6 +9402,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `transitiveReports`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/transitiveReports`
+    #[inline]
     pub fn transitive_reports(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8876,6 +9421,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn agreement_acceptances_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8893,6 +9439,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignedResources/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignedResources/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_role_assigned_resources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8910,6 +9457,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8927,6 +9475,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/directReports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8944,6 +9493,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn followed_sites_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8961,6 +9511,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/joinedTeams/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/joinedTeams/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn joined_teams_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8976,6 +9527,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `PUT /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8993,6 +9545,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9010,6 +9563,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9027,6 +9581,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9044,6 +9599,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn registered_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9061,6 +9617,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9078,6 +9635,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9095,6 +9653,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/transitiveReports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/transitiveReports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9110,6 +9669,7 @@ impl AgentUserRequestBuilder {
     /// Success: `202 Accepted`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_mail_mime(&self, body: impl Into<Vec<u8>>) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("sendMail"))
             .bytes_body(body.into(), "text/plain")
@@ -9122,6 +9682,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign_license(
         &self,
         parameters: &super::parameters::UserAssignLicenseParameters,
@@ -9141,6 +9702,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn change_password(
         &self,
         parameters: &super::parameters::ChangePasswordParameters,
@@ -9160,6 +9722,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -9179,6 +9742,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -9198,6 +9762,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn convert_external_to_internal_member_user(
         &self,
         parameters: &super::parameters::ConvertExternalToInternalMemberUserParameters,
@@ -9217,6 +9782,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find_room_lists(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyEmailAddress>> {
@@ -9234,6 +9800,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find_rooms(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyEmailAddress>> {
@@ -9253,6 +9820,7 @@ impl AgentUserRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `find_rooms_2` because `find_rooms` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn find_rooms_2(
         &self,
         room_list: &str,
@@ -9274,6 +9842,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_mail_tips(
         &self,
         parameters: &super::parameters::GetMailTipsParameters,
@@ -9293,6 +9862,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -9312,6 +9882,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -9331,6 +9902,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn invalidate_all_refresh_tokens(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -9348,6 +9920,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -9376,6 +9949,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocess_license_assignment(
         &self,
     ) -> Request<models::microsoft_graph::AnyUser> {
@@ -9393,6 +9967,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -9408,6 +9983,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9423,6 +9999,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn revoke_sign_in_sessions(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -9438,6 +10015,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_mail(
         &self,
         parameters: &super::parameters::SendMailParameters,
@@ -9453,6 +10031,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn translate_exchange_ids(
         &self,
         parameters: &super::parameters::TranslateExchangeIdsParameters,
@@ -9507,6 +10086,7 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementAcceptance>> {
@@ -9519,6 +10099,7 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9532,6 +10113,7 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementAcceptance,
@@ -9539,6 +10121,7 @@ impl AgreementAcceptanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgreementAcceptanceRequestBuilder {
         AgreementAcceptanceRequestBuilder {
             client: self.client.clone(),
@@ -9585,6 +10168,7 @@ impl AgreementAcceptanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementAcceptance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9595,6 +10179,7 @@ impl AgreementAcceptanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementAcceptance,
@@ -9608,6 +10193,7 @@ impl AgreementAcceptanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9636,6 +10222,7 @@ impl AgreementCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identityGovernance/termsOfUse/agreements`): DelegatedWork `Agreement.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Agreement>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -9646,6 +10233,7 @@ impl AgreementCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identityGovernance/termsOfUse/agreements/$count`): DelegatedWork `Agreement.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9659,6 +10247,7 @@ impl AgreementCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /identityGovernance/termsOfUse/agreements`): DelegatedWork `Agreement.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Agreement,
@@ -9666,6 +10255,7 @@ impl AgreementCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgreementRequestBuilder {
         AgreementRequestBuilder {
             client: self.client.clone(),
@@ -9697,6 +10287,7 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementFileLocalization>> {
@@ -9709,6 +10300,7 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9722,6 +10314,7 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementFileLocalization,
@@ -9729,6 +10322,7 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgreementFileLocalizationRequestBuilder {
         AgreementFileLocalizationRequestBuilder {
             client: self.client.clone(),
@@ -9757,6 +10351,7 @@ impl AgreementFileLocalizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFileLocalization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9767,6 +10362,7 @@ impl AgreementFileLocalizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementFileLocalization,
@@ -9780,12 +10376,14 @@ impl AgreementFileLocalizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `versions`.
     ///
     /// URL: `/agreements/{id}/files/{id}/versions`
+    #[inline]
     pub fn versions(&self) -> AgreementFileVersionCollectionRequestBuilder {
         AgreementFileVersionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9815,6 +10413,7 @@ impl AgreementFileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9825,6 +10424,7 @@ impl AgreementFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AgreementFile) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9835,12 +10435,14 @@ impl AgreementFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `localizations`.
     ///
     /// URL: `/agreements/{id}/file/localizations`
+    #[inline]
     pub fn localizations(&self) -> AgreementFileLocalizationCollectionRequestBuilder {
         AgreementFileLocalizationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9871,6 +10473,7 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementFileVersion>> {
@@ -9883,6 +10486,7 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9896,6 +10500,7 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementFileVersion,
@@ -9903,6 +10508,7 @@ impl AgreementFileVersionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgreementFileVersionRequestBuilder {
         AgreementFileVersionRequestBuilder {
             client: self.client.clone(),
@@ -9931,6 +10537,7 @@ impl AgreementFileVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFileVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9941,6 +10548,7 @@ impl AgreementFileVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementFileVersion,
@@ -9954,6 +10562,7 @@ impl AgreementFileVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9979,6 +10588,7 @@ impl AgreementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Agreement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9989,6 +10599,7 @@ impl AgreementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Agreement) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9999,12 +10610,14 @@ impl AgreementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `acceptances`.
     ///
     /// URL: `/agreements/{id}/acceptances`
+    #[inline]
     pub fn acceptances(&self) -> AgreementAcceptanceCollectionRequestBuilder {
         AgreementAcceptanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10016,6 +10629,7 @@ impl AgreementRequestBuilder {
     /// Navigation property `file`.
     ///
     /// URL: `/agreements/{id}/file`
+    #[inline]
     pub fn file(&self) -> AgreementFileRequestBuilder {
         AgreementFileRequestBuilder {
             client: self.client.clone(),
@@ -10026,6 +10640,7 @@ impl AgreementRequestBuilder {
     /// Navigation property `files`.
     ///
     /// URL: `/agreements/{id}/files`
+    #[inline]
     pub fn files(&self) -> AgreementFileLocalizationCollectionRequestBuilder {
         AgreementFileLocalizationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10056,6 +10671,7 @@ impl AlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Alert>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -10066,6 +10682,7 @@ impl AlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -10079,6 +10696,7 @@ impl AlertCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Alert,
@@ -10086,6 +10704,7 @@ impl AlertCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AlertRequestBuilder {
         AlertRequestBuilder {
             client: self.client.clone(),
@@ -10114,6 +10733,7 @@ impl AlertRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Alert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10124,6 +10744,7 @@ impl AlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Alert) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -10134,6 +10755,7 @@ impl AlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -10160,6 +10782,7 @@ impl AllowedDataLocationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AllowedDataLocation>> {
@@ -10172,6 +10795,7 @@ impl AllowedDataLocationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -10185,6 +10809,7 @@ impl AllowedDataLocationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AllowedDataLocation,
@@ -10192,6 +10817,7 @@ impl AllowedDataLocationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AllowedDataLocationRequestBuilder {
         AllowedDataLocationRequestBuilder {
             client: self.client.clone(),
@@ -10220,6 +10846,7 @@ impl AllowedDataLocationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AllowedDataLocation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10230,6 +10857,7 @@ impl AllowedDataLocationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AllowedDataLocation,
@@ -10243,6 +10871,7 @@ impl AllowedDataLocationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -10269,6 +10898,7 @@ impl AllowedValueCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AllowedValue>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -10279,6 +10909,7 @@ impl AllowedValueCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -10292,6 +10923,7 @@ impl AllowedValueCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AllowedValue,
@@ -10299,6 +10931,7 @@ impl AllowedValueCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AllowedValueRequestBuilder {
         AllowedValueRequestBuilder {
             client: self.client.clone(),
@@ -10327,6 +10960,7 @@ impl AllowedValueRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AllowedValue> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10337,6 +10971,7 @@ impl AllowedValueRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AllowedValue) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -10347,6 +10982,7 @@ impl AllowedValueRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -10372,6 +11008,7 @@ impl AppCatalogsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppCatalogs> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10382,6 +11019,7 @@ impl AppCatalogsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AppCatalogs) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -10392,12 +11030,14 @@ impl AppCatalogsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `teamsApps`.
     ///
     /// URL: `/appCatalogs/teamsApps`
+    #[inline]
     pub fn teams_apps(&self) -> TeamsAppCollectionRequestBuilder {
         TeamsAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10427,6 +11067,7 @@ impl AppConsentApprovalRouteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppConsentApprovalRoute> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10437,6 +11078,7 @@ impl AppConsentApprovalRouteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppConsentApprovalRoute,
@@ -10450,12 +11092,14 @@ impl AppConsentApprovalRouteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appConsentRequests`.
     ///
     /// URL: `/identityGovernance/appConsent/appConsentRequests`
+    #[inline]
     pub fn app_consent_requests(&self) -> AppConsentRequestCollectionRequestBuilder {
         AppConsentRequestCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10488,6 +11132,7 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppConsentRequest>> {
@@ -10500,6 +11145,7 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -10513,6 +11159,7 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppConsentRequest,
@@ -10520,6 +11167,7 @@ impl AppConsentRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AppConsentRequestRequestBuilder {
         AppConsentRequestRequestBuilder {
             client: self.client.clone(),
@@ -10533,6 +11181,7 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::ConsentRequestFilterByCurrentUserOptions,

@@ -26,6 +26,7 @@ impl TodoTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -36,6 +37,7 @@ impl TodoTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -49,6 +51,7 @@ impl TodoTaskCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TodoTask,
@@ -56,6 +59,7 @@ impl TodoTaskCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TodoTaskRequestBuilder {
         TodoTaskRequestBuilder {
             client: self.client.clone(),
@@ -69,6 +73,7 @@ impl TodoTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTask>> {
         Request::page(
             &self.client,
@@ -99,6 +104,7 @@ impl TodoTaskListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTaskList>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -109,6 +115,7 @@ impl TodoTaskListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -122,6 +129,7 @@ impl TodoTaskListCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TodoTaskList,
@@ -129,6 +137,7 @@ impl TodoTaskListCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TodoTaskListRequestBuilder {
         TodoTaskListRequestBuilder {
             client: self.client.clone(),
@@ -142,6 +151,7 @@ impl TodoTaskListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TodoTaskList>> {
@@ -173,6 +183,7 @@ impl TodoTaskListRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TodoTaskList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -183,6 +194,7 @@ impl TodoTaskListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TodoTaskList) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -193,12 +205,14 @@ impl TodoTaskListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/todo/lists/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -209,6 +223,7 @@ impl TodoTaskListRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/me/todo/lists/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> TodoTaskCollectionRequestBuilder {
         TodoTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -238,6 +253,7 @@ impl TodoTaskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TodoTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -248,6 +264,7 @@ impl TodoTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TodoTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -258,12 +275,14 @@ impl TodoTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachmentSessions`.
     ///
     /// URL: `/me/todo/lists/{id}/tasks/{id}/attachmentSessions`
+    #[inline]
     pub fn attachment_sessions(&self) -> AttachmentSessionCollectionRequestBuilder {
         AttachmentSessionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -274,6 +293,7 @@ impl TodoTaskRequestBuilder {
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/todo/lists/{id}/tasks/{id}/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentBaseCollectionRequestBuilder {
         AttachmentBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -284,6 +304,7 @@ impl TodoTaskRequestBuilder {
     /// Navigation property `checklistItems`.
     ///
     /// URL: `/me/todo/lists/{id}/tasks/{id}/checklistItems`
+    #[inline]
     pub fn checklist_items(&self) -> ChecklistItemCollectionRequestBuilder {
         ChecklistItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -294,6 +315,7 @@ impl TodoTaskRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/todo/lists/{id}/tasks/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -304,6 +326,7 @@ impl TodoTaskRequestBuilder {
     /// Navigation property `linkedResources`.
     ///
     /// URL: `/me/todo/lists/{id}/tasks/{id}/linkedResources`
+    #[inline]
     pub fn linked_resources(&self) -> LinkedResourceCollectionRequestBuilder {
         LinkedResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -350,6 +373,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/tokenIssuancePolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TokenIssuancePolicy>> {
@@ -362,6 +386,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/tokenIssuancePolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -375,6 +400,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/tokenIssuancePolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TokenIssuancePolicy,
@@ -382,6 +408,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TokenIssuancePolicyRequestBuilder {
         TokenIssuancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -396,6 +423,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -413,6 +441,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -432,6 +461,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -451,6 +481,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -500,6 +531,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TokenIssuancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -510,6 +542,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TokenIssuancePolicy,
@@ -523,12 +556,14 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -547,6 +582,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -561,6 +597,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -580,6 +617,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -599,6 +637,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -618,6 +657,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -637,6 +677,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -683,6 +724,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/tokenLifetimePolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TokenLifetimePolicy>> {
@@ -695,6 +737,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/tokenLifetimePolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -708,6 +751,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/tokenLifetimePolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TokenLifetimePolicy,
@@ -715,6 +759,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TokenLifetimePolicyRequestBuilder {
         TokenLifetimePolicyRequestBuilder {
             client: self.client.clone(),
@@ -729,6 +774,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -746,6 +792,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -765,6 +812,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -784,6 +832,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -833,6 +882,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TokenLifetimePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -843,6 +893,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TokenLifetimePolicy,
@@ -856,12 +907,14 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -880,6 +933,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -894,6 +948,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -913,6 +968,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -932,6 +988,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -951,6 +1008,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -970,6 +1028,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -1000,6 +1059,7 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1014,6 +1074,7 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1027,6 +1088,7 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TrustedCertificateAuthorityAsEntityBase,
@@ -1034,6 +1096,7 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1050,6 +1113,7 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -1066,6 +1130,7 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -1084,6 +1149,7 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -1102,6 +1168,7 @@ impl TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -1137,6 +1204,7 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TrustedCertificateAuthorityAsEntityBase> {
@@ -1149,6 +1217,7 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TrustedCertificateAuthorityAsEntityBase,
@@ -1162,6 +1231,7 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1169,6 +1239,7 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Navigation property `trustedCertificateAuthorities`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase/trustedCertificateAuthorities`
+    #[inline]
     pub fn trusted_certificate_authorities(
         &self,
     ) -> CertificateAuthorityAsEntityCollectionRequestBuilder {
@@ -1185,6 +1256,7 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1203,6 +1275,7 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1221,6 +1294,7 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1239,6 +1313,7 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1257,6 +1332,7 @@ impl TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -1286,6 +1362,7 @@ impl UnifiedRbacApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1296,6 +1373,7 @@ impl UnifiedRbacApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacApplication,
@@ -1309,12 +1387,14 @@ impl UnifiedRbacApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `customAppScopes`.
     ///
     /// URL: `/roleManagement/exchange/customAppScopes`
+    #[inline]
     pub fn custom_app_scopes(&self) -> CustomAppScopeCollectionRequestBuilder {
         CustomAppScopeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1325,6 +1405,7 @@ impl UnifiedRbacApplicationRequestBuilder {
     /// Navigation property `resourceNamespaces`.
     ///
     /// URL: `/roleManagement/exchange/resourceNamespaces`
+    #[inline]
     pub fn resource_namespaces(
         &self,
     ) -> UnifiedRbacResourceNamespaceCollectionRequestBuilder {
@@ -1337,6 +1418,7 @@ impl UnifiedRbacApplicationRequestBuilder {
     /// Navigation property `roleAssignments`.
     ///
     /// URL: `/roleManagement/exchange/roleAssignments`
+    #[inline]
     pub fn role_assignments(&self) -> UnifiedRoleAssignmentCollectionRequestBuilder {
         UnifiedRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1347,6 +1429,7 @@ impl UnifiedRbacApplicationRequestBuilder {
     /// Navigation property `roleDefinitions`.
     ///
     /// URL: `/roleManagement/exchange/roleDefinitions`
+    #[inline]
     pub fn role_definitions(&self) -> UnifiedRoleDefinitionCollectionRequestBuilder {
         UnifiedRoleDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1357,6 +1440,7 @@ impl UnifiedRbacApplicationRequestBuilder {
     /// Navigation property `transitiveRoleAssignments`.
     ///
     /// URL: `/roleManagement/exchange/transitiveRoleAssignments`
+    #[inline]
     pub fn transitive_role_assignments(
         &self,
     ) -> UnifiedRoleAssignmentCollectionRequestBuilder {
@@ -1389,6 +1473,7 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRbacResourceAction>> {
@@ -1401,6 +1486,7 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1414,6 +1500,7 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceAction,
@@ -1421,6 +1508,7 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UnifiedRbacResourceActionRequestBuilder {
         UnifiedRbacResourceActionRequestBuilder {
             client: self.client.clone(),
@@ -1449,6 +1537,7 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceAction> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1459,6 +1548,7 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceAction,
@@ -1472,12 +1562,14 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authenticationContext`.
     ///
     /// URL: `/roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/authenticationContext`
+    #[inline]
     pub fn authentication_context(
         &self,
     ) -> AuthenticationContextClassReferenceRequestBuilder {
@@ -1489,6 +1581,7 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// Navigation property `resourceScope`.
     ///
     /// URL: `/roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/resourceScope`
+    #[inline]
     pub fn resource_scope(&self) -> UnifiedRbacResourceScopeRequestBuilder {
         UnifiedRbacResourceScopeRequestBuilder {
             client: self.client.clone(),
@@ -1504,6 +1597,7 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/authenticationContext/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/resourceNamespaces/{id}/resourceActions/{id}/authenticationContext/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn authentication_context_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1535,6 +1629,7 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRbacResourceNamespace>> {
@@ -1547,6 +1642,7 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1560,6 +1656,7 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceNamespace,
@@ -1567,6 +1664,7 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1598,6 +1696,7 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceNamespace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1608,6 +1707,7 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceNamespace,
@@ -1621,12 +1721,14 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resourceActions`.
     ///
     /// URL: `/roleManagement/directory/resourceNamespaces/{id}/resourceActions`
+    #[inline]
     pub fn resource_actions(&self) -> UnifiedRbacResourceActionCollectionRequestBuilder {
         UnifiedRbacResourceActionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1641,6 +1743,7 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn import_resource_actions(
         &self,
         parameters: &super::parameters::ImportResourceActionsParameters,
@@ -1674,6 +1777,7 @@ impl UnifiedRbacResourceScopeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceScope> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1684,6 +1788,7 @@ impl UnifiedRbacResourceScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceScope,
@@ -1697,6 +1802,7 @@ impl UnifiedRbacResourceScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1725,6 +1831,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignment>> {
@@ -1737,6 +1844,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1750,6 +1858,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignment,
@@ -1757,6 +1866,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UnifiedRoleAssignmentRequestBuilder {
         UnifiedRoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -1785,6 +1895,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1795,6 +1906,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignment,
@@ -1808,12 +1920,14 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -1823,6 +1937,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1832,6 +1947,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1841,6 +1957,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -1856,6 +1973,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1871,6 +1989,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1886,6 +2005,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1915,6 +2035,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignmentSchedule>> {
@@ -1927,6 +2048,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1940,6 +2062,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentSchedule,
@@ -1947,6 +2070,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1963,6 +2087,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleFilterByCurrentUserOptions,
@@ -2009,6 +2134,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2023,6 +2149,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2036,6 +2163,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance,
@@ -2043,6 +2171,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2059,6 +2188,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleInstanceFilterByCurrentUserOptions,
@@ -2106,6 +2236,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance> {
@@ -2118,6 +2249,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance,
@@ -2131,12 +2263,14 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(
         &self,
     ) -> UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
@@ -2148,6 +2282,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -2157,6 +2292,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2166,6 +2302,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2175,6 +2312,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -2190,6 +2328,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2205,6 +2344,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2220,6 +2360,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2235,6 +2376,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2250,6 +2392,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2280,6 +2423,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentSchedule> {
@@ -2292,6 +2436,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentSchedule,
@@ -2305,12 +2450,14 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(&self) -> UnifiedRoleEligibilityScheduleRequestBuilder {
         UnifiedRoleEligibilityScheduleRequestBuilder {
             client: self.client.clone(),
@@ -2320,6 +2467,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -2329,6 +2477,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2338,6 +2487,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2347,6 +2497,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -2362,6 +2513,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2377,6 +2529,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2392,6 +2545,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2407,6 +2561,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2422,6 +2577,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2451,6 +2607,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2465,6 +2622,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2478,6 +2636,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.ReadWrite.Directory`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest,
@@ -2485,6 +2644,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2501,6 +2661,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleRequestFilterByCurrentUserOptions,
@@ -2550,6 +2711,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest> {
@@ -2562,6 +2724,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest,
@@ -2575,12 +2738,14 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(&self) -> UnifiedRoleEligibilityScheduleRequestBuilder {
         UnifiedRoleEligibilityScheduleRequestBuilder {
             client: self.client.clone(),
@@ -2590,6 +2755,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -2599,6 +2765,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `approval`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/approval`
+    #[inline]
     pub fn approval(&self) -> ApprovalRequestBuilder {
         ApprovalRequestBuilder {
             client: self.client.clone(),
@@ -2608,6 +2775,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2617,6 +2785,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2626,6 +2795,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -2635,6 +2805,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `targetSchedule`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule`
+    #[inline]
     pub fn target_schedule(&self) -> UnifiedRoleAssignmentScheduleRequestBuilder {
         UnifiedRoleAssignmentScheduleRequestBuilder {
             client: self.client.clone(),
@@ -2650,6 +2821,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2665,6 +2837,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2680,6 +2853,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2695,6 +2869,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2710,6 +2885,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2725,6 +2901,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2738,6 +2915,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -2748,6 +2926,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -2766,6 +2945,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -2794,6 +2974,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleDefinition>> {
@@ -2806,6 +2987,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2819,6 +3001,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -2826,6 +3009,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -2856,6 +3040,7 @@ impl UnifiedRoleDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2866,6 +3051,7 @@ impl UnifiedRoleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -2879,12 +3065,14 @@ impl UnifiedRoleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `inheritsPermissionsFrom`.
     ///
     /// URL: `/roleManagement/directory/roleDefinitions/{id}/inheritsPermissionsFrom`
+    #[inline]
     pub fn inherits_permissions_from(
         &self,
     ) -> UnifiedRoleDefinitionCollectionRequestBuilder {
@@ -2917,6 +3105,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2931,6 +3120,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2944,6 +3134,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilitySchedule,
@@ -2951,6 +3142,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2967,6 +3159,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleFilterByCurrentUserOptions,
@@ -3015,6 +3208,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3029,6 +3223,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3042,6 +3237,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance,
@@ -3049,6 +3245,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3065,6 +3262,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleInstanceFilterByCurrentUserOptions,
@@ -3114,6 +3312,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance> {
@@ -3126,6 +3325,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance,
@@ -3139,12 +3339,14 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -3154,6 +3356,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -3163,6 +3366,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -3172,6 +3376,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -3187,6 +3392,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3202,6 +3408,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3217,6 +3424,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3232,6 +3440,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3262,6 +3471,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilitySchedule> {
@@ -3274,6 +3484,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilitySchedule,
@@ -3287,12 +3498,14 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -3302,6 +3515,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -3311,6 +3525,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -3320,6 +3535,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -3335,6 +3551,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3350,6 +3567,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3365,6 +3583,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3380,6 +3599,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3409,6 +3629,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3423,6 +3644,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3436,6 +3658,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.ReadWrite.Directory`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest,
@@ -3443,6 +3666,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3459,6 +3683,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleRequestFilterByCurrentUserOptions,
@@ -3508,6 +3733,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest> {
@@ -3520,6 +3746,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest,
@@ -3533,12 +3760,14 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -3548,6 +3777,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `approval`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/approval`
+    #[inline]
     pub fn approval(&self) -> ApprovalRequestBuilder {
         ApprovalRequestBuilder {
             client: self.client.clone(),
@@ -3557,6 +3787,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -3566,6 +3797,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -3575,6 +3807,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -3584,6 +3817,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `targetSchedule`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule`
+    #[inline]
     pub fn target_schedule(&self) -> UnifiedRoleEligibilityScheduleRequestBuilder {
         UnifiedRoleEligibilityScheduleRequestBuilder {
             client: self.client.clone(),
@@ -3599,6 +3833,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3614,6 +3849,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3629,6 +3865,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3644,6 +3881,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3659,6 +3897,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3672,6 +3911,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -3682,6 +3922,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -3700,6 +3941,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3726,6 +3968,7 @@ impl UnifiedRoleManagementAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleManagementAlert>> {
@@ -3738,6 +3981,7 @@ impl UnifiedRoleManagementAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3751,6 +3995,7 @@ impl UnifiedRoleManagementAlertCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementAlert,
@@ -3758,6 +4003,7 @@ impl UnifiedRoleManagementAlertCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3774,6 +4020,7 @@ impl UnifiedRoleManagementAlertCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn refresh(
         &self,
         parameters: &super::parameters::RefreshParameters,
@@ -3808,6 +4055,7 @@ impl UnifiedRoleManagementAlertConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3824,6 +4072,7 @@ impl UnifiedRoleManagementAlertConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3837,6 +4086,7 @@ impl UnifiedRoleManagementAlertConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementAlertConfiguration,
@@ -3844,6 +4094,7 @@ impl UnifiedRoleManagementAlertConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3877,6 +4128,7 @@ impl UnifiedRoleManagementAlertConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyUnifiedRoleManagementAlertConfiguration> {
@@ -3889,6 +4141,7 @@ impl UnifiedRoleManagementAlertConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementAlertConfiguration,
@@ -3902,12 +4155,14 @@ impl UnifiedRoleManagementAlertConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `alertDefinition`.
     ///
     /// URL: `/identityGovernance/roleManagementAlerts/alertConfigurations/{id}/alertDefinition`
+    #[inline]
     pub fn alert_definition(
         &self,
     ) -> UnifiedRoleManagementAlertDefinitionRequestBuilder {
@@ -3925,6 +4180,7 @@ impl UnifiedRoleManagementAlertConfigurationRequestBuilder {
     /// Permissions for `PUT /identityGovernance/roleManagementAlerts/alertConfigurations/{id}/alertDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/roleManagementAlerts/alertConfigurations/{id}/alertDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn alert_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3954,6 +4210,7 @@ impl UnifiedRoleManagementAlertDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3968,6 +4225,7 @@ impl UnifiedRoleManagementAlertDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3981,6 +4239,7 @@ impl UnifiedRoleManagementAlertDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementAlertDefinition,
@@ -3988,6 +4247,7 @@ impl UnifiedRoleManagementAlertDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4021,6 +4281,7 @@ impl UnifiedRoleManagementAlertDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleManagementAlertDefinition> {
@@ -4033,6 +4294,7 @@ impl UnifiedRoleManagementAlertDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementAlertDefinition,
@@ -4046,6 +4308,7 @@ impl UnifiedRoleManagementAlertDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4072,6 +4335,7 @@ impl UnifiedRoleManagementAlertIncidentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4086,6 +4350,7 @@ impl UnifiedRoleManagementAlertIncidentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4099,6 +4364,7 @@ impl UnifiedRoleManagementAlertIncidentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementAlertIncident,
@@ -4106,6 +4372,7 @@ impl UnifiedRoleManagementAlertIncidentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4137,6 +4404,7 @@ impl UnifiedRoleManagementAlertIncidentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyUnifiedRoleManagementAlertIncident> {
@@ -4149,6 +4417,7 @@ impl UnifiedRoleManagementAlertIncidentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementAlertIncident,
@@ -4162,6 +4431,7 @@ impl UnifiedRoleManagementAlertIncidentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4172,6 +4442,7 @@ impl UnifiedRoleManagementAlertIncidentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remediate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("remediate"))
     }
@@ -4197,6 +4468,7 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleManagementAlert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4207,6 +4479,7 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementAlert,
@@ -4220,12 +4493,14 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `alertConfiguration`.
     ///
     /// URL: `/identityGovernance/roleManagementAlerts/alerts/{id}/alertConfiguration`
+    #[inline]
     pub fn alert_configuration(
         &self,
     ) -> UnifiedRoleManagementAlertConfigurationRequestBuilder {
@@ -4237,6 +4512,7 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// Navigation property `alertDefinition`.
     ///
     /// URL: `/identityGovernance/roleManagementAlerts/alerts/{id}/alertDefinition`
+    #[inline]
     pub fn alert_definition(
         &self,
     ) -> UnifiedRoleManagementAlertDefinitionRequestBuilder {
@@ -4248,6 +4524,7 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// Navigation property `alertIncidents`.
     ///
     /// URL: `/identityGovernance/roleManagementAlerts/alerts/{id}/alertIncidents`
+    #[inline]
     pub fn alert_incidents(
         &self,
     ) -> UnifiedRoleManagementAlertIncidentCollectionRequestBuilder {
@@ -4266,6 +4543,7 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// Permissions for `PUT /identityGovernance/roleManagementAlerts/alerts/{id}/alertConfiguration/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/roleManagementAlerts/alerts/{id}/alertConfiguration/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn alert_configuration_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4281,6 +4559,7 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// Permissions for `PUT /identityGovernance/roleManagementAlerts/alerts/{id}/alertDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/roleManagementAlerts/alerts/{id}/alertDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn alert_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4294,6 +4573,7 @@ impl UnifiedRoleManagementAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn refresh(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("refresh"))
     }
@@ -4320,6 +4600,7 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4334,6 +4615,7 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4347,6 +4629,7 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicyAssignment,
@@ -4354,6 +4637,7 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4385,6 +4669,7 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleManagementPolicyAssignment> {
@@ -4397,6 +4682,7 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicyAssignment,
@@ -4410,12 +4696,14 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `policy`.
     ///
     /// URL: `/policies/roleManagementPolicyAssignments/{id}/policy`
+    #[inline]
     pub fn policy(&self) -> UnifiedRoleManagementPolicyRequestBuilder {
         UnifiedRoleManagementPolicyRequestBuilder {
             client: self.client.clone(),
@@ -4431,6 +4719,7 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Permissions for `PUT /policies/roleManagementPolicyAssignments/{id}/policy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /policies/roleManagementPolicyAssignments/{id}/policy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn policy_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4460,6 +4749,7 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleManagementPolicy>> {
@@ -4472,6 +4762,7 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4485,6 +4776,7 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicy,
@@ -4492,6 +4784,7 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4525,6 +4818,7 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4535,6 +4829,7 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicy,
@@ -4548,12 +4843,14 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `effectiveRules`.
     ///
     /// URL: `/policies/roleManagementPolicies/{id}/effectiveRules`
+    #[inline]
     pub fn effective_rules(
         &self,
     ) -> UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
@@ -4566,6 +4863,7 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// Navigation property `rules`.
     ///
     /// URL: `/policies/roleManagementPolicies/{id}/rules`
+    #[inline]
     pub fn rules(&self) -> UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
         UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4598,6 +4896,7 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4612,6 +4911,7 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4625,6 +4925,7 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule,
@@ -4632,6 +4933,7 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4663,6 +4965,7 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule> {
@@ -4675,6 +4978,7 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule,
@@ -4688,6 +4992,7 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4727,6 +5032,7 @@ impl UsageRightsIncludedRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UsageRightsIncluded> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4737,6 +5043,7 @@ impl UsageRightsIncludedRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UsageRightsIncluded,
@@ -4750,6 +5057,7 @@ impl UsageRightsIncludedRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4776,6 +5084,7 @@ impl UserAccountInformationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserAccountInformation>> {
@@ -4788,6 +5097,7 @@ impl UserAccountInformationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4801,6 +5111,7 @@ impl UserAccountInformationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserAccountInformation,
@@ -4808,6 +5119,7 @@ impl UserAccountInformationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserAccountInformationRequestBuilder {
         UserAccountInformationRequestBuilder {
             client: self.client.clone(),
@@ -4836,6 +5148,7 @@ impl UserAccountInformationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserAccountInformation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4846,6 +5159,7 @@ impl UserAccountInformationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserAccountInformation,
@@ -4859,6 +5173,7 @@ impl UserAccountInformationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4887,6 +5202,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4897,6 +5213,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4910,6 +5227,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUser,
@@ -4917,6 +5235,7 @@ impl UserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -4931,6 +5250,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4950,6 +5270,7 @@ impl UserCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(
             &self.client,
@@ -4965,6 +5286,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.user/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4984,6 +5306,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -5003,6 +5326,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.user/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5015,6 +5339,7 @@ impl UserCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `userPrincipalName`: `/users(userPrincipalName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_user_principal_name(
         &self,
         user_principal_name: impl AsRef<str>,
@@ -5052,6 +5377,7 @@ impl UserConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserConfiguration>> {
@@ -5064,6 +5390,7 @@ impl UserConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5077,6 +5404,7 @@ impl UserConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserConfiguration,
@@ -5084,6 +5412,7 @@ impl UserConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserConfigurationRequestBuilder {
         UserConfigurationRequestBuilder {
             client: self.client.clone(),
@@ -5112,6 +5441,7 @@ impl UserConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5122,6 +5452,7 @@ impl UserConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserConfiguration,
@@ -5135,6 +5466,7 @@ impl UserConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5161,6 +5493,7 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserConsentRequest>> {
@@ -5173,6 +5506,7 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5186,6 +5520,7 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserConsentRequest,
@@ -5193,6 +5528,7 @@ impl UserConsentRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserConsentRequestRequestBuilder {
         UserConsentRequestRequestBuilder {
             client: self.client.clone(),
@@ -5206,6 +5542,7 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::ConsentRequestFilterByCurrentUserOptions,
@@ -5253,6 +5590,7 @@ impl UserConsentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserConsentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5263,6 +5601,7 @@ impl UserConsentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserConsentRequest,
@@ -5276,12 +5615,14 @@ impl UserConsentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `approval`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.userConsentRequest/approval`
+    #[inline]
     pub fn approval(&self) -> ApprovalRequestBuilder {
         ApprovalRequestBuilder {
             client: self.client.clone(),
@@ -5295,6 +5636,7 @@ impl UserConsentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -5313,6 +5655,7 @@ impl UserConsentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -5339,6 +5682,7 @@ impl UserCredentialUsageDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserCredentialUsageDetails>> {
@@ -5351,6 +5695,7 @@ impl UserCredentialUsageDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5364,6 +5709,7 @@ impl UserCredentialUsageDetailsCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserCredentialUsageDetails,
@@ -5371,6 +5717,7 @@ impl UserCredentialUsageDetailsCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5402,6 +5749,7 @@ impl UserCredentialUsageDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserCredentialUsageDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5412,6 +5760,7 @@ impl UserCredentialUsageDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserCredentialUsageDetails,
@@ -5425,6 +5774,7 @@ impl UserCredentialUsageDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5451,6 +5801,7 @@ impl UserEventsSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserEventsSummary>> {
@@ -5463,6 +5814,7 @@ impl UserEventsSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5476,6 +5828,7 @@ impl UserEventsSummaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserEventsSummary,
@@ -5483,6 +5836,7 @@ impl UserEventsSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserEventsSummaryRequestBuilder {
         UserEventsSummaryRequestBuilder {
             client: self.client.clone(),
@@ -5511,6 +5865,7 @@ impl UserEventsSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserEventsSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5521,6 +5876,7 @@ impl UserEventsSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserEventsSummary,
@@ -5534,6 +5890,7 @@ impl UserEventsSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5559,6 +5916,7 @@ impl UserInsightsSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserInsightsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5569,6 +5927,7 @@ impl UserInsightsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserInsightsSettings,
@@ -5582,6 +5941,7 @@ impl UserInsightsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5608,6 +5968,7 @@ impl UserMfaSignInSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserMfaSignInSummary>> {
@@ -5620,6 +5981,7 @@ impl UserMfaSignInSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5633,6 +5995,7 @@ impl UserMfaSignInSummaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserMfaSignInSummary,
@@ -5640,6 +6003,7 @@ impl UserMfaSignInSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserMfaSignInSummaryRequestBuilder {
         UserMfaSignInSummaryRequestBuilder {
             client: self.client.clone(),
@@ -5668,6 +6032,7 @@ impl UserMfaSignInSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserMfaSignInSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5678,6 +6043,7 @@ impl UserMfaSignInSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserMfaSignInSummary,
@@ -5691,6 +6057,7 @@ impl UserMfaSignInSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5717,6 +6084,7 @@ impl UserPasswordResetsAndChangesSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5731,6 +6099,7 @@ impl UserPasswordResetsAndChangesSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5744,6 +6113,7 @@ impl UserPasswordResetsAndChangesSummaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserPasswordResetsAndChangesSummary,
@@ -5751,6 +6121,7 @@ impl UserPasswordResetsAndChangesSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5782,6 +6153,7 @@ impl UserPasswordResetsAndChangesSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserPasswordResetsAndChangesSummary> {
@@ -5794,6 +6166,7 @@ impl UserPasswordResetsAndChangesSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserPasswordResetsAndChangesSummary,
@@ -5807,6 +6180,7 @@ impl UserPasswordResetsAndChangesSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5833,6 +6207,7 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserRegistrationDetails>> {
@@ -5845,6 +6220,7 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5858,6 +6234,7 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserRegistrationDetails,
@@ -5865,6 +6242,7 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserRegistrationDetailsRequestBuilder {
         UserRegistrationDetailsRequestBuilder {
             client: self.client.clone(),
@@ -5893,6 +6271,7 @@ impl UserRegistrationDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserRegistrationDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5903,6 +6282,7 @@ impl UserRegistrationDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserRegistrationDetails,
@@ -5916,6 +6296,7 @@ impl UserRegistrationDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5973,6 +6354,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5983,6 +6365,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /users/{id}`): DelegatedWork `User.ReadWrite`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`; Application `User.ManageIdentities.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5993,6 +6376,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /users/{id}`): DelegatedWork `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6009,6 +6393,7 @@ impl UserRequestBuilder {
     /// Navigation property `agreementAcceptances`.
     ///
     /// URL: `/me/agreementAcceptances`
+    #[inline]
     pub fn agreement_acceptances(&self) -> AgreementAcceptanceCollectionRequestBuilder {
         AgreementAcceptanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6020,6 +6405,7 @@ impl UserRequestBuilder {
     /// Navigation property `appConsentRequestsForApproval`.
     ///
     /// URL: `/me/appConsentRequestsForApproval`
+    #[inline]
     pub fn app_consent_requests_for_approval(
         &self,
     ) -> AppConsentRequestCollectionRequestBuilder {
@@ -6040,6 +6426,7 @@ impl UserRequestBuilder {
     /// Navigation property `appRoleAssignedResources`.
     ///
     /// URL: `/me/appRoleAssignedResources`
+    #[inline]
     pub fn app_role_assigned_resources(
         &self,
     ) -> ServicePrincipalCollectionRequestBuilder {
@@ -6062,6 +6449,7 @@ impl UserRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/me/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6081,6 +6469,7 @@ impl UserRequestBuilder {
     /// Navigation property `approvals`.
     ///
     /// URL: `/me/approvals`
+    #[inline]
     pub fn approvals(&self) -> ApprovalCollectionRequestBuilder {
         ApprovalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6092,6 +6481,7 @@ impl UserRequestBuilder {
     /// Navigation property `authentication`.
     ///
     /// URL: `/me/authentication`
+    #[inline]
     pub fn authentication(&self) -> AuthenticationRequestBuilder {
         AuthenticationRequestBuilder {
             client: self.client.clone(),
@@ -6102,6 +6492,7 @@ impl UserRequestBuilder {
     /// Navigation property `calendar`.
     ///
     /// URL: `/me/calendar`
+    #[inline]
     pub fn calendar(&self) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -6112,6 +6503,7 @@ impl UserRequestBuilder {
     /// Navigation property `calendarGroups`.
     ///
     /// URL: `/me/calendarGroups`
+    #[inline]
     pub fn calendar_groups(&self) -> CalendarGroupCollectionRequestBuilder {
         CalendarGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6123,6 +6515,7 @@ impl UserRequestBuilder {
     /// Navigation property `calendarView`.
     ///
     /// URL: `/me/calendarView`
+    #[inline]
     pub fn calendar_view(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6134,6 +6527,7 @@ impl UserRequestBuilder {
     /// Navigation property `calendars`.
     ///
     /// URL: `/me/calendars`
+    #[inline]
     pub fn calendars(&self) -> CalendarCollectionRequestBuilder {
         CalendarCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6152,6 +6546,7 @@ impl UserRequestBuilder {
     /// Navigation property `chats`.
     ///
     /// URL: `/me/chats`
+    #[inline]
     pub fn chats(&self) -> ChatCollectionRequestBuilder {
         ChatCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6163,6 +6558,7 @@ impl UserRequestBuilder {
     /// Navigation property `contactFolders`.
     ///
     /// URL: `/me/contactFolders`
+    #[inline]
     pub fn contact_folders(&self) -> ContactFolderCollectionRequestBuilder {
         ContactFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6174,6 +6570,7 @@ impl UserRequestBuilder {
     /// Navigation property `contacts`.
     ///
     /// URL: `/me/contacts`
+    #[inline]
     pub fn contacts(&self) -> ContactCollectionRequestBuilder {
         ContactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6204,6 +6601,7 @@ impl UserRequestBuilder {
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/me/createdObjects`
+    #[inline]
     pub fn created_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6234,6 +6632,7 @@ impl UserRequestBuilder {
     /// Navigation property `directReports`.
     ///
     /// URL: `/me/directReports`
+    #[inline]
     pub fn direct_reports(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6257,6 +6656,7 @@ impl UserRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/me/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -6276,6 +6676,7 @@ impl UserRequestBuilder {
     /// Navigation property `drives`.
     ///
     /// URL: `/me/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6287,6 +6688,7 @@ impl UserRequestBuilder {
     /// Navigation property `events`.
     ///
     /// URL: `/me/events`
+    #[inline]
     pub fn events(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6313,6 +6715,7 @@ impl UserRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6332,6 +6735,7 @@ impl UserRequestBuilder {
     /// Navigation property `followedSites`.
     ///
     /// URL: `/me/followedSites`
+    #[inline]
     pub fn followed_sites(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6343,6 +6747,7 @@ impl UserRequestBuilder {
     /// Navigation property `inferenceClassification`.
     ///
     /// URL: `/me/inferenceClassification`
+    #[inline]
     pub fn inference_classification(&self) -> InferenceClassificationRequestBuilder {
         InferenceClassificationRequestBuilder {
             client: self.client.clone(),
@@ -6353,6 +6758,7 @@ impl UserRequestBuilder {
     /// Navigation property `informationProtection`.
     ///
     /// URL: `/me/informationProtection`
+    #[inline]
     pub fn information_protection(&self) -> InformationProtectionRequestBuilder {
         InformationProtectionRequestBuilder {
             client: self.client.clone(),
@@ -6372,6 +6778,7 @@ impl UserRequestBuilder {
     /// Navigation property `joinedGroups`.
     ///
     /// URL: `/me/joinedGroups`
+    #[inline]
     pub fn joined_groups(&self) -> GroupCollectionRequestBuilder {
         GroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6390,6 +6797,7 @@ impl UserRequestBuilder {
     /// Navigation property `joinedTeams`.
     ///
     /// URL: `/me/joinedTeams`
+    #[inline]
     pub fn joined_teams(&self) -> TeamCollectionRequestBuilder {
         TeamCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6401,6 +6809,7 @@ impl UserRequestBuilder {
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/me/licenseDetails`
+    #[inline]
     pub fn license_details(&self) -> LicenseDetailsCollectionRequestBuilder {
         LicenseDetailsCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6412,6 +6821,7 @@ impl UserRequestBuilder {
     /// Navigation property `mailFolders`.
     ///
     /// URL: `/me/mailFolders`
+    #[inline]
     pub fn mail_folders(&self) -> MailFolderCollectionRequestBuilder {
         MailFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6443,6 +6853,7 @@ impl UserRequestBuilder {
     /// Navigation property `manager`.
     ///
     /// URL: `/me/manager`
+    #[inline]
     pub fn manager(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -6472,6 +6883,7 @@ impl UserRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/me/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6483,6 +6895,7 @@ impl UserRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/me/messages`
+    #[inline]
     pub fn messages(&self) -> MessageCollectionRequestBuilder {
         MessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6496,6 +6909,7 @@ impl UserRequestBuilder {
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/me/onPremisesSyncBehavior`
+    #[inline]
     pub fn on_premises_sync_behavior(&self) -> OnPremisesSyncBehaviorRequestBuilder {
         OnPremisesSyncBehaviorRequestBuilder {
             client: self.client.clone(),
@@ -6506,6 +6920,7 @@ impl UserRequestBuilder {
     /// Navigation property `onenote`.
     ///
     /// URL: `/me/onenote`
+    #[inline]
     pub fn onenote(&self) -> OnenoteRequestBuilder {
         OnenoteRequestBuilder {
             client: self.client.clone(),
@@ -6516,6 +6931,7 @@ impl UserRequestBuilder {
     /// Navigation property `outlook`.
     ///
     /// URL: `/me/outlook`
+    #[inline]
     pub fn outlook(&self) -> OutlookUserRequestBuilder {
         OutlookUserRequestBuilder {
             client: self.client.clone(),
@@ -6545,6 +6961,7 @@ impl UserRequestBuilder {
     /// Navigation property `ownedDevices`.
     ///
     /// URL: `/me/ownedDevices`
+    #[inline]
     pub fn owned_devices(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6575,6 +6992,7 @@ impl UserRequestBuilder {
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/me/ownedObjects`
+    #[inline]
     pub fn owned_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6586,6 +7004,7 @@ impl UserRequestBuilder {
     /// Navigation property `pendingAccessReviewInstances`.
     ///
     /// URL: `/me/pendingAccessReviewInstances`
+    #[inline]
     pub fn pending_access_review_instances(
         &self,
     ) -> AccessReviewInstanceCollectionRequestBuilder {
@@ -6599,6 +7018,7 @@ impl UserRequestBuilder {
     /// Navigation property `people`.
     ///
     /// URL: `/me/people`
+    #[inline]
     pub fn people(&self) -> PersonCollectionRequestBuilder {
         PersonCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6620,6 +7040,7 @@ impl UserRequestBuilder {
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/me/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -6633,6 +7054,7 @@ impl UserRequestBuilder {
     /// Navigation property `photo`.
     ///
     /// URL: `/me/photo`
+    #[inline]
     pub fn photo(&self) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -6643,6 +7065,7 @@ impl UserRequestBuilder {
     /// Navigation property `photos`.
     ///
     /// URL: `/me/photos`
+    #[inline]
     pub fn photos(&self) -> ProfilePhotoCollectionRequestBuilder {
         ProfilePhotoCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6654,6 +7077,7 @@ impl UserRequestBuilder {
     /// Navigation property `planner`.
     ///
     /// URL: `/me/planner`
+    #[inline]
     pub fn planner(&self) -> PlannerUserRequestBuilder {
         PlannerUserRequestBuilder {
             client: self.client.clone(),
@@ -6664,6 +7088,7 @@ impl UserRequestBuilder {
     /// Navigation property `profile`.
     ///
     /// URL: `/me/profile`
+    #[inline]
     pub fn profile(&self) -> ProfileRequestBuilder {
         ProfileRequestBuilder {
             client: self.client.clone(),
@@ -6693,6 +7118,7 @@ impl UserRequestBuilder {
     /// Navigation property `registeredDevices`.
     ///
     /// URL: `/me/registeredDevices`
+    #[inline]
     pub fn registered_devices(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6713,6 +7139,7 @@ impl UserRequestBuilder {
     /// Navigation property `scopedRoleMemberOf`.
     ///
     /// URL: `/me/scopedRoleMemberOf`
+    #[inline]
     pub fn scoped_role_member_of(&self) -> ScopedRoleMembershipCollectionRequestBuilder {
         ScopedRoleMembershipCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6724,6 +7151,7 @@ impl UserRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/me/settings`
+    #[inline]
     pub fn settings(&self) -> UserSettingsRequestBuilder {
         UserSettingsRequestBuilder {
             client: self.client.clone(),
@@ -6753,6 +7181,7 @@ impl UserRequestBuilder {
     /// Navigation property `sponsors`.
     ///
     /// URL: `/me/sponsors`
+    #[inline]
     pub fn sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6764,6 +7193,7 @@ impl UserRequestBuilder {
     /// Navigation property `teamwork`.
     ///
     /// URL: `/me/teamwork`
+    #[inline]
     pub fn teamwork(&self) -> UserTeamworkRequestBuilder {
         UserTeamworkRequestBuilder {
             client: self.client.clone(),
@@ -6774,6 +7204,7 @@ impl UserRequestBuilder {
     /// Navigation property `todo`.
     ///
     /// URL: `/me/todo`
+    #[inline]
     pub fn todo(&self) -> TodoRequestBuilder {
         TodoRequestBuilder {
             client: self.client.clone(),
@@ -6803,6 +7234,7 @@ impl UserRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/me/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6833,6 +7265,7 @@ impl UserRequestBuilder {
     /// Navigation property `transitiveReports`.
     ///
     /// URL: `/me/transitiveReports`
+    #[inline]
     pub fn transitive_reports(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6851,6 +7284,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/agreementAcceptances/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn agreement_acceptances_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6868,6 +7302,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/appRoleAssignedResources/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/appRoleAssignedResources/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_role_assigned_resources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6885,6 +7320,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/createdObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6902,6 +7338,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/directReports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6919,6 +7356,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/followedSites/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/followedSites/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn followed_sites_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6936,6 +7374,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/joinedTeams/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/joinedTeams/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn joined_teams_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6951,6 +7390,7 @@ impl UserRequestBuilder {
     /// Permissions for `PUT /me/manager/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/manager/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6968,6 +7408,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6985,6 +7426,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/ownedDevices/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/ownedDevices/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7002,6 +7444,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/ownedObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7019,6 +7462,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/registeredDevices/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/registeredDevices/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn registered_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7036,6 +7480,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/sponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7053,6 +7498,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7070,6 +7516,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/transitiveReports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/transitiveReports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7085,6 +7532,7 @@ impl UserRequestBuilder {
     /// Success: `202 Accepted`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send_mail_mime(&self, body: impl Into<Vec<u8>>) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("sendMail"))
             .bytes_body(body.into(), "text/plain")
@@ -7097,6 +7545,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /users/{id}/assignLicense`): DelegatedWork `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn assign_license(
         &self,
         parameters: &super::parameters::UserAssignLicenseParameters,
@@ -7116,6 +7565,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn change_password(
         &self,
         parameters: &super::parameters::ChangePasswordParameters,
@@ -7135,6 +7585,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -7154,6 +7605,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -7173,6 +7625,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn convert_external_to_internal_member_user(
         &self,
         parameters: &super::parameters::ConvertExternalToInternalMemberUserParameters,
@@ -7192,6 +7645,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`; Application `User.Read.All`.
+    #[inline]
     pub fn find_room_lists(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyEmailAddress>> {
@@ -7209,6 +7663,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`; Application `User.Read.All`.
+    #[inline]
     pub fn find_rooms(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyEmailAddress>> {
@@ -7228,6 +7683,7 @@ impl UserRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`; Application `User.Read.All`.
     ///
     /// Named `find_rooms_2` because `find_rooms` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn find_rooms_2(
         &self,
         room_list: &str,
@@ -7249,6 +7705,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Read.Shared`, `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
+    #[inline]
     pub fn get_mail_tips(
         &self,
         parameters: &super::parameters::GetMailTipsParameters,
@@ -7268,6 +7725,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -7287,6 +7745,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -7306,6 +7765,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn invalidate_all_refresh_tokens(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -7323,6 +7783,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /users/{id}/reminderView(...)`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -7351,6 +7812,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /users/{id}/reprocessLicenseAssignment`): DelegatedWork `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn reprocess_license_assignment(
         &self,
     ) -> Request<models::microsoft_graph::AnyUser> {
@@ -7368,6 +7830,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -7383,6 +7846,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7398,6 +7862,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn revoke_sign_in_sessions(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -7413,6 +7878,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send_mail(
         &self,
         parameters: &super::parameters::SendMailParameters,
@@ -7428,6 +7894,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn translate_exchange_ids(
         &self,
         parameters: &super::parameters::TranslateExchangeIdsParameters,
@@ -7464,6 +7931,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /chats/{id}/installedApps/microsoft.graph.userScopeTeamsAppInstallation`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserScopeTeamsAppInstallation>> {
@@ -7476,6 +7944,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /chats/{id}/installedApps/microsoft.graph.userScopeTeamsAppInstallation/$count`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7489,6 +7958,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserScopeTeamsAppInstallation,
@@ -7496,6 +7966,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7529,6 +8000,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserScopeTeamsAppInstallation> {
@@ -7541,6 +8013,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserScopeTeamsAppInstallation,
@@ -7554,12 +8027,14 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `chat`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/chat`
+    #[inline]
     pub fn chat(&self) -> ChatRequestBuilder {
         ChatRequestBuilder {
             client: self.client.clone(),
@@ -7569,6 +8044,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/teamsApp`
+    #[inline]
     pub fn teams_app(&self) -> TeamsAppRequestBuilder {
         TeamsAppRequestBuilder {
             client: self.client.clone(),
@@ -7578,6 +8054,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Navigation property `teamsAppDefinition`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/teamsAppDefinition`
+    #[inline]
     pub fn teams_app_definition(&self) -> TeamsAppDefinitionRequestBuilder {
         TeamsAppDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -7593,6 +8070,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Permissions for `PUT /me/teamwork/installedApps/{id}/chat/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/teamwork/installedApps/{id}/chat/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn chat_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7608,6 +8086,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Permissions for `PUT /me/teamwork/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/teamwork/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7623,6 +8102,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Permissions for `PUT /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn teams_app_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7636,6 +8116,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation/upgrade`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn upgrade(
         &self,
         consented_permission_set: &models::microsoft_graph::TeamsAppPermissionSet,
@@ -7667,6 +8148,7 @@ impl UserSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7677,6 +8159,7 @@ impl UserSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::UserSettings) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7687,12 +8170,14 @@ impl UserSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `itemInsights`.
     ///
     /// URL: `/me/settings/itemInsights`
+    #[inline]
     pub fn item_insights(&self) -> UserInsightsSettingsRequestBuilder {
         UserInsightsSettingsRequestBuilder {
             client: self.client.clone(),
@@ -7702,6 +8187,7 @@ impl UserSettingsRequestBuilder {
     /// Navigation property `regionalAndLanguageSettings`.
     ///
     /// URL: `/me/settings/regionalAndLanguageSettings`
+    #[inline]
     pub fn regional_and_language_settings(
         &self,
     ) -> RegionalAndLanguageSettingsRequestBuilder {
@@ -7734,6 +8220,7 @@ impl UserTeamworkRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserTeamwork> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7744,6 +8231,7 @@ impl UserTeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::UserTeamwork) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7754,12 +8242,14 @@ impl UserTeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `associatedTeams`.
     ///
     /// URL: `/me/teamwork/associatedTeams`
+    #[inline]
     pub fn associated_teams(&self) -> AssociatedTeamInfoCollectionRequestBuilder {
         AssociatedTeamInfoCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7770,6 +8260,7 @@ impl UserTeamworkRequestBuilder {
     /// Navigation property `installedApps`.
     ///
     /// URL: `/me/teamwork/installedApps`
+    #[inline]
     pub fn installed_apps(
         &self,
     ) -> UserScopeTeamsAppInstallationCollectionRequestBuilder {
@@ -7786,6 +8277,7 @@ impl UserTeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_activity_notification(
         &self,
         parameters: &super::parameters::UserTeamworkSendActivityNotificationParameters,
@@ -7819,6 +8311,7 @@ impl VerticalSectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VerticalSection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7829,6 +8322,7 @@ impl VerticalSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VerticalSection,
@@ -7842,12 +8336,14 @@ impl VerticalSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `webparts`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout/verticalSection/webparts`
+    #[inline]
     pub fn webparts(&self) -> WebPartCollectionRequestBuilder {
         WebPartCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7880,6 +8376,7 @@ impl VideoNewsLinkPageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.videoNewsLinkPage`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::VideoNewsLinkPage>> {
@@ -7892,6 +8389,7 @@ impl VideoNewsLinkPageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.videoNewsLinkPage/$count`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7905,6 +8403,7 @@ impl VideoNewsLinkPageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VideoNewsLinkPage,
@@ -7912,6 +8411,7 @@ impl VideoNewsLinkPageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> VideoNewsLinkPageRequestBuilder {
         VideoNewsLinkPageRequestBuilder {
             client: self.client.clone(),
@@ -7942,6 +8442,7 @@ impl VideoNewsLinkPageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/{id}/microsoft.graph.videoNewsLinkPage`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VideoNewsLinkPage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7952,6 +8453,7 @@ impl VideoNewsLinkPageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VideoNewsLinkPage,
@@ -7965,12 +8467,14 @@ impl VideoNewsLinkPageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7980,6 +8484,7 @@ impl VideoNewsLinkPageRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7995,6 +8500,7 @@ impl VideoNewsLinkPageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8010,6 +8516,7 @@ impl VideoNewsLinkPageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8023,6 +8530,7 @@ impl VideoNewsLinkPageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -8049,6 +8557,7 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8063,6 +8572,7 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8076,6 +8586,7 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VoiceAuthenticationMethodConfiguration,
@@ -8083,6 +8594,7 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8116,6 +8628,7 @@ impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::VoiceAuthenticationMethodConfiguration> {
@@ -8128,6 +8641,7 @@ impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VoiceAuthenticationMethodConfiguration,
@@ -8141,12 +8655,14 @@ impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(
         &self,
     ) -> VoiceAuthenticationMethodTargetCollectionRequestBuilder {
@@ -8179,6 +8695,7 @@ impl VoiceAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8193,6 +8710,7 @@ impl VoiceAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8206,6 +8724,7 @@ impl VoiceAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VoiceAuthenticationMethodTarget,
@@ -8213,6 +8732,7 @@ impl VoiceAuthenticationMethodTargetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8244,6 +8764,7 @@ impl VoiceAuthenticationMethodTargetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::VoiceAuthenticationMethodTarget> {
@@ -8256,6 +8777,7 @@ impl VoiceAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VoiceAuthenticationMethodTarget,
@@ -8269,6 +8791,7 @@ impl VoiceAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8295,6 +8818,7 @@ impl WebAccountCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::WebAccount>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8305,6 +8829,7 @@ impl WebAccountCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8318,6 +8843,7 @@ impl WebAccountCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WebAccount,
@@ -8325,6 +8851,7 @@ impl WebAccountCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WebAccountRequestBuilder {
         WebAccountRequestBuilder {
             client: self.client.clone(),
@@ -8353,6 +8880,7 @@ impl WebAccountRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WebAccount> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8363,6 +8891,7 @@ impl WebAccountRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WebAccount) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8373,6 +8902,7 @@ impl WebAccountRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8401,6 +8931,7 @@ impl WebPartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyWebPart>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8411,6 +8942,7 @@ impl WebPartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8424,6 +8956,7 @@ impl WebPartCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyWebPart,
@@ -8431,6 +8964,7 @@ impl WebPartCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WebPartRequestBuilder {
         WebPartRequestBuilder {
             client: self.client.clone(),
@@ -8459,6 +8993,7 @@ impl WebPartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyWebPart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8469,6 +9004,7 @@ impl WebPartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyWebPart) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8479,6 +9015,7 @@ impl WebPartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8489,6 +9026,7 @@ impl WebPartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_position_of_web_part(
         &self,
     ) -> Request<models::microsoft_graph::WebPartPosition> {
@@ -8523,6 +9061,7 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8539,6 +9078,7 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8552,6 +9092,7 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsHelloForBusinessAuthenticationMethod,
@@ -8559,6 +9100,7 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8592,6 +9134,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsHelloForBusinessAuthenticationMethod> {
@@ -8604,6 +9147,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsHelloForBusinessAuthenticationMethod,
@@ -8617,12 +9161,14 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `device`.
     ///
     /// URL: `/me/authentication/windowsHelloForBusinessMethods/{id}/device`
+    #[inline]
     pub fn device(&self) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -8638,6 +9184,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Permissions for `PUT /me/authentication/windowsHelloForBusinessMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/authentication/windowsHelloForBusinessMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8651,6 +9198,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8665,6 +9213,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8679,6 +9228,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -8713,6 +9263,7 @@ impl WorkPositionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::WorkPosition>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8723,6 +9274,7 @@ impl WorkPositionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8736,6 +9288,7 @@ impl WorkPositionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkPosition,
@@ -8743,6 +9296,7 @@ impl WorkPositionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkPositionRequestBuilder {
         WorkPositionRequestBuilder {
             client: self.client.clone(),
@@ -8771,6 +9325,7 @@ impl WorkPositionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkPosition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8781,6 +9336,7 @@ impl WorkPositionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WorkPosition) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8791,6 +9347,7 @@ impl WorkPositionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8834,6 +9391,7 @@ impl WorkbookApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8844,6 +9402,7 @@ impl WorkbookApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookApplication,
@@ -8857,6 +9416,7 @@ impl WorkbookApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8867,6 +9427,7 @@ impl WorkbookApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn calculate(&self, calculation_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("calculate"))
             .json_member_body("calculationType", Some(calculation_type))
@@ -8911,6 +9472,7 @@ impl WorkbookChartAreaFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAreaFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8921,6 +9483,7 @@ impl WorkbookChartAreaFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAreaFormat,
@@ -8934,12 +9497,14 @@ impl WorkbookChartAreaFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/format/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -8949,6 +9514,7 @@ impl WorkbookChartAreaFormatRequestBuilder {
     /// Navigation property `font`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/format/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -8995,6 +9561,7 @@ impl WorkbookChartAxesRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxes> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9005,6 +9572,7 @@ impl WorkbookChartAxesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxes,
@@ -9018,12 +9586,14 @@ impl WorkbookChartAxesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `categoryAxis`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis`
+    #[inline]
     pub fn category_axis(&self) -> WorkbookChartAxisRequestBuilder {
         WorkbookChartAxisRequestBuilder {
             client: self.client.clone(),
@@ -9033,6 +9603,7 @@ impl WorkbookChartAxesRequestBuilder {
     /// Navigation property `seriesAxis`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/seriesAxis`
+    #[inline]
     pub fn series_axis(&self) -> WorkbookChartAxisRequestBuilder {
         WorkbookChartAxisRequestBuilder {
             client: self.client.clone(),
@@ -9042,6 +9613,7 @@ impl WorkbookChartAxesRequestBuilder {
     /// Navigation property `valueAxis`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/valueAxis`
+    #[inline]
     pub fn value_axis(&self) -> WorkbookChartAxisRequestBuilder {
         WorkbookChartAxisRequestBuilder {
             client: self.client.clone(),
@@ -9088,6 +9660,7 @@ impl WorkbookChartAxisFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxisFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9098,6 +9671,7 @@ impl WorkbookChartAxisFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxisFormat,
@@ -9111,12 +9685,14 @@ impl WorkbookChartAxisFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `font`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/format/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -9126,6 +9702,7 @@ impl WorkbookChartAxisFormatRequestBuilder {
     /// Navigation property `line`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/format/line`
+    #[inline]
     pub fn line(&self) -> WorkbookChartLineFormatRequestBuilder {
         WorkbookChartLineFormatRequestBuilder {
             client: self.client.clone(),
@@ -9174,6 +9751,7 @@ impl WorkbookChartAxisRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxis> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9184,6 +9762,7 @@ impl WorkbookChartAxisRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxis,
@@ -9197,12 +9776,14 @@ impl WorkbookChartAxisRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartAxisFormatRequestBuilder {
         WorkbookChartAxisFormatRequestBuilder {
             client: self.client.clone(),
@@ -9212,6 +9793,7 @@ impl WorkbookChartAxisRequestBuilder {
     /// Navigation property `majorGridlines`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/majorGridlines`
+    #[inline]
     pub fn major_gridlines(&self) -> WorkbookChartGridlinesRequestBuilder {
         WorkbookChartGridlinesRequestBuilder {
             client: self.client.clone(),
@@ -9221,6 +9803,7 @@ impl WorkbookChartAxisRequestBuilder {
     /// Navigation property `minorGridlines`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/minorGridlines`
+    #[inline]
     pub fn minor_gridlines(&self) -> WorkbookChartGridlinesRequestBuilder {
         WorkbookChartGridlinesRequestBuilder {
             client: self.client.clone(),
@@ -9230,6 +9813,7 @@ impl WorkbookChartAxisRequestBuilder {
     /// Navigation property `title`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/title`
+    #[inline]
     pub fn title(&self) -> WorkbookChartAxisTitleRequestBuilder {
         WorkbookChartAxisTitleRequestBuilder {
             client: self.client.clone(),
@@ -9276,6 +9860,7 @@ impl WorkbookChartAxisTitleFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxisTitleFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9286,6 +9871,7 @@ impl WorkbookChartAxisTitleFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxisTitleFormat,
@@ -9299,12 +9885,14 @@ impl WorkbookChartAxisTitleFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `font`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/title/format/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -9351,6 +9939,7 @@ impl WorkbookChartAxisTitleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxisTitle> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9361,6 +9950,7 @@ impl WorkbookChartAxisTitleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxisTitle,
@@ -9374,12 +9964,14 @@ impl WorkbookChartAxisTitleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/title/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartAxisTitleFormatRequestBuilder {
         WorkbookChartAxisTitleFormatRequestBuilder {
             client: self.client.clone(),
@@ -9427,6 +10019,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChart>> {
@@ -9439,6 +10032,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9452,6 +10046,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChart,
@@ -9459,6 +10054,7 @@ impl WorkbookChartCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookChartRequestBuilder {
         WorkbookChartRequestBuilder {
             client: self.client.clone(),
@@ -9472,6 +10068,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookChartCollectionAddParameters,
@@ -9492,6 +10089,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -9508,6 +10106,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item(
         &self,
         name: Option<&str>,
@@ -9528,6 +10127,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -9578,6 +10178,7 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartDataLabelFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9588,6 +10189,7 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartDataLabelFormat,
@@ -9601,12 +10203,14 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/dataLabels/format/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -9616,6 +10220,7 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// Navigation property `font`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/dataLabels/format/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -9662,6 +10267,7 @@ impl WorkbookChartDataLabelsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartDataLabels> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9672,6 +10278,7 @@ impl WorkbookChartDataLabelsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartDataLabels,
@@ -9685,12 +10292,14 @@ impl WorkbookChartDataLabelsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/dataLabels/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartDataLabelFormatRequestBuilder {
         WorkbookChartDataLabelFormatRequestBuilder {
             client: self.client.clone(),

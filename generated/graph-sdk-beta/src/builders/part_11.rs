@@ -45,6 +45,7 @@ impl WorkbookChartFillRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartFill> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -55,6 +56,7 @@ impl WorkbookChartFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartFill,
@@ -68,6 +70,7 @@ impl WorkbookChartFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -78,6 +81,7 @@ impl WorkbookChartFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -88,6 +92,7 @@ impl WorkbookChartFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_solid_color(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -138,6 +143,7 @@ impl WorkbookChartFontRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartFont> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -148,6 +154,7 @@ impl WorkbookChartFontRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartFont,
@@ -161,6 +168,7 @@ impl WorkbookChartFontRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -204,6 +212,7 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartGridlinesFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -214,6 +223,7 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartGridlinesFormat,
@@ -227,12 +237,14 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `line`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/majorGridlines/format/line`
+    #[inline]
     pub fn line(&self) -> WorkbookChartLineFormatRequestBuilder {
         WorkbookChartLineFormatRequestBuilder {
             client: self.client.clone(),
@@ -281,6 +293,7 @@ impl WorkbookChartGridlinesRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartGridlines> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -291,6 +304,7 @@ impl WorkbookChartGridlinesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartGridlines,
@@ -304,12 +318,14 @@ impl WorkbookChartGridlinesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes/categoryAxis/majorGridlines/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartGridlinesFormatRequestBuilder {
         WorkbookChartGridlinesFormatRequestBuilder {
             client: self.client.clone(),
@@ -356,6 +372,7 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLegendFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -366,6 +383,7 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLegendFormat,
@@ -379,12 +397,14 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/legend/format/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -394,6 +414,7 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// Navigation property `font`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/legend/format/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -440,6 +461,7 @@ impl WorkbookChartLegendRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLegend> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -450,6 +472,7 @@ impl WorkbookChartLegendRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLegend,
@@ -463,12 +486,14 @@ impl WorkbookChartLegendRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/legend/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartLegendFormatRequestBuilder {
         WorkbookChartLegendFormatRequestBuilder {
             client: self.client.clone(),
@@ -517,6 +542,7 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLineFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -527,6 +553,7 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLineFormat,
@@ -540,6 +567,7 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -550,6 +578,7 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -594,6 +623,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChartPoint>> {
@@ -606,6 +636,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -619,6 +650,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChartPoint,
@@ -626,6 +658,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookChartPointRequestBuilder {
         WorkbookChartPointRequestBuilder {
             client: self.client.clone(),
@@ -641,6 +674,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -655,6 +689,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -705,6 +740,7 @@ impl WorkbookChartPointFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartPointFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -715,6 +751,7 @@ impl WorkbookChartPointFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartPointFormat,
@@ -728,12 +765,14 @@ impl WorkbookChartPointFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/{id}/format/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -780,6 +819,7 @@ impl WorkbookChartPointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartPoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -790,6 +830,7 @@ impl WorkbookChartPointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartPoint,
@@ -803,12 +844,14 @@ impl WorkbookChartPointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points/{id}/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartPointFormatRequestBuilder {
         WorkbookChartPointFormatRequestBuilder {
             client: self.client.clone(),
@@ -855,6 +898,7 @@ impl WorkbookChartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -865,6 +909,7 @@ impl WorkbookChartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WorkbookChart) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -875,12 +920,14 @@ impl WorkbookChartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `axes`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/axes`
+    #[inline]
     pub fn axes(&self) -> WorkbookChartAxesRequestBuilder {
         WorkbookChartAxesRequestBuilder {
             client: self.client.clone(),
@@ -890,6 +937,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `dataLabels`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/dataLabels`
+    #[inline]
     pub fn data_labels(&self) -> WorkbookChartDataLabelsRequestBuilder {
         WorkbookChartDataLabelsRequestBuilder {
             client: self.client.clone(),
@@ -899,6 +947,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `format`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartAreaFormatRequestBuilder {
         WorkbookChartAreaFormatRequestBuilder {
             client: self.client.clone(),
@@ -908,6 +957,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `legend`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/legend`
+    #[inline]
     pub fn legend(&self) -> WorkbookChartLegendRequestBuilder {
         WorkbookChartLegendRequestBuilder {
             client: self.client.clone(),
@@ -917,6 +967,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `series`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/series`
+    #[inline]
     pub fn series(&self) -> WorkbookChartSeriesCollectionRequestBuilder {
         WorkbookChartSeriesCollectionRequestBuilder {
             client: self.client.clone(),
@@ -927,6 +978,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `title`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/title`
+    #[inline]
     pub fn title(&self) -> WorkbookChartTitleRequestBuilder {
         WorkbookChartTitleRequestBuilder {
             client: self.client.clone(),
@@ -936,6 +988,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `worksheet`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/worksheet`
+    #[inline]
     pub fn worksheet(&self) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -949,6 +1002,7 @@ impl WorkbookChartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn image(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -965,6 +1019,7 @@ impl WorkbookChartRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_2` because `image` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn image_2(&self, width: i32) -> Request<String> {
         let path = self
             .path
@@ -981,6 +1036,7 @@ impl WorkbookChartRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_3` because `image` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn image_3(&self, width: i32, height: i32) -> Request<String> {
         let path = self
             .path
@@ -1003,6 +1059,7 @@ impl WorkbookChartRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_4` because `image` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn image_4(
         &self,
         width: i32,
@@ -1029,6 +1086,7 @@ impl WorkbookChartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_data(
         &self,
         parameters: &super::parameters::SetDataParameters,
@@ -1043,6 +1101,7 @@ impl WorkbookChartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_position(
         &self,
         parameters: &super::parameters::SetPositionParameters,
@@ -1095,6 +1154,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChartSeries>> {
@@ -1107,6 +1167,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1120,6 +1181,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeries,
@@ -1127,6 +1189,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookChartSeriesRequestBuilder {
         WorkbookChartSeriesRequestBuilder {
             client: self.client.clone(),
@@ -1142,6 +1205,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -1156,6 +1220,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -1206,6 +1271,7 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartSeriesFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1216,6 +1282,7 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeriesFormat,
@@ -1229,12 +1296,14 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/format/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -1244,6 +1313,7 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// Navigation property `line`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/format/line`
+    #[inline]
     pub fn line(&self) -> WorkbookChartLineFormatRequestBuilder {
         WorkbookChartLineFormatRequestBuilder {
             client: self.client.clone(),
@@ -1290,6 +1360,7 @@ impl WorkbookChartSeriesRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartSeries> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1300,6 +1371,7 @@ impl WorkbookChartSeriesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeries,
@@ -1313,12 +1385,14 @@ impl WorkbookChartSeriesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartSeriesFormatRequestBuilder {
         WorkbookChartSeriesFormatRequestBuilder {
             client: self.client.clone(),
@@ -1328,6 +1402,7 @@ impl WorkbookChartSeriesRequestBuilder {
     /// Navigation property `points`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/series/{id}/points`
+    #[inline]
     pub fn points(&self) -> WorkbookChartPointCollectionRequestBuilder {
         WorkbookChartPointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1375,6 +1450,7 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartTitleFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1385,6 +1461,7 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartTitleFormat,
@@ -1398,12 +1475,14 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/title/format/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -1413,6 +1492,7 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// Navigation property `font`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/title/format/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -1459,6 +1539,7 @@ impl WorkbookChartTitleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartTitle> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1469,6 +1550,7 @@ impl WorkbookChartTitleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartTitle,
@@ -1482,12 +1564,14 @@ impl WorkbookChartTitleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts/{id}/title/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartTitleFormatRequestBuilder {
         WorkbookChartTitleFormatRequestBuilder {
             client: self.client.clone(),
@@ -1535,6 +1619,7 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookComment>> {
@@ -1547,6 +1632,7 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1560,6 +1646,7 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookComment,
@@ -1567,6 +1654,7 @@ impl WorkbookCommentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookCommentRequestBuilder {
         WorkbookCommentRequestBuilder {
             client: self.client.clone(),
@@ -1614,6 +1702,7 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookCommentReply>> {
@@ -1626,6 +1715,7 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1639,6 +1729,7 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookCommentReply,
@@ -1646,6 +1737,7 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookCommentReplyRequestBuilder {
         WorkbookCommentReplyRequestBuilder {
             client: self.client.clone(),
@@ -1692,6 +1784,7 @@ impl WorkbookCommentReplyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookCommentReply> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1702,6 +1795,7 @@ impl WorkbookCommentReplyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookCommentReply,
@@ -1715,6 +1809,7 @@ impl WorkbookCommentReplyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1758,6 +1853,7 @@ impl WorkbookCommentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookComment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1768,6 +1864,7 @@ impl WorkbookCommentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookComment,
@@ -1781,12 +1878,14 @@ impl WorkbookCommentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `replies`.
     ///
     /// URL: `/drive/root/workbook/comments/{id}/replies`
+    #[inline]
     pub fn replies(&self) -> WorkbookCommentReplyCollectionRequestBuilder {
         WorkbookCommentReplyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1834,6 +1933,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookFilter> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1844,6 +1944,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WorkbookFilter) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1854,6 +1955,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1864,6 +1966,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply(
         &self,
         criteria: &models::microsoft_graph::WorkbookFilterCriteria,
@@ -1878,6 +1981,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_bottom_items_filter(&self, count: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1893,6 +1997,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_bottom_percent_filter(&self, percent: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1908,6 +2013,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_cell_color_filter(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1923,6 +2029,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_custom_filter(
         &self,
         parameters: &super::parameters::ApplyCustomFilterParameters,
@@ -1941,6 +2048,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_dynamic_filter(&self, criteria: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1956,6 +2064,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_font_color_filter(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1971,6 +2080,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_icon_filter(
         &self,
         icon: &models::microsoft_graph::WorkbookIcon,
@@ -1989,6 +2099,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_top_items_filter(&self, count: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2004,6 +2115,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_top_percent_filter(&self, percent: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2019,6 +2131,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_values_filter(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2037,6 +2150,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -2080,6 +2194,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookFunctions> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2090,6 +2205,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookFunctions,
@@ -2103,6 +2219,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2113,6 +2230,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn abs(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2127,6 +2245,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accr_int(
         &self,
         parameters: &super::parameters::AccrIntParameters,
@@ -2141,6 +2260,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accr_int_m(
         &self,
         parameters: &super::parameters::AccrIntMParameters,
@@ -2155,6 +2275,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn acos(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2169,6 +2290,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn acosh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2183,6 +2305,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn acot(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2197,6 +2320,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn acoth(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2211,6 +2335,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn amor_degrc(
         &self,
         parameters: &super::parameters::AmorDegrcParameters,
@@ -2225,6 +2350,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn amor_linc(
         &self,
         parameters: &super::parameters::AmorLincParameters,
@@ -2239,6 +2365,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn and(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2253,6 +2380,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn arabic(
         &self,
         text: &models::microsoft_graph::Json,
@@ -2267,6 +2395,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn areas(
         &self,
         reference: &models::microsoft_graph::Json,
@@ -2281,6 +2410,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn asc(
         &self,
         text: &models::microsoft_graph::Json,
@@ -2295,6 +2425,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn asin(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2309,6 +2440,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn asinh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2323,6 +2455,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn atan(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2337,6 +2470,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn atan2(
         &self,
         parameters: &super::parameters::Atan2Parameters,
@@ -2351,6 +2485,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn atanh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2365,6 +2500,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ave_dev(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2379,6 +2515,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn average(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2393,6 +2530,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn average_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2407,6 +2545,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn average_if(
         &self,
         parameters: &super::parameters::AverageIfParameters,
@@ -2421,6 +2560,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn average_ifs(
         &self,
         parameters: &super::parameters::AverageIfsParameters,
@@ -2435,6 +2575,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn baht_text(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2449,6 +2590,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn base(
         &self,
         parameters: &super::parameters::BaseParameters,
@@ -2463,6 +2605,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bessel_i(
         &self,
         parameters: &super::parameters::BesselIParameters,
@@ -2477,6 +2620,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bessel_j(
         &self,
         parameters: &super::parameters::BesselJParameters,
@@ -2491,6 +2635,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bessel_k(
         &self,
         parameters: &super::parameters::BesselKParameters,
@@ -2505,6 +2650,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bessel_y(
         &self,
         parameters: &super::parameters::BesselYParameters,
@@ -2519,6 +2665,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn beta_dist(
         &self,
         parameters: &super::parameters::BetaDistParameters,
@@ -2533,6 +2680,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn beta_inv(
         &self,
         parameters: &super::parameters::BetaInvParameters,
@@ -2547,6 +2695,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bin2_dec(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2561,6 +2710,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bin2_hex(
         &self,
         parameters: &super::parameters::Bin2HexParameters,
@@ -2575,6 +2725,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bin2_oct(
         &self,
         parameters: &super::parameters::Bin2OctParameters,
@@ -2589,6 +2740,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn binom_dist(
         &self,
         parameters: &super::parameters::BinomDistParameters,
@@ -2603,6 +2755,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn binom_dist_range(
         &self,
         parameters: &super::parameters::BinomDistRangeParameters,
@@ -2621,6 +2774,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn binom_inv(
         &self,
         parameters: &super::parameters::BinomInvParameters,
@@ -2635,6 +2789,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bitand(
         &self,
         parameters: &super::parameters::BitandParameters,
@@ -2649,6 +2804,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bitlshift(
         &self,
         parameters: &super::parameters::BitlshiftParameters,
@@ -2663,6 +2819,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bitor(
         &self,
         parameters: &super::parameters::BitorParameters,
@@ -2677,6 +2834,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bitrshift(
         &self,
         parameters: &super::parameters::BitrshiftParameters,
@@ -2691,6 +2849,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bitxor(
         &self,
         parameters: &super::parameters::BitxorParameters,
@@ -2705,6 +2864,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ceiling_math(
         &self,
         parameters: &super::parameters::CeilingMathParameters,
@@ -2723,6 +2883,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ceiling_precise(
         &self,
         parameters: &super::parameters::CeilingPreciseParameters,
@@ -2741,6 +2902,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn char(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2755,6 +2917,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn chi_sq_dist(
         &self,
         parameters: &super::parameters::ChiSqDistParameters,
@@ -2769,6 +2932,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn chi_sq_dist_rt(
         &self,
         parameters: &super::parameters::ChiSqDistRtParameters,
@@ -2787,6 +2951,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn chi_sq_inv(
         &self,
         parameters: &super::parameters::ChiSqInvParameters,
@@ -2801,6 +2966,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn chi_sq_inv_rt(
         &self,
         parameters: &super::parameters::ChiSqInvRtParameters,
@@ -2819,6 +2985,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn choose(
         &self,
         parameters: &super::parameters::ChooseParameters,
@@ -2833,6 +3000,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clean(
         &self,
         text: &models::microsoft_graph::Json,
@@ -2847,6 +3015,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn code(
         &self,
         text: &models::microsoft_graph::Json,
@@ -2861,6 +3030,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn columns(
         &self,
         array: &models::microsoft_graph::Json,
@@ -2875,6 +3045,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn combin(
         &self,
         parameters: &super::parameters::CombinParameters,
@@ -2889,6 +3060,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn combina(
         &self,
         parameters: &super::parameters::CombinaParameters,
@@ -2903,6 +3075,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn complex(
         &self,
         parameters: &super::parameters::ComplexParameters,
@@ -2917,6 +3090,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn concatenate(
         &self,
         values: &models::microsoft_graph::Json,
@@ -2935,6 +3109,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confidence_norm(
         &self,
         parameters: &super::parameters::ConfidenceNormParameters,
@@ -2953,6 +3128,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confidence_t(
         &self,
         parameters: &super::parameters::ConfidenceTParameters,
@@ -2971,6 +3147,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn convert(
         &self,
         parameters: &super::parameters::ConvertParameters,
@@ -2985,6 +3162,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cos(
         &self,
         number: &models::microsoft_graph::Json,
@@ -2999,6 +3177,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cosh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3013,6 +3192,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cot(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3027,6 +3207,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coth(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3041,6 +3222,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(
         &self,
         values: &models::microsoft_graph::Json,
@@ -3055,6 +3237,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -3069,6 +3252,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count_blank(
         &self,
         range: &models::microsoft_graph::Json,
@@ -3083,6 +3267,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count_if(
         &self,
         parameters: &super::parameters::CountIfParameters,
@@ -3097,6 +3282,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count_ifs(
         &self,
         values: &models::microsoft_graph::Json,
@@ -3111,6 +3297,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_day_bs(
         &self,
         parameters: &super::parameters::CoupDayBsParameters,
@@ -3125,6 +3312,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_days(
         &self,
         parameters: &super::parameters::CoupDaysParameters,
@@ -3139,6 +3327,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_days_nc(
         &self,
         parameters: &super::parameters::CoupDaysNcParameters,
@@ -3153,6 +3342,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_ncd(
         &self,
         parameters: &super::parameters::CoupNcdParameters,
@@ -3167,6 +3357,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_num(
         &self,
         parameters: &super::parameters::CoupNumParameters,
@@ -3181,6 +3372,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_pcd(
         &self,
         parameters: &super::parameters::CoupPcdParameters,
@@ -3195,6 +3387,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn csc(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3209,6 +3402,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn csch(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3223,6 +3417,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cum_i_pmt(
         &self,
         parameters: &super::parameters::CumIPmtParameters,
@@ -3237,6 +3432,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cum_princ(
         &self,
         parameters: &super::parameters::CumPrincParameters,
@@ -3251,6 +3447,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn date(
         &self,
         parameters: &super::parameters::DateParameters,
@@ -3265,6 +3462,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn datevalue(
         &self,
         date_text: &models::microsoft_graph::Json,
@@ -3279,6 +3477,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn daverage(
         &self,
         parameters: &super::parameters::DaverageParameters,
@@ -3293,6 +3492,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn day(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -3307,6 +3507,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn days(
         &self,
         parameters: &super::parameters::DaysParameters,
@@ -3321,6 +3522,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn days360(
         &self,
         parameters: &super::parameters::Days360Parameters,
@@ -3335,6 +3537,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn db(
         &self,
         parameters: &super::parameters::DbParameters,
@@ -3349,6 +3552,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dbcs(
         &self,
         text: &models::microsoft_graph::Json,
@@ -3363,6 +3567,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dcount(
         &self,
         parameters: &super::parameters::DcountParameters,
@@ -3377,6 +3582,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dcount_a(
         &self,
         parameters: &super::parameters::DcountAParameters,
@@ -3391,6 +3597,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ddb(
         &self,
         parameters: &super::parameters::DdbParameters,
@@ -3405,6 +3612,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dec2_bin(
         &self,
         parameters: &super::parameters::Dec2BinParameters,
@@ -3419,6 +3627,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dec2_hex(
         &self,
         parameters: &super::parameters::Dec2HexParameters,
@@ -3433,6 +3642,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dec2_oct(
         &self,
         parameters: &super::parameters::Dec2OctParameters,
@@ -3447,6 +3657,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn decimal(
         &self,
         parameters: &super::parameters::DecimalParameters,
@@ -3461,6 +3672,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn degrees(
         &self,
         angle: &models::microsoft_graph::Json,
@@ -3475,6 +3687,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
         parameters: &super::parameters::DeltaParameters,
@@ -3489,6 +3702,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dev_sq(
         &self,
         values: &models::microsoft_graph::Json,
@@ -3503,6 +3717,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dget(
         &self,
         parameters: &super::parameters::DgetParameters,
@@ -3517,6 +3732,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disc(
         &self,
         parameters: &super::parameters::DiscParameters,
@@ -3531,6 +3747,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dmax(
         &self,
         parameters: &super::parameters::DmaxParameters,
@@ -3545,6 +3762,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dmin(
         &self,
         parameters: &super::parameters::DminParameters,
@@ -3559,6 +3777,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dollar(
         &self,
         parameters: &super::parameters::DollarParameters,
@@ -3573,6 +3792,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dollar_de(
         &self,
         parameters: &super::parameters::DollarDeParameters,
@@ -3587,6 +3807,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dollar_fr(
         &self,
         parameters: &super::parameters::DollarFrParameters,
@@ -3601,6 +3822,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dproduct(
         &self,
         parameters: &super::parameters::DproductParameters,
@@ -3615,6 +3837,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dst_dev(
         &self,
         parameters: &super::parameters::DstDevParameters,
@@ -3629,6 +3852,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dst_dev_p(
         &self,
         parameters: &super::parameters::DstDevPParameters,
@@ -3643,6 +3867,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dsum(
         &self,
         parameters: &super::parameters::DsumParameters,
@@ -3657,6 +3882,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn duration(
         &self,
         parameters: &super::parameters::DurationParameters,
@@ -3671,6 +3897,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dvar(
         &self,
         parameters: &super::parameters::DvarParameters,
@@ -3685,6 +3912,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dvar_p(
         &self,
         parameters: &super::parameters::DvarPParameters,
@@ -3699,6 +3927,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ecma_ceiling(
         &self,
         parameters: &super::parameters::EcmaCeilingParameters,
@@ -3717,6 +3946,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn edate(
         &self,
         parameters: &super::parameters::EdateParameters,
@@ -3731,6 +3961,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn effect(
         &self,
         parameters: &super::parameters::EffectParameters,
@@ -3745,6 +3976,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn eo_month(
         &self,
         parameters: &super::parameters::EoMonthParameters,
@@ -3759,6 +3991,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn erf(
         &self,
         parameters: &super::parameters::ErfParameters,
@@ -3773,6 +4006,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn erf_c(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3787,6 +4021,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn erf_c_precise(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3805,6 +4040,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn erf_precise(
         &self,
         x: &models::microsoft_graph::Json,
@@ -3823,6 +4059,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn error_type(
         &self,
         error_val: &models::microsoft_graph::Json,
@@ -3837,6 +4074,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn even(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3851,6 +4089,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn exact(
         &self,
         parameters: &super::parameters::ExactParameters,
@@ -3865,6 +4104,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn exp(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3879,6 +4119,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn expon_dist(
         &self,
         parameters: &super::parameters::ExponDistParameters,
@@ -3893,6 +4134,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn f_dist(
         &self,
         parameters: &super::parameters::FDistParameters,
@@ -3907,6 +4149,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn f_dist_rt(
         &self,
         parameters: &super::parameters::FDistRtParameters,
@@ -3921,6 +4164,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn f_inv(
         &self,
         parameters: &super::parameters::FInvParameters,
@@ -3935,6 +4179,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn f_inv_rt(
         &self,
         parameters: &super::parameters::FInvRtParameters,
@@ -3949,6 +4194,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fact(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3963,6 +4209,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fact_double(
         &self,
         number: &models::microsoft_graph::Json,
@@ -3977,6 +4224,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#false(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("false"))
     }
@@ -3987,6 +4235,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find(
         &self,
         parameters: &super::parameters::FindParameters,
@@ -4001,6 +4250,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find_b(
         &self,
         parameters: &super::parameters::FindBParameters,
@@ -4015,6 +4265,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fisher(
         &self,
         x: &models::microsoft_graph::Json,
@@ -4029,6 +4280,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fisher_inv(
         &self,
         y: &models::microsoft_graph::Json,
@@ -4043,6 +4295,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fixed(
         &self,
         parameters: &super::parameters::FixedParameters,
@@ -4057,6 +4310,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn floor_math(
         &self,
         parameters: &super::parameters::FloorMathParameters,
@@ -4071,6 +4325,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn floor_precise(
         &self,
         parameters: &super::parameters::FloorPreciseParameters,
@@ -4089,6 +4344,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fv(
         &self,
         parameters: &super::parameters::FvParameters,
@@ -4103,6 +4359,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fvschedule(
         &self,
         parameters: &super::parameters::FvscheduleParameters,
@@ -4117,6 +4374,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gamma(
         &self,
         x: &models::microsoft_graph::Json,
@@ -4131,6 +4389,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gamma_ln(
         &self,
         x: &models::microsoft_graph::Json,
@@ -4145,6 +4404,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gamma_ln_precise(
         &self,
         x: &models::microsoft_graph::Json,
@@ -4163,6 +4423,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gamma_dist(
         &self,
         parameters: &super::parameters::GammaDistParameters,
@@ -4177,6 +4438,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gamma_inv(
         &self,
         parameters: &super::parameters::GammaInvParameters,
@@ -4191,6 +4453,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gauss(
         &self,
         x: &models::microsoft_graph::Json,
@@ -4205,6 +4468,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gcd(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4219,6 +4483,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ge_step(
         &self,
         parameters: &super::parameters::GeStepParameters,
@@ -4233,6 +4498,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn geo_mean(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4247,6 +4513,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn har_mean(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4261,6 +4528,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hex2_bin(
         &self,
         parameters: &super::parameters::Hex2BinParameters,
@@ -4275,6 +4543,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hex2_dec(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4289,6 +4558,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hex2_oct(
         &self,
         parameters: &super::parameters::Hex2OctParameters,
@@ -4303,6 +4573,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hlookup(
         &self,
         parameters: &super::parameters::HlookupParameters,
@@ -4317,6 +4588,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hour(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -4331,6 +4603,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hyp_geom_dist(
         &self,
         parameters: &super::parameters::HypGeomDistParameters,
@@ -4349,6 +4622,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hyperlink(
         &self,
         parameters: &super::parameters::HyperlinkParameters,
@@ -4363,6 +4637,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#if(
         &self,
         parameters: &super::parameters::IfParameters,
@@ -4377,6 +4652,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_abs(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4391,6 +4667,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_argument(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4405,6 +4682,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_conjugate(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4423,6 +4701,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_cos(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4437,6 +4716,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_cosh(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4451,6 +4731,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_cot(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4465,6 +4746,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_csc(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4479,6 +4761,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_csch(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4493,6 +4776,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_div(
         &self,
         parameters: &super::parameters::ImDivParameters,
@@ -4507,6 +4791,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_exp(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4521,6 +4806,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_ln(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4535,6 +4821,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_log10(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4549,6 +4836,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_log2(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4563,6 +4851,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_power(
         &self,
         parameters: &super::parameters::ImPowerParameters,
@@ -4577,6 +4866,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_product(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4591,6 +4881,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_real(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4605,6 +4896,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sec(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4619,6 +4911,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sech(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4633,6 +4926,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sin(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4647,6 +4941,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sinh(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4661,6 +4956,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sqrt(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4675,6 +4971,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sub(
         &self,
         parameters: &super::parameters::ImSubParameters,
@@ -4689,6 +4986,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sum(
         &self,
         values: &models::microsoft_graph::Json,
@@ -4703,6 +5001,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_tan(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4717,6 +5016,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn imaginary(
         &self,
         inumber: &models::microsoft_graph::Json,
@@ -4731,6 +5031,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn int(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4745,6 +5046,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn int_rate(
         &self,
         parameters: &super::parameters::IntRateParameters,
@@ -4759,6 +5061,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ipmt(
         &self,
         parameters: &super::parameters::IpmtParameters,
@@ -4773,6 +5076,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn irr(
         &self,
         parameters: &super::parameters::IrrParameters,
@@ -4787,6 +5091,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_err(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4801,6 +5106,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_error(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4815,6 +5121,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_even(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4829,6 +5136,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_formula(
         &self,
         reference: &models::microsoft_graph::Json,
@@ -4843,6 +5151,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_logical(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4857,6 +5166,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_na(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4871,6 +5181,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_non_text(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4885,6 +5196,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_number(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4899,6 +5211,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_odd(
         &self,
         number: &models::microsoft_graph::Json,
@@ -4913,6 +5226,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_text(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4927,6 +5241,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn iso_week_num(
         &self,
         date: &models::microsoft_graph::Json,
@@ -4941,6 +5256,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn iso_ceiling(
         &self,
         parameters: &super::parameters::IsoCeilingParameters,
@@ -4959,6 +5275,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ispmt(
         &self,
         parameters: &super::parameters::IspmtParameters,
@@ -4973,6 +5290,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn isref(
         &self,
         value: &models::microsoft_graph::Json,
@@ -4987,6 +5305,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn kurt(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5001,6 +5320,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn large(
         &self,
         parameters: &super::parameters::LargeParameters,
@@ -5015,6 +5335,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lcm(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5029,6 +5350,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn left(
         &self,
         parameters: &super::parameters::LeftParameters,
@@ -5043,6 +5365,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn leftb(
         &self,
         parameters: &super::parameters::LeftbParameters,
@@ -5057,6 +5380,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn len(
         &self,
         text: &models::microsoft_graph::Json,
@@ -5071,6 +5395,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lenb(
         &self,
         text: &models::microsoft_graph::Json,
@@ -5085,6 +5410,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ln(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5099,6 +5425,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn log(
         &self,
         parameters: &super::parameters::LogParameters,
@@ -5113,6 +5440,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn log10(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5127,6 +5455,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn log_norm_dist(
         &self,
         parameters: &super::parameters::LogNormDistParameters,
@@ -5145,6 +5474,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn log_norm_inv(
         &self,
         parameters: &super::parameters::LogNormInvParameters,
@@ -5163,6 +5493,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lookup(
         &self,
         parameters: &super::parameters::WorkbookFunctionsLookupParameters,
@@ -5177,6 +5508,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lower(
         &self,
         text: &models::microsoft_graph::Json,
@@ -5191,6 +5523,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#match(
         &self,
         parameters: &super::parameters::MatchParameters,
@@ -5205,6 +5538,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn max(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5219,6 +5553,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn max_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5233,6 +5568,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mduration(
         &self,
         parameters: &super::parameters::MdurationParameters,
@@ -5247,6 +5583,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn median(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5261,6 +5598,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mid(
         &self,
         parameters: &super::parameters::MidParameters,
@@ -5275,6 +5613,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn midb(
         &self,
         parameters: &super::parameters::MidbParameters,
@@ -5289,6 +5628,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn min(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5303,6 +5643,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn min_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5317,6 +5658,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn minute(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -5331,6 +5673,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mirr(
         &self,
         parameters: &super::parameters::MirrParameters,
@@ -5345,6 +5688,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#mod(
         &self,
         parameters: &super::parameters::ModParameters,
@@ -5359,6 +5703,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn month(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -5373,6 +5718,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mround(
         &self,
         parameters: &super::parameters::MroundParameters,
@@ -5387,6 +5733,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn multi_nomial(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5405,6 +5752,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn n(
         &self,
         value: &models::microsoft_graph::Json,
@@ -5419,6 +5767,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn na(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("na"))
     }
@@ -5429,6 +5778,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn neg_binom_dist(
         &self,
         parameters: &super::parameters::NegBinomDistParameters,
@@ -5447,6 +5797,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn network_days(
         &self,
         parameters: &super::parameters::NetworkDaysParameters,
@@ -5465,6 +5816,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn network_days_intl(
         &self,
         parameters: &super::parameters::NetworkDaysIntlParameters,
@@ -5483,6 +5835,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn nominal(
         &self,
         parameters: &super::parameters::NominalParameters,
@@ -5497,6 +5850,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn norm_dist(
         &self,
         parameters: &super::parameters::NormDistParameters,
@@ -5511,6 +5865,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn norm_inv(
         &self,
         parameters: &super::parameters::NormInvParameters,
@@ -5525,6 +5880,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn norm_s_dist(
         &self,
         parameters: &super::parameters::NormSDistParameters,
@@ -5543,6 +5899,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn norm_s_inv(
         &self,
         probability: &models::microsoft_graph::Json,
@@ -5557,6 +5914,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn not(
         &self,
         logical: &models::microsoft_graph::Json,
@@ -5571,6 +5929,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn now(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("now"))
     }
@@ -5581,6 +5940,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn nper(
         &self,
         parameters: &super::parameters::NperParameters,
@@ -5595,6 +5955,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn npv(
         &self,
         parameters: &super::parameters::NpvParameters,
@@ -5609,6 +5970,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn number_value(
         &self,
         parameters: &super::parameters::NumberValueParameters,
@@ -5627,6 +5989,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oct2_bin(
         &self,
         parameters: &super::parameters::Oct2BinParameters,
@@ -5641,6 +6004,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oct2_dec(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5655,6 +6019,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oct2_hex(
         &self,
         parameters: &super::parameters::Oct2HexParameters,
@@ -5669,6 +6034,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn odd(
         &self,
         number: &models::microsoft_graph::Json,
@@ -5683,6 +6049,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn odd_f_price(
         &self,
         parameters: &super::parameters::OddFPriceParameters,
@@ -5697,6 +6064,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn odd_f_yield(
         &self,
         parameters: &super::parameters::OddFYieldParameters,
@@ -5711,6 +6079,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn odd_l_price(
         &self,
         parameters: &super::parameters::OddLPriceParameters,
@@ -5725,6 +6094,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn odd_l_yield(
         &self,
         parameters: &super::parameters::OddLYieldParameters,
@@ -5739,6 +6109,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn or(
         &self,
         values: &models::microsoft_graph::Json,
@@ -5753,6 +6124,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pduration(
         &self,
         parameters: &super::parameters::PdurationParameters,
@@ -5767,6 +6139,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn percent_rank_exc(
         &self,
         parameters: &super::parameters::PercentRankExcParameters,
@@ -5785,6 +6158,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn percent_rank_inc(
         &self,
         parameters: &super::parameters::PercentRankIncParameters,
@@ -5803,6 +6177,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn percentile_exc(
         &self,
         parameters: &super::parameters::PercentileExcParameters,
@@ -5821,6 +6196,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn percentile_inc(
         &self,
         parameters: &super::parameters::PercentileIncParameters,
@@ -5839,6 +6215,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permut(
         &self,
         parameters: &super::parameters::PermutParameters,
@@ -5853,6 +6230,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permutationa(
         &self,
         parameters: &super::parameters::PermutationaParameters,
@@ -5871,6 +6249,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn phi(
         &self,
         x: &models::microsoft_graph::Json,
@@ -5885,6 +6264,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pi(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("pi"))
     }
@@ -5895,6 +6275,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pmt(
         &self,
         parameters: &super::parameters::PmtParameters,
@@ -5909,6 +6290,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn poisson_dist(
         &self,
         parameters: &super::parameters::PoissonDistParameters,
@@ -5927,6 +6309,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn power(
         &self,
         parameters: &super::parameters::PowerParameters,
@@ -5941,6 +6324,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ppmt(
         &self,
         parameters: &super::parameters::PpmtParameters,
@@ -5955,6 +6339,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn price(
         &self,
         parameters: &super::parameters::PriceParameters,
@@ -5969,6 +6354,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn price_disc(
         &self,
         parameters: &super::parameters::PriceDiscParameters,
@@ -5983,6 +6369,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn price_mat(
         &self,
         parameters: &super::parameters::PriceMatParameters,
@@ -5997,6 +6384,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn product(
         &self,
         values: &models::microsoft_graph::Json,
@@ -6011,6 +6399,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn proper(
         &self,
         text: &models::microsoft_graph::Json,
@@ -6025,6 +6414,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pv(
         &self,
         parameters: &super::parameters::PvParameters,
@@ -6039,6 +6429,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn quartile_exc(
         &self,
         parameters: &super::parameters::QuartileExcParameters,
@@ -6057,6 +6448,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn quartile_inc(
         &self,
         parameters: &super::parameters::QuartileIncParameters,
@@ -6075,6 +6467,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn quotient(
         &self,
         parameters: &super::parameters::QuotientParameters,
@@ -6089,6 +6482,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn radians(
         &self,
         angle: &models::microsoft_graph::Json,
@@ -6103,6 +6497,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rand(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("rand"))
     }
@@ -6113,6 +6508,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rand_between(
         &self,
         parameters: &super::parameters::RandBetweenParameters,
@@ -6131,6 +6527,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rank_avg(
         &self,
         parameters: &super::parameters::RankAvgParameters,
@@ -6145,6 +6542,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rank_eq(
         &self,
         parameters: &super::parameters::RankEqParameters,
@@ -6159,6 +6557,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rate(
         &self,
         parameters: &super::parameters::RateParameters,
@@ -6173,6 +6572,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn received(
         &self,
         parameters: &super::parameters::ReceivedParameters,
@@ -6187,6 +6587,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         parameters: &super::parameters::ReplaceParameters,
@@ -6201,6 +6602,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace_b(
         &self,
         parameters: &super::parameters::ReplaceBParameters,
@@ -6215,6 +6617,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rept(
         &self,
         parameters: &super::parameters::ReptParameters,
@@ -6229,6 +6632,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn right(
         &self,
         parameters: &super::parameters::RightParameters,
@@ -6243,6 +6647,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rightb(
         &self,
         parameters: &super::parameters::RightbParameters,
@@ -6257,6 +6662,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn roman(
         &self,
         parameters: &super::parameters::RomanParameters,
@@ -6271,6 +6677,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn round(
         &self,
         parameters: &super::parameters::RoundParameters,
@@ -6285,6 +6692,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn round_down(
         &self,
         parameters: &super::parameters::RoundDownParameters,
@@ -6299,6 +6707,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn round_up(
         &self,
         parameters: &super::parameters::RoundUpParameters,
@@ -6313,6 +6722,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rows(
         &self,
         array: &models::microsoft_graph::Json,
@@ -6327,6 +6737,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rri(
         &self,
         parameters: &super::parameters::RriParameters,
@@ -6341,6 +6752,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sec(
         &self,
         number: &models::microsoft_graph::Json,
@@ -6355,6 +6767,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sech(
         &self,
         number: &models::microsoft_graph::Json,
@@ -6369,6 +6782,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn second(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -6383,6 +6797,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn series_sum(
         &self,
         parameters: &super::parameters::SeriesSumParameters,
@@ -6397,6 +6812,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sheet(
         &self,
         value: &models::microsoft_graph::Json,
@@ -6411,6 +6827,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sheets(
         &self,
         reference: &models::microsoft_graph::Json,
@@ -6425,6 +6842,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sign(
         &self,
         number: &models::microsoft_graph::Json,
@@ -6439,6 +6857,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sin(
         &self,
         number: &models::microsoft_graph::Json,
@@ -6453,6 +6872,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sinh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -6467,6 +6887,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn skew(
         &self,
         values: &models::microsoft_graph::Json,
@@ -6481,6 +6902,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn skew_p(
         &self,
         values: &models::microsoft_graph::Json,
@@ -6495,6 +6917,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sln(
         &self,
         parameters: &super::parameters::SlnParameters,
@@ -6509,6 +6932,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn small(
         &self,
         parameters: &super::parameters::SmallParameters,
@@ -6523,6 +6947,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sqrt(
         &self,
         number: &models::microsoft_graph::Json,
@@ -6537,6 +6962,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sqrt_pi(
         &self,
         number: &models::microsoft_graph::Json,
@@ -6551,6 +6977,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn st_dev_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -6565,6 +6992,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn st_dev_pa(
         &self,
         values: &models::microsoft_graph::Json,
@@ -6579,6 +7007,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn st_dev_p(
         &self,
         values: &models::microsoft_graph::Json,
@@ -6593,6 +7022,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn st_dev_s(
         &self,
         values: &models::microsoft_graph::Json,
@@ -6607,6 +7037,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn standardize(
         &self,
         parameters: &super::parameters::StandardizeParameters,
@@ -6625,6 +7056,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn substitute(
         &self,
         parameters: &super::parameters::SubstituteParameters,
@@ -6639,6 +7071,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn subtotal(
         &self,
         parameters: &super::parameters::SubtotalParameters,
@@ -6653,6 +7086,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sum(
         &self,
         values: &models::microsoft_graph::Json,
@@ -6667,6 +7101,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sum_if(
         &self,
         parameters: &super::parameters::SumIfParameters,
@@ -6681,6 +7116,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sum_ifs(
         &self,
         parameters: &super::parameters::SumIfsParameters,
@@ -6695,6 +7131,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sum_sq(
         &self,
         values: &models::microsoft_graph::Json,
@@ -6709,6 +7146,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn syd(
         &self,
         parameters: &super::parameters::SydParameters,
@@ -6723,6 +7161,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t(
         &self,
         value: &models::microsoft_graph::Json,
@@ -6737,6 +7176,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t_dist(
         &self,
         parameters: &super::parameters::TDistParameters,
@@ -6751,6 +7191,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t_dist_2t(
         &self,
         parameters: &super::parameters::TDist2tParameters,
@@ -6765,6 +7206,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t_dist_rt(
         &self,
         parameters: &super::parameters::TDistRtParameters,
@@ -6779,6 +7221,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t_inv(
         &self,
         parameters: &super::parameters::TInvParameters,
@@ -6793,6 +7236,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t_inv_2t(
         &self,
         parameters: &super::parameters::TInv2tParameters,
@@ -6807,6 +7251,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tan(
         &self,
         number: &models::microsoft_graph::Json,
@@ -6821,6 +7266,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tanh(
         &self,
         number: &models::microsoft_graph::Json,
@@ -6835,6 +7281,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tbill_eq(
         &self,
         parameters: &super::parameters::TbillEqParameters,
@@ -6849,6 +7296,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tbill_price(
         &self,
         parameters: &super::parameters::TbillPriceParameters,
@@ -6863,6 +7311,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tbill_yield(
         &self,
         parameters: &super::parameters::TbillYieldParameters,
@@ -6877,6 +7326,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn text(
         &self,
         parameters: &super::parameters::TextParameters,
@@ -6891,6 +7341,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn time(
         &self,
         parameters: &super::parameters::TimeParameters,
@@ -6905,6 +7356,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn timevalue(
         &self,
         time_text: &models::microsoft_graph::Json,
@@ -6919,6 +7371,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn today(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("today"))
     }
@@ -6929,6 +7382,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn trim(
         &self,
         text: &models::microsoft_graph::Json,
@@ -6943,6 +7397,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn trim_mean(
         &self,
         parameters: &super::parameters::TrimMeanParameters,
@@ -6957,6 +7412,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#true(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("true"))
     }
@@ -6967,6 +7423,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn trunc(
         &self,
         parameters: &super::parameters::TruncParameters,
@@ -6981,6 +7438,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#type(
         &self,
         value: &models::microsoft_graph::Json,
@@ -6995,6 +7453,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unichar(
         &self,
         number: &models::microsoft_graph::Json,
@@ -7009,6 +7468,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unicode(
         &self,
         text: &models::microsoft_graph::Json,
@@ -7023,6 +7483,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn upper(
         &self,
         text: &models::microsoft_graph::Json,
@@ -7037,6 +7498,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn usdollar(
         &self,
         parameters: &super::parameters::UsdollarParameters,
@@ -7051,6 +7513,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn value(
         &self,
         text: &models::microsoft_graph::Json,
@@ -7065,6 +7528,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn var_a(
         &self,
         values: &models::microsoft_graph::Json,
@@ -7079,6 +7543,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn var_pa(
         &self,
         values: &models::microsoft_graph::Json,
@@ -7093,6 +7558,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn var_p(
         &self,
         values: &models::microsoft_graph::Json,
@@ -7107,6 +7573,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn var_s(
         &self,
         values: &models::microsoft_graph::Json,
@@ -7121,6 +7588,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn vdb(
         &self,
         parameters: &super::parameters::VdbParameters,
@@ -7135,6 +7603,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn vlookup(
         &self,
         parameters: &super::parameters::VlookupParameters,
@@ -7149,6 +7618,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn week_num(
         &self,
         parameters: &super::parameters::WeekNumParameters,
@@ -7163,6 +7633,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn weekday(
         &self,
         parameters: &super::parameters::WeekdayParameters,
@@ -7177,6 +7648,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn weibull_dist(
         &self,
         parameters: &super::parameters::WeibullDistParameters,
@@ -7195,6 +7667,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn work_day(
         &self,
         parameters: &super::parameters::WorkDayParameters,
@@ -7209,6 +7682,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn work_day_intl(
         &self,
         parameters: &super::parameters::WorkDayIntlParameters,
@@ -7227,6 +7701,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn xirr(
         &self,
         parameters: &super::parameters::XirrParameters,
@@ -7241,6 +7716,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn xnpv(
         &self,
         parameters: &super::parameters::XnpvParameters,
@@ -7255,6 +7731,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn xor(
         &self,
         values: &models::microsoft_graph::Json,
@@ -7269,6 +7746,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn year(
         &self,
         serial_number: &models::microsoft_graph::Json,
@@ -7283,6 +7761,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn year_frac(
         &self,
         parameters: &super::parameters::YearFracParameters,
@@ -7297,6 +7776,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#yield(
         &self,
         parameters: &super::parameters::YieldParameters,
@@ -7311,6 +7791,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn yield_disc(
         &self,
         parameters: &super::parameters::YieldDiscParameters,
@@ -7325,6 +7806,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn yield_mat(
         &self,
         parameters: &super::parameters::YieldMatParameters,
@@ -7339,6 +7821,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn z_test(
         &self,
         parameters: &super::parameters::ZTestParameters,
@@ -7389,6 +7872,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookNamedItem>> {
@@ -7401,6 +7885,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7414,6 +7899,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookNamedItem,
@@ -7421,6 +7907,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookNamedItemRequestBuilder {
         WorkbookNamedItemRequestBuilder {
             client: self.client.clone(),
@@ -7434,6 +7921,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookNamedItemCollectionAddParameters,
@@ -7452,6 +7940,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_formula_local(
         &self,
         parameters: &super::parameters::AddFormulaLocalParameters,
@@ -7503,6 +7992,7 @@ impl WorkbookNamedItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookNamedItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7513,6 +8003,7 @@ impl WorkbookNamedItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookNamedItem,
@@ -7526,12 +8017,14 @@ impl WorkbookNamedItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `worksheet`.
     ///
     /// URL: `/drive/root/workbook/names/{id}/worksheet`
+    #[inline]
     pub fn worksheet(&self) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -7545,6 +8038,7 @@ impl WorkbookNamedItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7593,6 +8087,7 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookOperation>> {
@@ -7605,6 +8100,7 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7618,6 +8114,7 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookOperation,
@@ -7625,6 +8122,7 @@ impl WorkbookOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookOperationRequestBuilder {
         WorkbookOperationRequestBuilder {
             client: self.client.clone(),
@@ -7671,6 +8169,7 @@ impl WorkbookOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7681,6 +8180,7 @@ impl WorkbookOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookOperation,
@@ -7694,6 +8194,7 @@ impl WorkbookOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7738,6 +8239,7 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookPivotTable>> {
@@ -7750,6 +8252,7 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7763,6 +8266,7 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookPivotTable,
@@ -7770,6 +8274,7 @@ impl WorkbookPivotTableCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookPivotTableRequestBuilder {
         WorkbookPivotTableRequestBuilder {
             client: self.client.clone(),
@@ -7783,6 +8288,7 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn refresh_all(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7830,6 +8336,7 @@ impl WorkbookPivotTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookPivotTable> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7840,6 +8347,7 @@ impl WorkbookPivotTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookPivotTable,
@@ -7853,12 +8361,14 @@ impl WorkbookPivotTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `worksheet`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/pivotTables/{id}/worksheet`
+    #[inline]
     pub fn worksheet(&self) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -7872,6 +8382,7 @@ impl WorkbookPivotTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn refresh(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("refresh"))
     }
@@ -7915,6 +8426,7 @@ impl WorkbookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Workbook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7925,6 +8437,7 @@ impl WorkbookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Workbook) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7935,12 +8448,14 @@ impl WorkbookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `application`.
     ///
     /// URL: `/drive/root/workbook/application`
+    #[inline]
     pub fn application(&self) -> WorkbookApplicationRequestBuilder {
         WorkbookApplicationRequestBuilder {
             client: self.client.clone(),
@@ -7950,6 +8465,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `comments`.
     ///
     /// URL: `/drive/root/workbook/comments`
+    #[inline]
     pub fn comments(&self) -> WorkbookCommentCollectionRequestBuilder {
         WorkbookCommentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7960,6 +8476,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `functions`.
     ///
     /// URL: `/drive/root/workbook/functions`
+    #[inline]
     pub fn functions(&self) -> WorkbookFunctionsRequestBuilder {
         WorkbookFunctionsRequestBuilder {
             client: self.client.clone(),
@@ -7969,6 +8486,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `names`.
     ///
     /// URL: `/drive/root/workbook/names`
+    #[inline]
     pub fn names(&self) -> WorkbookNamedItemCollectionRequestBuilder {
         WorkbookNamedItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7979,6 +8497,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/drive/root/workbook/operations`
+    #[inline]
     pub fn operations(&self) -> WorkbookOperationCollectionRequestBuilder {
         WorkbookOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7989,6 +8508,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `tables`.
     ///
     /// URL: `/drive/root/workbook/tables`
+    #[inline]
     pub fn tables(&self) -> WorkbookTableCollectionRequestBuilder {
         WorkbookTableCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7999,6 +8519,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `worksheets`.
     ///
     /// URL: `/drive/root/workbook/worksheets`
+    #[inline]
     pub fn worksheets(&self) -> WorkbookWorksheetCollectionRequestBuilder {
         WorkbookWorksheetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8013,6 +8534,7 @@ impl WorkbookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn close_session(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8027,6 +8549,7 @@ impl WorkbookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_session(
         &self,
         persist_changes: bool,
@@ -8045,6 +8568,7 @@ impl WorkbookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn refresh_session(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8059,6 +8583,7 @@ impl WorkbookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn session_info_resource(
         &self,
         key: &str,
@@ -8079,6 +8604,7 @@ impl WorkbookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn table_row_operation_result(
         &self,
         key: &str,
@@ -8135,6 +8661,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTable>> {
@@ -8147,6 +8674,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8160,6 +8688,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTable,
@@ -8167,6 +8696,7 @@ impl WorkbookTableCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookTableRequestBuilder {
         WorkbookTableRequestBuilder {
             client: self.client.clone(),
@@ -8180,6 +8710,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableCollectionAddParameters,
@@ -8200,6 +8731,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -8214,6 +8746,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -8265,6 +8798,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTableColumn>> {
@@ -8277,6 +8811,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8290,6 +8825,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTableColumn,
@@ -8297,6 +8833,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookTableColumnRequestBuilder {
         WorkbookTableColumnRequestBuilder {
             client: self.client.clone(),
@@ -8310,6 +8847,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableColumnCollectionAddParameters,
@@ -8330,6 +8868,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -8344,6 +8883,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -8394,6 +8934,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableColumn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8404,6 +8945,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableColumn,
@@ -8417,12 +8959,14 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `filter`.
     ///
     /// URL: `/drive/root/workbook/tables/{id}/columns/{id}/filter`
+    #[inline]
     pub fn filter(&self) -> WorkbookFilterRequestBuilder {
         WorkbookFilterRequestBuilder {
             client: self.client.clone(),
@@ -8436,6 +8980,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn data_body_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8450,6 +8995,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn header_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8464,6 +9010,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8478,6 +9025,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn total_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8525,6 +9073,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTable> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8535,6 +9084,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WorkbookTable) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8545,12 +9095,14 @@ impl WorkbookTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `columns`.
     ///
     /// URL: `/drive/root/workbook/tables/{id}/columns`
+    #[inline]
     pub fn columns(&self) -> WorkbookTableColumnCollectionRequestBuilder {
         WorkbookTableColumnCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8561,6 +9113,7 @@ impl WorkbookTableRequestBuilder {
     /// Navigation property `rows`.
     ///
     /// URL: `/drive/root/workbook/tables/{id}/rows`
+    #[inline]
     pub fn rows(&self) -> WorkbookTableRowCollectionRequestBuilder {
         WorkbookTableRowCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8571,6 +9124,7 @@ impl WorkbookTableRequestBuilder {
     /// Navigation property `sort`.
     ///
     /// URL: `/drive/root/workbook/tables/{id}/sort`
+    #[inline]
     pub fn sort(&self) -> WorkbookTableSortRequestBuilder {
         WorkbookTableSortRequestBuilder {
             client: self.client.clone(),
@@ -8580,6 +9134,7 @@ impl WorkbookTableRequestBuilder {
     /// Navigation property `worksheet`.
     ///
     /// URL: `/drive/root/workbook/tables/{id}/worksheet`
+    #[inline]
     pub fn worksheet(&self) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -8593,6 +9148,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear_filters(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8607,6 +9163,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn convert_to_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8621,6 +9178,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn data_body_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8635,6 +9193,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn header_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8649,6 +9208,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8663,6 +9223,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reapply_filters(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8677,6 +9238,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn total_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8725,6 +9287,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTableRow>> {
@@ -8737,6 +9300,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8750,6 +9314,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTableRow,
@@ -8757,6 +9322,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookTableRowRequestBuilder {
         WorkbookTableRowRequestBuilder {
             client: self.client.clone(),
@@ -8770,6 +9336,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableRowCollectionAddParameters,
@@ -8790,6 +9357,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -8804,6 +9372,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -8854,6 +9423,7 @@ impl WorkbookTableRowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableRow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8864,6 +9434,7 @@ impl WorkbookTableRowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableRow,
@@ -8877,6 +9448,7 @@ impl WorkbookTableRowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8887,6 +9459,7 @@ impl WorkbookTableRowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8934,6 +9507,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableSort> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8944,6 +9518,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableSort,
@@ -8957,6 +9532,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8967,6 +9543,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply(&self, parameters: &super::parameters::ApplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("apply"))
             .json_body(parameters)
@@ -8978,6 +9555,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -8988,6 +9566,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reapply(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reapply"))
     }
@@ -9032,6 +9611,7 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookWorksheet>> {
@@ -9044,6 +9624,7 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9057,6 +9638,7 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheet,
@@ -9064,6 +9646,7 @@ impl WorkbookWorksheetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -9077,6 +9660,7 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         name: &str,
@@ -9128,6 +9712,7 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookWorksheetProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9138,6 +9723,7 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheetProtection,
@@ -9151,6 +9737,7 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9161,6 +9748,7 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn protect(
         &self,
         options: &models::microsoft_graph::WorkbookWorksheetProtectionOptions,
@@ -9175,6 +9763,7 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unprotect(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unprotect"))
     }
@@ -9220,6 +9809,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookWorksheet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9230,6 +9820,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheet,
@@ -9243,12 +9834,14 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `charts`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/charts`
+    #[inline]
     pub fn charts(&self) -> WorkbookChartCollectionRequestBuilder {
         WorkbookChartCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9259,6 +9852,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Navigation property `names`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/names`
+    #[inline]
     pub fn names(&self) -> WorkbookNamedItemCollectionRequestBuilder {
         WorkbookNamedItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9269,6 +9863,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Navigation property `pivotTables`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/pivotTables`
+    #[inline]
     pub fn pivot_tables(&self) -> WorkbookPivotTableCollectionRequestBuilder {
         WorkbookPivotTableCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9279,6 +9874,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Navigation property `protection`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/protection`
+    #[inline]
     pub fn protection(&self) -> WorkbookWorksheetProtectionRequestBuilder {
         WorkbookWorksheetProtectionRequestBuilder {
             client: self.client.clone(),
@@ -9288,6 +9884,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Navigation property `tables`.
     ///
     /// URL: `/drive/root/workbook/worksheets/{id}/tables`
+    #[inline]
     pub fn tables(&self) -> WorkbookTableCollectionRequestBuilder {
         WorkbookTableCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9302,6 +9899,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cell(
         &self,
         row: i32,
@@ -9326,6 +9924,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9344,6 +9943,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `range_2` because `range` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn range_2(
         &self,
         address: Option<&str>,
@@ -9364,6 +9964,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn used_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9380,6 +9981,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `used_range_2` because `used_range` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn used_range_2(
         &self,
         values_only: bool,
@@ -9416,6 +10018,7 @@ impl WorkspaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Workspace>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -9426,6 +10029,7 @@ impl WorkspaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9439,6 +10043,7 @@ impl WorkspaceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Workspace,
@@ -9446,6 +10051,7 @@ impl WorkspaceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkspaceRequestBuilder {
         WorkspaceRequestBuilder {
             client: self.client.clone(),
@@ -9453,6 +10059,7 @@ impl WorkspaceCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `placeId`: `/places/{id}/microsoft.graph.roomList/workspaces(placeId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_place_id(&self, place_id: impl AsRef<str>) -> WorkspaceRequestBuilder {
         WorkspaceRequestBuilder {
             client: self.client.clone(),
@@ -9483,6 +10090,7 @@ impl WorkspaceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Workspace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9493,6 +10101,7 @@ impl WorkspaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Workspace) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9503,6 +10112,7 @@ impl WorkspaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9529,6 +10139,7 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -9545,6 +10156,7 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9558,6 +10170,7 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
@@ -9567,6 +10180,7 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -9600,6 +10214,7 @@ impl X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -9614,6 +10229,7 @@ impl X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
@@ -9627,12 +10243,14 @@ impl X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),

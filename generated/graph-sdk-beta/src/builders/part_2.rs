@@ -25,6 +25,7 @@ impl AppConsentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppConsentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -35,6 +36,7 @@ impl AppConsentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppConsentRequest,
@@ -48,12 +50,14 @@ impl AppConsentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `userConsentRequests`.
     ///
     /// URL: `/me/appConsentRequestsForApproval/{id}/userConsentRequests`
+    #[inline]
     pub fn user_consent_requests(&self) -> UserConsentRequestCollectionRequestBuilder {
         UserConsentRequestCollectionRequestBuilder {
             client: self.client.clone(),
@@ -100,6 +104,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/appManagementPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppManagementPolicy>> {
@@ -112,6 +117,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/appManagementPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -125,6 +131,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/appManagementPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppManagementPolicy,
@@ -132,6 +139,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AppManagementPolicyRequestBuilder {
         AppManagementPolicyRequestBuilder {
             client: self.client.clone(),
@@ -146,6 +154,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -163,6 +172,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -182,6 +192,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -201,6 +212,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -250,6 +262,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -260,6 +273,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppManagementPolicy,
@@ -273,12 +287,14 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.appManagementPolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -297,6 +313,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.appManagementPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -311,6 +328,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -330,6 +348,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -349,6 +368,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -368,6 +388,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -387,6 +408,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -437,6 +459,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /groups/{id}/appRoleAssignments`): DelegatedWork `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppRoleAssignment>> {
@@ -449,6 +472,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /groups/{id}/appRoleAssignments/$count`): DelegatedWork `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -462,6 +486,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /groups/{id}/appRoleAssignments`): DelegatedWork `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AppRoleAssignment.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -469,6 +494,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AppRoleAssignmentRequestBuilder {
         AppRoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -483,6 +509,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -500,6 +527,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -519,6 +547,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -538,6 +567,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -589,6 +619,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -599,6 +630,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -612,6 +644,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -623,6 +656,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -642,6 +676,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -661,6 +696,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -680,6 +716,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -699,6 +736,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -730,6 +768,7 @@ impl AppScopeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAppScope> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -740,6 +779,7 @@ impl AppScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyAppScope) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -750,6 +790,7 @@ impl AppScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -778,6 +819,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyApplication>> {
@@ -790,6 +832,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -803,6 +846,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyApplication,
@@ -810,6 +854,7 @@ impl ApplicationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -824,6 +869,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyApplication>> {
@@ -843,6 +889,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -860,6 +907,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.application/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -879,6 +927,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -898,6 +947,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.application/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -913,6 +963,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/applications/microsoft.graph.agentIdentityBlueprint`
+    #[inline]
     pub fn as_agent_identity_blueprint(
         &self,
     ) -> AgentIdentityBlueprintCollectionRequestBuilder {
@@ -923,6 +974,7 @@ impl ApplicationCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `appId`: `/applications(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -930,6 +982,7 @@ impl ApplicationCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `uniqueName`: `/applications(uniqueName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_unique_name(
         &self,
         unique_name: impl AsRef<str>,
@@ -977,6 +1030,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -987,6 +1041,7 @@ impl ApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyApplication) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -997,6 +1052,7 @@ impl ApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1011,6 +1067,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/applications/{id}/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -1031,6 +1088,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/applications/{id}/claimsMappingPolicies`
+    #[inline]
     pub fn claims_mapping_policies(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -1050,6 +1108,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `connectorGroup`.
     ///
     /// URL: `/applications/{id}/connectorGroup`
+    #[inline]
     pub fn connector_group(&self) -> ConnectorGroupRequestBuilder {
         ConnectorGroupRequestBuilder {
             client: self.client.clone(),
@@ -1080,6 +1139,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/applications/{id}/createdOnBehalfOf`
+    #[inline]
     pub fn created_on_behalf_of(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1090,6 +1150,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `extensionProperties`.
     ///
     /// URL: `/applications/{id}/extensionProperties`
+    #[inline]
     pub fn extension_properties(&self) -> ExtensionPropertyCollectionRequestBuilder {
         ExtensionPropertyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1101,6 +1162,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/applications/{id}/federatedIdentityCredentials`
+    #[inline]
     pub fn federated_identity_credentials(
         &self,
     ) -> FederatedIdentityCredentialCollectionRequestBuilder {
@@ -1121,6 +1183,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/applications/{id}/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -1153,6 +1216,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/applications/{id}/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1164,6 +1228,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -1181,6 +1246,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/applications/{id}/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -1201,6 +1267,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/applications/{id}/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -1221,6 +1288,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/appManagementPolicies/$ref` (narrowest first): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     ///
     /// Permissions for `DELETE /applications/{id}/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1238,6 +1306,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1253,6 +1322,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `PUT /applications/{id}/connectorGroup/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/connectorGroup/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn connector_group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1268,6 +1338,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `PUT /applications/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_on_behalf_of_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1285,6 +1356,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -1304,6 +1376,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/owners/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/owners/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1321,6 +1394,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/tokenIssuancePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1338,6 +1412,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/tokenLifetimePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1353,6 +1428,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `PUT /applications/{id}/logo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/logo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1367,6 +1443,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_key(
         &self,
         parameters: &super::parameters::AddKeyParameters,
@@ -1382,6 +1459,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -1401,6 +1479,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.application/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1420,6 +1499,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1439,6 +1519,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.application/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1458,6 +1539,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.application/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1477,6 +1559,7 @@ impl ApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_key(
         &self,
         parameters: &super::parameters::RemoveKeyParameters,
@@ -1492,6 +1575,7 @@ impl ApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1508,6 +1592,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -1519,6 +1604,7 @@ impl ApplicationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint`
+    #[inline]
     pub fn as_agent_identity_blueprint(&self) -> AgentIdentityBlueprintRequestBuilder {
         AgentIdentityBlueprintRequestBuilder {
             client: self.client.clone(),
@@ -1548,6 +1634,7 @@ impl ApplicationSignInDetailedSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1562,6 +1649,7 @@ impl ApplicationSignInDetailedSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1575,6 +1663,7 @@ impl ApplicationSignInDetailedSummaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApplicationSignInDetailedSummary,
@@ -1582,6 +1671,7 @@ impl ApplicationSignInDetailedSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1613,6 +1703,7 @@ impl ApplicationSignInDetailedSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ApplicationSignInDetailedSummary> {
@@ -1625,6 +1716,7 @@ impl ApplicationSignInDetailedSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApplicationSignInDetailedSummary,
@@ -1638,6 +1730,7 @@ impl ApplicationSignInDetailedSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1664,6 +1757,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ApplicationTemplate>> {
@@ -1676,6 +1770,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1689,6 +1784,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -1696,6 +1792,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationTemplateRequestBuilder {
         ApplicationTemplateRequestBuilder {
             client: self.client.clone(),
@@ -1724,6 +1821,7 @@ impl ApplicationTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ApplicationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1734,6 +1832,7 @@ impl ApplicationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -1747,6 +1846,7 @@ impl ApplicationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1757,6 +1857,7 @@ impl ApplicationTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn instantiate(
         &self,
         display_name: &str,
@@ -1809,6 +1910,7 @@ impl ApprovalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Approval>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1819,6 +1921,7 @@ impl ApprovalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1832,6 +1935,7 @@ impl ApprovalCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Approval,
@@ -1839,6 +1943,7 @@ impl ApprovalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApprovalRequestBuilder {
         ApprovalRequestBuilder {
             client: self.client.clone(),
@@ -1852,6 +1957,7 @@ impl ApprovalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::ApprovalFilterByCurrentUserOptions,
@@ -1915,6 +2021,7 @@ impl ApprovalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Approval> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1925,6 +2032,7 @@ impl ApprovalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Approval) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1935,12 +2043,14 @@ impl ApprovalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `completedSteps`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/completedSteps`
+    #[inline]
     pub fn completed_steps(&self) -> ApprovalStepCollectionRequestBuilder {
         ApprovalStepCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1951,6 +2061,7 @@ impl ApprovalRequestBuilder {
     /// Navigation property `pendingSteps`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/pendingSteps`
+    #[inline]
     pub fn pending_steps(&self) -> ApprovalStepCollectionRequestBuilder {
         ApprovalStepCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1961,6 +2072,7 @@ impl ApprovalRequestBuilder {
     /// Navigation property `request`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request`
+    #[inline]
     pub fn request(&self) -> RequestRequestBuilder {
         RequestRequestBuilder {
             client: self.client.clone(),
@@ -1970,6 +2082,7 @@ impl ApprovalRequestBuilder {
     /// Navigation property `steps`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/steps`
+    #[inline]
     pub fn steps(&self) -> ApprovalStepCollectionRequestBuilder {
         ApprovalStepCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1986,6 +2099,7 @@ impl ApprovalRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn request_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2033,6 +2147,7 @@ impl ApprovalStepCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ApprovalStep>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2043,6 +2158,7 @@ impl ApprovalStepCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2056,6 +2172,7 @@ impl ApprovalStepCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApprovalStep,
@@ -2063,6 +2180,7 @@ impl ApprovalStepCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApprovalStepRequestBuilder {
         ApprovalStepRequestBuilder {
             client: self.client.clone(),
@@ -2107,6 +2225,7 @@ impl ApprovalStepRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ApprovalStep> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2117,6 +2236,7 @@ impl ApprovalStepRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ApprovalStep) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2127,6 +2247,7 @@ impl ApprovalStepRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2153,6 +2274,7 @@ impl ApprovalWorkflowProviderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ApprovalWorkflowProvider>> {
@@ -2165,6 +2287,7 @@ impl ApprovalWorkflowProviderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2178,6 +2301,7 @@ impl ApprovalWorkflowProviderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApprovalWorkflowProvider,
@@ -2185,6 +2309,7 @@ impl ApprovalWorkflowProviderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApprovalWorkflowProviderRequestBuilder {
         ApprovalWorkflowProviderRequestBuilder {
             client: self.client.clone(),
@@ -2213,6 +2338,7 @@ impl ApprovalWorkflowProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ApprovalWorkflowProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2223,6 +2349,7 @@ impl ApprovalWorkflowProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApprovalWorkflowProvider,
@@ -2236,12 +2363,14 @@ impl ApprovalWorkflowProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `businessFlows`.
     ///
     /// URL: `/approvalWorkflowProviders/{id}/businessFlows`
+    #[inline]
     pub fn business_flows(&self) -> BusinessFlowCollectionRequestBuilder {
         BusinessFlowCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2252,6 +2381,7 @@ impl ApprovalWorkflowProviderRequestBuilder {
     /// Navigation property `businessFlowsWithRequestsAwaitingMyDecision`.
     ///
     /// URL: `/approvalWorkflowProviders/{id}/businessFlowsWithRequestsAwaitingMyDecision`
+    #[inline]
     pub fn business_flows_with_requests_awaiting_my_decision(
         &self,
     ) -> BusinessFlowCollectionRequestBuilder {
@@ -2264,6 +2394,7 @@ impl ApprovalWorkflowProviderRequestBuilder {
     /// Navigation property `policyTemplates`.
     ///
     /// URL: `/approvalWorkflowProviders/{id}/policyTemplates`
+    #[inline]
     pub fn policy_templates(&self) -> GovernancePolicyTemplateCollectionRequestBuilder {
         GovernancePolicyTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2294,6 +2425,7 @@ impl ApprovedClientAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ApprovedClientApp>> {
@@ -2306,6 +2438,7 @@ impl ApprovedClientAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2319,6 +2452,7 @@ impl ApprovedClientAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApprovedClientApp,
@@ -2326,6 +2460,7 @@ impl ApprovedClientAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApprovedClientAppRequestBuilder {
         ApprovedClientAppRequestBuilder {
             client: self.client.clone(),
@@ -2354,6 +2489,7 @@ impl ApprovedClientAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ApprovedClientApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2364,6 +2500,7 @@ impl ApprovedClientAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApprovedClientApp,
@@ -2377,6 +2514,7 @@ impl ApprovedClientAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2403,6 +2541,7 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AssociatedTeamInfo>> {
@@ -2415,6 +2554,7 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2428,6 +2568,7 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AssociatedTeamInfo,
@@ -2435,6 +2576,7 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AssociatedTeamInfoRequestBuilder {
         AssociatedTeamInfoRequestBuilder {
             client: self.client.clone(),
@@ -2463,6 +2605,7 @@ impl AssociatedTeamInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AssociatedTeamInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2473,6 +2616,7 @@ impl AssociatedTeamInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AssociatedTeamInfo,
@@ -2486,12 +2630,14 @@ impl AssociatedTeamInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `team`.
     ///
     /// URL: `/me/teamwork/associatedTeams/{id}/team`
+    #[inline]
     pub fn team(&self) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -2507,6 +2653,7 @@ impl AssociatedTeamInfoRequestBuilder {
     /// Permissions for `PUT /me/teamwork/associatedTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/teamwork/associatedTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn team_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2536,6 +2683,7 @@ impl AttachmentBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAttachmentBase>> {
@@ -2548,6 +2696,7 @@ impl AttachmentBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2561,6 +2710,7 @@ impl AttachmentBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAttachmentBase,
@@ -2568,6 +2718,7 @@ impl AttachmentBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AttachmentBaseRequestBuilder {
         AttachmentBaseRequestBuilder {
             client: self.client.clone(),
@@ -2581,6 +2732,7 @@ impl AttachmentBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_upload_session(
         &self,
         attachment_info: &models::microsoft_graph::AttachmentInfo,
@@ -2614,6 +2766,7 @@ impl AttachmentBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAttachmentBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2624,6 +2777,7 @@ impl AttachmentBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAttachmentBase,
@@ -2637,6 +2791,7 @@ impl AttachmentBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2649,6 +2804,7 @@ impl AttachmentBaseRequestBuilder {
     /// Permissions for `PUT /me/todo/lists/{id}/tasks/{id}/attachments/{id}/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/todo/lists/{id}/tasks/{id}/attachments/{id}/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2680,6 +2836,7 @@ impl AttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/messages/{id}/attachments`): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAttachment>> {
@@ -2692,6 +2849,7 @@ impl AttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/messages/{id}/attachments/$count`): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2705,6 +2863,7 @@ impl AttachmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/messages/{id}/attachments`): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAttachment,
@@ -2712,6 +2871,7 @@ impl AttachmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AttachmentRequestBuilder {
         AttachmentRequestBuilder {
             client: self.client.clone(),
@@ -2725,6 +2885,7 @@ impl AttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/messages/{id}/attachments/createUploadSession`): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_upload_session(
         &self,
         attachment_item: &models::microsoft_graph::AttachmentItem,
@@ -2739,6 +2900,7 @@ impl AttachmentCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.itemAttachment`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/microsoft.graph.itemAttachment`
+    #[inline]
     pub fn as_item_attachment(&self) -> ItemAttachmentCollectionRequestBuilder {
         ItemAttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2768,6 +2930,7 @@ impl AttachmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2778,6 +2941,7 @@ impl AttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyAttachment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2788,12 +2952,14 @@ impl AttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.itemAttachment`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment`
+    #[inline]
     pub fn as_item_attachment(&self) -> ItemAttachmentRequestBuilder {
         ItemAttachmentRequestBuilder {
             client: self.client.clone(),
@@ -2823,6 +2989,7 @@ impl AttachmentSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AttachmentSession>> {
@@ -2835,6 +3002,7 @@ impl AttachmentSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2848,6 +3016,7 @@ impl AttachmentSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AttachmentSession,
@@ -2855,6 +3024,7 @@ impl AttachmentSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AttachmentSessionRequestBuilder {
         AttachmentSessionRequestBuilder {
             client: self.client.clone(),
@@ -2883,6 +3053,7 @@ impl AttachmentSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AttachmentSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2893,6 +3064,7 @@ impl AttachmentSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AttachmentSession,
@@ -2906,6 +3078,7 @@ impl AttachmentSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2918,6 +3091,7 @@ impl AttachmentSessionRequestBuilder {
     /// Permissions for `PUT /me/todo/lists/{id}/tasks/{id}/attachmentSessions/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/todo/lists/{id}/tasks/{id}/attachmentSessions/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2947,6 +3121,7 @@ impl AttributeMappingFunctionSchemaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2961,6 +3136,7 @@ impl AttributeMappingFunctionSchemaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2974,6 +3150,7 @@ impl AttributeMappingFunctionSchemaCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AttributeMappingFunctionSchema,
@@ -2981,6 +3158,7 @@ impl AttributeMappingFunctionSchemaCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3012,6 +3190,7 @@ impl AttributeMappingFunctionSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AttributeMappingFunctionSchema> {
@@ -3024,6 +3203,7 @@ impl AttributeMappingFunctionSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AttributeMappingFunctionSchema,
@@ -3037,6 +3217,7 @@ impl AttributeMappingFunctionSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3063,6 +3244,7 @@ impl AttributeSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AttributeSet>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3073,6 +3255,7 @@ impl AttributeSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3086,6 +3269,7 @@ impl AttributeSetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AttributeSet,
@@ -3093,6 +3277,7 @@ impl AttributeSetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AttributeSetRequestBuilder {
         AttributeSetRequestBuilder {
             client: self.client.clone(),
@@ -3121,6 +3306,7 @@ impl AttributeSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AttributeSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3131,6 +3317,7 @@ impl AttributeSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AttributeSet) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3141,6 +3328,7 @@ impl AttributeSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3167,6 +3355,7 @@ impl AuditActivityTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AuditActivityType>> {
@@ -3179,6 +3368,7 @@ impl AuditActivityTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3192,6 +3382,7 @@ impl AuditActivityTypeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuditActivityType,
@@ -3199,6 +3390,7 @@ impl AuditActivityTypeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AuditActivityTypeRequestBuilder {
         AuditActivityTypeRequestBuilder {
             client: self.client.clone(),
@@ -3227,6 +3419,7 @@ impl AuditActivityTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuditActivityType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3237,6 +3430,7 @@ impl AuditActivityTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuditActivityType,
@@ -3250,6 +3444,7 @@ impl AuditActivityTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3275,6 +3470,7 @@ impl AuditLogRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuditLogRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3285,6 +3481,7 @@ impl AuditLogRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AuditLogRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3295,12 +3492,14 @@ impl AuditLogRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `auditActivityTypes`.
     ///
     /// URL: `/auditLogs/auditActivityTypes`
+    #[inline]
     pub fn audit_activity_types(&self) -> AuditActivityTypeCollectionRequestBuilder {
         AuditActivityTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3311,6 +3510,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `customSecurityAttributeAudits`.
     ///
     /// URL: `/auditLogs/customSecurityAttributeAudits`
+    #[inline]
     pub fn custom_security_attribute_audits(
         &self,
     ) -> CustomSecurityAttributeAuditCollectionRequestBuilder {
@@ -3323,6 +3523,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `directoryAudits`.
     ///
     /// URL: `/auditLogs/directoryAudits`
+    #[inline]
     pub fn directory_audits(&self) -> DirectoryAuditCollectionRequestBuilder {
         DirectoryAuditCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3333,6 +3534,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `directoryProvisioning`.
     ///
     /// URL: `/auditLogs/directoryProvisioning`
+    #[inline]
     pub fn directory_provisioning(
         &self,
     ) -> ProvisioningObjectSummaryCollectionRequestBuilder {
@@ -3345,6 +3547,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `provisioning`.
     ///
     /// URL: `/auditLogs/provisioning`
+    #[inline]
     pub fn provisioning(&self) -> ProvisioningObjectSummaryCollectionRequestBuilder {
         ProvisioningObjectSummaryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3355,6 +3558,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `signInEventsAppSummary`.
     ///
     /// URL: `/auditLogs/signInEventsAppSummary`
+    #[inline]
     pub fn sign_in_events_app_summary(
         &self,
     ) -> SignInEventsAppActivityCollectionRequestBuilder {
@@ -3367,6 +3571,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `signInEventsSummary`.
     ///
     /// URL: `/auditLogs/signInEventsSummary`
+    #[inline]
     pub fn sign_in_events_summary(
         &self,
     ) -> SignInEventsActivityCollectionRequestBuilder {
@@ -3379,6 +3584,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `signIns`.
     ///
     /// URL: `/auditLogs/signIns`
+    #[inline]
     pub fn sign_ins(&self) -> SignInCollectionRequestBuilder {
         SignInCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3393,6 +3599,7 @@ impl AuditLogRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_summarized_msi_sign_ins(
         &self,
         aggregation_window: &models::microsoft_graph::AggregationWindow,
@@ -3423,6 +3630,7 @@ impl AuditLogRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_summarized_non_interactive_sign_ins(
         &self,
         aggregation_window: &models::microsoft_graph::AggregationWindow,
@@ -3453,6 +3661,7 @@ impl AuditLogRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_summarized_service_principal_sign_ins(
         &self,
         aggregation_window: &models::microsoft_graph::AggregationWindow,
@@ -3499,6 +3708,7 @@ impl AuthenticationCombinationConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3513,6 +3723,7 @@ impl AuthenticationCombinationConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3526,6 +3737,7 @@ impl AuthenticationCombinationConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationCombinationConfiguration,
@@ -3533,6 +3745,7 @@ impl AuthenticationCombinationConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3564,6 +3777,7 @@ impl AuthenticationCombinationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyAuthenticationCombinationConfiguration> {
@@ -3576,6 +3790,7 @@ impl AuthenticationCombinationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationCombinationConfiguration,
@@ -3589,6 +3804,7 @@ impl AuthenticationCombinationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3615,6 +3831,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3629,6 +3846,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3642,6 +3860,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuthenticationContextClassReference,
@@ -3649,6 +3868,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3694,6 +3914,7 @@ impl AuthenticationContextClassReferenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationContextClassReference> {
@@ -3706,6 +3927,7 @@ impl AuthenticationContextClassReferenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationContextClassReference,
@@ -3719,6 +3941,7 @@ impl AuthenticationContextClassReferenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3745,6 +3968,7 @@ impl AuthenticationEventListenerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3759,6 +3983,7 @@ impl AuthenticationEventListenerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3772,6 +3997,7 @@ impl AuthenticationEventListenerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationEventListener,
@@ -3779,6 +4005,7 @@ impl AuthenticationEventListenerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3810,6 +4037,7 @@ impl AuthenticationEventListenerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyAuthenticationEventListener> {
@@ -3822,6 +4050,7 @@ impl AuthenticationEventListenerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationEventListener,
@@ -3835,6 +4064,7 @@ impl AuthenticationEventListenerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3861,6 +4091,7 @@ impl AuthenticationEventsFlowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAuthenticationEventsFlow>> {
@@ -3873,6 +4104,7 @@ impl AuthenticationEventsFlowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3886,6 +4118,7 @@ impl AuthenticationEventsFlowCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationEventsFlow,
@@ -3893,6 +4126,7 @@ impl AuthenticationEventsFlowCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AuthenticationEventsFlowRequestBuilder {
         AuthenticationEventsFlowRequestBuilder {
             client: self.client.clone(),
@@ -3921,6 +4155,7 @@ impl AuthenticationEventsFlowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAuthenticationEventsFlow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3931,6 +4166,7 @@ impl AuthenticationEventsFlowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationEventsFlow,
@@ -3944,6 +4180,7 @@ impl AuthenticationEventsFlowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3969,6 +4206,7 @@ impl AuthenticationFlowsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.AuthenticationFlows`; Application `Policy.Read.All`, `Policy.ReadWrite.AuthenticationFlows`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationFlowsPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3979,6 +4217,7 @@ impl AuthenticationFlowsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationFlowsPolicy,
@@ -3992,6 +4231,7 @@ impl AuthenticationFlowsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4018,6 +4258,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAuthenticationMethod>> {
@@ -4030,6 +4271,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4043,6 +4285,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethod,
@@ -4050,6 +4293,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AuthenticationMethodRequestBuilder {
         AuthenticationMethodRequestBuilder {
             client: self.client.clone(),
@@ -4059,6 +4303,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.fido2AuthenticationMethod`
+    #[inline]
     pub fn as_fido2_authentication_method(
         &self,
     ) -> Fido2AuthenticationMethodCollectionRequestBuilder {
@@ -4071,6 +4316,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.microsoftAuthenticatorAuthenticationMethod`
+    #[inline]
     pub fn as_microsoft_authenticator_authentication_method(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
@@ -4083,6 +4329,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod`
+    #[inline]
     pub fn as_passwordless_microsoft_authenticator_authentication_method(
         &self,
     ) -> PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
@@ -4095,6 +4342,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.platformCredentialAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.platformCredentialAuthenticationMethod`
+    #[inline]
     pub fn as_platform_credential_authentication_method(
         &self,
     ) -> PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
@@ -4107,6 +4355,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.windowsHelloForBusinessAuthenticationMethod`
+    #[inline]
     pub fn as_windows_hello_for_business_authentication_method(
         &self,
     ) -> WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
@@ -4153,6 +4402,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4167,6 +4417,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4180,6 +4431,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethodConfiguration,
@@ -4187,6 +4439,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4200,6 +4453,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_email_authentication_method_configuration(
         &self,
     ) -> EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -4213,6 +4467,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_external_authentication_method_configuration(
         &self,
     ) -> ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -4226,6 +4481,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_fido2_authentication_method_configuration(
         &self,
     ) -> Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -4239,6 +4495,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.hardwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_hardware_oath_authentication_method_configuration(
         &self,
     ) -> HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -4252,6 +4509,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_microsoft_authenticator_authentication_method_configuration(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -4265,6 +4523,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.smsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_sms_authentication_method_configuration(
         &self,
     ) -> SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -4278,6 +4537,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_software_oath_authentication_method_configuration(
         &self,
     ) -> SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -4291,6 +4551,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_temporary_access_pass_authentication_method_configuration(
         &self,
     ) -> TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -4304,6 +4565,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.voiceAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.voiceAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_voice_authentication_method_configuration(
         &self,
     ) -> VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -4317,6 +4579,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_x509_certificate_authentication_method_configuration(
         &self,
     ) -> X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -4360,6 +4623,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyAuthenticationMethodConfiguration> {
@@ -4372,6 +4636,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethodConfiguration,
@@ -4385,6 +4650,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4392,6 +4658,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_email_authentication_method_configuration(
         &self,
     ) -> EmailAuthenticationMethodConfigurationRequestBuilder {
@@ -4407,6 +4674,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_external_authentication_method_configuration(
         &self,
     ) -> ExternalAuthenticationMethodConfigurationRequestBuilder {
@@ -4422,6 +4690,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_fido2_authentication_method_configuration(
         &self,
     ) -> Fido2AuthenticationMethodConfigurationRequestBuilder {
@@ -4437,6 +4706,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.hardwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.hardwareOathAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_hardware_oath_authentication_method_configuration(
         &self,
     ) -> HardwareOathAuthenticationMethodConfigurationRequestBuilder {
@@ -4452,6 +4722,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_microsoft_authenticator_authentication_method_configuration(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
@@ -4469,6 +4740,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.smsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_sms_authentication_method_configuration(
         &self,
     ) -> SmsAuthenticationMethodConfigurationRequestBuilder {
@@ -4484,6 +4756,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_software_oath_authentication_method_configuration(
         &self,
     ) -> SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
@@ -4499,6 +4772,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_temporary_access_pass_authentication_method_configuration(
         &self,
     ) -> TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
@@ -4516,6 +4790,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.voiceAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_voice_authentication_method_configuration(
         &self,
     ) -> VoiceAuthenticationMethodConfigurationRequestBuilder {
@@ -4531,6 +4806,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_x509_certificate_authentication_method_configuration(
         &self,
     ) -> X509CertificateAuthenticationMethodConfigurationRequestBuilder {
@@ -4567,6 +4843,7 @@ impl AuthenticationMethodModeDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4581,6 +4858,7 @@ impl AuthenticationMethodModeDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4594,6 +4872,7 @@ impl AuthenticationMethodModeDetailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuthenticationMethodModeDetail,
@@ -4601,6 +4880,7 @@ impl AuthenticationMethodModeDetailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4632,6 +4912,7 @@ impl AuthenticationMethodModeDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationMethodModeDetail> {
@@ -4644,6 +4925,7 @@ impl AuthenticationMethodModeDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationMethodModeDetail,
@@ -4657,6 +4939,7 @@ impl AuthenticationMethodModeDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4682,6 +4965,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4692,6 +4976,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethod,
@@ -4705,6 +4990,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4715,6 +5001,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4729,6 +5016,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4743,6 +5031,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -4757,6 +5046,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.fido2AuthenticationMethod`
+    #[inline]
     pub fn as_fido2_authentication_method(
         &self,
     ) -> Fido2AuthenticationMethodRequestBuilder {
@@ -4768,6 +5058,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethod`
+    #[inline]
     pub fn as_microsoft_authenticator_authentication_method(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
@@ -4782,6 +5073,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethod`
+    #[inline]
     pub fn as_passwordless_microsoft_authenticator_authentication_method(
         &self,
     ) -> PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
@@ -4798,6 +5090,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.platformCredentialAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.platformCredentialAuthenticationMethod`
+    #[inline]
     pub fn as_platform_credential_authentication_method(
         &self,
     ) -> PlatformCredentialAuthenticationMethodRequestBuilder {
@@ -4812,6 +5105,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.windowsHelloForBusinessAuthenticationMethod`
+    #[inline]
     pub fn as_windows_hello_for_business_authentication_method(
         &self,
     ) -> WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
@@ -4848,6 +5142,7 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAuthenticationMethodTarget>> {
@@ -4860,6 +5155,7 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4873,6 +5169,7 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethodTarget,
@@ -4880,6 +5177,7 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4911,6 +5209,7 @@ impl AuthenticationMethodTargetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyAuthenticationMethodTarget> {
@@ -4923,6 +5222,7 @@ impl AuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethodTarget,
@@ -4936,6 +5236,7 @@ impl AuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4963,6 +5264,7 @@ impl AuthenticationMethodsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/authenticationMethodsPolicy`): DelegatedWork `Policy.ReadWrite.AuthenticationMethod`; Application `Policy.ReadWrite.AuthenticationMethod`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationMethodsPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4973,6 +5275,7 @@ impl AuthenticationMethodsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /policies/authenticationMethodsPolicy`): DelegatedWork `Policy.ReadWrite.AuthenticationMethod`; Application `Policy.ReadWrite.AuthenticationMethod`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationMethodsPolicy,
@@ -4986,12 +5289,14 @@ impl AuthenticationMethodsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authenticationMethodConfigurations`.
     ///
     /// URL: `/authenticationMethodsPolicy/authenticationMethodConfigurations`
+    #[inline]
     pub fn authentication_method_configurations(
         &self,
     ) -> AuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -5023,6 +5328,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationMethodsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5033,6 +5339,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationMethodsRoot,
@@ -5046,12 +5353,14 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `userEventsSummary`.
     ///
     /// URL: `/reports/authenticationMethods/userEventsSummary`
+    #[inline]
     pub fn user_events_summary(&self) -> UserEventsSummaryCollectionRequestBuilder {
         UserEventsSummaryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5062,6 +5371,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Navigation property `userMfaSignInSummary`.
     ///
     /// URL: `/reports/authenticationMethods/userMfaSignInSummary`
+    #[inline]
     pub fn user_mfa_sign_in_summary(
         &self,
     ) -> UserMfaSignInSummaryCollectionRequestBuilder {
@@ -5074,6 +5384,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Navigation property `userPasswordResetsAndChangesSummary`.
     ///
     /// URL: `/reports/authenticationMethods/userPasswordResetsAndChangesSummary`
+    #[inline]
     pub fn user_password_resets_and_changes_summary(
         &self,
     ) -> UserPasswordResetsAndChangesSummaryCollectionRequestBuilder {
@@ -5086,6 +5397,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Navigation property `userRegistrationDetails`.
     ///
     /// URL: `/reports/authenticationMethods/userRegistrationDetails`
+    #[inline]
     pub fn user_registration_details(
         &self,
     ) -> UserRegistrationDetailsCollectionRequestBuilder {
@@ -5102,6 +5414,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn user_registration_activity(
         &self,
         period: &models::microsoft_graph::AggregationPeriod,
@@ -5134,6 +5447,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn user_sign_ins_by_auth_method_summary(
         &self,
         period: &models::microsoft_graph::AggregationPeriod,
@@ -5166,6 +5480,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`.
+    #[inline]
     pub fn users_registered_by_feature(
         &self,
     ) -> Request<models::microsoft_graph::UserRegistrationFeatureSummary> {
@@ -5186,6 +5501,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`.
     ///
     /// Named `users_registered_by_feature_2` because `users_registered_by_feature` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn users_registered_by_feature_2(
         &self,
         included_user_types: Option<&models::microsoft_graph::IncludedUserTypes>,
@@ -5224,6 +5540,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`.
+    #[inline]
     pub fn users_registered_by_method(
         &self,
     ) -> Request<models::microsoft_graph::UserRegistrationMethodSummary> {
@@ -5244,6 +5561,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`.
     ///
     /// Named `users_registered_by_method_2` because `users_registered_by_method` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn users_registered_by_method_2(
         &self,
         included_user_types: Option<&models::microsoft_graph::IncludedUserTypes>,
@@ -5299,6 +5617,7 @@ impl AuthenticationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Authentication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5309,6 +5628,7 @@ impl AuthenticationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Authentication) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5319,12 +5639,14 @@ impl AuthenticationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `emailMethods`.
     ///
     /// URL: `/me/authentication/emailMethods`
+    #[inline]
     pub fn email_methods(&self) -> EmailAuthenticationMethodCollectionRequestBuilder {
         EmailAuthenticationMethodCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5335,6 +5657,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `externalAuthenticationMethods`.
     ///
     /// URL: `/me/authentication/externalAuthenticationMethods`
+    #[inline]
     pub fn external_authentication_methods(
         &self,
     ) -> ExternalAuthenticationMethodCollectionRequestBuilder {
@@ -5347,6 +5670,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `fido2Methods`.
     ///
     /// URL: `/me/authentication/fido2Methods`
+    #[inline]
     pub fn fido2_methods(&self) -> Fido2AuthenticationMethodCollectionRequestBuilder {
         Fido2AuthenticationMethodCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5357,6 +5681,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `methods`.
     ///
     /// URL: `/me/authentication/methods`
+    #[inline]
     pub fn methods(&self) -> AuthenticationMethodCollectionRequestBuilder {
         AuthenticationMethodCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5367,6 +5692,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `microsoftAuthenticatorMethods`.
     ///
     /// URL: `/me/authentication/microsoftAuthenticatorMethods`
+    #[inline]
     pub fn microsoft_authenticator_methods(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
@@ -5379,6 +5705,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/me/authentication/operations`
+    #[inline]
     pub fn operations(&self) -> LongRunningOperationCollectionRequestBuilder {
         LongRunningOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5389,6 +5716,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `passwordMethods`.
     ///
     /// URL: `/me/authentication/passwordMethods`
+    #[inline]
     pub fn password_methods(
         &self,
     ) -> PasswordAuthenticationMethodCollectionRequestBuilder {
@@ -5401,6 +5729,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `passwordlessMicrosoftAuthenticatorMethods`.
     ///
     /// URL: `/me/authentication/passwordlessMicrosoftAuthenticatorMethods`
+    #[inline]
     pub fn passwordless_microsoft_authenticator_methods(
         &self,
     ) -> PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
@@ -5413,6 +5742,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `phoneMethods`.
     ///
     /// URL: `/me/authentication/phoneMethods`
+    #[inline]
     pub fn phone_methods(&self) -> PhoneAuthenticationMethodCollectionRequestBuilder {
         PhoneAuthenticationMethodCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5423,6 +5753,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `platformCredentialMethods`.
     ///
     /// URL: `/me/authentication/platformCredentialMethods`
+    #[inline]
     pub fn platform_credential_methods(
         &self,
     ) -> PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
@@ -5435,6 +5766,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `softwareOathMethods`.
     ///
     /// URL: `/me/authentication/softwareOathMethods`
+    #[inline]
     pub fn software_oath_methods(
         &self,
     ) -> SoftwareOathAuthenticationMethodCollectionRequestBuilder {
@@ -5447,6 +5779,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `temporaryAccessPassMethods`.
     ///
     /// URL: `/me/authentication/temporaryAccessPassMethods`
+    #[inline]
     pub fn temporary_access_pass_methods(
         &self,
     ) -> TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
@@ -5459,6 +5792,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `windowsHelloForBusinessMethods`.
     ///
     /// URL: `/me/authentication/windowsHelloForBusinessMethods`
+    #[inline]
     pub fn windows_hello_for_business_methods(
         &self,
     ) -> WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
@@ -5493,6 +5827,7 @@ impl AuthenticationStrengthPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AuthenticationStrengthPolicy>> {
@@ -5505,6 +5840,7 @@ impl AuthenticationStrengthPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5518,6 +5854,7 @@ impl AuthenticationStrengthPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuthenticationStrengthPolicy,
@@ -5525,6 +5862,7 @@ impl AuthenticationStrengthPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5546,6 +5884,7 @@ impl AuthenticationStrengthPolicyCollectionRequestBuilder {
     #[deprecated(
         note = "deprecated on 2023-02-01, planned removal on 2023-03-31, revision 2023-02/FindByMethodModeRemove"
     )]
+    #[inline]
     pub fn find_by_method_mode(
         &self,
         authentication_method_modes: &[models::microsoft_graph::AuthenticationMethodModes],
@@ -5586,6 +5925,7 @@ impl AuthenticationStrengthPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationStrengthPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5596,6 +5936,7 @@ impl AuthenticationStrengthPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationStrengthPolicy,
@@ -5609,12 +5950,14 @@ impl AuthenticationStrengthPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `combinationConfigurations`.
     ///
     /// URL: `/policies/authenticationStrengthPolicies/{id}/combinationConfigurations`
+    #[inline]
     pub fn combination_configurations(
         &self,
     ) -> AuthenticationCombinationConfigurationCollectionRequestBuilder {
@@ -5631,6 +5974,7 @@ impl AuthenticationStrengthPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update_allowed_combinations(
         &self,
         allowed_combinations: &[models::microsoft_graph::AuthenticationMethodModes],
@@ -5649,6 +5993,7 @@ impl AuthenticationStrengthPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn usage(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationStrengthUsage> {
@@ -5682,6 +6027,7 @@ impl AuthenticationStrengthRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationStrengthRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5692,6 +6038,7 @@ impl AuthenticationStrengthRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationStrengthRoot,
@@ -5705,12 +6052,14 @@ impl AuthenticationStrengthRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authenticationMethodModes`.
     ///
     /// URL: `/conditionalAccess/authenticationStrength/authenticationMethodModes`
+    #[inline]
     pub fn authentication_method_modes(
         &self,
     ) -> AuthenticationMethodModeDetailCollectionRequestBuilder {
@@ -5723,6 +6072,7 @@ impl AuthenticationStrengthRootRequestBuilder {
     /// Navigation property `policies`.
     ///
     /// URL: `/conditionalAccess/authenticationStrength/policies`
+    #[inline]
     pub fn policies(&self) -> AuthenticationStrengthPolicyCollectionRequestBuilder {
         AuthenticationStrengthPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5753,6 +6103,7 @@ impl AuthorizationPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AuthorizationPolicy>> {
@@ -5765,6 +6116,7 @@ impl AuthorizationPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5778,6 +6130,7 @@ impl AuthorizationPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuthorizationPolicy,
@@ -5785,6 +6138,7 @@ impl AuthorizationPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AuthorizationPolicyRequestBuilder {
         AuthorizationPolicyRequestBuilder {
             client: self.client.clone(),
@@ -5798,6 +6152,7 @@ impl AuthorizationPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5814,6 +6169,7 @@ impl AuthorizationPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5832,6 +6188,7 @@ impl AuthorizationPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -5850,6 +6207,7 @@ impl AuthorizationPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5883,6 +6241,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthorizationPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5893,6 +6252,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthorizationPolicy,
@@ -5906,6 +6266,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5916,6 +6277,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5934,6 +6296,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5952,6 +6315,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5970,6 +6334,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5988,6 +6353,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -6018,6 +6384,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyBaseItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6028,6 +6395,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6041,6 +6409,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBaseItem,
@@ -6048,6 +6417,7 @@ impl BaseItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BaseItemRequestBuilder {
         BaseItemRequestBuilder {
             client: self.client.clone(),
@@ -6057,6 +6427,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.drive`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.drive`
+    #[inline]
     pub fn as_drive(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6067,6 +6438,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.driveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.driveItem`
+    #[inline]
     pub fn as_drive_item(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6077,6 +6449,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.list`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.list`
+    #[inline]
     pub fn as_list(&self) -> ListCollectionRequestBuilder {
         ListCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6087,6 +6460,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.listItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.listItem`
+    #[inline]
     pub fn as_list_item(&self) -> ListItemCollectionRequestBuilder {
         ListItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6097,6 +6471,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.newsLinkPage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.newsLinkPage`
+    #[inline]
     pub fn as_news_link_page(&self) -> NewsLinkPageCollectionRequestBuilder {
         NewsLinkPageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6107,6 +6482,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.pageTemplate`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.pageTemplate`
+    #[inline]
     pub fn as_page_template(&self) -> PageTemplateCollectionRequestBuilder {
         PageTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6117,6 +6493,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.recycleBin`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.recycleBin`
+    #[inline]
     pub fn as_recycle_bin(&self) -> RecycleBinCollectionRequestBuilder {
         RecycleBinCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6127,6 +6504,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.recycleBinItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.recycleBinItem`
+    #[inline]
     pub fn as_recycle_bin_item(&self) -> RecycleBinItemCollectionRequestBuilder {
         RecycleBinItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6138,6 +6516,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharedDriveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.sharedDriveItem`
+    #[inline]
     pub fn as_shared_drive_item(&self) -> SharedDriveItemCollectionRequestBuilder {
         SharedDriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6148,6 +6527,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.site`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.site`
+    #[inline]
     pub fn as_site(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6158,6 +6538,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sitePage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.sitePage`
+    #[inline]
     pub fn as_site_page(&self) -> SitePageCollectionRequestBuilder {
         SitePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6168,6 +6549,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.videoNewsLinkPage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.videoNewsLinkPage`
+    #[inline]
     pub fn as_video_news_link_page(&self) -> VideoNewsLinkPageCollectionRequestBuilder {
         VideoNewsLinkPageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6197,6 +6579,7 @@ impl BaseItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBaseItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6207,6 +6590,7 @@ impl BaseItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyBaseItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6217,12 +6601,14 @@ impl BaseItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -6232,6 +6618,7 @@ impl BaseItemRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -6247,6 +6634,7 @@ impl BaseItemRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6262,6 +6650,7 @@ impl BaseItemRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6271,6 +6660,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.drive`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.drive`
+    #[inline]
     pub fn as_drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -6280,6 +6670,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.driveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.driveItem`
+    #[inline]
     pub fn as_drive_item(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -6289,6 +6680,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.list`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.list`
+    #[inline]
     pub fn as_list(&self) -> ListRequestBuilder {
         ListRequestBuilder {
             client: self.client.clone(),
@@ -6298,6 +6690,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.listItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.listItem`
+    #[inline]
     pub fn as_list_item(&self) -> ListItemRequestBuilder {
         ListItemRequestBuilder {
             client: self.client.clone(),
@@ -6307,6 +6700,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.newsLinkPage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.newsLinkPage`
+    #[inline]
     pub fn as_news_link_page(&self) -> NewsLinkPageRequestBuilder {
         NewsLinkPageRequestBuilder {
             client: self.client.clone(),
@@ -6316,6 +6710,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.pageTemplate`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.pageTemplate`
+    #[inline]
     pub fn as_page_template(&self) -> PageTemplateRequestBuilder {
         PageTemplateRequestBuilder {
             client: self.client.clone(),
@@ -6325,6 +6720,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.recycleBin`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBin`
+    #[inline]
     pub fn as_recycle_bin(&self) -> RecycleBinRequestBuilder {
         RecycleBinRequestBuilder {
             client: self.client.clone(),
@@ -6334,6 +6730,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.recycleBinItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBinItem`
+    #[inline]
     pub fn as_recycle_bin_item(&self) -> RecycleBinItemRequestBuilder {
         RecycleBinItemRequestBuilder {
             client: self.client.clone(),
@@ -6344,6 +6741,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharedDriveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sharedDriveItem`
+    #[inline]
     pub fn as_shared_drive_item(&self) -> SharedDriveItemRequestBuilder {
         SharedDriveItemRequestBuilder {
             client: self.client.clone(),
@@ -6353,6 +6751,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.site`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.site`
+    #[inline]
     pub fn as_site(&self) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -6362,6 +6761,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sitePage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage`
+    #[inline]
     pub fn as_site_page(&self) -> SitePageRequestBuilder {
         SitePageRequestBuilder {
             client: self.client.clone(),
@@ -6371,6 +6771,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.videoNewsLinkPage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.videoNewsLinkPage`
+    #[inline]
     pub fn as_video_news_link_page(&self) -> VideoNewsLinkPageRequestBuilder {
         VideoNewsLinkPageRequestBuilder {
             client: self.client.clone(),
@@ -6400,6 +6801,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyBaseSitePage>> {
@@ -6412,6 +6814,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6425,6 +6828,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBaseSitePage,
@@ -6432,6 +6836,7 @@ impl BaseSitePageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BaseSitePageRequestBuilder {
         BaseSitePageRequestBuilder {
             client: self.client.clone(),
@@ -6441,6 +6846,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.newsLinkPage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/pages/microsoft.graph.newsLinkPage`
+    #[inline]
     pub fn as_news_link_page(&self) -> NewsLinkPageCollectionRequestBuilder {
         NewsLinkPageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6451,6 +6857,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.pageTemplate`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/pages/microsoft.graph.pageTemplate`
+    #[inline]
     pub fn as_page_template(&self) -> PageTemplateCollectionRequestBuilder {
         PageTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6461,6 +6868,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sitePage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/pages/microsoft.graph.sitePage`
+    #[inline]
     pub fn as_site_page(&self) -> SitePageCollectionRequestBuilder {
         SitePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6471,6 +6879,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.videoNewsLinkPage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/pages/microsoft.graph.videoNewsLinkPage`
+    #[inline]
     pub fn as_video_news_link_page(&self) -> VideoNewsLinkPageCollectionRequestBuilder {
         VideoNewsLinkPageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6500,6 +6909,7 @@ impl BaseSitePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBaseSitePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6510,6 +6920,7 @@ impl BaseSitePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyBaseSitePage,
@@ -6523,12 +6934,14 @@ impl BaseSitePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/pages/{id}/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -6538,6 +6951,7 @@ impl BaseSitePageRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/pages/{id}/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -6553,6 +6967,7 @@ impl BaseSitePageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/pages/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/pages/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6568,6 +6983,7 @@ impl BaseSitePageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/pages/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/pages/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6577,6 +6993,7 @@ impl BaseSitePageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.newsLinkPage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/pages/{id}/microsoft.graph.newsLinkPage`
+    #[inline]
     pub fn as_news_link_page(&self) -> NewsLinkPageRequestBuilder {
         NewsLinkPageRequestBuilder {
             client: self.client.clone(),
@@ -6586,6 +7003,7 @@ impl BaseSitePageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.pageTemplate`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/pages/{id}/microsoft.graph.pageTemplate`
+    #[inline]
     pub fn as_page_template(&self) -> PageTemplateRequestBuilder {
         PageTemplateRequestBuilder {
             client: self.client.clone(),
@@ -6595,6 +7013,7 @@ impl BaseSitePageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sitePage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/pages/{id}/microsoft.graph.sitePage`
+    #[inline]
     pub fn as_site_page(&self) -> SitePageRequestBuilder {
         SitePageRequestBuilder {
             client: self.client.clone(),
@@ -6604,6 +7023,7 @@ impl BaseSitePageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.videoNewsLinkPage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/pages/{id}/microsoft.graph.videoNewsLinkPage`
+    #[inline]
     pub fn as_video_news_link_page(&self) -> VideoNewsLinkPageRequestBuilder {
         VideoNewsLinkPageRequestBuilder {
             client: self.client.clone(),
@@ -6633,6 +7053,7 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BitlockerRecoveryKey>> {
@@ -6645,6 +7066,7 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6658,6 +7080,7 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BitlockerRecoveryKey,
@@ -6665,6 +7088,7 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BitlockerRecoveryKeyRequestBuilder {
         BitlockerRecoveryKeyRequestBuilder {
             client: self.client.clone(),
@@ -6693,6 +7117,7 @@ impl BitlockerRecoveryKeyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BitlockerRecoveryKey> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6703,6 +7128,7 @@ impl BitlockerRecoveryKeyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BitlockerRecoveryKey,
@@ -6716,6 +7142,7 @@ impl BitlockerRecoveryKeyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6741,6 +7168,7 @@ impl BitlockerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Bitlocker> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6751,6 +7179,7 @@ impl BitlockerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Bitlocker) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6761,12 +7190,14 @@ impl BitlockerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `recoveryKeys`.
     ///
     /// URL: `/informationProtection/bitlocker/recoveryKeys`
+    #[inline]
     pub fn recovery_keys(&self) -> BitlockerRecoveryKeyCollectionRequestBuilder {
         BitlockerRecoveryKeyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6796,6 +7227,7 @@ impl BulkUploadRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6806,6 +7238,7 @@ impl BulkUploadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::BulkUpload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6816,6 +7249,7 @@ impl BulkUploadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6828,6 +7262,7 @@ impl BulkUploadRequestBuilder {
     /// Permissions for `PUT /applications/{id}/synchronization/jobs/{id}/bulkUpload/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/synchronization/jobs/{id}/bulkUpload/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -6843,6 +7278,7 @@ impl BulkUploadRequestBuilder {
     /// Success: `202 Accepted`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn submit(&self, body: &models::scim::BulkRequest) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone())
             .json_body_as(body, "application/scim+json")
@@ -6872,6 +7308,7 @@ impl BusinessFlowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::BusinessFlow>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6882,6 +7319,7 @@ impl BusinessFlowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6895,6 +7333,7 @@ impl BusinessFlowCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BusinessFlow,
@@ -6902,6 +7341,7 @@ impl BusinessFlowCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BusinessFlowRequestBuilder {
         BusinessFlowRequestBuilder {
             client: self.client.clone(),
@@ -6930,6 +7370,7 @@ impl BusinessFlowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BusinessFlow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6940,6 +7381,7 @@ impl BusinessFlowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::BusinessFlow) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6950,6 +7392,7 @@ impl BusinessFlowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6960,6 +7403,7 @@ impl BusinessFlowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::BusinessFlowRecordDecisionsParameters,
@@ -6994,6 +7438,7 @@ impl BusinessFlowTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BusinessFlowTemplate>> {
@@ -7006,6 +7451,7 @@ impl BusinessFlowTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.Membership`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7019,6 +7465,7 @@ impl BusinessFlowTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BusinessFlowTemplate,
@@ -7026,6 +7473,7 @@ impl BusinessFlowTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BusinessFlowTemplateRequestBuilder {
         BusinessFlowTemplateRequestBuilder {
             client: self.client.clone(),
@@ -7054,6 +7502,7 @@ impl BusinessFlowTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BusinessFlowTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7064,6 +7513,7 @@ impl BusinessFlowTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BusinessFlowTemplate,
@@ -7077,6 +7527,7 @@ impl BusinessFlowTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7102,6 +7553,7 @@ impl CaPoliciesDeletableRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CaPoliciesDeletableRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7112,6 +7564,7 @@ impl CaPoliciesDeletableRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CaPoliciesDeletableRoot,
@@ -7125,12 +7578,14 @@ impl CaPoliciesDeletableRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `namedLocations`.
     ///
     /// URL: `/conditionalAccess/deletedItems/namedLocations`
+    #[inline]
     pub fn named_locations(&self) -> NamedLocationCollectionRequestBuilder {
         NamedLocationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7141,6 +7596,7 @@ impl CaPoliciesDeletableRootRequestBuilder {
     /// Navigation property `policies`.
     ///
     /// URL: `/conditionalAccess/deletedItems/policies`
+    #[inline]
     pub fn policies(&self) -> ConditionalAccessPolicyCollectionRequestBuilder {
         ConditionalAccessPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7173,6 +7629,7 @@ impl CalendarCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Calendar>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7183,6 +7640,7 @@ impl CalendarCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7196,6 +7654,7 @@ impl CalendarCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Calendar,
@@ -7203,6 +7662,7 @@ impl CalendarCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -7234,6 +7694,7 @@ impl CalendarGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CalendarGroup>> {
@@ -7246,6 +7707,7 @@ impl CalendarGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7259,6 +7721,7 @@ impl CalendarGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CalendarGroup,
@@ -7266,6 +7729,7 @@ impl CalendarGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CalendarGroupRequestBuilder {
         CalendarGroupRequestBuilder {
             client: self.client.clone(),
@@ -7294,6 +7758,7 @@ impl CalendarGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read`; DelegatedPersonal `Calendars.Read`; Application `Calendars.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CalendarGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7304,6 +7769,7 @@ impl CalendarGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CalendarGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7314,12 +7780,14 @@ impl CalendarGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `calendars`.
     ///
     /// URL: `/me/calendarGroups/{id}/calendars`
+    #[inline]
     pub fn calendars(&self) -> CalendarCollectionRequestBuilder {
         CalendarCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7350,6 +7818,7 @@ impl CalendarPermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CalendarPermission>> {
@@ -7362,6 +7831,7 @@ impl CalendarPermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7375,6 +7845,7 @@ impl CalendarPermissionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CalendarPermission,
@@ -7382,6 +7853,7 @@ impl CalendarPermissionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CalendarPermissionRequestBuilder {
         CalendarPermissionRequestBuilder {
             client: self.client.clone(),
@@ -7410,6 +7882,7 @@ impl CalendarPermissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CalendarPermission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7420,6 +7893,7 @@ impl CalendarPermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CalendarPermission,
@@ -7433,6 +7907,7 @@ impl CalendarPermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7460,6 +7935,7 @@ impl CalendarRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Calendar> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7470,6 +7946,7 @@ impl CalendarRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Calendar) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7480,12 +7957,14 @@ impl CalendarRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /me/calendars/{id}`): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `calendarPermissions`.
     ///
     /// URL: `/me/calendar/calendarPermissions`
+    #[inline]
     pub fn calendar_permissions(&self) -> CalendarPermissionCollectionRequestBuilder {
         CalendarPermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7496,6 +7975,7 @@ impl CalendarRequestBuilder {
     /// Navigation property `calendarView`.
     ///
     /// URL: `/me/calendar/calendarView`
+    #[inline]
     pub fn calendar_view(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7506,6 +7986,7 @@ impl CalendarRequestBuilder {
     /// Navigation property `events`.
     ///
     /// URL: `/me/calendar/events`
+    #[inline]
     pub fn events(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7516,6 +7997,7 @@ impl CalendarRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/calendar/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -7528,6 +8010,7 @@ impl CalendarRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/calendar/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -7544,6 +8027,7 @@ impl CalendarRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn allowed_calendar_sharing_roles(
         &self,
         user: &str,
@@ -7564,6 +8048,7 @@ impl CalendarRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn get_schedule(
         &self,
         parameters: &super::parameters::GetScheduleParameters,
@@ -7598,6 +8083,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CalendarSharingMessage>> {
@@ -7610,6 +8096,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7623,6 +8110,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CalendarSharingMessage,
@@ -7630,6 +8118,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CalendarSharingMessageRequestBuilder {
         CalendarSharingMessageRequestBuilder {
             client: self.client.clone(),
@@ -7643,6 +8132,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -7674,6 +8164,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CalendarSharingMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7684,6 +8175,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CalendarSharingMessage,
@@ -7697,12 +8189,14 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7713,6 +8207,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7723,6 +8218,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Navigation property `mentions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage/mentions`
+    #[inline]
     pub fn mentions(&self) -> MentionCollectionRequestBuilder {
         MentionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7733,6 +8229,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -7745,6 +8242,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -7761,6 +8259,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accept(&self) -> Request<models::microsoft_graph::Calendar> {
         Request::json(&self.client, Method::POST, self.path.clone().action("accept"))
     }
@@ -7771,6 +8270,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -7785,6 +8285,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -7803,6 +8304,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -7821,6 +8323,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -7839,6 +8342,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -7853,6 +8357,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -7867,6 +8372,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -7878,6 +8384,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -7892,6 +8399,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -7902,6 +8410,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unsubscribe(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7933,6 +8442,7 @@ impl CanvasLayoutRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CanvasLayout> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7943,6 +8453,7 @@ impl CanvasLayoutRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CanvasLayout) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7953,12 +8464,14 @@ impl CanvasLayoutRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `horizontalSections`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout/horizontalSections`
+    #[inline]
     pub fn horizontal_sections(&self) -> HorizontalSectionCollectionRequestBuilder {
         HorizontalSectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7969,6 +8482,7 @@ impl CanvasLayoutRequestBuilder {
     /// Navigation property `verticalSection`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout/verticalSection`
+    #[inline]
     pub fn vertical_section(&self) -> VerticalSectionRequestBuilder {
         VerticalSectionRequestBuilder {
             client: self.client.clone(),
@@ -8000,6 +8514,7 @@ impl CertificateAuthorityAsEntityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CertificateAuthorityAsEntity>> {
@@ -8012,6 +8527,7 @@ impl CertificateAuthorityAsEntityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8025,6 +8541,7 @@ impl CertificateAuthorityAsEntityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateAuthorityAsEntity,
@@ -8032,6 +8549,7 @@ impl CertificateAuthorityAsEntityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8063,6 +8581,7 @@ impl CertificateAuthorityAsEntityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CertificateAuthorityAsEntity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8073,6 +8592,7 @@ impl CertificateAuthorityAsEntityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateAuthorityAsEntity,
@@ -8086,6 +8606,7 @@ impl CertificateAuthorityAsEntityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8112,6 +8633,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CertificateAuthorityDetail>> {
@@ -8124,6 +8646,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8137,6 +8660,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateAuthorityDetail,
@@ -8144,6 +8668,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8160,6 +8685,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -8176,6 +8702,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8194,6 +8721,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -8212,6 +8740,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -8245,6 +8774,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CertificateAuthorityDetail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8255,6 +8785,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateAuthorityDetail,
@@ -8268,6 +8799,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8278,6 +8810,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8296,6 +8829,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8314,6 +8848,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8332,6 +8867,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8350,6 +8886,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -8379,6 +8916,7 @@ impl CertificateAuthorityPathRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CertificateAuthorityPath> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8389,6 +8927,7 @@ impl CertificateAuthorityPathRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateAuthorityPath,
@@ -8402,12 +8941,14 @@ impl CertificateAuthorityPathRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `certificateBasedApplicationConfigurations`.
     ///
     /// URL: `/directory/certificateAuthorities/certificateBasedApplicationConfigurations`
+    #[inline]
     pub fn certificate_based_application_configurations(
         &self,
     ) -> CertificateBasedApplicationConfigurationCollectionRequestBuilder {
@@ -8442,6 +8983,7 @@ impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8456,6 +8998,7 @@ impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8469,6 +9012,7 @@ impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateBasedApplicationConfiguration,
@@ -8476,6 +9020,7 @@ impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8492,6 +9037,7 @@ impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -8508,6 +9054,7 @@ impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8526,6 +9073,7 @@ impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -8544,6 +9092,7 @@ impl CertificateBasedApplicationConfigurationCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -8579,6 +9128,7 @@ impl CertificateBasedApplicationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CertificateBasedApplicationConfiguration> {
@@ -8591,6 +9141,7 @@ impl CertificateBasedApplicationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateBasedApplicationConfiguration,
@@ -8604,12 +9155,14 @@ impl CertificateBasedApplicationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `trustedCertificateAuthorities`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedApplicationConfiguration/trustedCertificateAuthorities`
+    #[inline]
     pub fn trusted_certificate_authorities(
         &self,
     ) -> CertificateAuthorityAsEntityCollectionRequestBuilder {
@@ -8626,6 +9179,7 @@ impl CertificateBasedApplicationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8644,6 +9198,7 @@ impl CertificateBasedApplicationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8662,6 +9217,7 @@ impl CertificateBasedApplicationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8680,6 +9236,7 @@ impl CertificateBasedApplicationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8698,6 +9255,7 @@ impl CertificateBasedApplicationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -8730,6 +9288,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /organization/{id}/certificateBasedAuthConfiguration`): DelegatedWork `Organization.Read.All`, `Organization.ReadWrite.All`; Application `Organization.Read.All`, `Organization.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8744,6 +9303,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /organization/{id}/certificateBasedAuthConfiguration/$count`): DelegatedWork `Organization.Read.All`, `Organization.ReadWrite.All`; Application `Organization.Read.All`, `Organization.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8757,6 +9317,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /organization/{id}/certificateBasedAuthConfiguration`): DelegatedWork `Organization.ReadWrite.All`; Application `Organization.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthConfiguration,
@@ -8764,6 +9325,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8795,6 +9357,7 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CertificateBasedAuthConfiguration> {
@@ -8807,6 +9370,7 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthConfiguration,
@@ -8820,6 +9384,7 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8848,6 +9413,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CertificateBasedAuthPki>> {
@@ -8860,6 +9426,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8873,6 +9440,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthPki,
@@ -8880,6 +9448,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CertificateBasedAuthPkiRequestBuilder {
         CertificateBasedAuthPkiRequestBuilder {
             client: self.client.clone(),
@@ -8893,6 +9462,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -8909,6 +9479,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8927,6 +9498,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -8945,6 +9517,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -8980,6 +9553,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CertificateBasedAuthPki> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8990,6 +9564,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthPki,
@@ -9003,12 +9578,14 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `certificateAuthorities`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities`
+    #[inline]
     pub fn certificate_authorities(
         &self,
     ) -> CertificateAuthorityDetailCollectionRequestBuilder {
@@ -9025,6 +9602,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -9043,6 +9621,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -9061,6 +9640,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -9079,6 +9659,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -9097,6 +9678,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -9111,6 +9693,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn upload(
         &self,
         parameters: &super::parameters::UploadParameters,
@@ -9143,6 +9726,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels`): DelegatedWork `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Channel>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -9153,6 +9737,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels/$count`): DelegatedWork `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9166,6 +9751,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /teams/{id}/channels`): DelegatedWork `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.Create.Group`, `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Channel,
@@ -9173,6 +9759,7 @@ impl ChannelCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ChannelRequestBuilder {
         ChannelRequestBuilder {
             client: self.client.clone(),
@@ -9186,6 +9773,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -9202,6 +9790,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels/getAllMessages(...)`): Application `ChannelMessage.Read.All`.
+    #[inline]
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -9218,6 +9807,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_retained_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -9251,6 +9841,7 @@ impl ChannelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Channel.ReadBasic.All`; Application `Channel.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Channel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9261,6 +9852,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Channel) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9271,12 +9863,14 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `allMembers`.
     ///
     /// URL: `/teams/{id}/primaryChannel/allMembers`
+    #[inline]
     pub fn all_members(&self) -> ConversationMemberCollectionRequestBuilder {
         ConversationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9287,6 +9881,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `enabledApps`.
     ///
     /// URL: `/teams/{id}/primaryChannel/enabledApps`
+    #[inline]
     pub fn enabled_apps(&self) -> TeamsAppCollectionRequestBuilder {
         TeamsAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9297,6 +9892,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `filesFolder`.
     ///
     /// URL: `/teams/{id}/primaryChannel/filesFolder`
+    #[inline]
     pub fn files_folder(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -9306,6 +9902,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/teams/{id}/primaryChannel/members`
+    #[inline]
     pub fn members(&self) -> ConversationMemberCollectionRequestBuilder {
         ConversationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9316,6 +9913,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/teams/{id}/primaryChannel/messages`
+    #[inline]
     pub fn messages(&self) -> ChatMessageCollectionRequestBuilder {
         ChatMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9326,6 +9924,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `planner`.
     ///
     /// URL: `/teams/{id}/primaryChannel/planner`
+    #[inline]
     pub fn planner(&self) -> TeamsChannelPlannerRequestBuilder {
         TeamsChannelPlannerRequestBuilder {
             client: self.client.clone(),
@@ -9335,6 +9934,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `sharedWithTeams`.
     ///
     /// URL: `/teams/{id}/primaryChannel/sharedWithTeams`
+    #[inline]
     pub fn shared_with_teams(
         &self,
     ) -> SharedWithChannelTeamInfoCollectionRequestBuilder {
@@ -9347,6 +9947,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `tabs`.
     ///
     /// URL: `/teams/{id}/primaryChannel/tabs`
+    #[inline]
     pub fn tabs(&self) -> TeamsTabCollectionRequestBuilder {
         TeamsTabCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9365,6 +9966,7 @@ impl ChannelRequestBuilder {
     /// Permissions for `POST /teams/{id}/primaryChannel/enabledApps/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/primaryChannel/enabledApps/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enabled_apps_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9378,6 +9980,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn archive(
         &self,
         should_set_spo_site_read_only_for_members: bool,
@@ -9395,6 +9998,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn complete_migration(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9411,6 +10015,7 @@ impl ChannelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn does_user_have_access(
         &self,
         user_id: Option<&str>,
@@ -9444,6 +10049,7 @@ impl ChannelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn provision_email(
         &self,
     ) -> Request<models::microsoft_graph::ProvisionChannelEmailResult> {
@@ -9460,6 +10066,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_email(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9474,6 +10081,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }

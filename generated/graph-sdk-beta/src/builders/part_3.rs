@@ -42,6 +42,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Chat>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -52,6 +53,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -65,6 +67,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Create`, `Chat.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Chat,
@@ -72,6 +75,7 @@ impl ChatCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ChatRequestBuilder {
         ChatRequestBuilder {
             client: self.client.clone(),
@@ -86,6 +90,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -103,6 +108,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -120,6 +126,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_retained_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -154,6 +161,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `Chat.ReadWrite`; Application `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -164,6 +172,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `Chat.ReadWrite`; Application `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -177,6 +186,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `ChannelMessage.Send`, `ChatMessage.Send`, `Chat.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ChatMessage,
@@ -184,6 +194,7 @@ impl ChatMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ChatMessageRequestBuilder {
         ChatMessageRequestBuilder {
             client: self.client.clone(),
@@ -197,6 +208,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
         Request::page(
             &self.client,
@@ -211,6 +223,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn forward_to_chat(
         &self,
         parameters: &super::parameters::ForwardToChatParameters,
@@ -229,6 +242,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_with_quote(
         &self,
         parameters: &super::parameters::ReplyWithQuoteParameters,
@@ -263,6 +277,7 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessageHostedContent>> {
@@ -275,6 +290,7 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -288,6 +304,7 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ChatMessageHostedContent,
@@ -295,6 +312,7 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ChatMessageHostedContentRequestBuilder {
         ChatMessageHostedContentRequestBuilder {
             client: self.client.clone(),
@@ -323,6 +341,7 @@ impl ChatMessageHostedContentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ChatMessageHostedContent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -333,6 +352,7 @@ impl ChatMessageHostedContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ChatMessageHostedContent,
@@ -346,6 +366,7 @@ impl ChatMessageHostedContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -358,6 +379,7 @@ impl ChatMessageHostedContentRequestBuilder {
     /// Permissions for `PUT /chats/{id}/messages/{id}/hostedContents/{id}/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/messages/{id}/hostedContents/{id}/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -386,6 +408,7 @@ impl ChatMessageInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ChatMessageInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -396,6 +419,7 @@ impl ChatMessageInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ChatMessageInfo,
@@ -409,6 +433,7 @@ impl ChatMessageInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -436,6 +461,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ChatMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -446,6 +472,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `ChannelMessage.UpdatePolicyViolation.All`, `Chat.UpdatePolicyViolation.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ChatMessage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -456,12 +483,14 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `hostedContents`.
     ///
     /// URL: `/chats/{id}/messages/{id}/hostedContents`
+    #[inline]
     pub fn hosted_contents(&self) -> ChatMessageHostedContentCollectionRequestBuilder {
         ChatMessageHostedContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -472,6 +501,7 @@ impl ChatMessageRequestBuilder {
     /// Navigation property `replies`.
     ///
     /// URL: `/chats/{id}/messages/{id}/replies`
+    #[inline]
     pub fn replies(&self) -> ChatMessageCollectionRequestBuilder {
         ChatMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -486,6 +516,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_reaction(&self, reaction_type: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -501,6 +532,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn soft_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -515,6 +547,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn undo_soft_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -529,6 +562,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unset_reaction(&self, reaction_type: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -575,6 +609,7 @@ impl ChatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Chat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -585,6 +620,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadWrite`; Application `Chat.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Chat) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -595,6 +631,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -602,6 +639,7 @@ impl ChatRequestBuilder {
     /// Navigation property `installedApps`.
     ///
     /// URL: `/chats/{id}/installedApps`
+    #[inline]
     pub fn installed_apps(&self) -> TeamsAppInstallationCollectionRequestBuilder {
         TeamsAppInstallationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -613,6 +651,7 @@ impl ChatRequestBuilder {
     /// Navigation property `lastMessagePreview`.
     ///
     /// URL: `/chats/{id}/lastMessagePreview`
+    #[inline]
     pub fn last_message_preview(&self) -> ChatMessageInfoRequestBuilder {
         ChatMessageInfoRequestBuilder {
             client: self.client.clone(),
@@ -623,6 +662,7 @@ impl ChatRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/chats/{id}/members`
+    #[inline]
     pub fn members(&self) -> ConversationMemberCollectionRequestBuilder {
         ConversationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -634,6 +674,7 @@ impl ChatRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/chats/{id}/messages`
+    #[inline]
     pub fn messages(&self) -> ChatMessageCollectionRequestBuilder {
         ChatMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -645,6 +686,7 @@ impl ChatRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/chats/{id}/operations`
+    #[inline]
     pub fn operations(&self) -> TeamsAsyncOperationCollectionRequestBuilder {
         TeamsAsyncOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -655,6 +697,7 @@ impl ChatRequestBuilder {
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/chats/{id}/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -668,6 +711,7 @@ impl ChatRequestBuilder {
     /// Navigation property `pinnedMessages`.
     ///
     /// URL: `/chats/{id}/pinnedMessages`
+    #[inline]
     pub fn pinned_messages(&self) -> PinnedChatMessageInfoCollectionRequestBuilder {
         PinnedChatMessageInfoCollectionRequestBuilder {
             client: self.client.clone(),
@@ -679,6 +723,7 @@ impl ChatRequestBuilder {
     /// Navigation property `tabs`.
     ///
     /// URL: `/chats/{id}/tabs`
+    #[inline]
     pub fn tabs(&self) -> TeamsTabCollectionRequestBuilder {
         TeamsTabCollectionRequestBuilder {
             client: self.client.clone(),
@@ -694,6 +739,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hide_for_user(
         &self,
         parameters: &super::parameters::HideForUserParameters,
@@ -713,6 +759,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mark_chat_read_for_user(
         &self,
         parameters: &super::parameters::MarkChatReadForUserParameters,
@@ -732,6 +779,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mark_chat_unread_for_user(
         &self,
         parameters: &super::parameters::MarkChatUnreadForUserParameters,
@@ -751,6 +799,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_all_access_for_user(
         &self,
         user: &models::microsoft_graph::TeamworkUserIdentity,
@@ -770,6 +819,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_activity_notification(
         &self,
         parameters: &super::parameters::ChatSendActivityNotificationParameters,
@@ -789,6 +839,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unhide_for_user(
         &self,
         parameters: &super::parameters::UnhideForUserParameters,
@@ -823,6 +874,7 @@ impl ChecklistItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChecklistItem>> {
@@ -835,6 +887,7 @@ impl ChecklistItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -848,6 +901,7 @@ impl ChecklistItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ChecklistItem,
@@ -855,6 +909,7 @@ impl ChecklistItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ChecklistItemRequestBuilder {
         ChecklistItemRequestBuilder {
             client: self.client.clone(),
@@ -883,6 +938,7 @@ impl ChecklistItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ChecklistItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -893,6 +949,7 @@ impl ChecklistItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ChecklistItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -903,6 +960,7 @@ impl ChecklistItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -945,6 +1003,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/claimsMappingPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ClaimsMappingPolicy>> {
@@ -957,6 +1016,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/claimsMappingPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -970,6 +1030,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/claimsMappingPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ClaimsMappingPolicy,
@@ -977,6 +1038,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ClaimsMappingPolicyRequestBuilder {
         ClaimsMappingPolicyRequestBuilder {
             client: self.client.clone(),
@@ -991,6 +1053,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -1008,6 +1071,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -1027,6 +1091,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -1046,6 +1111,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -1095,6 +1161,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ClaimsMappingPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1105,6 +1172,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ClaimsMappingPolicy,
@@ -1118,12 +1186,14 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1142,6 +1212,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1156,6 +1227,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1175,6 +1247,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1194,6 +1267,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1213,6 +1287,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1232,6 +1307,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -1280,6 +1356,7 @@ impl ColumnDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ColumnDefinition>> {
@@ -1292,6 +1369,7 @@ impl ColumnDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1305,6 +1383,7 @@ impl ColumnDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ColumnDefinition,
@@ -1312,6 +1391,7 @@ impl ColumnDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ColumnDefinitionRequestBuilder {
         ColumnDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -1358,6 +1438,7 @@ impl ColumnDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ColumnDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1368,6 +1449,7 @@ impl ColumnDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ColumnDefinition,
@@ -1381,12 +1463,14 @@ impl ColumnDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `sourceColumn`.
     ///
     /// URL: `/sites/{id}/columns/{id}/sourceColumn`
+    #[inline]
     pub fn source_column(&self) -> ColumnDefinitionRequestBuilder {
         ColumnDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -1402,6 +1486,7 @@ impl ColumnDefinitionRequestBuilder {
     /// Permissions for `PUT /sites/{id}/columns/{id}/sourceColumn/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/columns/{id}/sourceColumn/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn source_column_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1431,6 +1516,7 @@ impl ColumnLinkCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ColumnLink>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1441,6 +1527,7 @@ impl ColumnLinkCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1454,6 +1541,7 @@ impl ColumnLinkCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ColumnLink,
@@ -1461,6 +1549,7 @@ impl ColumnLinkCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ColumnLinkRequestBuilder {
         ColumnLinkRequestBuilder {
             client: self.client.clone(),
@@ -1489,6 +1578,7 @@ impl ColumnLinkRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ColumnLink> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1499,6 +1589,7 @@ impl ColumnLinkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ColumnLink) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1509,6 +1600,7 @@ impl ColumnLinkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1535,6 +1627,7 @@ impl CompanySubscriptionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CompanySubscription>> {
@@ -1547,6 +1640,7 @@ impl CompanySubscriptionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1560,6 +1654,7 @@ impl CompanySubscriptionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CompanySubscription,
@@ -1567,6 +1662,7 @@ impl CompanySubscriptionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CompanySubscriptionRequestBuilder {
         CompanySubscriptionRequestBuilder {
             client: self.client.clone(),
@@ -1574,6 +1670,7 @@ impl CompanySubscriptionCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `commerceSubscriptionId`: `/directory/subscriptions(commerceSubscriptionId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_commerce_subscription_id(
         &self,
         commerce_subscription_id: impl AsRef<str>,
@@ -1610,6 +1707,7 @@ impl CompanySubscriptionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CompanySubscription> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1620,6 +1718,7 @@ impl CompanySubscriptionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CompanySubscription,
@@ -1633,6 +1732,7 @@ impl CompanySubscriptionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1661,6 +1761,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyConditionalAccessPolicy>> {
@@ -1673,6 +1774,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1686,6 +1788,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyConditionalAccessPolicy,
@@ -1693,6 +1796,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConditionalAccessPolicyRequestBuilder {
         ConditionalAccessPolicyRequestBuilder {
             client: self.client.clone(),
@@ -1721,6 +1825,7 @@ impl ConditionalAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyConditionalAccessPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1731,6 +1836,7 @@ impl ConditionalAccessPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyConditionalAccessPolicy,
@@ -1744,6 +1850,7 @@ impl ConditionalAccessPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1754,6 +1861,7 @@ impl ConditionalAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
     ) -> Request<models::microsoft_graph::AnyConditionalAccessPolicy> {
@@ -1783,6 +1891,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConditionalAccessRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1793,6 +1902,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConditionalAccessRoot,
@@ -1806,12 +1916,14 @@ impl ConditionalAccessRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authenticationContextClassReferences`.
     ///
     /// URL: `/conditionalAccess/authenticationContextClassReferences`
+    #[inline]
     pub fn authentication_context_class_references(
         &self,
     ) -> AuthenticationContextClassReferenceCollectionRequestBuilder {
@@ -1824,6 +1936,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `authenticationStrength`.
     ///
     /// URL: `/conditionalAccess/authenticationStrength`
+    #[inline]
     pub fn authentication_strength(&self) -> AuthenticationStrengthRootRequestBuilder {
         AuthenticationStrengthRootRequestBuilder {
             client: self.client.clone(),
@@ -1833,6 +1946,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `authenticationStrengths`.
     ///
     /// URL: `/conditionalAccess/authenticationStrengths`
+    #[inline]
     pub fn authentication_strengths(&self) -> AuthenticationStrengthRootRequestBuilder {
         AuthenticationStrengthRootRequestBuilder {
             client: self.client.clone(),
@@ -1842,6 +1956,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `deletedItems`.
     ///
     /// URL: `/conditionalAccess/deletedItems`
+    #[inline]
     pub fn deleted_items(&self) -> CaPoliciesDeletableRootRequestBuilder {
         CaPoliciesDeletableRootRequestBuilder {
             client: self.client.clone(),
@@ -1851,6 +1966,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `namedLocations`.
     ///
     /// URL: `/conditionalAccess/namedLocations`
+    #[inline]
     pub fn named_locations(&self) -> NamedLocationCollectionRequestBuilder {
         NamedLocationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1861,6 +1977,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `policies`.
     ///
     /// URL: `/conditionalAccess/policies`
+    #[inline]
     pub fn policies(&self) -> ConditionalAccessPolicyCollectionRequestBuilder {
         ConditionalAccessPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1871,6 +1988,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `templates`.
     ///
     /// URL: `/conditionalAccess/templates`
+    #[inline]
     pub fn templates(&self) -> ConditionalAccessTemplateCollectionRequestBuilder {
         ConditionalAccessTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1885,6 +2003,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn evaluate(
         &self,
         parameters: &super::parameters::ConditionalAccessRootEvaluateParameters,
@@ -1915,6 +2034,7 @@ impl ConditionalAccessTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConditionalAccessTemplate>> {
@@ -1927,6 +2047,7 @@ impl ConditionalAccessTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1940,6 +2061,7 @@ impl ConditionalAccessTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConditionalAccessTemplate,
@@ -1947,6 +2069,7 @@ impl ConditionalAccessTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConditionalAccessTemplateRequestBuilder {
         ConditionalAccessTemplateRequestBuilder {
             client: self.client.clone(),
@@ -1975,6 +2098,7 @@ impl ConditionalAccessTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConditionalAccessTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1985,6 +2109,7 @@ impl ConditionalAccessTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConditionalAccessTemplate,
@@ -1998,6 +2123,7 @@ impl ConditionalAccessTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2024,6 +2150,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConnectedOrganization>> {
@@ -2036,6 +2163,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2049,6 +2177,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConnectedOrganization,
@@ -2056,6 +2185,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConnectedOrganizationRequestBuilder {
         ConnectedOrganizationRequestBuilder {
             client: self.client.clone(),
@@ -2086,6 +2216,7 @@ impl ConnectedOrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConnectedOrganization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2096,6 +2227,7 @@ impl ConnectedOrganizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConnectedOrganization,
@@ -2109,12 +2241,14 @@ impl ConnectedOrganizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `externalSponsors`.
     ///
     /// URL: `/entitlementManagement/connectedOrganizations/{id}/externalSponsors`
+    #[inline]
     pub fn external_sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2125,6 +2259,7 @@ impl ConnectedOrganizationRequestBuilder {
     /// Navigation property `internalSponsors`.
     ///
     /// URL: `/entitlementManagement/connectedOrganizations/{id}/internalSponsors`
+    #[inline]
     pub fn internal_sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2157,6 +2292,7 @@ impl ConnectorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Connector>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2167,6 +2303,7 @@ impl ConnectorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2180,6 +2317,7 @@ impl ConnectorCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Connector,
@@ -2187,6 +2325,7 @@ impl ConnectorCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConnectorRequestBuilder {
         ConnectorRequestBuilder {
             client: self.client.clone(),
@@ -2218,6 +2357,7 @@ impl ConnectorGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConnectorGroup>> {
@@ -2230,6 +2370,7 @@ impl ConnectorGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2243,6 +2384,7 @@ impl ConnectorGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConnectorGroup,
@@ -2250,6 +2392,7 @@ impl ConnectorGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConnectorGroupRequestBuilder {
         ConnectorGroupRequestBuilder {
             client: self.client.clone(),
@@ -2292,6 +2435,7 @@ impl ConnectorGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConnectorGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2302,6 +2446,7 @@ impl ConnectorGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ConnectorGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2312,6 +2457,7 @@ impl ConnectorGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2319,6 +2465,7 @@ impl ConnectorGroupRequestBuilder {
     /// Navigation property `applications`.
     ///
     /// URL: `/applications/{id}/connectorGroup/applications`
+    #[inline]
     pub fn applications(&self) -> ApplicationCollectionRequestBuilder {
         ApplicationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2330,6 +2477,7 @@ impl ConnectorGroupRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/applications/{id}/connectorGroup/members`
+    #[inline]
     pub fn members(&self) -> ConnectorCollectionRequestBuilder {
         ConnectorCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2348,6 +2496,7 @@ impl ConnectorGroupRequestBuilder {
     /// Permissions for `POST /applications/{id}/connectorGroup/applications/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/connectorGroup/applications/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applications_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2365,6 +2514,7 @@ impl ConnectorGroupRequestBuilder {
     /// Permissions for `POST /applications/{id}/connectorGroup/members/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/connectorGroup/members/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2393,6 +2543,7 @@ impl ConnectorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Connector> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2403,6 +2554,7 @@ impl ConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Connector) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2413,12 +2565,14 @@ impl ConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `memberOf`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/connectors/{id}/memberOf`
+    #[inline]
     pub fn member_of(&self) -> ConnectorGroupCollectionRequestBuilder {
         ConnectorGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2437,6 +2591,7 @@ impl ConnectorRequestBuilder {
     /// Permissions for `POST /onPremisesPublishingProfiles/{id}/connectors/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/connectors/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2468,6 +2623,7 @@ impl ContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Contact>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2478,6 +2634,7 @@ impl ContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2491,6 +2648,7 @@ impl ContactCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Contact,
@@ -2498,6 +2656,7 @@ impl ContactCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContactRequestBuilder {
         ContactRequestBuilder {
             client: self.client.clone(),
@@ -2511,6 +2670,7 @@ impl ContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/contactFolders/{id}/contacts/delta(...)`): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Contact>> {
         Request::page(
             &self.client,
@@ -2543,6 +2703,7 @@ impl ContactFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ContactFolder>> {
@@ -2555,6 +2716,7 @@ impl ContactFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2568,6 +2730,7 @@ impl ContactFolderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ContactFolder,
@@ -2575,6 +2738,7 @@ impl ContactFolderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContactFolderRequestBuilder {
         ContactFolderRequestBuilder {
             client: self.client.clone(),
@@ -2588,6 +2752,7 @@ impl ContactFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ContactFolder>> {
@@ -2619,6 +2784,7 @@ impl ContactFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ContactFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2629,6 +2795,7 @@ impl ContactFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ContactFolder) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2639,12 +2806,14 @@ impl ContactFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childFolders`.
     ///
     /// URL: `/me/contactFolders/{id}/childFolders`
+    #[inline]
     pub fn child_folders(&self) -> ContactFolderCollectionRequestBuilder {
         ContactFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2655,6 +2824,7 @@ impl ContactFolderRequestBuilder {
     /// Navigation property `contacts`.
     ///
     /// URL: `/me/contactFolders/{id}/contacts`
+    #[inline]
     pub fn contacts(&self) -> ContactCollectionRequestBuilder {
         ContactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2665,6 +2835,7 @@ impl ContactFolderRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/contactFolders/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2677,6 +2848,7 @@ impl ContactFolderRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/contactFolders/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2710,6 +2882,7 @@ impl ContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Contact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2720,6 +2893,7 @@ impl ContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Contact) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2730,12 +2904,14 @@ impl ContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/contacts/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2746,6 +2922,7 @@ impl ContactRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/contacts/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2758,6 +2935,7 @@ impl ContactRequestBuilder {
     /// Navigation property `photo`.
     ///
     /// URL: `/me/contacts/{id}/photo`
+    #[inline]
     pub fn photo(&self) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -2767,6 +2945,7 @@ impl ContactRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/contacts/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2799,6 +2978,7 @@ impl ContentModelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ContentModel>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2809,6 +2989,7 @@ impl ContentModelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2822,6 +3003,7 @@ impl ContentModelCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ContentModel,
@@ -2829,6 +3011,7 @@ impl ContentModelCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContentModelRequestBuilder {
         ContentModelRequestBuilder {
             client: self.client.clone(),
@@ -2844,6 +3027,7 @@ impl ContentModelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_name(
         &self,
         model_name: Option<&str>,
@@ -2884,6 +3068,7 @@ impl ContentModelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ContentModel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2894,6 +3079,7 @@ impl ContentModelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ContentModel) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2904,6 +3090,7 @@ impl ContentModelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2914,6 +3101,7 @@ impl ContentModelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_to_drive(
         &self,
         drive_id: &str,
@@ -2928,6 +3116,7 @@ impl ContentModelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_applied_drives(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ContentModelUsage>> {
@@ -2944,6 +3133,7 @@ impl ContentModelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_from_drive(&self, drive_id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2977,6 +3167,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ContentType>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2987,6 +3178,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3000,6 +3192,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ContentType,
@@ -3007,6 +3200,7 @@ impl ContentTypeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContentTypeRequestBuilder {
         ContentTypeRequestBuilder {
             client: self.client.clone(),
@@ -3020,6 +3214,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_copy(
         &self,
         content_type: &str,
@@ -3038,6 +3233,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_copy_from_content_type_hub(
         &self,
         content_type_id: &str,
@@ -3056,6 +3252,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_compatible_hub_content_types(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ContentType>> {
@@ -3092,6 +3289,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ContentType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3102,6 +3300,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ContentType) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3112,12 +3311,14 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `base`.
     ///
     /// URL: `/sites/{id}/contentTypes/{id}/base`
+    #[inline]
     pub fn base(&self) -> ContentTypeRequestBuilder {
         ContentTypeRequestBuilder {
             client: self.client.clone(),
@@ -3127,6 +3328,7 @@ impl ContentTypeRequestBuilder {
     /// Navigation property `baseTypes`.
     ///
     /// URL: `/sites/{id}/contentTypes/{id}/baseTypes`
+    #[inline]
     pub fn base_types(&self) -> ContentTypeCollectionRequestBuilder {
         ContentTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3137,6 +3339,7 @@ impl ContentTypeRequestBuilder {
     /// Navigation property `columnLinks`.
     ///
     /// URL: `/sites/{id}/contentTypes/{id}/columnLinks`
+    #[inline]
     pub fn column_links(&self) -> ColumnLinkCollectionRequestBuilder {
         ColumnLinkCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3147,6 +3350,7 @@ impl ContentTypeRequestBuilder {
     /// Navigation property `columnPositions`.
     ///
     /// URL: `/sites/{id}/contentTypes/{id}/columnPositions`
+    #[inline]
     pub fn column_positions(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3157,6 +3361,7 @@ impl ContentTypeRequestBuilder {
     /// Navigation property `columns`.
     ///
     /// URL: `/sites/{id}/contentTypes/{id}/columns`
+    #[inline]
     pub fn columns(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3173,6 +3378,7 @@ impl ContentTypeRequestBuilder {
     /// Permissions for `PUT /sites/{id}/contentTypes/{id}/base/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/contentTypes/{id}/base/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn base_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3190,6 +3396,7 @@ impl ContentTypeRequestBuilder {
     /// Permissions for `POST /sites/{id}/contentTypes/{id}/baseTypes/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/contentTypes/{id}/baseTypes/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn base_types_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3207,6 +3414,7 @@ impl ContentTypeRequestBuilder {
     /// Permissions for `POST /sites/{id}/contentTypes/{id}/columnPositions/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/contentTypes/{id}/columnPositions/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn column_positions_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3220,6 +3428,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn associate_with_hub_sites(
         &self,
         parameters: &super::parameters::AssociateWithHubSitesParameters,
@@ -3238,6 +3447,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn copy_to_default_content_location(
         &self,
         parameters: &super::parameters::CopyToDefaultContentLocationParameters,
@@ -3256,6 +3466,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.FullControl.All`; Application `Sites.FullControl.All`.
+    #[inline]
     pub fn is_published(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -3270,6 +3481,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.FullControl.All`; DelegatedPersonal `Sites.FullControl.All`; Application `Sites.FullControl.All`.
+    #[inline]
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -3280,6 +3492,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.FullControl.All`; DelegatedPersonal `Sites.FullControl.All`; Application `Sites.FullControl.All`.
+    #[inline]
     pub fn unpublish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unpublish"))
     }
@@ -3306,6 +3519,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Contract>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3316,6 +3530,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3329,6 +3544,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Contract,
@@ -3336,6 +3552,7 @@ impl ContractCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContractRequestBuilder {
         ContractRequestBuilder {
             client: self.client.clone(),
@@ -3349,6 +3566,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3365,6 +3583,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3383,6 +3602,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -3401,6 +3621,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3434,6 +3655,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Contract> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3444,6 +3666,7 @@ impl ContractRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Contract) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3454,6 +3677,7 @@ impl ContractRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3464,6 +3688,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3482,6 +3707,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3500,6 +3726,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3518,6 +3745,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3536,6 +3764,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -3566,6 +3795,7 @@ impl ConversationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Conversation>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3576,6 +3806,7 @@ impl ConversationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3589,6 +3820,7 @@ impl ConversationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Conversation,
@@ -3596,6 +3828,7 @@ impl ConversationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConversationRequestBuilder {
         ConversationRequestBuilder {
             client: self.client.clone(),
@@ -3627,6 +3860,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyConversationMember>> {
@@ -3639,6 +3873,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3652,6 +3887,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadWrite`; Application `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyConversationMember,
@@ -3659,6 +3895,7 @@ impl ConversationMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConversationMemberRequestBuilder {
         ConversationMemberRequestBuilder {
             client: self.client.clone(),
@@ -3672,6 +3909,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /teams/{id}/members/add`): DelegatedWork `TeamMember.ReadWrite.All`; Application `TeamMember.ReadWrite.All`.
+    #[inline]
     pub fn add(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -3686,6 +3924,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.aadUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/members/microsoft.graph.aadUserConversationMember`
+    #[inline]
     pub fn as_aad_user_conversation_member(
         &self,
     ) -> AadUserConversationMemberCollectionRequestBuilder {
@@ -3717,6 +3956,7 @@ impl ConversationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyConversationMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3727,6 +3967,7 @@ impl ConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyConversationMember,
@@ -3740,12 +3981,14 @@ impl ConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.aadUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember`
+    #[inline]
     pub fn as_aad_user_conversation_member(
         &self,
     ) -> AadUserConversationMemberRequestBuilder {
@@ -3776,6 +4019,7 @@ impl ConversationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Conversation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3786,6 +4030,7 @@ impl ConversationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Conversation) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3796,12 +4041,14 @@ impl ConversationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `threads`.
     ///
     /// URL: `/groups/{id}/conversations/{id}/threads`
+    #[inline]
     pub fn threads(&self) -> ConversationThreadCollectionRequestBuilder {
         ConversationThreadCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3834,6 +4081,7 @@ impl ConversationThreadCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConversationThread>> {
@@ -3846,6 +4094,7 @@ impl ConversationThreadCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3859,6 +4108,7 @@ impl ConversationThreadCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConversationThread,
@@ -3866,6 +4116,7 @@ impl ConversationThreadCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConversationThreadRequestBuilder {
         ConversationThreadRequestBuilder {
             client: self.client.clone(),
@@ -3894,6 +4145,7 @@ impl ConversationThreadRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConversationThread> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3904,6 +4156,7 @@ impl ConversationThreadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConversationThread,
@@ -3917,12 +4170,14 @@ impl ConversationThreadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `posts`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts`
+    #[inline]
     pub fn posts(&self) -> PostCollectionRequestBuilder {
         PostCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3937,6 +4192,7 @@ impl ConversationThreadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn reply(&self, post: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_member_body("post", Some(post))
@@ -3964,6 +4220,7 @@ impl CredentialUserRegistrationDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3978,6 +4235,7 @@ impl CredentialUserRegistrationDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3991,6 +4249,7 @@ impl CredentialUserRegistrationDetailsCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CredentialUserRegistrationDetails,
@@ -3998,6 +4257,7 @@ impl CredentialUserRegistrationDetailsCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4029,6 +4289,7 @@ impl CredentialUserRegistrationDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CredentialUserRegistrationDetails> {
@@ -4041,6 +4302,7 @@ impl CredentialUserRegistrationDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CredentialUserRegistrationDetails,
@@ -4054,6 +4316,7 @@ impl CredentialUserRegistrationDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4080,6 +4343,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CrossTenantAccessPolicy>> {
@@ -4092,6 +4356,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4105,6 +4370,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CrossTenantAccessPolicy,
@@ -4113,6 +4379,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     }
     #[cfg(feature = "policies")]
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CrossTenantAccessPolicyRequestBuilder {
         CrossTenantAccessPolicyRequestBuilder {
             client: self.client.clone(),
@@ -4126,6 +4393,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4142,6 +4410,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4160,6 +4429,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4178,6 +4448,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4211,6 +4482,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CrossTenantAccessPolicyConfigurationDefault> {
@@ -4223,6 +4495,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CrossTenantAccessPolicyConfigurationDefault,
@@ -4236,6 +4509,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4246,6 +4520,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_to_system_default(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4276,6 +4551,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4292,6 +4568,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4305,6 +4582,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CrossTenantAccessPolicyConfigurationPartner,
@@ -4312,6 +4590,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4343,6 +4622,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CrossTenantAccessPolicyConfigurationPartner> {
@@ -4355,6 +4635,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CrossTenantAccessPolicyConfigurationPartner,
@@ -4368,12 +4649,14 @@ impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `identitySynchronization`.
     ///
     /// URL: `/policies/crossTenantAccessPolicy/partners/{id}/identitySynchronization`
+    #[inline]
     pub fn identity_synchronization(
         &self,
     ) -> CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
@@ -4406,6 +4689,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CrossTenantAccessPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4416,6 +4700,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CrossTenantAccessPolicy,
@@ -4429,6 +4714,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4437,6 +4723,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// URL: `/policies/crossTenantAccessPolicy/default`
     ///
     /// Named `default_2` because `default` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn default_2(
         &self,
     ) -> CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
@@ -4448,6 +4735,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Navigation property `partners`.
     ///
     /// URL: `/policies/crossTenantAccessPolicy/partners`
+    #[inline]
     pub fn partners(
         &self,
     ) -> CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
@@ -4464,6 +4752,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4482,6 +4771,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4500,6 +4790,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4518,6 +4809,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4536,6 +4828,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -4565,6 +4858,7 @@ impl CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CrossTenantIdentitySyncPolicyPartner> {
@@ -4580,6 +4874,7 @@ impl CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::CrossTenantIdentitySyncPolicyPartner,
@@ -4593,6 +4888,7 @@ impl CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4619,6 +4915,7 @@ impl CustomAccessPackageWorkflowExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4633,6 +4930,7 @@ impl CustomAccessPackageWorkflowExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4646,6 +4944,7 @@ impl CustomAccessPackageWorkflowExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CustomAccessPackageWorkflowExtension,
@@ -4653,6 +4952,7 @@ impl CustomAccessPackageWorkflowExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4686,6 +4986,7 @@ impl CustomAccessPackageWorkflowExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CustomAccessPackageWorkflowExtension> {
@@ -4698,6 +4999,7 @@ impl CustomAccessPackageWorkflowExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CustomAccessPackageWorkflowExtension,
@@ -4711,6 +5013,7 @@ impl CustomAccessPackageWorkflowExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4737,6 +5040,7 @@ impl CustomAppScopeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CustomAppScope>> {
@@ -4749,6 +5053,7 @@ impl CustomAppScopeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4762,6 +5067,7 @@ impl CustomAppScopeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CustomAppScope,
@@ -4769,6 +5075,7 @@ impl CustomAppScopeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CustomAppScopeRequestBuilder {
         CustomAppScopeRequestBuilder {
             client: self.client.clone(),
@@ -4797,6 +5104,7 @@ impl CustomAppScopeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CustomAppScope> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4807,6 +5115,7 @@ impl CustomAppScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CustomAppScope) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4817,6 +5126,7 @@ impl CustomAppScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4845,6 +5155,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4859,6 +5170,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4872,6 +5184,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyCustomAuthenticationExtension,
@@ -4879,6 +5192,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4895,6 +5209,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -4933,6 +5248,7 @@ impl CustomAuthenticationExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyCustomAuthenticationExtension> {
@@ -4945,6 +5261,7 @@ impl CustomAuthenticationExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyCustomAuthenticationExtension,
@@ -4958,6 +5275,7 @@ impl CustomAuthenticationExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4968,6 +5286,7 @@ impl CustomAuthenticationExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -5000,6 +5319,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyCustomCalloutExtension>> {
@@ -5012,6 +5332,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5025,6 +5346,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyCustomCalloutExtension,
@@ -5032,6 +5354,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CustomCalloutExtensionRequestBuilder {
         CustomCalloutExtensionRequestBuilder {
             client: self.client.clone(),
@@ -5042,6 +5365,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.customAuthenticationExtension`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/microsoft.graph.customAuthenticationExtension`
+    #[inline]
     pub fn as_custom_authentication_extension(
         &self,
     ) -> CustomAuthenticationExtensionCollectionRequestBuilder {
@@ -5055,6 +5379,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.customTaskExtension`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/microsoft.graph.identityGovernance.customTaskExtension`
+    #[inline]
     pub fn as_custom_task_extension(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder {
@@ -5067,6 +5392,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onTokenIssuanceStartCustomExtension`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[inline]
     pub fn as_on_token_issuance_start_custom_extension(
         &self,
     ) -> OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
@@ -5100,6 +5426,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyCustomCalloutExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5110,6 +5437,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyCustomCalloutExtension,
@@ -5123,6 +5451,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5130,6 +5459,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.customAuthenticationExtension`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/{id}/microsoft.graph.customAuthenticationExtension`
+    #[inline]
     pub fn as_custom_authentication_extension(
         &self,
     ) -> CustomAuthenticationExtensionRequestBuilder {
@@ -5145,6 +5475,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.customTaskExtension`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/{id}/microsoft.graph.identityGovernance.customTaskExtension`
+    #[inline]
     pub fn as_custom_task_extension(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
@@ -5159,6 +5490,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onTokenIssuanceStartCustomExtension`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs/{id}/accessPackageCustomWorkflowExtensions/{id}/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[inline]
     pub fn as_on_token_issuance_start_custom_extension(
         &self,
     ) -> OnTokenIssuanceStartCustomExtensionRequestBuilder {
@@ -5193,6 +5525,7 @@ impl CustomExtensionHandlerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CustomExtensionHandler>> {
@@ -5205,6 +5538,7 @@ impl CustomExtensionHandlerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5218,6 +5552,7 @@ impl CustomExtensionHandlerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CustomExtensionHandler,
@@ -5225,6 +5560,7 @@ impl CustomExtensionHandlerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CustomExtensionHandlerRequestBuilder {
         CustomExtensionHandlerRequestBuilder {
             client: self.client.clone(),
@@ -5253,6 +5589,7 @@ impl CustomExtensionHandlerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CustomExtensionHandler> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5263,6 +5600,7 @@ impl CustomExtensionHandlerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CustomExtensionHandler,
@@ -5276,12 +5614,14 @@ impl CustomExtensionHandlerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `customExtension`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/{id}/customExtension`
+    #[inline]
     pub fn custom_extension(
         &self,
     ) -> CustomAccessPackageWorkflowExtensionRequestBuilder {
@@ -5299,6 +5639,7 @@ impl CustomExtensionHandlerRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/{id}/customExtension/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionHandlers/{id}/customExtension/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custom_extension_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5328,6 +5669,7 @@ impl CustomExtensionStageSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CustomExtensionStageSetting>> {
@@ -5340,6 +5682,7 @@ impl CustomExtensionStageSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5353,6 +5696,7 @@ impl CustomExtensionStageSettingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CustomExtensionStageSetting,
@@ -5360,6 +5704,7 @@ impl CustomExtensionStageSettingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5391,6 +5736,7 @@ impl CustomExtensionStageSettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CustomExtensionStageSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5401,6 +5747,7 @@ impl CustomExtensionStageSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CustomExtensionStageSetting,
@@ -5414,12 +5761,14 @@ impl CustomExtensionStageSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `customExtension`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/{id}/customExtension`
+    #[inline]
     pub fn custom_extension(&self) -> CustomCalloutExtensionRequestBuilder {
         CustomCalloutExtensionRequestBuilder {
             client: self.client.clone(),
@@ -5435,6 +5784,7 @@ impl CustomExtensionStageSettingRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/{id}/customExtension/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentPolicies/{id}/customExtensionStageSettings/{id}/customExtension/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custom_extension_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5464,6 +5814,7 @@ impl CustomSecurityAttributeAuditCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CustomSecurityAttributeAudit>> {
@@ -5476,6 +5827,7 @@ impl CustomSecurityAttributeAuditCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5489,6 +5841,7 @@ impl CustomSecurityAttributeAuditCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CustomSecurityAttributeAudit,
@@ -5496,6 +5849,7 @@ impl CustomSecurityAttributeAuditCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5527,6 +5881,7 @@ impl CustomSecurityAttributeAuditRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CustomSecurityAttributeAudit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5537,6 +5892,7 @@ impl CustomSecurityAttributeAuditRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CustomSecurityAttributeAudit,
@@ -5550,6 +5906,7 @@ impl CustomSecurityAttributeAuditRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5576,6 +5933,7 @@ impl CustomSecurityAttributeDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5590,6 +5948,7 @@ impl CustomSecurityAttributeDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5603,6 +5962,7 @@ impl CustomSecurityAttributeDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CustomSecurityAttributeDefinition,
@@ -5610,6 +5970,7 @@ impl CustomSecurityAttributeDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5641,6 +6002,7 @@ impl CustomSecurityAttributeDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CustomSecurityAttributeDefinition> {
@@ -5653,6 +6015,7 @@ impl CustomSecurityAttributeDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CustomSecurityAttributeDefinition,
@@ -5666,12 +6029,14 @@ impl CustomSecurityAttributeDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `allowedValues`.
     ///
     /// URL: `/directory/customSecurityAttributeDefinitions/{id}/allowedValues`
+    #[inline]
     pub fn allowed_values(&self) -> AllowedValueCollectionRequestBuilder {
         AllowedValueCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5701,6 +6066,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DataClassificationService> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5711,6 +6077,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DataClassificationService,
@@ -5724,12 +6091,14 @@ impl DataClassificationServiceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `classifyFileJobs`.
     ///
     /// URL: `/dataClassification/classifyFileJobs`
+    #[inline]
     pub fn classify_file_jobs(&self) -> JobResponseBaseCollectionRequestBuilder {
         JobResponseBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5740,6 +6109,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Navigation property `classifyTextJobs`.
     ///
     /// URL: `/dataClassification/classifyTextJobs`
+    #[inline]
     pub fn classify_text_jobs(&self) -> JobResponseBaseCollectionRequestBuilder {
         JobResponseBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5750,6 +6120,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Navigation property `evaluateDlpPoliciesJobs`.
     ///
     /// URL: `/dataClassification/evaluateDlpPoliciesJobs`
+    #[inline]
     pub fn evaluate_dlp_policies_jobs(&self) -> JobResponseBaseCollectionRequestBuilder {
         JobResponseBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5760,6 +6131,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Navigation property `evaluateLabelJobs`.
     ///
     /// URL: `/dataClassification/evaluateLabelJobs`
+    #[inline]
     pub fn evaluate_label_jobs(&self) -> JobResponseBaseCollectionRequestBuilder {
         JobResponseBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5770,6 +6142,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Navigation property `exactMatchDataStores`.
     ///
     /// URL: `/dataClassification/exactMatchDataStores`
+    #[inline]
     pub fn exact_match_data_stores(
         &self,
     ) -> ExactMatchDataStoreCollectionRequestBuilder {
@@ -5782,6 +6155,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Navigation property `exactMatchUploadAgents`.
     ///
     /// URL: `/dataClassification/exactMatchUploadAgents`
+    #[inline]
     pub fn exact_match_upload_agents(
         &self,
     ) -> ExactMatchUploadAgentCollectionRequestBuilder {
@@ -5794,6 +6168,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Navigation property `jobs`.
     ///
     /// URL: `/dataClassification/jobs`
+    #[inline]
     pub fn jobs(&self) -> JobResponseBaseCollectionRequestBuilder {
         JobResponseBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5804,6 +6179,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Navigation property `labelsAndPoliciesEvaluationJobs`.
     ///
     /// URL: `/dataClassification/labelsAndPoliciesEvaluationJobs`
+    #[inline]
     pub fn labels_and_policies_evaluation_jobs(
         &self,
     ) -> JobResponseBaseCollectionRequestBuilder {
@@ -5816,6 +6192,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Navigation property `sensitiveTypes`.
     ///
     /// URL: `/dataClassification/sensitiveTypes`
+    #[inline]
     pub fn sensitive_types(&self) -> SensitiveTypeCollectionRequestBuilder {
         SensitiveTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5826,6 +6203,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Navigation property `sensitivityLabels`.
     ///
     /// URL: `/dataClassification/sensitivityLabels`
+    #[inline]
     pub fn sensitivity_labels(&self) -> SensitivityLabelCollectionRequestBuilder {
         SensitivityLabelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5840,6 +6218,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn classify_exact_matches(
         &self,
         parameters: &super::parameters::ClassifyExactMatchesParameters,
@@ -5858,6 +6237,7 @@ impl DataClassificationServiceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn classify_file(
         &self,
         parameters: &super::parameters::ClassifyFileParameters,
@@ -5892,6 +6272,7 @@ impl DataLossPreventionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DataLossPreventionPolicy>> {
@@ -5904,6 +6285,7 @@ impl DataLossPreventionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5917,6 +6299,7 @@ impl DataLossPreventionPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DataLossPreventionPolicy,
@@ -5924,6 +6307,7 @@ impl DataLossPreventionPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DataLossPreventionPolicyRequestBuilder {
         DataLossPreventionPolicyRequestBuilder {
             client: self.client.clone(),
@@ -5937,6 +6321,7 @@ impl DataLossPreventionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn evaluate(
         &self,
         parameters: &super::parameters::DataLossPreventionPolicyCollectionEvaluateParameters,
@@ -5970,6 +6355,7 @@ impl DataLossPreventionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DataLossPreventionPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5980,6 +6366,7 @@ impl DataLossPreventionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DataLossPreventionPolicy,
@@ -5993,6 +6380,7 @@ impl DataLossPreventionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6019,6 +6407,7 @@ impl DeletedChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DeletedChat>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6029,6 +6418,7 @@ impl DeletedChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6042,6 +6432,7 @@ impl DeletedChatCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeletedChat,
@@ -6049,6 +6440,7 @@ impl DeletedChatCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeletedChatRequestBuilder {
         DeletedChatRequestBuilder {
             client: self.client.clone(),
@@ -6077,6 +6469,7 @@ impl DeletedChatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeletedChat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6087,6 +6480,7 @@ impl DeletedChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DeletedChat) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6097,6 +6491,7 @@ impl DeletedChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6107,6 +6502,7 @@ impl DeletedChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn undo_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6136,6 +6532,7 @@ impl DeletedItemContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeletedItemContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6146,6 +6543,7 @@ impl DeletedItemContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeletedItemContainer,
@@ -6159,12 +6557,14 @@ impl DeletedItemContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `workflows`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/deletedItems/workflows`
+    #[inline]
     pub fn workflows(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
@@ -6197,6 +6597,7 @@ impl DeletedTeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DeletedTeam>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6207,6 +6608,7 @@ impl DeletedTeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6220,6 +6622,7 @@ impl DeletedTeamCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeletedTeam,
@@ -6227,6 +6630,7 @@ impl DeletedTeamCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeletedTeamRequestBuilder {
         DeletedTeamRequestBuilder {
             client: self.client.clone(),
@@ -6240,6 +6644,7 @@ impl DeletedTeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -6271,6 +6676,7 @@ impl DeletedTeamRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeletedTeam> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6281,6 +6687,7 @@ impl DeletedTeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DeletedTeam) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6291,12 +6698,14 @@ impl DeletedTeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `channels`.
     ///
     /// URL: `/teamwork/deletedTeams/{id}/channels`
+    #[inline]
     pub fn channels(&self) -> ChannelCollectionRequestBuilder {
         ChannelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6329,6 +6738,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Device>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6339,6 +6749,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6352,6 +6763,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Device,
@@ -6359,6 +6771,7 @@ impl DeviceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -6372,6 +6785,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6388,6 +6802,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.device/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6406,6 +6821,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -6424,6 +6840,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.device/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6436,6 +6853,7 @@ impl DeviceCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `deviceId`: `/devices(deviceId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_device_id(&self, device_id: impl AsRef<str>) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -6467,6 +6885,7 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceLocalCredentialInfo>> {
@@ -6479,6 +6898,7 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6492,6 +6912,7 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceLocalCredentialInfo,
@@ -6499,6 +6920,7 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceLocalCredentialInfoRequestBuilder {
         DeviceLocalCredentialInfoRequestBuilder {
             client: self.client.clone(),
@@ -6527,6 +6949,7 @@ impl DeviceLocalCredentialInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceLocalCredentialInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6537,6 +6960,7 @@ impl DeviceLocalCredentialInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceLocalCredentialInfo,
@@ -6550,6 +6974,7 @@ impl DeviceLocalCredentialInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6575,6 +7000,7 @@ impl DeviceRegistrationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceRegistrationPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6585,6 +7011,7 @@ impl DeviceRegistrationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceRegistrationPolicy,
@@ -6598,6 +7025,7 @@ impl DeviceRegistrationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6625,6 +7053,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Device> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6635,6 +7064,7 @@ impl DeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Device) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6645,12 +7075,14 @@ impl DeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `Device.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `extensions`.
     ///
     /// URL: `/devices/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6661,6 +7093,7 @@ impl DeviceRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/devices/{id}/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6671,6 +7104,7 @@ impl DeviceRequestBuilder {
     /// Navigation property `registeredOwners`.
     ///
     /// URL: `/devices/{id}/registeredOwners`
+    #[inline]
     pub fn registered_owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6681,6 +7115,7 @@ impl DeviceRequestBuilder {
     /// Navigation property `registeredUsers`.
     ///
     /// URL: `/devices/{id}/registeredUsers`
+    #[inline]
     pub fn registered_users(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6691,6 +7126,7 @@ impl DeviceRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/devices/{id}/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6709,6 +7145,7 @@ impl DeviceRequestBuilder {
     /// Permissions for `POST /devices/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /devices/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6726,6 +7163,7 @@ impl DeviceRequestBuilder {
     /// Permissions for `POST /devices/{id}/registeredOwners/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     ///
     /// Permissions for `DELETE /devices/{id}/registeredOwners/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn registered_owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6743,6 +7181,7 @@ impl DeviceRequestBuilder {
     /// Permissions for `POST /devices/{id}/registeredUsers/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     ///
     /// Permissions for `DELETE /devices/{id}/registeredUsers/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn registered_users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6760,6 +7199,7 @@ impl DeviceRequestBuilder {
     /// Permissions for `POST /devices/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /devices/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6774,6 +7214,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.device/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6793,6 +7234,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6812,6 +7254,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.device/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6831,6 +7274,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.device/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6850,6 +7294,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -6880,6 +7325,7 @@ impl DirectoryAuditCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryAudit>> {
@@ -6892,6 +7338,7 @@ impl DirectoryAuditCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6905,6 +7352,7 @@ impl DirectoryAuditCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryAudit,
@@ -6912,6 +7360,7 @@ impl DirectoryAuditCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryAuditRequestBuilder {
         DirectoryAuditRequestBuilder {
             client: self.client.clone(),
@@ -6940,6 +7389,7 @@ impl DirectoryAuditRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryAudit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6950,6 +7400,7 @@ impl DirectoryAuditRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DirectoryAudit) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6960,6 +7411,7 @@ impl DirectoryAuditRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6986,6 +7438,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
@@ -6998,6 +7451,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7011,6 +7465,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -7018,6 +7473,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryDefinitionRequestBuilder {
         DirectoryDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -7046,6 +7502,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7056,6 +7513,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -7069,6 +7527,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7079,6 +7538,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn discover(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::POST, self.path.clone().action("discover"))
     }
@@ -7145,6 +7605,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/createdObjects`): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -7157,6 +7618,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/createdObjects/$count`): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7170,6 +7632,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDirectoryObject,
@@ -7177,6 +7640,7 @@ impl DirectoryObjectCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -7191,6 +7655,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -7208,6 +7673,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -7227,6 +7693,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directory/deletedItems/getUserOwnedObjects`): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -7246,6 +7713,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -7261,6 +7729,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.activityBasedTimeoutPolicy`
+    #[inline]
     pub fn as_activity_based_timeout_policy(
         &self,
     ) -> ActivityBasedTimeoutPolicyCollectionRequestBuilder {
@@ -7274,6 +7743,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.administrativeUnit`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.administrativeUnit`
+    #[inline]
     pub fn as_administrative_unit(&self) -> AdministrativeUnitCollectionRequestBuilder {
         AdministrativeUnitCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7285,6 +7755,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentity`
+    #[inline]
     pub fn as_agent_identity(&self) -> AgentIdentityCollectionRequestBuilder {
         AgentIdentityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7296,6 +7767,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentityBlueprint`
+    #[inline]
     pub fn as_agent_identity_blueprint(
         &self,
     ) -> AgentIdentityBlueprintCollectionRequestBuilder {
@@ -7309,6 +7781,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
@@ -7322,6 +7795,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentUser`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentUser`
+    #[inline]
     pub fn as_agent_user(&self) -> AgentUserCollectionRequestBuilder {
         AgentUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7340,6 +7814,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.appManagementPolicy`
+    #[inline]
     pub fn as_app_management_policy(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -7353,6 +7828,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.application`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.application`
+    #[inline]
     pub fn as_application(&self) -> ApplicationCollectionRequestBuilder {
         ApplicationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7364,6 +7840,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.certificateBasedApplicationConfiguration`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.certificateBasedApplicationConfiguration`
+    #[inline]
     pub fn as_certificate_based_application_configuration(
         &self,
     ) -> CertificateBasedApplicationConfigurationCollectionRequestBuilder {
@@ -7377,6 +7854,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.certificateBasedAuthPki`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.certificateBasedAuthPki`
+    #[inline]
     pub fn as_certificate_based_auth_pki(
         &self,
     ) -> CertificateBasedAuthPkiCollectionRequestBuilder {
@@ -7397,6 +7875,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.claimsMappingPolicy`
+    #[inline]
     pub fn as_claims_mapping_policy(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -7410,6 +7889,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.crossTenantAccessPolicy`
+    #[inline]
     pub fn as_cross_tenant_access_policy(
         &self,
     ) -> CrossTenantAccessPolicyCollectionRequestBuilder {
@@ -7423,6 +7903,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.device`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.device`
+    #[inline]
     pub fn as_device(&self) -> DeviceCollectionRequestBuilder {
         DeviceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7434,6 +7915,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.directoryRole`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.directoryRole`
+    #[inline]
     pub fn as_directory_role(&self) -> DirectoryRoleCollectionRequestBuilder {
         DirectoryRoleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7454,6 +7936,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.group`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.group`
+    #[inline]
     pub fn as_group(&self) -> GroupCollectionRequestBuilder {
         GroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7472,6 +7955,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy`
+    #[inline]
     pub fn as_home_realm_discovery_policy(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -7485,6 +7969,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.orgContact`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.orgContact`
+    #[inline]
     pub fn as_org_contact(&self) -> OrgContactCollectionRequestBuilder {
         OrgContactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7496,6 +7981,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.organization`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.organization`
+    #[inline]
     pub fn as_organization(&self) -> OrganizationCollectionRequestBuilder {
         OrganizationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7507,6 +7993,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.permissionGrantPolicy`
+    #[inline]
     pub fn as_permission_grant_policy(
         &self,
     ) -> PermissionGrantPolicyCollectionRequestBuilder {
@@ -7527,6 +8014,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.servicePrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.servicePrincipal`
+    #[inline]
     pub fn as_service_principal(&self) -> ServicePrincipalCollectionRequestBuilder {
         ServicePrincipalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7538,6 +8026,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.stsPolicy`
+    #[inline]
     pub fn as_sts_policy(&self) -> StsPolicyCollectionRequestBuilder {
         StsPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7556,6 +8045,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.tokenIssuancePolicy`
+    #[inline]
     pub fn as_token_issuance_policy(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -7576,6 +8066,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.tokenLifetimePolicy`
+    #[inline]
     pub fn as_token_lifetime_policy(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -7589,6 +8080,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.trustedCertificateAuthorityAsEntityBase`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
+    #[inline]
     pub fn as_trusted_certificate_authority_as_entity_base(
         &self,
     ) -> TrustedCertificateAuthorityAsEntityBaseCollectionRequestBuilder {
@@ -7602,6 +8094,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.user`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.user`
+    #[inline]
     pub fn as_user(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7673,6 +8166,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7683,6 +8177,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDirectoryObject,
@@ -7696,6 +8191,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7707,6 +8203,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -7726,6 +8223,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -7745,6 +8243,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -7764,6 +8263,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -7783,6 +8283,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -7794,6 +8295,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
+    #[inline]
     pub fn as_activity_based_timeout_policy(
         &self,
     ) -> ActivityBasedTimeoutPolicyRequestBuilder {
@@ -7806,6 +8308,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.administrativeUnit`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit`
+    #[inline]
     pub fn as_administrative_unit(&self) -> AdministrativeUnitRequestBuilder {
         AdministrativeUnitRequestBuilder {
             client: self.client.clone(),
@@ -7822,6 +8325,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity`
+    #[inline]
     pub fn as_agent_identity(&self) -> AgentIdentityRequestBuilder {
         AgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -7832,6 +8336,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprint`
+    #[inline]
     pub fn as_agent_identity_blueprint(&self) -> AgentIdentityBlueprintRequestBuilder {
         AgentIdentityBlueprintRequestBuilder {
             client: self.client.clone(),
@@ -7848,6 +8353,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> AgentIdentityBlueprintPrincipalRequestBuilder {
@@ -7863,6 +8369,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentUser`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser`
+    #[inline]
     pub fn as_agent_user(&self) -> AgentUserRequestBuilder {
         AgentUserRequestBuilder {
             client: self.client.clone(),
@@ -7880,6 +8387,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.appManagementPolicy`
+    #[inline]
     pub fn as_app_management_policy(&self) -> AppManagementPolicyRequestBuilder {
         AppManagementPolicyRequestBuilder {
             client: self.client.clone(),
@@ -7896,6 +8404,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.application`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.application`
+    #[inline]
     pub fn as_application(&self) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -7906,6 +8415,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.certificateBasedApplicationConfiguration`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedApplicationConfiguration`
+    #[inline]
     pub fn as_certificate_based_application_configuration(
         &self,
     ) -> CertificateBasedApplicationConfigurationRequestBuilder {
@@ -7921,6 +8431,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.certificateBasedAuthPki`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki`
+    #[inline]
     pub fn as_certificate_based_auth_pki(
         &self,
     ) -> CertificateBasedAuthPkiRequestBuilder {
@@ -7940,6 +8451,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.claimsMappingPolicy`
+    #[inline]
     pub fn as_claims_mapping_policy(&self) -> ClaimsMappingPolicyRequestBuilder {
         ClaimsMappingPolicyRequestBuilder {
             client: self.client.clone(),
@@ -7950,6 +8462,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`
+    #[inline]
     pub fn as_cross_tenant_access_policy(
         &self,
     ) -> CrossTenantAccessPolicyRequestBuilder {
@@ -7962,6 +8475,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.device`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.device`
+    #[inline]
     pub fn as_device(&self) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -7972,6 +8486,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.directoryRole`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.directoryRole`
+    #[inline]
     pub fn as_directory_role(&self) -> DirectoryRoleRequestBuilder {
         DirectoryRoleRequestBuilder {
             client: self.client.clone(),
@@ -7993,6 +8508,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.group`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.group`
+    #[inline]
     pub fn as_group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -8010,6 +8526,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy`
+    #[inline]
     pub fn as_home_realm_discovery_policy(
         &self,
     ) -> HomeRealmDiscoveryPolicyRequestBuilder {
@@ -8022,6 +8539,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.orgContact`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.orgContact`
+    #[inline]
     pub fn as_org_contact(&self) -> OrgContactRequestBuilder {
         OrgContactRequestBuilder {
             client: self.client.clone(),
@@ -8032,6 +8550,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.organization`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.organization`
+    #[inline]
     pub fn as_organization(&self) -> OrganizationRequestBuilder {
         OrganizationRequestBuilder {
             client: self.client.clone(),
@@ -8042,6 +8561,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
+    #[inline]
     pub fn as_permission_grant_policy(&self) -> PermissionGrantPolicyRequestBuilder {
         PermissionGrantPolicyRequestBuilder {
             client: self.client.clone(),
@@ -8059,6 +8579,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.servicePrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.servicePrincipal`
+    #[inline]
     pub fn as_service_principal(&self) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -8069,6 +8590,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.stsPolicy`
+    #[inline]
     pub fn as_sts_policy(&self) -> StsPolicyRequestBuilder {
         StsPolicyRequestBuilder {
             client: self.client.clone(),
@@ -8086,6 +8608,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
+    #[inline]
     pub fn as_token_issuance_policy(&self) -> TokenIssuancePolicyRequestBuilder {
         TokenIssuancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -8103,6 +8626,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
+    #[inline]
     pub fn as_token_lifetime_policy(&self) -> TokenLifetimePolicyRequestBuilder {
         TokenLifetimePolicyRequestBuilder {
             client: self.client.clone(),
@@ -8113,6 +8637,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.trustedCertificateAuthorityAsEntityBase`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.trustedCertificateAuthorityAsEntityBase`
+    #[inline]
     pub fn as_trusted_certificate_authority_as_entity_base(
         &self,
     ) -> TrustedCertificateAuthorityAsEntityBaseRequestBuilder {
@@ -8143,6 +8668,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.user`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.user`
+    #[inline]
     pub fn as_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -8171,6 +8697,7 @@ impl DirectoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Directory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8181,6 +8708,7 @@ impl DirectoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Directory) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8191,12 +8719,14 @@ impl DirectoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `administrativeUnits`.
     ///
     /// URL: `/directory/administrativeUnits`
+    #[inline]
     pub fn administrative_units(&self) -> AdministrativeUnitCollectionRequestBuilder {
         AdministrativeUnitCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8207,6 +8737,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `attributeSets`.
     ///
     /// URL: `/directory/attributeSets`
+    #[inline]
     pub fn attribute_sets(&self) -> AttributeSetCollectionRequestBuilder {
         AttributeSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8217,6 +8748,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `certificateAuthorities`.
     ///
     /// URL: `/directory/certificateAuthorities`
+    #[inline]
     pub fn certificate_authorities(&self) -> CertificateAuthorityPathRequestBuilder {
         CertificateAuthorityPathRequestBuilder {
             client: self.client.clone(),
@@ -8226,6 +8758,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `customSecurityAttributeDefinitions`.
     ///
     /// URL: `/directory/customSecurityAttributeDefinitions`
+    #[inline]
     pub fn custom_security_attribute_definitions(
         &self,
     ) -> CustomSecurityAttributeDefinitionCollectionRequestBuilder {
@@ -8238,6 +8771,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `deletedItems`.
     ///
     /// URL: `/directory/deletedItems`
+    #[inline]
     pub fn deleted_items(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8248,6 +8782,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `deviceLocalCredentials`.
     ///
     /// URL: `/directory/deviceLocalCredentials`
+    #[inline]
     pub fn device_local_credentials(
         &self,
     ) -> DeviceLocalCredentialInfoCollectionRequestBuilder {
@@ -8260,6 +8795,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `featureRolloutPolicies`.
     ///
     /// URL: `/directory/featureRolloutPolicies`
+    #[inline]
     pub fn feature_rollout_policies(
         &self,
     ) -> FeatureRolloutPolicyCollectionRequestBuilder {
@@ -8272,6 +8808,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `federationConfigurations`.
     ///
     /// URL: `/directory/federationConfigurations`
+    #[inline]
     pub fn federation_configurations(
         &self,
     ) -> IdentityProviderBaseCollectionRequestBuilder {
@@ -8284,6 +8821,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `onPremisesSynchronization`.
     ///
     /// URL: `/directory/onPremisesSynchronization`
+    #[inline]
     pub fn on_premises_synchronization(
         &self,
     ) -> OnPremisesDirectorySynchronizationCollectionRequestBuilder {
@@ -8296,6 +8834,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `publicKeyInfrastructure`.
     ///
     /// URL: `/directory/publicKeyInfrastructure`
+    #[inline]
     pub fn public_key_infrastructure(
         &self,
     ) -> PublicKeyInfrastructureRootRequestBuilder {
@@ -8307,6 +8846,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `subscriptions`.
     ///
     /// URL: `/directory/subscriptions`
+    #[inline]
     pub fn subscriptions(&self) -> CompanySubscriptionCollectionRequestBuilder {
         CompanySubscriptionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8336,6 +8876,7 @@ impl DirectoryRoleAccessReviewPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DirectoryRoleAccessReviewPolicy> {
@@ -8348,6 +8889,7 @@ impl DirectoryRoleAccessReviewPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryRoleAccessReviewPolicy,
@@ -8361,6 +8903,7 @@ impl DirectoryRoleAccessReviewPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8389,6 +8932,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryRole>> {
@@ -8401,6 +8945,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8414,6 +8959,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryRole,
@@ -8421,6 +8967,7 @@ impl DirectoryRoleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryRoleRequestBuilder {
         DirectoryRoleRequestBuilder {
             client: self.client.clone(),
@@ -8434,6 +8981,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -8452,6 +9000,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryRole>> {
@@ -8468,6 +9017,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.directoryRole/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8486,6 +9036,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -8504,6 +9055,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.directoryRole/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -8516,6 +9068,7 @@ impl DirectoryRoleCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `roleTemplateId`: `/directoryRoles(roleTemplateId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_role_template_id(
         &self,
         role_template_id: impl AsRef<str>,
@@ -8554,6 +9107,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryRole> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8564,6 +9118,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DirectoryRole) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8574,12 +9129,14 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /directoryObjects/{id}/microsoft.graph.directoryRole`): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `members`.
     ///
     /// URL: `/directoryRoles/{id}/members`
+    #[inline]
     pub fn members(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8590,6 +9147,7 @@ impl DirectoryRoleRequestBuilder {
     /// Navigation property `scopedMembers`.
     ///
     /// URL: `/directoryRoles/{id}/scopedMembers`
+    #[inline]
     pub fn scoped_members(&self) -> ScopedRoleMembershipCollectionRequestBuilder {
         ScopedRoleMembershipCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8608,6 +9166,7 @@ impl DirectoryRoleRequestBuilder {
     /// Permissions for `POST /directoryRoles/{id}/members/$ref` (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`; Application `RoleManagement.ReadWrite.Directory`.
     ///
     /// Permissions for `DELETE /directoryRoles/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8621,6 +9180,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.directoryRole/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8639,6 +9199,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8657,6 +9218,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.directoryRole/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8675,6 +9237,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.directoryRole/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8693,6 +9256,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -8723,6 +9287,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryRoleTemplate>> {
@@ -8735,6 +9300,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8748,6 +9314,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryRoleTemplate,
@@ -8755,6 +9322,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryRoleTemplateRequestBuilder {
         DirectoryRoleTemplateRequestBuilder {
             client: self.client.clone(),
@@ -8768,6 +9336,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -8784,6 +9353,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8802,6 +9372,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -8820,6 +9391,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -8853,6 +9425,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryRoleTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8863,6 +9436,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryRoleTemplate,
@@ -8876,6 +9450,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8886,6 +9461,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8904,6 +9480,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8922,6 +9499,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8940,6 +9518,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8958,6 +9537,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -8990,6 +9570,7 @@ impl DirectorySettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectorySetting>> {
@@ -9002,6 +9583,7 @@ impl DirectorySettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9015,6 +9597,7 @@ impl DirectorySettingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectorySetting,
@@ -9022,6 +9605,7 @@ impl DirectorySettingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectorySettingRequestBuilder {
         DirectorySettingRequestBuilder {
             client: self.client.clone(),
@@ -9050,6 +9634,7 @@ impl DirectorySettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectorySetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9060,6 +9645,7 @@ impl DirectorySettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectorySetting,
@@ -9073,6 +9659,7 @@ impl DirectorySettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9099,6 +9686,7 @@ impl DirectorySettingTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectorySettingTemplate>> {
@@ -9111,6 +9699,7 @@ impl DirectorySettingTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9124,6 +9713,7 @@ impl DirectorySettingTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectorySettingTemplate,
@@ -9131,6 +9721,7 @@ impl DirectorySettingTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectorySettingTemplateRequestBuilder {
         DirectorySettingTemplateRequestBuilder {
             client: self.client.clone(),
@@ -9144,6 +9735,7 @@ impl DirectorySettingTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -9160,6 +9752,7 @@ impl DirectorySettingTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -9178,6 +9771,7 @@ impl DirectorySettingTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -9196,6 +9790,7 @@ impl DirectorySettingTemplateCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -9229,6 +9824,7 @@ impl DirectorySettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectorySettingTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9239,6 +9835,7 @@ impl DirectorySettingTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectorySettingTemplate,
@@ -9252,6 +9849,7 @@ impl DirectorySettingTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9262,6 +9860,7 @@ impl DirectorySettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -9280,6 +9879,7 @@ impl DirectorySettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -9298,6 +9898,7 @@ impl DirectorySettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -9316,6 +9917,7 @@ impl DirectorySettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -9334,6 +9936,7 @@ impl DirectorySettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,

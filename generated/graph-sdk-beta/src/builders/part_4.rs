@@ -26,6 +26,7 @@ impl DocumentProcessingJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DocumentProcessingJob>> {
@@ -38,6 +39,7 @@ impl DocumentProcessingJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -51,6 +53,7 @@ impl DocumentProcessingJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DocumentProcessingJob,
@@ -58,6 +61,7 @@ impl DocumentProcessingJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DocumentProcessingJobRequestBuilder {
         DocumentProcessingJobRequestBuilder {
             client: self.client.clone(),
@@ -86,6 +90,7 @@ impl DocumentProcessingJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DocumentProcessingJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -96,6 +101,7 @@ impl DocumentProcessingJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DocumentProcessingJob,
@@ -109,6 +115,7 @@ impl DocumentProcessingJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -155,6 +162,7 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DocumentSetVersion>> {
@@ -167,6 +175,7 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -180,6 +189,7 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DocumentSetVersion,
@@ -187,6 +197,7 @@ impl DocumentSetVersionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DocumentSetVersionRequestBuilder {
         DocumentSetVersionRequestBuilder {
             client: self.client.clone(),
@@ -235,6 +246,7 @@ impl DocumentSetVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DocumentSetVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -245,6 +257,7 @@ impl DocumentSetVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DocumentSetVersion,
@@ -258,12 +271,14 @@ impl DocumentSetVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fields`.
     ///
     /// URL: `/shares/{id}/listItem/documentSetVersions/{id}/fields`
+    #[inline]
     pub fn fields(&self) -> FieldValueSetRequestBuilder {
         FieldValueSetRequestBuilder {
             client: self.client.clone(),
@@ -277,6 +292,7 @@ impl DocumentSetVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -287,6 +303,7 @@ impl DocumentSetVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -317,6 +334,7 @@ impl DomainCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Domain>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -327,6 +345,7 @@ impl DomainCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -340,6 +359,7 @@ impl DomainCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Domain,
@@ -347,6 +367,7 @@ impl DomainCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DomainRequestBuilder {
         DomainRequestBuilder {
             client: self.client.clone(),
@@ -378,6 +399,7 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /domains/{id}/serviceConfigurationRecords`): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDomainDnsRecord>> {
@@ -390,6 +412,7 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /domains/{id}/serviceConfigurationRecords/$count`): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -403,6 +426,7 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDomainDnsRecord,
@@ -410,6 +434,7 @@ impl DomainDnsRecordCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DomainDnsRecordRequestBuilder {
         DomainDnsRecordRequestBuilder {
             client: self.client.clone(),
@@ -438,6 +463,7 @@ impl DomainDnsRecordRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDomainDnsRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -448,6 +474,7 @@ impl DomainDnsRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDomainDnsRecord,
@@ -461,6 +488,7 @@ impl DomainDnsRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -488,6 +516,7 @@ impl DomainRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Domain> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -498,6 +527,7 @@ impl DomainRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Domain) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -508,12 +538,14 @@ impl DomainRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `domainNameReferences`.
     ///
     /// URL: `/domains/{id}/domainNameReferences`
+    #[inline]
     pub fn domain_name_references(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -524,6 +556,7 @@ impl DomainRequestBuilder {
     /// Navigation property `federationConfiguration`.
     ///
     /// URL: `/domains/{id}/federationConfiguration`
+    #[inline]
     pub fn federation_configuration(
         &self,
     ) -> InternalDomainFederationCollectionRequestBuilder {
@@ -536,6 +569,7 @@ impl DomainRequestBuilder {
     /// Navigation property `rootDomain`.
     ///
     /// URL: `/domains/{id}/rootDomain`
+    #[inline]
     pub fn root_domain(&self) -> DomainRequestBuilder {
         DomainRequestBuilder {
             client: self.client.clone(),
@@ -545,6 +579,7 @@ impl DomainRequestBuilder {
     /// Navigation property `serviceConfigurationRecords`.
     ///
     /// URL: `/domains/{id}/serviceConfigurationRecords`
+    #[inline]
     pub fn service_configuration_records(
         &self,
     ) -> DomainDnsRecordCollectionRequestBuilder {
@@ -557,6 +592,7 @@ impl DomainRequestBuilder {
     /// Navigation property `verificationDnsRecords`.
     ///
     /// URL: `/domains/{id}/verificationDnsRecords`
+    #[inline]
     pub fn verification_dns_records(&self) -> DomainDnsRecordCollectionRequestBuilder {
         DomainDnsRecordCollectionRequestBuilder {
             client: self.client.clone(),
@@ -575,6 +611,7 @@ impl DomainRequestBuilder {
     /// Permissions for `POST /domains/{id}/domainNameReferences/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /domains/{id}/domainNameReferences/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn domain_name_references_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -590,6 +627,7 @@ impl DomainRequestBuilder {
     /// Permissions for `PUT /domains/{id}/rootDomain/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /domains/{id}/rootDomain/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn root_domain_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -603,6 +641,7 @@ impl DomainRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn force_delete(&self, disable_user_accounts: bool) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -618,6 +657,7 @@ impl DomainRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn promote(&self) -> Request<bool> {
         Request::value(&self.client, Method::POST, self.path.clone().action("promote"))
     }
@@ -628,6 +668,7 @@ impl DomainRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn promote_to_initial(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -644,6 +685,7 @@ impl DomainRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn verify(
         &self,
         force_takeover: Option<bool>,
@@ -694,6 +736,7 @@ impl DriveCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/drives`): DelegatedWork `Files.Read`, `User.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Drive>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -704,6 +747,7 @@ impl DriveCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/drives/$count`): DelegatedWork `Files.Read`, `User.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -717,6 +761,7 @@ impl DriveCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Drive,
@@ -724,6 +769,7 @@ impl DriveCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -773,6 +819,7 @@ impl DriveItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedPersonal `Files.Read`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -783,6 +830,7 @@ impl DriveItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedPersonal `Files.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -796,6 +844,7 @@ impl DriveItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveItem,
@@ -803,6 +852,7 @@ impl DriveItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -851,6 +901,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /drive/bundles/{id}`): DelegatedPersonal `Files.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -861,6 +912,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DriveItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -871,12 +923,14 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activities`.
     ///
     /// URL: `/drive/root/activities`
+    #[inline]
     pub fn activities(&self) -> ItemActivityOldCollectionRequestBuilder {
         ItemActivityOldCollectionRequestBuilder {
             client: self.client.clone(),
@@ -887,6 +941,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `analytics`.
     ///
     /// URL: `/drive/root/analytics`
+    #[inline]
     pub fn analytics(&self) -> ItemAnalyticsRequestBuilder {
         ItemAnalyticsRequestBuilder {
             client: self.client.clone(),
@@ -896,6 +951,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `children`.
     ///
     /// URL: `/drive/root/children`
+    #[inline]
     pub fn children(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -906,6 +962,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/drive/root/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -915,6 +972,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/drive/root/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -925,6 +983,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/drive/root/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -934,6 +993,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `listItem`.
     ///
     /// URL: `/drive/root/listItem`
+    #[inline]
     pub fn list_item(&self) -> ListItemRequestBuilder {
         ListItemRequestBuilder {
             client: self.client.clone(),
@@ -943,6 +1003,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `permissions`.
     ///
     /// URL: `/drive/root/permissions`
+    #[inline]
     pub fn permissions(&self) -> PermissionCollectionRequestBuilder {
         PermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -953,6 +1014,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `retentionLabel`.
     ///
     /// URL: `/drive/root/retentionLabel`
+    #[inline]
     pub fn retention_label(&self) -> ItemRetentionLabelRequestBuilder {
         ItemRetentionLabelRequestBuilder {
             client: self.client.clone(),
@@ -962,6 +1024,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `subscriptions`.
     ///
     /// URL: `/drive/root/subscriptions`
+    #[inline]
     pub fn subscriptions(&self) -> SubscriptionCollectionRequestBuilder {
         SubscriptionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -972,6 +1035,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `thumbnails`.
     ///
     /// URL: `/drive/root/thumbnails`
+    #[inline]
     pub fn thumbnails(&self) -> ThumbnailSetCollectionRequestBuilder {
         ThumbnailSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -982,6 +1046,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `versions`.
     ///
     /// URL: `/drive/root/versions`
+    #[inline]
     pub fn versions(&self) -> DriveItemVersionCollectionRequestBuilder {
         DriveItemVersionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -992,6 +1057,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `workbook`.
     ///
     /// URL: `/drive/root/workbook`
+    #[inline]
     pub fn workbook(&self) -> WorkbookRequestBuilder {
         WorkbookRequestBuilder {
             client: self.client.clone(),
@@ -1007,6 +1073,7 @@ impl DriveItemRequestBuilder {
     /// Permissions for `PUT /drive/root/analytics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drive/root/analytics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn analytics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1022,6 +1089,7 @@ impl DriveItemRequestBuilder {
     /// Permissions for `PUT /drive/root/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drive/root/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1037,6 +1105,7 @@ impl DriveItemRequestBuilder {
     /// Permissions for `PUT /drive/root/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drive/root/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1052,6 +1121,7 @@ impl DriveItemRequestBuilder {
     /// Permissions for `PUT /drive/root/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drive/root/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1067,6 +1137,7 @@ impl DriveItemRequestBuilder {
     /// Permissions for `PUT /drive/root/contentStream`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drive/root/contentStream`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content_stream(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1080,6 +1151,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn archive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
     }
@@ -1090,6 +1162,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign_sensitivity_label(
         &self,
         parameters: &super::parameters::DriveItemAssignSensitivityLabelParameters,
@@ -1108,6 +1181,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn checkin(
         &self,
         parameters: &super::parameters::CheckinParameters,
@@ -1122,6 +1196,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn checkout(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("checkout"))
     }
@@ -1132,6 +1207,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn copy(
         &self,
         parameters: &super::parameters::CopyTypeParameters,
@@ -1146,6 +1222,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_link(
         &self,
         parameters: &super::parameters::DriveItemCreateLinkParameters,
@@ -1160,6 +1237,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_upload_session(
         &self,
         parameters: &super::parameters::CreateUploadSessionParameters,
@@ -1178,6 +1256,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
         Request::page(
             &self.client,
@@ -1196,6 +1275,7 @@ impl DriveItemRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
         token: Option<&str>,
@@ -1216,6 +1296,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn discard_checkout(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1230,6 +1311,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn extract_sensitivity_labels(
         &self,
     ) -> Request<models::microsoft_graph::ExtractSensitivityLabelsResult> {
@@ -1246,6 +1328,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn follow(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::POST, self.path.clone().action("follow"))
     }
@@ -1258,6 +1341,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: Option<&str>,
@@ -1290,6 +1374,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn invite(
         &self,
         parameters: &super::parameters::InviteParameters,
@@ -1304,6 +1389,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1318,6 +1404,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /shares/{id}/driveItem/preview`): DelegatedWork `Files.Read`.
+    #[inline]
     pub fn preview(
         &self,
         parameters: &super::parameters::PreviewParameters,
@@ -1332,6 +1419,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DriveItemRestoreParameters,
@@ -1348,6 +1436,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search(
         &self,
         q: Option<&str>,
@@ -1368,6 +1457,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unarchive(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
@@ -1378,6 +1468,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unfollow(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unfollow"))
     }
@@ -1388,6 +1479,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_permission(
         &self,
         parameters: &super::parameters::ValidatePermissionParameters,
@@ -1404,6 +1496,7 @@ impl DriveItemRequestBuilder {
     /// is percent-encoded, `/` separates them, and `.`/`..` are resolved inside `path`.
     ///
     /// Added by the override file: OneDrive and SharePoint address a drive item by its path below another item (/drives/{id}/root:/folder/file.txt:, /drives/{id}/items/{parent-id}:/new.txt:), then continue like any item (:/children, :/content, :/createUploadSession); CSDL cannot express this URL form.
+    #[inline]
     pub fn by_path(&self, path: impl AsRef<str>) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -1451,6 +1544,7 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveItemVersion>> {
@@ -1463,6 +1557,7 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1476,6 +1571,7 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveItemVersion,
@@ -1483,6 +1579,7 @@ impl DriveItemVersionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveItemVersionRequestBuilder {
         DriveItemVersionRequestBuilder {
             client: self.client.clone(),
@@ -1529,6 +1626,7 @@ impl DriveItemVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DriveItemVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1539,6 +1637,7 @@ impl DriveItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveItemVersion,
@@ -1552,6 +1651,7 @@ impl DriveItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1564,6 +1664,7 @@ impl DriveItemVersionRequestBuilder {
     /// Permissions for `PUT /drive/root/versions/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drive/root/versions/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1577,6 +1678,7 @@ impl DriveItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1632,6 +1734,7 @@ impl DriveRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /drives/{id}`): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Drive> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1642,6 +1745,7 @@ impl DriveRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Drive) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1652,6 +1756,7 @@ impl DriveRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1668,6 +1773,7 @@ impl DriveRequestBuilder {
     /// Navigation property `activities`.
     ///
     /// URL: `/drive/activities`
+    #[inline]
     pub fn activities(&self) -> ItemActivityOldCollectionRequestBuilder {
         ItemActivityOldCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1688,6 +1794,7 @@ impl DriveRequestBuilder {
     /// Navigation property `bundles`.
     ///
     /// URL: `/drive/bundles`
+    #[inline]
     pub fn bundles(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1714,6 +1821,7 @@ impl DriveRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/drive/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -1733,6 +1841,7 @@ impl DriveRequestBuilder {
     /// Navigation property `following`.
     ///
     /// URL: `/drive/following`
+    #[inline]
     pub fn following(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1753,6 +1862,7 @@ impl DriveRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/drive/items`
+    #[inline]
     pub fn items(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1779,6 +1889,7 @@ impl DriveRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/drive/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -1791,6 +1902,7 @@ impl DriveRequestBuilder {
     /// Navigation property `list`.
     ///
     /// URL: `/drive/list`
+    #[inline]
     pub fn list(&self) -> ListRequestBuilder {
         ListRequestBuilder {
             client: self.client.clone(),
@@ -1810,6 +1922,7 @@ impl DriveRequestBuilder {
     /// Navigation property `root`.
     ///
     /// URL: `/drive/root`
+    #[inline]
     pub fn root(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -1829,6 +1942,7 @@ impl DriveRequestBuilder {
     /// Navigation property `special`.
     ///
     /// URL: `/drive/special`
+    #[inline]
     pub fn special(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1845,6 +1959,7 @@ impl DriveRequestBuilder {
     /// Permissions for `PUT /drive/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drive/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1860,6 +1975,7 @@ impl DriveRequestBuilder {
     /// Permissions for `PUT /drive/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drive/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1879,6 +1995,7 @@ impl DriveRequestBuilder {
     #[deprecated(
         note = "deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal"
     )]
+    #[inline]
     pub fn recent(&self) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
         Request::page(
             &self.client,
@@ -1896,6 +2013,7 @@ impl DriveRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search(
         &self,
         q: Option<&str>,
@@ -1922,6 +2040,7 @@ impl DriveRequestBuilder {
     #[deprecated(
         note = "deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal"
     )]
+    #[inline]
     pub fn shared_with_me(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
@@ -1954,6 +2073,7 @@ impl EducationalActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationalActivity>> {
@@ -1966,6 +2086,7 @@ impl EducationalActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1979,6 +2100,7 @@ impl EducationalActivityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationalActivity,
@@ -1986,6 +2108,7 @@ impl EducationalActivityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationalActivityRequestBuilder {
         EducationalActivityRequestBuilder {
             client: self.client.clone(),
@@ -2014,6 +2137,7 @@ impl EducationalActivityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationalActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2024,6 +2148,7 @@ impl EducationalActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationalActivity,
@@ -2037,6 +2162,7 @@ impl EducationalActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2063,6 +2189,7 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EmailAuthenticationMethod>> {
@@ -2075,6 +2202,7 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2088,6 +2216,7 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethod,
@@ -2095,6 +2224,7 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EmailAuthenticationMethodRequestBuilder {
         EmailAuthenticationMethodRequestBuilder {
             client: self.client.clone(),
@@ -2124,6 +2254,7 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2138,6 +2269,7 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2151,6 +2283,7 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethodConfiguration,
@@ -2158,6 +2291,7 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2191,6 +2325,7 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EmailAuthenticationMethodConfiguration> {
@@ -2203,6 +2338,7 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethodConfiguration,
@@ -2216,12 +2352,14 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2251,6 +2389,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EmailAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2261,6 +2400,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethod,
@@ -2274,6 +2414,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2284,6 +2425,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2298,6 +2440,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2312,6 +2455,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -2348,6 +2492,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Endpoint>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2358,6 +2503,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2371,6 +2517,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Endpoint,
@@ -2378,6 +2525,7 @@ impl EndpointCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EndpointRequestBuilder {
         EndpointRequestBuilder {
             client: self.client.clone(),
@@ -2391,6 +2539,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -2407,6 +2556,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2425,6 +2575,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -2443,6 +2594,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2476,6 +2628,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Endpoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2486,6 +2639,7 @@ impl EndpointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Endpoint) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2496,6 +2650,7 @@ impl EndpointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2506,6 +2661,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -2524,6 +2680,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -2542,6 +2699,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -2560,6 +2718,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2578,6 +2737,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -2609,6 +2769,7 @@ impl EntitlementManagementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EntitlementManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2619,6 +2780,7 @@ impl EntitlementManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EntitlementManagement,
@@ -2632,12 +2794,14 @@ impl EntitlementManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageAssignmentApprovals`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals`
+    #[inline]
     pub fn access_package_assignment_approvals(
         &self,
     ) -> ApprovalCollectionRequestBuilder {
@@ -2650,6 +2814,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackageAssignmentPolicies`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentPolicies`
+    #[inline]
     pub fn access_package_assignment_policies(
         &self,
     ) -> AccessPackageAssignmentPolicyCollectionRequestBuilder {
@@ -2662,6 +2827,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackageAssignmentRequests`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentRequests`
+    #[inline]
     pub fn access_package_assignment_requests(
         &self,
     ) -> AccessPackageAssignmentRequestCollectionRequestBuilder {
@@ -2674,6 +2840,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackageAssignmentResourceRoles`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentResourceRoles`
+    #[inline]
     pub fn access_package_assignment_resource_roles(
         &self,
     ) -> AccessPackageAssignmentResourceRoleCollectionRequestBuilder {
@@ -2686,6 +2853,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackageAssignments`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignments`
+    #[inline]
     pub fn access_package_assignments(
         &self,
     ) -> AccessPackageAssignmentCollectionRequestBuilder {
@@ -2698,6 +2866,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackageCatalogs`.
     ///
     /// URL: `/entitlementManagement/accessPackageCatalogs`
+    #[inline]
     pub fn access_package_catalogs(
         &self,
     ) -> AccessPackageCatalogCollectionRequestBuilder {
@@ -2710,6 +2879,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackageResourceEnvironments`.
     ///
     /// URL: `/entitlementManagement/accessPackageResourceEnvironments`
+    #[inline]
     pub fn access_package_resource_environments(
         &self,
     ) -> AccessPackageResourceEnvironmentCollectionRequestBuilder {
@@ -2722,6 +2892,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackageResourceRequests`.
     ///
     /// URL: `/entitlementManagement/accessPackageResourceRequests`
+    #[inline]
     pub fn access_package_resource_requests(
         &self,
     ) -> AccessPackageResourceRequestCollectionRequestBuilder {
@@ -2734,6 +2905,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackageResourceRoleScopes`.
     ///
     /// URL: `/entitlementManagement/accessPackageResourceRoleScopes`
+    #[inline]
     pub fn access_package_resource_role_scopes(
         &self,
     ) -> AccessPackageResourceRoleScopeCollectionRequestBuilder {
@@ -2746,6 +2918,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackageResources`.
     ///
     /// URL: `/entitlementManagement/accessPackageResources`
+    #[inline]
     pub fn access_package_resources(
         &self,
     ) -> AccessPackageResourceCollectionRequestBuilder {
@@ -2758,6 +2931,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackages`.
     ///
     /// URL: `/entitlementManagement/accessPackages`
+    #[inline]
     pub fn access_packages(&self) -> AccessPackageCollectionRequestBuilder {
         AccessPackageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2768,6 +2942,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `connectedOrganizations`.
     ///
     /// URL: `/entitlementManagement/connectedOrganizations`
+    #[inline]
     pub fn connected_organizations(
         &self,
     ) -> ConnectedOrganizationCollectionRequestBuilder {
@@ -2780,6 +2955,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/entitlementManagement/settings`
+    #[inline]
     pub fn settings(&self) -> EntitlementManagementSettingsRequestBuilder {
         EntitlementManagementSettingsRequestBuilder {
             client: self.client.clone(),
@@ -2789,6 +2965,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `subjects`.
     ///
     /// URL: `/entitlementManagement/subjects`
+    #[inline]
     pub fn subjects(&self) -> AccessPackageSubjectCollectionRequestBuilder {
         AccessPackageSubjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2818,6 +2995,7 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EntitlementManagementSettings> {
@@ -2830,6 +3008,7 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EntitlementManagementSettings,
@@ -2843,6 +3022,7 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2868,6 +3048,7 @@ impl EntraRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Entra> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2878,6 +3059,7 @@ impl EntraRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Entra) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2888,6 +3070,7 @@ impl EntraRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2916,6 +3099,7 @@ impl EventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/events`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Event>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2926,6 +3110,7 @@ impl EventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/events/$count`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2939,6 +3124,7 @@ impl EventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/events`): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Event,
@@ -2946,6 +3132,7 @@ impl EventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -2959,6 +3146,7 @@ impl EventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Event>> {
         Request::page(
             &self.client,
@@ -2989,6 +3177,7 @@ impl EventMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::EventMessage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2999,6 +3188,7 @@ impl EventMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3012,6 +3202,7 @@ impl EventMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EventMessage,
@@ -3019,6 +3210,7 @@ impl EventMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EventMessageRequestBuilder {
         EventMessageRequestBuilder {
             client: self.client.clone(),
@@ -3032,6 +3224,7 @@ impl EventMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -3042,6 +3235,7 @@ impl EventMessageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageRequest`: its navigations and operations.
     ///
     /// URL: `/me/messages/microsoft.graph.eventMessage/microsoft.graph.eventMessageRequest`
+    #[inline]
     pub fn as_event_message_request(
         &self,
     ) -> EventMessageRequestCollectionRequestBuilder {
@@ -3075,6 +3269,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EventMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3085,6 +3280,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::EventMessage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3095,12 +3291,14 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3111,6 +3309,7 @@ impl EventMessageRequestBuilder {
     /// Navigation property `event`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/event`
+    #[inline]
     pub fn event(&self) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -3120,6 +3319,7 @@ impl EventMessageRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3130,6 +3330,7 @@ impl EventMessageRequestBuilder {
     /// Navigation property `mentions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/mentions`
+    #[inline]
     pub fn mentions(&self) -> MentionCollectionRequestBuilder {
         MentionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3140,6 +3341,7 @@ impl EventMessageRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -3152,6 +3354,7 @@ impl EventMessageRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -3168,6 +3371,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -3182,6 +3386,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -3200,6 +3405,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -3218,6 +3424,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -3236,6 +3443,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -3250,6 +3458,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -3264,6 +3473,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -3275,6 +3485,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -3289,6 +3500,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -3299,6 +3511,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unsubscribe(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3309,6 +3522,7 @@ impl EventMessageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageRequest`: its navigations and operations.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/microsoft.graph.eventMessageRequest`
+    #[inline]
     pub fn as_event_message_request(&self) -> EventMessageRequestRequestBuilder {
         EventMessageRequestRequestBuilder {
             client: self.client.clone(),
@@ -3340,6 +3554,7 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EventMessageRequest>> {
@@ -3352,6 +3567,7 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3365,6 +3581,7 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EventMessageRequest,
@@ -3372,6 +3589,7 @@ impl EventMessageRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EventMessageRequestRequestBuilder {
         EventMessageRequestRequestBuilder {
             client: self.client.clone(),
@@ -3385,6 +3603,7 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -3416,6 +3635,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EventMessageRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3426,6 +3646,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EventMessageRequest,
@@ -3439,12 +3660,14 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3455,6 +3678,7 @@ impl EventMessageRequestRequestBuilder {
     /// Navigation property `event`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/event`
+    #[inline]
     pub fn event(&self) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -3464,6 +3688,7 @@ impl EventMessageRequestRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3474,6 +3699,7 @@ impl EventMessageRequestRequestBuilder {
     /// Navigation property `mentions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/mentions`
+    #[inline]
     pub fn mentions(&self) -> MentionCollectionRequestBuilder {
         MentionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3484,6 +3710,7 @@ impl EventMessageRequestRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -3496,6 +3723,7 @@ impl EventMessageRequestRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -3512,6 +3740,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accept(
         &self,
         parameters: &super::parameters::EventMessageRequestAcceptParameters,
@@ -3526,6 +3755,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -3540,6 +3770,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -3558,6 +3789,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -3576,6 +3808,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -3594,6 +3827,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn decline(
         &self,
         parameters: &super::parameters::EventMessageRequestDeclineParameters,
@@ -3608,6 +3842,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -3622,6 +3857,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -3636,6 +3872,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -3647,6 +3884,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -3661,6 +3899,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -3671,6 +3910,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tentatively_accept(
         &self,
         parameters: &super::parameters::EventMessageRequestTentativelyAcceptParameters,
@@ -3689,6 +3929,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unsubscribe(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3719,6 +3960,7 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EventMessageResponse>> {
@@ -3731,6 +3973,7 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3744,6 +3987,7 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EventMessageResponse,
@@ -3751,6 +3995,7 @@ impl EventMessageResponseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EventMessageResponseRequestBuilder {
         EventMessageResponseRequestBuilder {
             client: self.client.clone(),
@@ -3764,6 +4009,7 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -3795,6 +4041,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EventMessageResponse> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3805,6 +4052,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EventMessageResponse,
@@ -3818,12 +4066,14 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3834,6 +4084,7 @@ impl EventMessageResponseRequestBuilder {
     /// Navigation property `event`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/event`
+    #[inline]
     pub fn event(&self) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -3843,6 +4094,7 @@ impl EventMessageResponseRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3853,6 +4105,7 @@ impl EventMessageResponseRequestBuilder {
     /// Navigation property `mentions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/mentions`
+    #[inline]
     pub fn mentions(&self) -> MentionCollectionRequestBuilder {
         MentionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3863,6 +4116,7 @@ impl EventMessageResponseRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -3875,6 +4129,7 @@ impl EventMessageResponseRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -3891,6 +4146,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -3905,6 +4161,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -3923,6 +4180,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -3941,6 +4199,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -3959,6 +4218,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -3973,6 +4233,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -3987,6 +4248,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -3998,6 +4260,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -4012,6 +4275,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -4022,6 +4286,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unsubscribe(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4053,6 +4318,7 @@ impl EventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Event> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4063,6 +4329,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Event) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4073,12 +4340,14 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/calendarView/{id}/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4089,6 +4358,7 @@ impl EventRequestBuilder {
     /// Navigation property `calendar`.
     ///
     /// URL: `/me/calendarView/{id}/calendar`
+    #[inline]
     pub fn calendar(&self) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -4098,6 +4368,7 @@ impl EventRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/calendarView/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4108,6 +4379,7 @@ impl EventRequestBuilder {
     /// Navigation property `instances`.
     ///
     /// URL: `/me/calendarView/{id}/instances`
+    #[inline]
     pub fn instances(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4118,6 +4390,7 @@ impl EventRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/calendarView/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -4130,6 +4403,7 @@ impl EventRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/calendarView/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -4146,6 +4420,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accept(
         &self,
         parameters: &super::parameters::EventAcceptParameters,
@@ -4160,6 +4435,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self, comment: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
             .json_member_body("comment", Some(comment))
@@ -4171,6 +4447,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn decline(
         &self,
         parameters: &super::parameters::EventDeclineParameters,
@@ -4185,6 +4462,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss_reminder(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4199,6 +4477,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::EventForwardParameters,
@@ -4213,6 +4492,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn snooze_reminder(
         &self,
         new_reminder_time: &models::microsoft_graph::DateTimeTimeZone,
@@ -4231,6 +4511,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tentatively_accept(
         &self,
         parameters: &super::parameters::EventTentativelyAcceptParameters,
@@ -4265,6 +4546,7 @@ impl ExactMatchDataStoreCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExactMatchDataStore>> {
@@ -4277,6 +4559,7 @@ impl ExactMatchDataStoreCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4290,6 +4573,7 @@ impl ExactMatchDataStoreCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExactMatchDataStore,
@@ -4297,6 +4581,7 @@ impl ExactMatchDataStoreCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExactMatchDataStoreRequestBuilder {
         ExactMatchDataStoreRequestBuilder {
             client: self.client.clone(),
@@ -4325,6 +4610,7 @@ impl ExactMatchDataStoreRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExactMatchDataStore> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4335,6 +4621,7 @@ impl ExactMatchDataStoreRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExactMatchDataStore,
@@ -4348,12 +4635,14 @@ impl ExactMatchDataStoreRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `sessions`.
     ///
     /// URL: `/dataClassification/exactMatchDataStores/{id}/sessions`
+    #[inline]
     pub fn sessions(&self) -> ExactMatchSessionCollectionRequestBuilder {
         ExactMatchSessionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4368,6 +4657,7 @@ impl ExactMatchDataStoreRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lookup(
         &self,
         parameters: &super::parameters::ExactMatchDataStoreLookupParameters,
@@ -4398,6 +4688,7 @@ impl ExactMatchSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExactMatchSession>> {
@@ -4410,6 +4701,7 @@ impl ExactMatchSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4423,6 +4715,7 @@ impl ExactMatchSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExactMatchSession,
@@ -4430,6 +4723,7 @@ impl ExactMatchSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExactMatchSessionRequestBuilder {
         ExactMatchSessionRequestBuilder {
             client: self.client.clone(),
@@ -4458,6 +4752,7 @@ impl ExactMatchSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExactMatchSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4468,6 +4763,7 @@ impl ExactMatchSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExactMatchSession,
@@ -4481,12 +4777,14 @@ impl ExactMatchSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `uploadAgent`.
     ///
     /// URL: `/dataClassification/exactMatchDataStores/{id}/sessions/{id}/uploadAgent`
+    #[inline]
     pub fn upload_agent(&self) -> ExactMatchUploadAgentRequestBuilder {
         ExactMatchUploadAgentRequestBuilder {
             client: self.client.clone(),
@@ -4500,6 +4798,7 @@ impl ExactMatchSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -4510,6 +4809,7 @@ impl ExactMatchSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn commit(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("commit"))
     }
@@ -4520,6 +4820,7 @@ impl ExactMatchSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn renew(&self) -> Request<models::microsoft_graph::ExactMatchSession> {
         Request::json(&self.client, Method::POST, self.path.clone().action("renew"))
     }
@@ -4546,6 +4847,7 @@ impl ExactMatchUploadAgentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExactMatchUploadAgent>> {
@@ -4558,6 +4860,7 @@ impl ExactMatchUploadAgentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4571,6 +4874,7 @@ impl ExactMatchUploadAgentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExactMatchUploadAgent,
@@ -4578,6 +4882,7 @@ impl ExactMatchUploadAgentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExactMatchUploadAgentRequestBuilder {
         ExactMatchUploadAgentRequestBuilder {
             client: self.client.clone(),
@@ -4608,6 +4913,7 @@ impl ExactMatchUploadAgentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExactMatchUploadAgent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4618,6 +4924,7 @@ impl ExactMatchUploadAgentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExactMatchUploadAgent,
@@ -4631,6 +4938,7 @@ impl ExactMatchUploadAgentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4689,6 +4997,7 @@ impl ExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyExtension>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4699,6 +5008,7 @@ impl ExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4712,6 +5022,7 @@ impl ExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyExtension,
@@ -4719,6 +5030,7 @@ impl ExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExtensionRequestBuilder {
         ExtensionRequestBuilder {
             client: self.client.clone(),
@@ -4750,6 +5062,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExtensionProperty>> {
@@ -4762,6 +5075,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4775,6 +5089,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExtensionProperty,
@@ -4782,6 +5097,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExtensionPropertyRequestBuilder {
         ExtensionPropertyRequestBuilder {
             client: self.client.clone(),
@@ -4795,6 +5111,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4811,6 +5128,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4829,6 +5147,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4847,6 +5166,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4880,6 +5200,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExtensionProperty> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4890,6 +5211,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExtensionProperty,
@@ -4903,6 +5225,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4913,6 +5236,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4931,6 +5255,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4949,6 +5274,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4967,6 +5293,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4985,6 +5312,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -5044,6 +5372,7 @@ impl ExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5054,6 +5383,7 @@ impl ExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyExtension) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5064,6 +5394,7 @@ impl ExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5090,6 +5421,7 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExternalAuthenticationMethod>> {
@@ -5102,6 +5434,7 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5115,6 +5448,7 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethod,
@@ -5122,6 +5456,7 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5154,6 +5489,7 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5168,6 +5504,7 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5181,6 +5518,7 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethodConfiguration,
@@ -5188,6 +5526,7 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5221,6 +5560,7 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ExternalAuthenticationMethodConfiguration> {
@@ -5233,6 +5573,7 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethodConfiguration,
@@ -5246,12 +5587,14 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5281,6 +5624,7 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExternalAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5291,6 +5635,7 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethod,
@@ -5304,6 +5649,7 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5314,6 +5660,7 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5328,6 +5675,7 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5342,6 +5690,7 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -5376,6 +5725,7 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExternalDomainName>> {
@@ -5388,6 +5738,7 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5401,6 +5752,7 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalDomainName,
@@ -5408,6 +5760,7 @@ impl ExternalDomainNameCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExternalDomainNameRequestBuilder {
         ExternalDomainNameRequestBuilder {
             client: self.client.clone(),
@@ -5436,6 +5789,7 @@ impl ExternalDomainNameRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExternalDomainName> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5446,6 +5800,7 @@ impl ExternalDomainNameRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalDomainName,
@@ -5459,6 +5814,7 @@ impl ExternalDomainNameRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5487,6 +5843,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/featureRolloutPolicies`): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FeatureRolloutPolicy>> {
@@ -5499,6 +5856,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/featureRolloutPolicies/$count`): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5512,6 +5870,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/featureRolloutPolicies`): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FeatureRolloutPolicy,
@@ -5519,6 +5878,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FeatureRolloutPolicyRequestBuilder {
         FeatureRolloutPolicyRequestBuilder {
             client: self.client.clone(),
@@ -5547,6 +5907,7 @@ impl FeatureRolloutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FeatureRolloutPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5557,6 +5918,7 @@ impl FeatureRolloutPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FeatureRolloutPolicy,
@@ -5570,12 +5932,14 @@ impl FeatureRolloutPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directory/featureRolloutPolicies/{id}/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5608,6 +5972,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FederatedIdentityCredential>> {
@@ -5620,6 +5985,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5633,6 +5999,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FederatedIdentityCredential,
@@ -5640,6 +6007,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5650,6 +6018,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `name`: `/applications/{id}/federatedIdentityCredentials(name='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_name(
         &self,
         name: impl AsRef<str>,
@@ -5681,6 +6050,7 @@ impl FederatedIdentityCredentialRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FederatedIdentityCredential> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5691,6 +6061,7 @@ impl FederatedIdentityCredentialRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FederatedIdentityCredential,
@@ -5704,6 +6075,7 @@ impl FederatedIdentityCredentialRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5729,6 +6101,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FederatedTokenValidationPolicy> {
@@ -5741,6 +6114,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FederatedTokenValidationPolicy,
@@ -5754,6 +6128,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5764,6 +6139,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5782,6 +6158,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5800,6 +6177,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5818,6 +6196,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5836,6 +6215,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -5868,6 +6248,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::Fido2AuthenticationMethod>> {
@@ -5880,6 +6261,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5893,6 +6275,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethod,
@@ -5900,6 +6283,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> Fido2AuthenticationMethodRequestBuilder {
         Fido2AuthenticationMethodRequestBuilder {
             client: self.client.clone(),
@@ -5915,6 +6299,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn creation_options(
         &self,
         challenge_timeout_in_minutes: Option<i32>,
@@ -5957,6 +6342,7 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5971,6 +6357,7 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5984,6 +6371,7 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethodConfiguration,
@@ -5991,6 +6379,7 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6024,6 +6413,7 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::Fido2AuthenticationMethodConfiguration> {
@@ -6036,6 +6426,7 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethodConfiguration,
@@ -6049,12 +6440,14 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(
         &self,
     ) -> PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
@@ -6088,6 +6481,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Fido2AuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6098,6 +6492,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethod,
@@ -6111,6 +6506,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6121,6 +6517,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6135,6 +6532,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6149,6 +6547,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -6202,6 +6601,7 @@ impl FieldValueSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FieldValueSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6212,6 +6612,7 @@ impl FieldValueSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::FieldValueSet) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6222,6 +6623,7 @@ impl FieldValueSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6250,6 +6652,7 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FileStorageContainer>> {
@@ -6262,6 +6665,7 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6275,6 +6679,7 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainer,
@@ -6282,6 +6687,7 @@ impl FileStorageContainerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FileStorageContainerRequestBuilder {
         FileStorageContainerRequestBuilder {
             client: self.client.clone(),
@@ -6310,6 +6716,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorageContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6320,6 +6727,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainer,
@@ -6333,12 +6741,14 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `columns`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/columns`
+    #[inline]
     pub fn columns(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6349,6 +6759,7 @@ impl FileStorageContainerRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -6358,6 +6769,7 @@ impl FileStorageContainerRequestBuilder {
     /// Navigation property `migrationJobs`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/migrationJobs`
+    #[inline]
     pub fn migration_jobs(&self) -> SharePointMigrationJobCollectionRequestBuilder {
         SharePointMigrationJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6368,6 +6780,7 @@ impl FileStorageContainerRequestBuilder {
     /// Navigation property `permissions`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/permissions`
+    #[inline]
     pub fn permissions(&self) -> PermissionCollectionRequestBuilder {
         PermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6378,6 +6791,7 @@ impl FileStorageContainerRequestBuilder {
     /// Navigation property `recycleBin`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/recycleBin`
+    #[inline]
     pub fn recycle_bin(&self) -> RecycleBinRequestBuilder {
         RecycleBinRequestBuilder {
             client: self.client.clone(),
@@ -6387,6 +6801,7 @@ impl FileStorageContainerRequestBuilder {
     /// Navigation property `sharePointGroups`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/sharePointGroups`
+    #[inline]
     pub fn share_point_groups(&self) -> SharePointGroupCollectionRequestBuilder {
         SharePointGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6401,6 +6816,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -6411,6 +6827,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn archive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
     }
@@ -6423,6 +6840,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lock(
         &self,
         lock_state: Option<&models::microsoft_graph::SiteLockState>,
@@ -6437,6 +6855,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6451,6 +6870,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn provision_migration_containers(
         &self,
     ) -> Request<models::microsoft_graph::SharePointMigrationContainerInfo> {
@@ -6467,6 +6887,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::FileStorageContainer> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6477,6 +6898,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
@@ -6487,6 +6909,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unlock(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unlock"))
     }
@@ -6513,6 +6936,7 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6529,6 +6953,7 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6542,6 +6967,7 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant,
@@ -6549,6 +6975,7 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6580,6 +7007,7 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant> {
@@ -6592,6 +7020,7 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant,
@@ -6605,6 +7034,7 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6631,6 +7061,7 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FileStorageContainerType>> {
@@ -6643,6 +7074,7 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6656,6 +7088,7 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerType,
@@ -6663,6 +7096,7 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FileStorageContainerTypeRequestBuilder {
         FileStorageContainerTypeRequestBuilder {
             client: self.client.clone(),
@@ -6692,6 +7126,7 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6706,6 +7141,7 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6719,6 +7155,7 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeRegistration,
@@ -6726,6 +7163,7 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6757,6 +7195,7 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FileStorageContainerTypeRegistration> {
@@ -6769,6 +7208,7 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeRegistration,
@@ -6782,12 +7222,14 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `applicationPermissionGrants`.
     ///
     /// URL: `/storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants`
+    #[inline]
     pub fn application_permission_grants(
         &self,
     ) -> FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
@@ -6819,6 +7261,7 @@ impl FileStorageContainerTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorageContainerType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6829,6 +7272,7 @@ impl FileStorageContainerTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerType,
@@ -6842,6 +7286,7 @@ impl FileStorageContainerTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6867,6 +7312,7 @@ impl FileStorageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6877,6 +7323,7 @@ impl FileStorageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::FileStorage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6887,12 +7334,14 @@ impl FileStorageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `containerTypeRegistrations`.
     ///
     /// URL: `/storage/fileStorage/containerTypeRegistrations`
+    #[inline]
     pub fn container_type_registrations(
         &self,
     ) -> FileStorageContainerTypeRegistrationCollectionRequestBuilder {
@@ -6905,6 +7354,7 @@ impl FileStorageRequestBuilder {
     /// Navigation property `containerTypes`.
     ///
     /// URL: `/storage/fileStorage/containerTypes`
+    #[inline]
     pub fn container_types(&self) -> FileStorageContainerTypeCollectionRequestBuilder {
         FileStorageContainerTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6915,6 +7365,7 @@ impl FileStorageRequestBuilder {
     /// Navigation property `containers`.
     ///
     /// URL: `/storage/fileStorage/containers`
+    #[inline]
     pub fn containers(&self) -> FileStorageContainerCollectionRequestBuilder {
         FileStorageContainerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6925,6 +7376,7 @@ impl FileStorageRequestBuilder {
     /// Navigation property `deletedContainers`.
     ///
     /// URL: `/storage/fileStorage/deletedContainers`
+    #[inline]
     pub fn deleted_containers(&self) -> FileStorageContainerCollectionRequestBuilder {
         FileStorageContainerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6955,6 +7407,7 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
@@ -6967,6 +7420,7 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6980,6 +7434,7 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FilterOperatorSchema,
@@ -6987,6 +7442,7 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FilterOperatorSchemaRequestBuilder {
         FilterOperatorSchemaRequestBuilder {
             client: self.client.clone(),
@@ -7015,6 +7471,7 @@ impl FilterOperatorSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FilterOperatorSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7025,6 +7482,7 @@ impl FilterOperatorSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FilterOperatorSchema,
@@ -7038,6 +7496,7 @@ impl FilterOperatorSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7064,6 +7523,7 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyGovernanceInsight>> {
@@ -7076,6 +7536,7 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7089,6 +7550,7 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyGovernanceInsight,
@@ -7096,6 +7558,7 @@ impl GovernanceInsightCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GovernanceInsightRequestBuilder {
         GovernanceInsightRequestBuilder {
             client: self.client.clone(),
@@ -7105,6 +7568,7 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.membershipOutlierInsight`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/accessReviews/decisions/{id}/insights/microsoft.graph.membershipOutlierInsight`
+    #[inline]
     pub fn as_membership_outlier_insight(
         &self,
     ) -> MembershipOutlierInsightCollectionRequestBuilder {
@@ -7136,6 +7600,7 @@ impl GovernanceInsightRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyGovernanceInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7146,6 +7611,7 @@ impl GovernanceInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyGovernanceInsight,
@@ -7159,12 +7625,14 @@ impl GovernanceInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.membershipOutlierInsight`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/accessReviews/decisions/{id}/insights/{id}/microsoft.graph.membershipOutlierInsight`
+    #[inline]
     pub fn as_membership_outlier_insight(
         &self,
     ) -> MembershipOutlierInsightRequestBuilder {
@@ -7196,6 +7664,7 @@ impl GovernancePolicyTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernancePolicyTemplate>> {
@@ -7208,6 +7677,7 @@ impl GovernancePolicyTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7221,6 +7691,7 @@ impl GovernancePolicyTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernancePolicyTemplate,
@@ -7228,6 +7699,7 @@ impl GovernancePolicyTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GovernancePolicyTemplateRequestBuilder {
         GovernancePolicyTemplateRequestBuilder {
             client: self.client.clone(),
@@ -7256,6 +7728,7 @@ impl GovernancePolicyTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GovernancePolicyTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7266,6 +7739,7 @@ impl GovernancePolicyTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernancePolicyTemplate,
@@ -7279,6 +7753,7 @@ impl GovernancePolicyTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7307,6 +7782,7 @@ impl GovernanceResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernanceResource>> {
@@ -7319,6 +7795,7 @@ impl GovernanceResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7332,6 +7809,7 @@ impl GovernanceResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceResource,
@@ -7339,6 +7817,7 @@ impl GovernanceResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GovernanceResourceRequestBuilder {
         GovernanceResourceRequestBuilder {
             client: self.client.clone(),
@@ -7353,6 +7832,7 @@ impl GovernanceResourceCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn register(&self, external_id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7403,6 +7883,7 @@ impl GovernanceResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GovernanceResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7413,6 +7894,7 @@ impl GovernanceResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceResource,
@@ -7426,12 +7908,14 @@ impl GovernanceResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `parent`.
     ///
     /// URL: `/governanceResources/{id}/parent`
+    #[inline]
     pub fn parent(&self) -> GovernanceResourceRequestBuilder {
         GovernanceResourceRequestBuilder {
             client: self.client.clone(),
@@ -7448,6 +7932,7 @@ impl GovernanceResourceRequestBuilder {
     /// Navigation property `roleAssignmentRequests`.
     ///
     /// URL: `/governanceResources/{id}/roleAssignmentRequests`
+    #[inline]
     pub fn role_assignment_requests(
         &self,
     ) -> GovernanceRoleAssignmentRequestCollectionRequestBuilder {
@@ -7467,6 +7952,7 @@ impl GovernanceResourceRequestBuilder {
     /// Navigation property `roleAssignments`.
     ///
     /// URL: `/governanceResources/{id}/roleAssignments`
+    #[inline]
     pub fn role_assignments(&self) -> GovernanceRoleAssignmentCollectionRequestBuilder {
         GovernanceRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7484,6 +7970,7 @@ impl GovernanceResourceRequestBuilder {
     /// Navigation property `roleDefinitions`.
     ///
     /// URL: `/governanceResources/{id}/roleDefinitions`
+    #[inline]
     pub fn role_definitions(&self) -> GovernanceRoleDefinitionCollectionRequestBuilder {
         GovernanceRoleDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7501,6 +7988,7 @@ impl GovernanceResourceRequestBuilder {
     /// Navigation property `roleSettings`.
     ///
     /// URL: `/governanceResources/{id}/roleSettings`
+    #[inline]
     pub fn role_settings(&self) -> GovernanceRoleSettingCollectionRequestBuilder {
         GovernanceRoleSettingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7545,6 +8033,7 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernanceRoleAssignment>> {
@@ -7557,6 +8046,7 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7570,6 +8060,7 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceRoleAssignment,
@@ -7577,6 +8068,7 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GovernanceRoleAssignmentRequestBuilder {
         GovernanceRoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -7591,6 +8083,7 @@ impl GovernanceRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -7634,6 +8127,7 @@ impl GovernanceRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GovernanceRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7644,6 +8138,7 @@ impl GovernanceRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceRoleAssignment,
@@ -7657,12 +8152,14 @@ impl GovernanceRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `linkedEligibleRoleAssignment`.
     ///
     /// URL: `/governanceRoleAssignments/{id}/linkedEligibleRoleAssignment`
+    #[inline]
     pub fn linked_eligible_role_assignment(
         &self,
     ) -> GovernanceRoleAssignmentRequestBuilder {
@@ -7674,6 +8171,7 @@ impl GovernanceRoleAssignmentRequestBuilder {
     /// Navigation property `resource`.
     ///
     /// URL: `/governanceRoleAssignments/{id}/resource`
+    #[inline]
     pub fn resource(&self) -> GovernanceResourceRequestBuilder {
         GovernanceResourceRequestBuilder {
             client: self.client.clone(),
@@ -7683,6 +8181,7 @@ impl GovernanceRoleAssignmentRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/governanceRoleAssignments/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> GovernanceRoleDefinitionRequestBuilder {
         GovernanceRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -7699,6 +8198,7 @@ impl GovernanceRoleAssignmentRequestBuilder {
     /// Navigation property `subject`.
     ///
     /// URL: `/governanceRoleAssignments/{id}/subject`
+    #[inline]
     pub fn subject(&self) -> GovernanceSubjectRequestBuilder {
         GovernanceSubjectRequestBuilder {
             client: self.client.clone(),
@@ -7714,6 +8214,7 @@ impl GovernanceRoleAssignmentRequestBuilder {
     /// Permissions for `PUT /governanceRoleAssignments/{id}/linkedEligibleRoleAssignment/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /governanceRoleAssignments/{id}/linkedEligibleRoleAssignment/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn linked_eligible_role_assignment_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7757,6 +8258,7 @@ impl GovernanceRoleAssignmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7771,6 +8273,7 @@ impl GovernanceRoleAssignmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7784,6 +8287,7 @@ impl GovernanceRoleAssignmentRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceRoleAssignmentRequest,
@@ -7791,6 +8295,7 @@ impl GovernanceRoleAssignmentRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7834,6 +8339,7 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::GovernanceRoleAssignmentRequest> {
@@ -7846,6 +8352,7 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceRoleAssignmentRequest,
@@ -7859,12 +8366,14 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resource`.
     ///
     /// URL: `/governanceRoleAssignmentRequests/{id}/resource`
+    #[inline]
     pub fn resource(&self) -> GovernanceResourceRequestBuilder {
         GovernanceResourceRequestBuilder {
             client: self.client.clone(),
@@ -7874,6 +8383,7 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/governanceRoleAssignmentRequests/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> GovernanceRoleDefinitionRequestBuilder {
         GovernanceRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -7890,6 +8400,7 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// Navigation property `subject`.
     ///
     /// URL: `/governanceRoleAssignmentRequests/{id}/subject`
+    #[inline]
     pub fn subject(&self) -> GovernanceSubjectRequestBuilder {
         GovernanceSubjectRequestBuilder {
             client: self.client.clone(),
@@ -7904,6 +8415,7 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -7915,6 +8427,7 @@ impl GovernanceRoleAssignmentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update_request(
         &self,
         parameters: &super::parameters::UpdateRequestParameters,
@@ -7963,6 +8476,7 @@ impl GovernanceRoleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernanceRoleDefinition>> {
@@ -7975,6 +8489,7 @@ impl GovernanceRoleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7988,6 +8503,7 @@ impl GovernanceRoleDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceRoleDefinition,
@@ -7995,6 +8511,7 @@ impl GovernanceRoleDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GovernanceRoleDefinitionRequestBuilder {
         GovernanceRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -8043,6 +8560,7 @@ impl GovernanceRoleDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GovernanceRoleDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8053,6 +8571,7 @@ impl GovernanceRoleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceRoleDefinition,
@@ -8066,12 +8585,14 @@ impl GovernanceRoleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resource`.
     ///
     /// URL: `/governanceRoleDefinitions/{id}/resource`
+    #[inline]
     pub fn resource(&self) -> GovernanceResourceRequestBuilder {
         GovernanceResourceRequestBuilder {
             client: self.client.clone(),
@@ -8089,6 +8610,7 @@ impl GovernanceRoleDefinitionRequestBuilder {
     /// Navigation property `roleSetting`.
     ///
     /// URL: `/governanceRoleDefinitions/{id}/roleSetting`
+    #[inline]
     pub fn role_setting(&self) -> GovernanceRoleSettingRequestBuilder {
         GovernanceRoleSettingRequestBuilder {
             client: self.client.clone(),
@@ -8132,6 +8654,7 @@ impl GovernanceRoleSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernanceRoleSetting>> {
@@ -8144,6 +8667,7 @@ impl GovernanceRoleSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8157,6 +8681,7 @@ impl GovernanceRoleSettingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceRoleSetting,
@@ -8164,6 +8689,7 @@ impl GovernanceRoleSettingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GovernanceRoleSettingRequestBuilder {
         GovernanceRoleSettingRequestBuilder {
             client: self.client.clone(),
@@ -8208,6 +8734,7 @@ impl GovernanceRoleSettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GovernanceRoleSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8218,6 +8745,7 @@ impl GovernanceRoleSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceRoleSetting,
@@ -8231,12 +8759,14 @@ impl GovernanceRoleSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resource`.
     ///
     /// URL: `/governanceRoleSettings/{id}/resource`
+    #[inline]
     pub fn resource(&self) -> GovernanceResourceRequestBuilder {
         GovernanceResourceRequestBuilder {
             client: self.client.clone(),
@@ -8246,6 +8776,7 @@ impl GovernanceRoleSettingRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/governanceRoleSettings/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> GovernanceRoleDefinitionRequestBuilder {
         GovernanceRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -8275,6 +8806,7 @@ impl GovernanceSubjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GovernanceSubject>> {
@@ -8287,6 +8819,7 @@ impl GovernanceSubjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8300,6 +8833,7 @@ impl GovernanceSubjectCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GovernanceSubject,
@@ -8307,6 +8841,7 @@ impl GovernanceSubjectCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GovernanceSubjectRequestBuilder {
         GovernanceSubjectRequestBuilder {
             client: self.client.clone(),
@@ -8349,6 +8884,7 @@ impl GovernanceSubjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GovernanceSubject> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8359,6 +8895,7 @@ impl GovernanceSubjectRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GovernanceSubject,
@@ -8372,6 +8909,7 @@ impl GovernanceSubjectRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8418,6 +8956,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Group>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8428,6 +8967,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8441,6 +8981,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Group,
@@ -8448,6 +8989,7 @@ impl GroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -8462,6 +9004,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -8481,6 +9024,7 @@ impl GroupCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::Group>> {
         Request::page(
             &self.client,
@@ -8496,6 +9040,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn evaluate_dynamic_membership(
         &self,
         parameters: &super::parameters::EvaluateDynamicMembershipParameters,
@@ -8515,6 +9060,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.group/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8534,6 +9080,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -8553,6 +9100,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.group/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -8565,6 +9113,7 @@ impl GroupCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `uniqueName`: `/groups(uniqueName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_unique_name(&self, unique_name: impl AsRef<str>) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -8598,6 +9147,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GroupLifecyclePolicy>> {
@@ -8610,6 +9160,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8623,6 +9174,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GroupLifecyclePolicy,
@@ -8630,6 +9182,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GroupLifecyclePolicyRequestBuilder {
         GroupLifecyclePolicyRequestBuilder {
             client: self.client.clone(),
@@ -8644,6 +9197,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn renew_group(&self, group_id: &str) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -8674,6 +9228,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GroupLifecyclePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8684,6 +9239,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GroupLifecyclePolicy,
@@ -8697,6 +9253,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8708,6 +9265,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_group(&self, group_id: &str) -> Request<bool> {
         Request::value(&self.client, Method::POST, self.path.clone().action("addGroup"))
             .json_member_body("groupId", Some(group_id))
@@ -8720,6 +9278,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_group(&self, group_id: &str) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -8774,6 +9333,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Group> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8784,6 +9344,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Group) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8794,6 +9355,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8820,6 +9382,7 @@ impl GroupRequestBuilder {
     /// Navigation property `acceptedSenders`.
     ///
     /// URL: `/groups/{id}/acceptedSenders`
+    #[inline]
     pub fn accepted_senders(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8840,6 +9403,7 @@ impl GroupRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/groups/{id}/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8851,6 +9415,7 @@ impl GroupRequestBuilder {
     /// Navigation property `calendar`.
     ///
     /// URL: `/groups/{id}/calendar`
+    #[inline]
     pub fn calendar(&self) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -8861,6 +9426,7 @@ impl GroupRequestBuilder {
     /// Navigation property `calendarView`.
     ///
     /// URL: `/groups/{id}/calendarView`
+    #[inline]
     pub fn calendar_view(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8872,6 +9438,7 @@ impl GroupRequestBuilder {
     /// Navigation property `conversations`.
     ///
     /// URL: `/groups/{id}/conversations`
+    #[inline]
     pub fn conversations(&self) -> ConversationCollectionRequestBuilder {
         ConversationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8903,6 +9470,7 @@ impl GroupRequestBuilder {
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/groups/{id}/createdOnBehalfOf`
+    #[inline]
     pub fn created_on_behalf_of(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -8925,6 +9493,7 @@ impl GroupRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/groups/{id}/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -8944,6 +9513,7 @@ impl GroupRequestBuilder {
     /// Navigation property `drives`.
     ///
     /// URL: `/groups/{id}/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8955,6 +9525,7 @@ impl GroupRequestBuilder {
     /// Navigation property `endpoints`.
     ///
     /// URL: `/groups/{id}/endpoints`
+    #[inline]
     pub fn endpoints(&self) -> EndpointCollectionRequestBuilder {
         EndpointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8966,6 +9537,7 @@ impl GroupRequestBuilder {
     /// Navigation property `events`.
     ///
     /// URL: `/groups/{id}/events`
+    #[inline]
     pub fn events(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8992,6 +9564,7 @@ impl GroupRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/groups/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9003,6 +9576,7 @@ impl GroupRequestBuilder {
     /// Navigation property `groupLifecyclePolicies`.
     ///
     /// URL: `/groups/{id}/groupLifecyclePolicies`
+    #[inline]
     pub fn group_lifecycle_policies(
         &self,
     ) -> GroupLifecyclePolicyCollectionRequestBuilder {
@@ -9035,6 +9609,7 @@ impl GroupRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/groups/{id}/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9065,6 +9640,7 @@ impl GroupRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/groups/{id}/members`
+    #[inline]
     pub fn members(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9095,6 +9671,7 @@ impl GroupRequestBuilder {
     /// Navigation property `membersWithLicenseErrors`.
     ///
     /// URL: `/groups/{id}/membersWithLicenseErrors`
+    #[inline]
     pub fn members_with_license_errors(
         &self,
     ) -> DirectoryObjectCollectionRequestBuilder {
@@ -9110,6 +9687,7 @@ impl GroupRequestBuilder {
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/groups/{id}/onPremisesSyncBehavior`
+    #[inline]
     pub fn on_premises_sync_behavior(&self) -> OnPremisesSyncBehaviorRequestBuilder {
         OnPremisesSyncBehaviorRequestBuilder {
             client: self.client.clone(),
@@ -9120,6 +9698,7 @@ impl GroupRequestBuilder {
     /// Navigation property `onenote`.
     ///
     /// URL: `/groups/{id}/onenote`
+    #[inline]
     pub fn onenote(&self) -> OnenoteRequestBuilder {
         OnenoteRequestBuilder {
             client: self.client.clone(),
@@ -9149,6 +9728,7 @@ impl GroupRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/groups/{id}/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9170,6 +9750,7 @@ impl GroupRequestBuilder {
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/groups/{id}/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -9183,6 +9764,7 @@ impl GroupRequestBuilder {
     /// Navigation property `photo`.
     ///
     /// URL: `/groups/{id}/photo`
+    #[inline]
     pub fn photo(&self) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -9193,6 +9775,7 @@ impl GroupRequestBuilder {
     /// Navigation property `photos`.
     ///
     /// URL: `/groups/{id}/photos`
+    #[inline]
     pub fn photos(&self) -> ProfilePhotoCollectionRequestBuilder {
         ProfilePhotoCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9204,6 +9787,7 @@ impl GroupRequestBuilder {
     /// Navigation property `planner`.
     ///
     /// URL: `/groups/{id}/planner`
+    #[inline]
     pub fn planner(&self) -> PlannerGroupRequestBuilder {
         PlannerGroupRequestBuilder {
             client: self.client.clone(),
@@ -9233,6 +9817,7 @@ impl GroupRequestBuilder {
     /// Navigation property `rejectedSenders`.
     ///
     /// URL: `/groups/{id}/rejectedSenders`
+    #[inline]
     pub fn rejected_senders(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9244,6 +9829,7 @@ impl GroupRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/groups/{id}/settings`
+    #[inline]
     pub fn settings(&self) -> DirectorySettingCollectionRequestBuilder {
         DirectorySettingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9263,6 +9849,7 @@ impl GroupRequestBuilder {
     /// Navigation property `sites`.
     ///
     /// URL: `/groups/{id}/sites`
+    #[inline]
     pub fn sites(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9284,6 +9871,7 @@ impl GroupRequestBuilder {
     /// Navigation property `team`.
     ///
     /// URL: `/groups/{id}/team`
+    #[inline]
     pub fn team(&self) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -9294,6 +9882,7 @@ impl GroupRequestBuilder {
     /// Navigation property `threads`.
     ///
     /// URL: `/groups/{id}/threads`
+    #[inline]
     pub fn threads(&self) -> ConversationThreadCollectionRequestBuilder {
         ConversationThreadCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9324,6 +9913,7 @@ impl GroupRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/groups/{id}/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9354,6 +9944,7 @@ impl GroupRequestBuilder {
     /// Navigation property `transitiveMembers`.
     ///
     /// URL: `/groups/{id}/transitiveMembers`
+    #[inline]
     pub fn transitive_members(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9370,6 +9961,7 @@ impl GroupRequestBuilder {
     /// Permissions for `PUT /groups/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_on_behalf_of_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9387,6 +9979,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9404,6 +9997,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/members/$ref` (narrowest first): DelegatedWork `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /groups/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9421,6 +10015,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/membersWithLicenseErrors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/membersWithLicenseErrors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn members_with_license_errors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9438,6 +10033,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/owners/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /groups/{id}/owners/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9455,6 +10051,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9472,6 +10069,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/transitiveMembers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/transitiveMembers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9487,6 +10085,7 @@ impl GroupRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create_team(
         &self,
         body: &models::microsoft_graph::Team,
@@ -9502,6 +10101,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn add_favorite(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9517,6 +10117,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn assign_license(
         &self,
         parameters: &super::parameters::GroupAssignLicenseParameters,
@@ -9536,6 +10137,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_granted_permissions_for_app(
         &self,
     ) -> Request<
@@ -9555,6 +10157,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -9574,6 +10177,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -9593,6 +10197,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn evaluate_dynamic_membership(
         &self,
         member_id: &str,
@@ -9612,6 +10217,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -9631,6 +10237,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -9650,6 +10257,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn remove_favorite(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9665,6 +10273,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn renew(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("renew"))
     }
@@ -9676,6 +10285,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn reset_unseen_count(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9691,6 +10301,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -9706,6 +10317,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9721,6 +10333,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn subscribe_by_mail(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9736,6 +10349,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn unsubscribe_by_mail(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9751,6 +10365,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::GroupValidatePropertiesParameters,
@@ -9785,6 +10400,7 @@ impl HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -9801,6 +10417,7 @@ impl HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9814,6 +10431,7 @@ impl HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::HardwareOathAuthenticationMethodConfiguration,
@@ -9823,6 +10441,7 @@ impl HardwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -9856,6 +10475,7 @@ impl HardwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -9870,6 +10490,7 @@ impl HardwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::HardwareOathAuthenticationMethodConfiguration,
@@ -9883,12 +10504,14 @@ impl HardwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.hardwareOathAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),

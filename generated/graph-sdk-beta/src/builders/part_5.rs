@@ -42,6 +42,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/homeRealmDiscoveryPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HomeRealmDiscoveryPolicy>> {
@@ -54,6 +55,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/homeRealmDiscoveryPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -67,6 +69,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/homeRealmDiscoveryPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::HomeRealmDiscoveryPolicy,
@@ -74,6 +77,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> HomeRealmDiscoveryPolicyRequestBuilder {
         HomeRealmDiscoveryPolicyRequestBuilder {
             client: self.client.clone(),
@@ -88,6 +92,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -105,6 +110,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -124,6 +130,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -143,6 +150,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -192,6 +200,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::HomeRealmDiscoveryPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -202,6 +211,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::HomeRealmDiscoveryPolicy,
@@ -215,12 +225,14 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -239,6 +251,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -253,6 +266,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -272,6 +286,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -291,6 +306,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -310,6 +326,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -329,6 +346,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -359,6 +377,7 @@ impl HorizontalSectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HorizontalSection>> {
@@ -371,6 +390,7 @@ impl HorizontalSectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -384,6 +404,7 @@ impl HorizontalSectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::HorizontalSection,
@@ -391,6 +412,7 @@ impl HorizontalSectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> HorizontalSectionRequestBuilder {
         HorizontalSectionRequestBuilder {
             client: self.client.clone(),
@@ -420,6 +442,7 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HorizontalSectionColumn>> {
@@ -432,6 +455,7 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -445,6 +469,7 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::HorizontalSectionColumn,
@@ -452,6 +477,7 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> HorizontalSectionColumnRequestBuilder {
         HorizontalSectionColumnRequestBuilder {
             client: self.client.clone(),
@@ -480,6 +506,7 @@ impl HorizontalSectionColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::HorizontalSectionColumn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -490,6 +517,7 @@ impl HorizontalSectionColumnRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::HorizontalSectionColumn,
@@ -503,12 +531,14 @@ impl HorizontalSectionColumnRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `webparts`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout/horizontalSections/{id}/columns/{id}/webparts`
+    #[inline]
     pub fn webparts(&self) -> WebPartCollectionRequestBuilder {
         WebPartCollectionRequestBuilder {
             client: self.client.clone(),
@@ -538,6 +568,7 @@ impl HorizontalSectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::HorizontalSection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -548,6 +579,7 @@ impl HorizontalSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::HorizontalSection,
@@ -561,12 +593,14 @@ impl HorizontalSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `columns`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout/horizontalSections/{id}/columns`
+    #[inline]
     pub fn columns(&self) -> HorizontalSectionColumnCollectionRequestBuilder {
         HorizontalSectionColumnCollectionRequestBuilder {
             client: self.client.clone(),
@@ -596,6 +630,7 @@ impl IdentityContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -606,6 +641,7 @@ impl IdentityContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityContainer,
@@ -619,12 +655,14 @@ impl IdentityContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authenticationEventListeners`.
     ///
     /// URL: `/identity/authenticationEventListeners`
+    #[inline]
     pub fn authentication_event_listeners(
         &self,
     ) -> AuthenticationEventListenerCollectionRequestBuilder {
@@ -637,6 +675,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `authenticationEventsFlows`.
     ///
     /// URL: `/identity/authenticationEventsFlows`
+    #[inline]
     pub fn authentication_events_flows(
         &self,
     ) -> AuthenticationEventsFlowCollectionRequestBuilder {
@@ -649,6 +688,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `conditionalAccess`.
     ///
     /// URL: `/identity/conditionalAccess`
+    #[inline]
     pub fn conditional_access(&self) -> ConditionalAccessRootRequestBuilder {
         ConditionalAccessRootRequestBuilder {
             client: self.client.clone(),
@@ -658,6 +698,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `customAuthenticationExtensions`.
     ///
     /// URL: `/identity/customAuthenticationExtensions`
+    #[inline]
     pub fn custom_authentication_extensions(
         &self,
     ) -> CustomAuthenticationExtensionCollectionRequestBuilder {
@@ -670,6 +711,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `identityProviders`.
     ///
     /// URL: `/identity/identityProviders`
+    #[inline]
     pub fn identity_providers(&self) -> IdentityProviderBaseCollectionRequestBuilder {
         IdentityProviderBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -680,6 +722,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `userFlowAttributes`.
     ///
     /// URL: `/identity/userFlowAttributes`
+    #[inline]
     pub fn user_flow_attributes(
         &self,
     ) -> IdentityUserFlowAttributeCollectionRequestBuilder {
@@ -711,6 +754,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityGovernance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -721,6 +765,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityGovernance,
@@ -734,12 +779,14 @@ impl IdentityGovernanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessReviews`.
     ///
     /// URL: `/identityGovernance/accessReviews`
+    #[inline]
     pub fn access_reviews(&self) -> AccessReviewSetRequestBuilder {
         AccessReviewSetRequestBuilder {
             client: self.client.clone(),
@@ -749,6 +796,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `appConsent`.
     ///
     /// URL: `/identityGovernance/appConsent`
+    #[inline]
     pub fn app_consent(&self) -> AppConsentApprovalRouteRequestBuilder {
         AppConsentApprovalRouteRequestBuilder {
             client: self.client.clone(),
@@ -758,6 +806,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `entitlementManagement`.
     ///
     /// URL: `/identityGovernance/entitlementManagement`
+    #[inline]
     pub fn entitlement_management(&self) -> EntitlementManagementRequestBuilder {
         EntitlementManagementRequestBuilder {
             client: self.client.clone(),
@@ -767,6 +816,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `lifecycleWorkflows`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows`
+    #[inline]
     pub fn lifecycle_workflows(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
@@ -778,6 +828,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `privilegedAccess`.
     ///
     /// URL: `/identityGovernance/privilegedAccess`
+    #[inline]
     pub fn privileged_access(&self) -> PrivilegedAccessRootRequestBuilder {
         PrivilegedAccessRootRequestBuilder {
             client: self.client.clone(),
@@ -787,6 +838,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `roleManagementAlerts`.
     ///
     /// URL: `/identityGovernance/roleManagementAlerts`
+    #[inline]
     pub fn role_management_alerts(&self) -> RoleManagementAlertRequestBuilder {
         RoleManagementAlertRequestBuilder {
             client: self.client.clone(),
@@ -796,6 +848,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `termsOfUse`.
     ///
     /// URL: `/identityGovernance/termsOfUse`
+    #[inline]
     pub fn terms_of_use(&self) -> TermsOfUseContainerRequestBuilder {
         TermsOfUseContainerRequestBuilder {
             client: self.client.clone(),
@@ -824,6 +877,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityProtectionRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -834,6 +888,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityProtectionRoot,
@@ -847,12 +902,14 @@ impl IdentityProtectionRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `agentRiskDetections`.
     ///
     /// URL: `/identityProtection/agentRiskDetections`
+    #[inline]
     pub fn agent_risk_detections(&self) -> AgentRiskDetectionCollectionRequestBuilder {
         AgentRiskDetectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -863,6 +920,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `riskDetections`.
     ///
     /// URL: `/identityProtection/riskDetections`
+    #[inline]
     pub fn risk_detections(&self) -> RiskDetectionCollectionRequestBuilder {
         RiskDetectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -873,6 +931,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `riskyAgents`.
     ///
     /// URL: `/identityProtection/riskyAgents`
+    #[inline]
     pub fn risky_agents(&self) -> RiskyAgentCollectionRequestBuilder {
         RiskyAgentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -883,6 +942,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `riskyServicePrincipals`.
     ///
     /// URL: `/identityProtection/riskyServicePrincipals`
+    #[inline]
     pub fn risky_service_principals(
         &self,
     ) -> RiskyServicePrincipalCollectionRequestBuilder {
@@ -895,6 +955,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `riskyUsers`.
     ///
     /// URL: `/identityProtection/riskyUsers`
+    #[inline]
     pub fn risky_users(&self) -> RiskyUserCollectionRequestBuilder {
         RiskyUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -905,6 +966,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `servicePrincipalRiskDetections`.
     ///
     /// URL: `/identityProtection/servicePrincipalRiskDetections`
+    #[inline]
     pub fn service_principal_risk_detections(
         &self,
     ) -> ServicePrincipalRiskDetectionCollectionRequestBuilder {
@@ -939,6 +1001,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identity/identityProviders`): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyIdentityProviderBase>> {
@@ -951,6 +1014,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identity/identityProviders/$count`): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -964,6 +1028,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyIdentityProviderBase,
@@ -971,6 +1036,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> IdentityProviderBaseRequestBuilder {
         IdentityProviderBaseRequestBuilder {
             client: self.client.clone(),
@@ -984,6 +1050,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identity/identityProviders/availableProviderTypes(...)`): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -994,6 +1061,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.samlOrWsFedExternalDomainFederation`: its navigations and operations.
     ///
     /// URL: `/directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    #[inline]
     pub fn as_saml_or_ws_fed_external_domain_federation(
         &self,
     ) -> SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
@@ -1025,6 +1093,7 @@ impl IdentityProviderBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyIdentityProviderBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1035,6 +1104,7 @@ impl IdentityProviderBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyIdentityProviderBase,
@@ -1048,12 +1118,14 @@ impl IdentityProviderBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.samlOrWsFedExternalDomainFederation`: its navigations and operations.
     ///
     /// URL: `/directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    #[inline]
     pub fn as_saml_or_ws_fed_external_domain_federation(
         &self,
     ) -> SamlOrWsFedExternalDomainFederationRequestBuilder {
@@ -1087,6 +1159,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`; Application `Policy.Read.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::IdentitySecurityDefaultsEnforcementPolicy> {
@@ -1099,6 +1172,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`; Application `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentitySecurityDefaultsEnforcementPolicy,
@@ -1112,6 +1186,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1122,6 +1197,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1140,6 +1216,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1158,6 +1235,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1176,6 +1254,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1194,6 +1273,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -1224,6 +1304,7 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::IdentityUserFlowAttribute>> {
@@ -1236,6 +1317,7 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1249,6 +1331,7 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::IdentityUserFlowAttribute,
@@ -1256,6 +1339,7 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> IdentityUserFlowAttributeRequestBuilder {
         IdentityUserFlowAttributeRequestBuilder {
             client: self.client.clone(),
@@ -1284,6 +1368,7 @@ impl IdentityUserFlowAttributeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityUserFlowAttribute> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1294,6 +1379,7 @@ impl IdentityUserFlowAttributeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityUserFlowAttribute,
@@ -1307,6 +1393,7 @@ impl IdentityUserFlowAttributeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1333,6 +1420,7 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1347,6 +1435,7 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1360,6 +1449,7 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::InferenceClassificationOverride,
@@ -1367,6 +1457,7 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1398,6 +1489,7 @@ impl InferenceClassificationOverrideRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::InferenceClassificationOverride> {
@@ -1410,6 +1502,7 @@ impl InferenceClassificationOverrideRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InferenceClassificationOverride,
@@ -1423,6 +1516,7 @@ impl InferenceClassificationOverrideRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1450,6 +1544,7 @@ impl InferenceClassificationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InferenceClassification> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1460,6 +1555,7 @@ impl InferenceClassificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InferenceClassification,
@@ -1473,12 +1569,14 @@ impl InferenceClassificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `overrides`.
     ///
     /// URL: `/me/inferenceClassification/overrides`
+    #[inline]
     pub fn overrides(&self) -> InferenceClassificationOverrideCollectionRequestBuilder {
         InferenceClassificationOverrideCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1510,6 +1608,7 @@ impl InformationProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InformationProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1520,6 +1619,7 @@ impl InformationProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InformationProtection,
@@ -1533,12 +1633,14 @@ impl InformationProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `bitlocker`.
     ///
     /// URL: `/informationProtection/bitlocker`
+    #[inline]
     pub fn bitlocker(&self) -> BitlockerRequestBuilder {
         BitlockerRequestBuilder {
             client: self.client.clone(),
@@ -1548,6 +1650,7 @@ impl InformationProtectionRequestBuilder {
     /// Navigation property `dataLossPreventionPolicies`.
     ///
     /// URL: `/informationProtection/dataLossPreventionPolicies`
+    #[inline]
     pub fn data_loss_prevention_policies(
         &self,
     ) -> DataLossPreventionPolicyCollectionRequestBuilder {
@@ -1560,6 +1663,7 @@ impl InformationProtectionRequestBuilder {
     /// Navigation property `sensitivityLabels`.
     ///
     /// URL: `/informationProtection/sensitivityLabels`
+    #[inline]
     pub fn sensitivity_labels(&self) -> SensitivityLabelCollectionRequestBuilder {
         SensitivityLabelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1570,6 +1674,7 @@ impl InformationProtectionRequestBuilder {
     /// Navigation property `sensitivityPolicySettings`.
     ///
     /// URL: `/informationProtection/sensitivityPolicySettings`
+    #[inline]
     pub fn sensitivity_policy_settings(
         &self,
     ) -> SensitivityPolicySettingsRequestBuilder {
@@ -1585,6 +1690,7 @@ impl InformationProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn evaluate_labels_and_policies(
         &self,
         parameters: &super::parameters::EvaluateLabelsAndPoliciesParameters,
@@ -1619,6 +1725,7 @@ impl InheritablePermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::InheritablePermission>> {
@@ -1631,6 +1738,7 @@ impl InheritablePermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1644,6 +1752,7 @@ impl InheritablePermissionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::InheritablePermission,
@@ -1651,6 +1760,7 @@ impl InheritablePermissionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> InheritablePermissionRequestBuilder {
         InheritablePermissionRequestBuilder {
             client: self.client.clone(),
@@ -1679,6 +1789,7 @@ impl InheritablePermissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InheritablePermission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1689,6 +1800,7 @@ impl InheritablePermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InheritablePermission,
@@ -1702,6 +1814,7 @@ impl InheritablePermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1729,6 +1842,7 @@ impl InsightsSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /organization/{id}/settings/itemInsights`): DelegatedWork `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InsightsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1739,6 +1853,7 @@ impl InsightsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /organization/{id}/settings/itemInsights`): DelegatedWork `User.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InsightsSettings,
@@ -1752,6 +1867,7 @@ impl InsightsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1778,6 +1894,7 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::InternalDomainFederation>> {
@@ -1790,6 +1907,7 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1803,6 +1921,7 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::InternalDomainFederation,
@@ -1810,6 +1929,7 @@ impl InternalDomainFederationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> InternalDomainFederationRequestBuilder {
         InternalDomainFederationRequestBuilder {
             client: self.client.clone(),
@@ -1823,6 +1943,7 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -1852,6 +1973,7 @@ impl InternalDomainFederationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InternalDomainFederation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1862,6 +1984,7 @@ impl InternalDomainFederationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InternalDomainFederation,
@@ -1875,6 +1998,7 @@ impl InternalDomainFederationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1901,6 +2025,7 @@ impl InvitationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Invitation>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1911,6 +2036,7 @@ impl InvitationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1924,6 +2050,7 @@ impl InvitationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Invite.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Invite.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Invitation,
@@ -1931,6 +2058,7 @@ impl InvitationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> InvitationRequestBuilder {
         InvitationRequestBuilder {
             client: self.client.clone(),
@@ -1959,6 +2087,7 @@ impl InvitationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Invitation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1969,6 +2098,7 @@ impl InvitationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Invitation) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1979,12 +2109,14 @@ impl InvitationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `invitedUser`.
     ///
     /// URL: `/invitations/{id}/invitedUser`
+    #[inline]
     pub fn invited_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -1994,6 +2126,7 @@ impl InvitationRequestBuilder {
     /// Navigation property `invitedUserSponsors`.
     ///
     /// URL: `/invitations/{id}/invitedUserSponsors`
+    #[inline]
     pub fn invited_user_sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2010,6 +2143,7 @@ impl InvitationRequestBuilder {
     /// Permissions for `PUT /invitations/{id}/invitedUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /invitations/{id}/invitedUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn invited_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2027,6 +2161,7 @@ impl InvitationRequestBuilder {
     /// Permissions for `POST /invitations/{id}/invitedUserSponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /invitations/{id}/invitedUserSponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn invited_user_sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2056,6 +2191,7 @@ impl IpApplicationSegmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::IpApplicationSegment>> {
@@ -2068,6 +2204,7 @@ impl IpApplicationSegmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2081,6 +2218,7 @@ impl IpApplicationSegmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::IpApplicationSegment,
@@ -2088,6 +2226,7 @@ impl IpApplicationSegmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> IpApplicationSegmentRequestBuilder {
         IpApplicationSegmentRequestBuilder {
             client: self.client.clone(),
@@ -2116,6 +2255,7 @@ impl IpApplicationSegmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IpApplicationSegment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2126,6 +2266,7 @@ impl IpApplicationSegmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IpApplicationSegment,
@@ -2139,12 +2280,14 @@ impl IpApplicationSegmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `application`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/applicationSegments/{id}/application`
+    #[inline]
     pub fn application(&self) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -2160,6 +2303,7 @@ impl IpApplicationSegmentRequestBuilder {
     /// Permissions for `PUT /onPremisesPublishingProfiles/{id}/applicationSegments/{id}/application/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/applicationSegments/{id}/application/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn application_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2189,6 +2333,7 @@ impl ItemActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ItemActivity>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2199,6 +2344,7 @@ impl ItemActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2212,6 +2358,7 @@ impl ItemActivityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemActivity,
@@ -2219,6 +2366,7 @@ impl ItemActivityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemActivityRequestBuilder {
         ItemActivityRequestBuilder {
             client: self.client.clone(),
@@ -2268,6 +2416,7 @@ impl ItemActivityOldCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemActivityOld>> {
@@ -2280,6 +2429,7 @@ impl ItemActivityOldCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2293,6 +2443,7 @@ impl ItemActivityOldCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemActivityOld,
@@ -2300,6 +2451,7 @@ impl ItemActivityOldCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemActivityOldRequestBuilder {
         ItemActivityOldRequestBuilder {
             client: self.client.clone(),
@@ -2346,6 +2498,7 @@ impl ItemActivityOldRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemActivityOld> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2356,6 +2509,7 @@ impl ItemActivityOldRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ItemActivityOld,
@@ -2369,12 +2523,14 @@ impl ItemActivityOldRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `driveItem`.
     ///
     /// URL: `/drive/activities/{id}/driveItem`
+    #[inline]
     pub fn drive_item(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -2384,6 +2540,7 @@ impl ItemActivityOldRequestBuilder {
     /// Navigation property `listItem`.
     ///
     /// URL: `/drive/activities/{id}/listItem`
+    #[inline]
     pub fn list_item(&self) -> ListItemRequestBuilder {
         ListItemRequestBuilder {
             client: self.client.clone(),
@@ -2412,6 +2569,7 @@ impl ItemActivityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2422,6 +2580,7 @@ impl ItemActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemActivity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2432,12 +2591,14 @@ impl ItemActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `driveItem`.
     ///
     /// URL: `/sites/{id}/analytics/allTime/activities/{id}/driveItem`
+    #[inline]
     pub fn drive_item(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -2485,6 +2646,7 @@ impl ItemActivityStatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemActivityStat>> {
@@ -2497,6 +2659,7 @@ impl ItemActivityStatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2510,6 +2673,7 @@ impl ItemActivityStatCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemActivityStat,
@@ -2517,6 +2681,7 @@ impl ItemActivityStatCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemActivityStatRequestBuilder {
         ItemActivityStatRequestBuilder {
             client: self.client.clone(),
@@ -2565,6 +2730,7 @@ impl ItemActivityStatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemActivityStat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2575,6 +2741,7 @@ impl ItemActivityStatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ItemActivityStat,
@@ -2588,6 +2755,7 @@ impl ItemActivityStatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2595,6 +2763,7 @@ impl ItemActivityStatRequestBuilder {
     /// Navigation property `activities`.
     ///
     /// URL: `/sites/{id}/analytics/allTime/activities`
+    #[inline]
     pub fn activities(&self) -> ItemActivityCollectionRequestBuilder {
         ItemActivityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2613,6 +2782,7 @@ impl ItemActivityStatRequestBuilder {
     /// Permissions for `POST /sites/{id}/analytics/allTime/activities/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/analytics/allTime/activities/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activities_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2642,6 +2812,7 @@ impl ItemAddressCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ItemAddress>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2652,6 +2823,7 @@ impl ItemAddressCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2665,6 +2837,7 @@ impl ItemAddressCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemAddress,
@@ -2672,6 +2845,7 @@ impl ItemAddressCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemAddressRequestBuilder {
         ItemAddressRequestBuilder {
             client: self.client.clone(),
@@ -2700,6 +2874,7 @@ impl ItemAddressRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemAddress> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2710,6 +2885,7 @@ impl ItemAddressRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemAddress) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2720,6 +2896,7 @@ impl ItemAddressRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2765,6 +2942,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemAnalytics> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2775,6 +2953,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemAnalytics) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2785,12 +2964,14 @@ impl ItemAnalyticsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `allTime`.
     ///
     /// URL: `/sites/{id}/analytics/allTime`
+    #[inline]
     pub fn all_time(&self) -> ItemActivityStatRequestBuilder {
         ItemActivityStatRequestBuilder {
             client: self.client.clone(),
@@ -2800,6 +2981,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Navigation property `itemActivityStats`.
     ///
     /// URL: `/sites/{id}/analytics/itemActivityStats`
+    #[inline]
     pub fn item_activity_stats(&self) -> ItemActivityStatCollectionRequestBuilder {
         ItemActivityStatCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2810,6 +2992,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Navigation property `lastSevenDays`.
     ///
     /// URL: `/sites/{id}/analytics/lastSevenDays`
+    #[inline]
     pub fn last_seven_days(&self) -> ItemActivityStatRequestBuilder {
         ItemActivityStatRequestBuilder {
             client: self.client.clone(),
@@ -2825,6 +3008,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Permissions for `PUT /sites/{id}/analytics/allTime/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/analytics/allTime/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn all_time_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2840,6 +3024,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Permissions for `PUT /sites/{id}/analytics/lastSevenDays/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/analytics/lastSevenDays/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_seven_days_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2869,6 +3054,7 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemAttachment>> {
@@ -2881,6 +3067,7 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2894,6 +3081,7 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemAttachment,
@@ -2901,6 +3089,7 @@ impl ItemAttachmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemAttachmentRequestBuilder {
         ItemAttachmentRequestBuilder {
             client: self.client.clone(),
@@ -2914,6 +3103,7 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_upload_session(
         &self,
         attachment_item: &models::microsoft_graph::AttachmentItem,
@@ -2949,6 +3139,7 @@ impl ItemAttachmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2959,6 +3150,7 @@ impl ItemAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemAttachment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2969,12 +3161,14 @@ impl ItemAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `item`.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item`
+    #[inline]
     pub fn item(&self) -> OutlookItemRequestBuilder {
         OutlookItemRequestBuilder {
             client: self.client.clone(),
@@ -3004,6 +3198,7 @@ impl ItemEmailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ItemEmail>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3014,6 +3209,7 @@ impl ItemEmailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3027,6 +3223,7 @@ impl ItemEmailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemEmail,
@@ -3034,6 +3231,7 @@ impl ItemEmailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemEmailRequestBuilder {
         ItemEmailRequestBuilder {
             client: self.client.clone(),
@@ -3062,6 +3260,7 @@ impl ItemEmailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemEmail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3072,6 +3271,7 @@ impl ItemEmailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemEmail) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3082,6 +3282,7 @@ impl ItemEmailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3108,6 +3309,7 @@ impl ItemPatentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ItemPatent>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3118,6 +3320,7 @@ impl ItemPatentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3131,6 +3334,7 @@ impl ItemPatentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemPatent,
@@ -3138,6 +3342,7 @@ impl ItemPatentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemPatentRequestBuilder {
         ItemPatentRequestBuilder {
             client: self.client.clone(),
@@ -3166,6 +3371,7 @@ impl ItemPatentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemPatent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3176,6 +3382,7 @@ impl ItemPatentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemPatent) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3186,6 +3393,7 @@ impl ItemPatentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3212,6 +3420,7 @@ impl ItemPhoneCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ItemPhone>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3222,6 +3431,7 @@ impl ItemPhoneCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3235,6 +3445,7 @@ impl ItemPhoneCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemPhone,
@@ -3242,6 +3453,7 @@ impl ItemPhoneCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemPhoneRequestBuilder {
         ItemPhoneRequestBuilder {
             client: self.client.clone(),
@@ -3270,6 +3482,7 @@ impl ItemPhoneRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemPhone> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3280,6 +3493,7 @@ impl ItemPhoneRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemPhone) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3290,6 +3504,7 @@ impl ItemPhoneRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3316,6 +3531,7 @@ impl ItemPublicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemPublication>> {
@@ -3328,6 +3544,7 @@ impl ItemPublicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3341,6 +3558,7 @@ impl ItemPublicationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemPublication,
@@ -3348,6 +3566,7 @@ impl ItemPublicationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemPublicationRequestBuilder {
         ItemPublicationRequestBuilder {
             client: self.client.clone(),
@@ -3376,6 +3595,7 @@ impl ItemPublicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemPublication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3386,6 +3606,7 @@ impl ItemPublicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ItemPublication,
@@ -3399,6 +3620,7 @@ impl ItemPublicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3442,6 +3664,7 @@ impl ItemRetentionLabelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemRetentionLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3452,6 +3675,7 @@ impl ItemRetentionLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ItemRetentionLabel,
@@ -3465,6 +3689,7 @@ impl ItemRetentionLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3493,6 +3718,7 @@ impl JobResponseBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyJobResponseBase>> {
@@ -3505,6 +3731,7 @@ impl JobResponseBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3518,6 +3745,7 @@ impl JobResponseBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyJobResponseBase,
@@ -3525,6 +3753,7 @@ impl JobResponseBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> JobResponseBaseRequestBuilder {
         JobResponseBaseRequestBuilder {
             client: self.client.clone(),
@@ -3553,6 +3782,7 @@ impl JobResponseBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyJobResponseBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3563,6 +3793,7 @@ impl JobResponseBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyJobResponseBase,
@@ -3576,6 +3807,7 @@ impl JobResponseBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3602,6 +3834,7 @@ impl LanguageProficiencyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LanguageProficiency>> {
@@ -3614,6 +3847,7 @@ impl LanguageProficiencyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3627,6 +3861,7 @@ impl LanguageProficiencyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LanguageProficiency,
@@ -3634,6 +3869,7 @@ impl LanguageProficiencyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LanguageProficiencyRequestBuilder {
         LanguageProficiencyRequestBuilder {
             client: self.client.clone(),
@@ -3662,6 +3898,7 @@ impl LanguageProficiencyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LanguageProficiency> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3672,6 +3909,7 @@ impl LanguageProficiencyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::LanguageProficiency,
@@ -3685,6 +3923,7 @@ impl LanguageProficiencyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3713,6 +3952,7 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LicenseDetails>> {
@@ -3725,6 +3965,7 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3738,6 +3979,7 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LicenseDetails,
@@ -3745,6 +3987,7 @@ impl LicenseDetailsCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LicenseDetailsRequestBuilder {
         LicenseDetailsRequestBuilder {
             client: self.client.clone(),
@@ -3758,6 +4001,7 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_teams_licensing_details(
         &self,
     ) -> Request<models::microsoft_graph::TeamsLicensingDetails> {
@@ -3789,6 +4033,7 @@ impl LicenseDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LicenseDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3799,6 +4044,7 @@ impl LicenseDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::LicenseDetails) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3809,6 +4055,7 @@ impl LicenseDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3835,6 +4082,7 @@ impl LinkedResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LinkedResource>> {
@@ -3847,6 +4095,7 @@ impl LinkedResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3860,6 +4109,7 @@ impl LinkedResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LinkedResource,
@@ -3867,6 +4117,7 @@ impl LinkedResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LinkedResourceRequestBuilder {
         LinkedResourceRequestBuilder {
             client: self.client.clone(),
@@ -3895,6 +4146,7 @@ impl LinkedResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LinkedResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3905,6 +4157,7 @@ impl LinkedResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::LinkedResource) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3915,6 +4168,7 @@ impl LinkedResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3943,6 +4197,7 @@ impl ListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::List>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3953,6 +4208,7 @@ impl ListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3966,6 +4222,7 @@ impl ListCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::List,
@@ -3973,6 +4230,7 @@ impl ListCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ListRequestBuilder {
         ListRequestBuilder {
             client: self.client.clone(),
@@ -4004,6 +4262,7 @@ impl ListItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ListItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4014,6 +4273,7 @@ impl ListItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4027,6 +4287,7 @@ impl ListItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ListItem,
@@ -4034,6 +4295,7 @@ impl ListItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ListItemRequestBuilder {
         ListItemRequestBuilder {
             client: self.client.clone(),
@@ -4047,6 +4309,7 @@ impl ListItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::ListItem>> {
         Request::page(
             &self.client,
@@ -4065,6 +4328,7 @@ impl ListItemCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
         token: Option<&str>,
@@ -4120,6 +4384,7 @@ impl ListItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ListItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4130,6 +4395,7 @@ impl ListItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ListItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4140,12 +4406,14 @@ impl ListItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activities`.
     ///
     /// URL: `/shares/{id}/listItem/activities`
+    #[inline]
     pub fn activities(&self) -> ItemActivityOldCollectionRequestBuilder {
         ItemActivityOldCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4156,6 +4424,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `analytics`.
     ///
     /// URL: `/shares/{id}/listItem/analytics`
+    #[inline]
     pub fn analytics(&self) -> ItemAnalyticsRequestBuilder {
         ItemAnalyticsRequestBuilder {
             client: self.client.clone(),
@@ -4165,6 +4434,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/shares/{id}/listItem/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -4174,6 +4444,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `documentSetVersions`.
     ///
     /// URL: `/shares/{id}/listItem/documentSetVersions`
+    #[inline]
     pub fn document_set_versions(&self) -> DocumentSetVersionCollectionRequestBuilder {
         DocumentSetVersionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4184,6 +4455,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `driveItem`.
     ///
     /// URL: `/shares/{id}/listItem/driveItem`
+    #[inline]
     pub fn drive_item(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -4193,6 +4465,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `fields`.
     ///
     /// URL: `/shares/{id}/listItem/fields`
+    #[inline]
     pub fn fields(&self) -> FieldValueSetRequestBuilder {
         FieldValueSetRequestBuilder {
             client: self.client.clone(),
@@ -4202,6 +4475,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/shares/{id}/listItem/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -4211,6 +4485,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `permissions`.
     ///
     /// URL: `/shares/{id}/listItem/permissions`
+    #[inline]
     pub fn permissions(&self) -> PermissionCollectionRequestBuilder {
         PermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4221,6 +4496,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `versions`.
     ///
     /// URL: `/shares/{id}/listItem/versions`
+    #[inline]
     pub fn versions(&self) -> ListItemVersionCollectionRequestBuilder {
         ListItemVersionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4237,6 +4513,7 @@ impl ListItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/listItem/analytics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/listItem/analytics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn analytics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4252,6 +4529,7 @@ impl ListItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/listItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/listItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4267,6 +4545,7 @@ impl ListItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/listItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/listItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4280,6 +4559,7 @@ impl ListItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_link(
         &self,
         parameters: &super::parameters::ListItemCreateLinkParameters,
@@ -4296,6 +4576,7 @@ impl ListItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: Option<&str>,
@@ -4362,6 +4643,7 @@ impl ListItemVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyListItemVersion>> {
@@ -4374,6 +4656,7 @@ impl ListItemVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4387,6 +4670,7 @@ impl ListItemVersionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyListItemVersion,
@@ -4394,6 +4678,7 @@ impl ListItemVersionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ListItemVersionRequestBuilder {
         ListItemVersionRequestBuilder {
             client: self.client.clone(),
@@ -4403,6 +4688,7 @@ impl ListItemVersionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.documentSetVersion`: its navigations and operations.
     ///
     /// URL: `/shares/{id}/listItem/versions/microsoft.graph.documentSetVersion`
+    #[inline]
     pub fn as_document_set_version(&self) -> DocumentSetVersionCollectionRequestBuilder {
         DocumentSetVersionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4450,6 +4736,7 @@ impl ListItemVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyListItemVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4460,6 +4747,7 @@ impl ListItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyListItemVersion,
@@ -4473,12 +4761,14 @@ impl ListItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fields`.
     ///
     /// URL: `/shares/{id}/listItem/versions/{id}/fields`
+    #[inline]
     pub fn fields(&self) -> FieldValueSetRequestBuilder {
         FieldValueSetRequestBuilder {
             client: self.client.clone(),
@@ -4492,6 +4782,7 @@ impl ListItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4502,6 +4793,7 @@ impl ListItemVersionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.documentSetVersion`: its navigations and operations.
     ///
     /// URL: `/shares/{id}/listItem/versions/{id}/microsoft.graph.documentSetVersion`
+    #[inline]
     pub fn as_document_set_version(&self) -> DocumentSetVersionRequestBuilder {
         DocumentSetVersionRequestBuilder {
             client: self.client.clone(),
@@ -4532,6 +4824,7 @@ impl ListRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/lists/{id}`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::List> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4542,6 +4835,7 @@ impl ListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::List) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4552,12 +4846,14 @@ impl ListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activities`.
     ///
     /// URL: `/drive/list/activities`
+    #[inline]
     pub fn activities(&self) -> ItemActivityOldCollectionRequestBuilder {
         ItemActivityOldCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4568,6 +4864,7 @@ impl ListRequestBuilder {
     /// Navigation property `columns`.
     ///
     /// URL: `/drive/list/columns`
+    #[inline]
     pub fn columns(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4578,6 +4875,7 @@ impl ListRequestBuilder {
     /// Navigation property `contentTypes`.
     ///
     /// URL: `/drive/list/contentTypes`
+    #[inline]
     pub fn content_types(&self) -> ContentTypeCollectionRequestBuilder {
         ContentTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4588,6 +4886,7 @@ impl ListRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/drive/list/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -4597,6 +4896,7 @@ impl ListRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/drive/list/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -4606,6 +4906,7 @@ impl ListRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/drive/list/items`
+    #[inline]
     pub fn items(&self) -> ListItemCollectionRequestBuilder {
         ListItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4616,6 +4917,7 @@ impl ListRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/drive/list/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -4625,6 +4927,7 @@ impl ListRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/drive/list/operations`
+    #[inline]
     pub fn operations(&self) -> RichLongRunningOperationCollectionRequestBuilder {
         RichLongRunningOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4635,6 +4938,7 @@ impl ListRequestBuilder {
     /// Navigation property `permissions`.
     ///
     /// URL: `/drive/list/permissions`
+    #[inline]
     pub fn permissions(&self) -> PermissionCollectionRequestBuilder {
         PermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4645,6 +4949,7 @@ impl ListRequestBuilder {
     /// Navigation property `subscriptions`.
     ///
     /// URL: `/drive/list/subscriptions`
+    #[inline]
     pub fn subscriptions(&self) -> SubscriptionCollectionRequestBuilder {
         SubscriptionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4661,6 +4966,7 @@ impl ListRequestBuilder {
     /// Permissions for `PUT /drive/list/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drive/list/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4676,6 +4982,7 @@ impl ListRequestBuilder {
     /// Permissions for `PUT /drive/list/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drive/list/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4707,6 +5014,7 @@ impl LongRunningOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyLongRunningOperation>> {
@@ -4719,6 +5027,7 @@ impl LongRunningOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4732,6 +5041,7 @@ impl LongRunningOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyLongRunningOperation,
@@ -4739,6 +5049,7 @@ impl LongRunningOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LongRunningOperationRequestBuilder {
         LongRunningOperationRequestBuilder {
             client: self.client.clone(),
@@ -4767,6 +5078,7 @@ impl LongRunningOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyLongRunningOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4777,6 +5089,7 @@ impl LongRunningOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyLongRunningOperation,
@@ -4790,6 +5103,7 @@ impl LongRunningOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4818,6 +5132,7 @@ impl MailFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyMailFolder>> {
@@ -4830,6 +5145,7 @@ impl MailFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4843,6 +5159,7 @@ impl MailFolderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMailFolder,
@@ -4850,6 +5167,7 @@ impl MailFolderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MailFolderRequestBuilder {
         MailFolderRequestBuilder {
             client: self.client.clone(),
@@ -4863,6 +5181,7 @@ impl MailFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyMailFolder>> {
@@ -4894,6 +5213,7 @@ impl MailFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMailFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4904,6 +5224,7 @@ impl MailFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyMailFolder) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4914,12 +5235,14 @@ impl MailFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childFolders`.
     ///
     /// URL: `/me/mailFolders/{id}/childFolders`
+    #[inline]
     pub fn child_folders(&self) -> MailFolderCollectionRequestBuilder {
         MailFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4930,6 +5253,7 @@ impl MailFolderRequestBuilder {
     /// Navigation property `messageRules`.
     ///
     /// URL: `/me/mailFolders/{id}/messageRules`
+    #[inline]
     pub fn message_rules(&self) -> MessageRuleCollectionRequestBuilder {
         MessageRuleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4940,6 +5264,7 @@ impl MailFolderRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/me/mailFolders/{id}/messages`
+    #[inline]
     pub fn messages(&self) -> MessageCollectionRequestBuilder {
         MessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4950,6 +5275,7 @@ impl MailFolderRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/mailFolders/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -4962,6 +5288,7 @@ impl MailFolderRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/mailFolders/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -4974,6 +5301,7 @@ impl MailFolderRequestBuilder {
     /// Navigation property `userConfigurations`.
     ///
     /// URL: `/me/mailFolders/{id}/userConfigurations`
+    #[inline]
     pub fn user_configurations(&self) -> UserConfigurationCollectionRequestBuilder {
         UserConfigurationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4988,6 +5316,7 @@ impl MailFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -5002,6 +5331,7 @@ impl MailFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -5032,6 +5362,7 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MembershipOutlierInsight>> {
@@ -5044,6 +5375,7 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5057,6 +5389,7 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MembershipOutlierInsight,
@@ -5064,6 +5397,7 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MembershipOutlierInsightRequestBuilder {
         MembershipOutlierInsightRequestBuilder {
             client: self.client.clone(),
@@ -5094,6 +5428,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MembershipOutlierInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5104,6 +5439,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MembershipOutlierInsight,
@@ -5117,12 +5453,14 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `container`.
     ///
     /// URL: `/identityGovernance/accessReviews/decisions/{id}/insights/{id}/microsoft.graph.membershipOutlierInsight/container`
+    #[inline]
     pub fn container(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -5132,6 +5470,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Navigation property `member`.
     ///
     /// URL: `/identityGovernance/accessReviews/decisions/{id}/insights/{id}/microsoft.graph.membershipOutlierInsight/member`
+    #[inline]
     pub fn member(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -5147,6 +5486,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Permissions for `PUT /identityGovernance/accessReviews/decisions/{id}/insights/{id}/microsoft.graph.membershipOutlierInsight/container/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/accessReviews/decisions/{id}/insights/{id}/microsoft.graph.membershipOutlierInsight/container/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn container_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5162,6 +5502,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Permissions for `PUT /identityGovernance/accessReviews/decisions/{id}/insights/{id}/microsoft.graph.membershipOutlierInsight/member/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/accessReviews/decisions/{id}/insights/{id}/microsoft.graph.membershipOutlierInsight/member/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5193,6 +5534,7 @@ impl MentionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Mention>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5203,6 +5545,7 @@ impl MentionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5216,6 +5559,7 @@ impl MentionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Mention,
@@ -5223,6 +5567,7 @@ impl MentionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MentionRequestBuilder {
         MentionRequestBuilder {
             client: self.client.clone(),
@@ -5251,6 +5596,7 @@ impl MentionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Mention> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5261,6 +5607,7 @@ impl MentionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Mention) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5271,6 +5618,7 @@ impl MentionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5299,6 +5647,7 @@ impl MessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5309,6 +5658,7 @@ impl MessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5322,6 +5672,7 @@ impl MessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMessage,
@@ -5329,6 +5680,7 @@ impl MessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MessageRequestBuilder {
         MessageRequestBuilder {
             client: self.client.clone(),
@@ -5344,6 +5696,7 @@ impl MessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_from_mime(
         &self,
         body: impl Into<Vec<u8>>,
@@ -5358,6 +5711,7 @@ impl MessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/mailFolders/{id}/messages/delta(...)`): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -5368,6 +5722,7 @@ impl MessageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.calendarSharingMessage`: its navigations and operations.
     ///
     /// URL: `/me/messages/microsoft.graph.calendarSharingMessage`
+    #[inline]
     pub fn as_calendar_sharing_message(
         &self,
     ) -> CalendarSharingMessageCollectionRequestBuilder {
@@ -5380,6 +5735,7 @@ impl MessageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessage`: its navigations and operations.
     ///
     /// URL: `/me/messages/microsoft.graph.eventMessage`
+    #[inline]
     pub fn as_event_message(&self) -> EventMessageCollectionRequestBuilder {
         EventMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5390,6 +5746,7 @@ impl MessageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageRequest`: its navigations and operations.
     ///
     /// URL: `/me/messages/microsoft.graph.eventMessageRequest`
+    #[inline]
     pub fn as_event_message_request(
         &self,
     ) -> EventMessageRequestCollectionRequestBuilder {
@@ -5402,6 +5759,7 @@ impl MessageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageResponse`: its navigations and operations.
     ///
     /// URL: `/me/messages/microsoft.graph.eventMessageResponse`
+    #[inline]
     pub fn as_event_message_response(
         &self,
     ) -> EventMessageResponseCollectionRequestBuilder {
@@ -5435,6 +5793,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5445,6 +5804,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyMessage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5455,12 +5815,14 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/messages/{id}/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5471,6 +5833,7 @@ impl MessageRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/messages/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5481,6 +5844,7 @@ impl MessageRequestBuilder {
     /// Navigation property `mentions`.
     ///
     /// URL: `/me/messages/{id}/mentions`
+    #[inline]
     pub fn mentions(&self) -> MentionCollectionRequestBuilder {
         MentionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5491,6 +5855,7 @@ impl MessageRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -5503,6 +5868,7 @@ impl MessageRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -5519,6 +5885,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -5533,6 +5900,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -5551,6 +5919,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -5569,6 +5938,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -5587,6 +5957,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -5601,6 +5972,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -5615,6 +5987,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -5626,6 +5999,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -5640,6 +6014,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -5650,6 +6025,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unsubscribe(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5660,6 +6036,7 @@ impl MessageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.calendarSharingMessage`: its navigations and operations.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage`
+    #[inline]
     pub fn as_calendar_sharing_message(&self) -> CalendarSharingMessageRequestBuilder {
         CalendarSharingMessageRequestBuilder {
             client: self.client.clone(),
@@ -5669,6 +6046,7 @@ impl MessageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessage`: its navigations and operations.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage`
+    #[inline]
     pub fn as_event_message(&self) -> EventMessageRequestBuilder {
         EventMessageRequestBuilder {
             client: self.client.clone(),
@@ -5678,6 +6056,7 @@ impl MessageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageRequest`: its navigations and operations.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest`
+    #[inline]
     pub fn as_event_message_request(&self) -> EventMessageRequestRequestBuilder {
         EventMessageRequestRequestBuilder {
             client: self.client.clone(),
@@ -5687,6 +6066,7 @@ impl MessageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageResponse`: its navigations and operations.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse`
+    #[inline]
     pub fn as_event_message_response(&self) -> EventMessageResponseRequestBuilder {
         EventMessageResponseRequestBuilder {
             client: self.client.clone(),
@@ -5716,6 +6096,7 @@ impl MessageRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MessageRule>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5726,6 +6107,7 @@ impl MessageRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5739,6 +6121,7 @@ impl MessageRuleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MessageRule,
@@ -5746,6 +6129,7 @@ impl MessageRuleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MessageRuleRequestBuilder {
         MessageRuleRequestBuilder {
             client: self.client.clone(),
@@ -5774,6 +6158,7 @@ impl MessageRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MessageRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5784,6 +6169,7 @@ impl MessageRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::MessageRule) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5794,6 +6180,7 @@ impl MessageRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5822,6 +6209,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5838,6 +6226,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5851,6 +6240,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethod,
@@ -5858,6 +6248,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5890,6 +6281,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5906,6 +6298,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5919,6 +6312,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
@@ -5928,6 +6322,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5961,6 +6356,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -5975,6 +6371,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
@@ -5988,12 +6385,14 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
@@ -6027,6 +6426,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethod> {
@@ -6039,6 +6439,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethod,
@@ -6052,12 +6453,14 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `device`.
     ///
     /// URL: `/me/authentication/microsoftAuthenticatorMethods/{id}/device`
+    #[inline]
     pub fn device(&self) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -6073,6 +6476,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Permissions for `PUT /me/authentication/microsoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/authentication/microsoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6086,6 +6490,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6100,6 +6505,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6114,6 +6520,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -6148,6 +6555,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6164,6 +6572,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6177,6 +6586,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodTarget,
@@ -6186,6 +6596,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6217,6 +6628,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6231,6 +6643,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodTarget,
@@ -6244,6 +6657,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6272,6 +6686,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6286,6 +6701,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6299,6 +6715,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::CustomTaskExtension,
@@ -6306,6 +6723,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6339,6 +6757,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::CustomTaskExtension> {
@@ -6351,6 +6770,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::CustomTaskExtension,
@@ -6364,12 +6784,14 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy`
+    #[inline]
     pub fn created_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -6379,6 +6801,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy`
+    #[inline]
     pub fn last_modified_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -6394,6 +6817,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6409,6 +6833,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6437,6 +6862,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Insights> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6447,6 +6873,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Insights,
@@ -6460,6 +6887,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6470,6 +6898,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn top_tasks_processed_summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -6498,6 +6927,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn top_workflows_processed_summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -6526,6 +6956,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn workflows_processed_by_category(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -6552,6 +6983,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn workflows_processed_summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -6591,6 +7023,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6605,6 +7038,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::LifecycleManagementSettings,
@@ -6618,6 +7052,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6643,6 +7078,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6657,6 +7093,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::LifecycleWorkflowsContainer,
@@ -6670,12 +7107,14 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `customTaskExtensions`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/customTaskExtensions`
+    #[inline]
     pub fn custom_task_extensions(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder {
@@ -6688,6 +7127,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `deletedItems`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/deletedItems`
+    #[inline]
     pub fn deleted_items(&self) -> DeletedItemContainerRequestBuilder {
         DeletedItemContainerRequestBuilder {
             client: self.client.clone(),
@@ -6697,6 +7137,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `insights`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/insights`
+    #[inline]
     pub fn insights(&self) -> MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
         MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
             client: self.client.clone(),
@@ -6706,6 +7147,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/settings`
+    #[inline]
     pub fn settings(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
@@ -6717,6 +7159,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `taskDefinitions`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/taskDefinitions`
+    #[inline]
     pub fn task_definitions(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
@@ -6729,6 +7172,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `workflowTemplates`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflowTemplates`
+    #[inline]
     pub fn workflow_templates(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
@@ -6741,6 +7185,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `workflows`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows`
+    #[inline]
     pub fn workflows(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
@@ -6775,6 +7220,7 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_identity_governance::Run>> {
@@ -6787,6 +7233,7 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6800,6 +7247,7 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::Run,
@@ -6807,6 +7255,7 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6823,6 +7272,7 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -6862,6 +7312,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Run> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6872,6 +7323,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Run,
@@ -6885,12 +7337,14 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `reprocessedRuns`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns`
+    #[inline]
     pub fn reprocessed_runs(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
@@ -6903,6 +7357,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Navigation property `subjectProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/subjectProcessingResults`
+    #[inline]
     pub fn subject_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceSubjectProcessingResultCollectionRequestBuilder {
@@ -6915,6 +7370,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Navigation property `taskProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/taskProcessingResults`
+    #[inline]
     pub fn task_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilder {
@@ -6927,6 +7383,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Navigation property `userProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/userProcessingResults`
+    #[inline]
     pub fn user_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilder {
@@ -6947,6 +7404,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocessed_runs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6978,6 +7436,7 @@ impl MicrosoftGraphIdentityGovernanceSubjectProcessingResultCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6994,6 +7453,7 @@ impl MicrosoftGraphIdentityGovernanceSubjectProcessingResultCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7007,6 +7467,7 @@ impl MicrosoftGraphIdentityGovernanceSubjectProcessingResultCollectionRequestBui
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::SubjectProcessingResult,
@@ -7014,6 +7475,7 @@ impl MicrosoftGraphIdentityGovernanceSubjectProcessingResultCollectionRequestBui
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7045,6 +7507,7 @@ impl MicrosoftGraphIdentityGovernanceSubjectProcessingResultRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::SubjectProcessingResult> {
@@ -7057,6 +7520,7 @@ impl MicrosoftGraphIdentityGovernanceSubjectProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::SubjectProcessingResult,
@@ -7070,12 +7534,14 @@ impl MicrosoftGraphIdentityGovernanceSubjectProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `reprocessedRuns`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/subjectProcessingResults/{id}/reprocessedRuns`
+    #[inline]
     pub fn reprocessed_runs(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
@@ -7088,6 +7554,7 @@ impl MicrosoftGraphIdentityGovernanceSubjectProcessingResultRequestBuilder {
     /// Navigation property `taskProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/subjectProcessingResults/{id}/taskProcessingResults`
+    #[inline]
     pub fn task_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilder {
@@ -7108,6 +7575,7 @@ impl MicrosoftGraphIdentityGovernanceSubjectProcessingResultRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/subjectProcessingResults/{id}/reprocessedRuns/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/subjectProcessingResults/{id}/reprocessedRuns/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocessed_runs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7139,6 +7607,7 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_identity_governance::Task>> {
@@ -7151,6 +7620,7 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7164,6 +7634,7 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::Task,
@@ -7171,6 +7642,7 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7203,6 +7675,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7217,6 +7690,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7230,6 +7704,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskDefinition,
@@ -7237,6 +7712,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7270,6 +7746,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::TaskDefinition> {
@@ -7282,6 +7759,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskDefinition,
@@ -7295,6 +7773,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7323,6 +7802,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7337,6 +7817,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7350,6 +7831,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskProcessingResult,
@@ -7357,6 +7839,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7388,6 +7871,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::TaskProcessingResult> {
@@ -7400,6 +7884,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskProcessingResult,
@@ -7413,12 +7898,14 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `subject`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults/{id}/subject`
+    #[inline]
     pub fn subject(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7428,6 +7915,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Navigation property `task`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults/{id}/task`
+    #[inline]
     pub fn task(&self) -> MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
             client: self.client.clone(),
@@ -7443,6 +7931,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults/{id}/subject/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults/{id}/subject/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn subject_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7458,6 +7947,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults/{id}/task/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults/{id}/task/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn task_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7471,6 +7961,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resume(
         &self,
         parameters: &super::parameters::TaskProcessingResultResumeParameters,
@@ -7501,6 +7992,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7515,6 +8007,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7528,6 +8021,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskReport,
@@ -7535,6 +8029,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7551,6 +8046,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -7590,6 +8086,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::TaskReport> {
@@ -7602,6 +8099,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskReport,
@@ -7615,12 +8113,14 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `task`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/task`
+    #[inline]
     pub fn task(&self) -> MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
             client: self.client.clone(),
@@ -7630,6 +8130,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Navigation property `taskDefinition`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskDefinition`
+    #[inline]
     pub fn task_definition(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
@@ -7641,6 +8142,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Navigation property `taskProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskProcessingResults`
+    #[inline]
     pub fn task_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilder {
@@ -7659,6 +8161,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/task/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/task/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn task_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7674,6 +8177,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn task_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7704,6 +8208,7 @@ impl MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Task> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7714,6 +8219,7 @@ impl MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Task,
@@ -7727,12 +8233,14 @@ impl MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `taskProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults`
+    #[inline]
     pub fn task_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilder {
@@ -7767,6 +8275,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7781,6 +8290,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7794,6 +8304,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::UserProcessingResult,
@@ -7801,6 +8312,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7817,6 +8329,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -7856,6 +8369,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::UserProcessingResult> {
@@ -7868,6 +8382,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::UserProcessingResult,
@@ -7881,12 +8396,14 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `reprocessedRuns`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns`
+    #[inline]
     pub fn reprocessed_runs(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
@@ -7899,6 +8416,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Navigation property `subject`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject`
+    #[inline]
     pub fn subject(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7908,6 +8426,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Navigation property `taskProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/taskProcessingResults`
+    #[inline]
     pub fn task_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilder {
@@ -7928,6 +8447,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocessed_runs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7943,6 +8463,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn subject_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7974,6 +8495,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_identity_governance::Workflow>> {
@@ -7986,6 +8508,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7999,6 +8522,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::Workflow,
@@ -8006,6 +8530,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8037,6 +8562,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Workflow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8047,6 +8573,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Workflow,
@@ -8060,12 +8587,14 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `administrationScopeTargets`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets`
+    #[inline]
     pub fn administration_scope_targets(
         &self,
     ) -> DirectoryObjectCollectionRequestBuilder {
@@ -8078,6 +8607,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `createdBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy`
+    #[inline]
     pub fn created_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -8087,6 +8617,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `executionScope`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope`
+    #[inline]
     pub fn execution_scope(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilder {
@@ -8099,6 +8630,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy`
+    #[inline]
     pub fn last_modified_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -8108,6 +8640,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `previewScope`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope`
+    #[inline]
     pub fn preview_scope(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8118,6 +8651,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `runs`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/runs`
+    #[inline]
     pub fn runs(&self) -> MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
         MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8128,6 +8662,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `subjectProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/subjectProcessingResults`
+    #[inline]
     pub fn subject_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceSubjectProcessingResultCollectionRequestBuilder {
@@ -8140,6 +8675,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `taskReports`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports`
+    #[inline]
     pub fn task_reports(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
@@ -8152,6 +8688,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8162,6 +8699,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `userProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/userProcessingResults`
+    #[inline]
     pub fn user_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilder {
@@ -8174,6 +8712,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `versions`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions`
+    #[inline]
     pub fn versions(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
@@ -8194,6 +8733,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn administration_scope_targets_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8209,6 +8749,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8226,6 +8767,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn execution_scope_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8241,6 +8783,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8258,6 +8801,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn preview_scope_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8271,6 +8815,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(
         &self,
         subjects: &[models::microsoft_graph::AnyUser],
@@ -8285,6 +8830,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate_and_wait(
         &self,
         subject: &models::microsoft_graph_identity_governance::AnyWorkflowSubject,
@@ -8305,6 +8851,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate_with_scope(
         &self,
         scope: &models::microsoft_graph_identity_governance::AnyActivationScope,
@@ -8323,6 +8870,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear_quarantine(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::Workflow> {
@@ -8339,6 +8887,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_new_version(
         &self,
         workflow: &models::microsoft_graph_identity_governance::Workflow,
@@ -8362,6 +8911,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     #[deprecated(
         note = "deprecated on 2025-08-12, planned removal on 2025-11-30, revision 2025-01/PrivatePreview:organizationalUnit"
     )]
+    #[inline]
     pub fn preview_task_failures(
         &self,
     ) -> Request<
@@ -8385,6 +8935,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     #[deprecated(
         note = "deprecated on 2025-08-12, planned removal on 2025-11-30, revision 2025-01/PrivatePreview:organizationalUnit"
     )]
+    #[inline]
     pub fn preview_workflow(
         &self,
         subjects: &[models::microsoft_graph::AnyDirectoryObject],
@@ -8403,6 +8954,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::Workflow> {
@@ -8431,6 +8983,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8445,6 +8998,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8458,6 +9012,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowTemplate,
@@ -8465,6 +9020,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8496,6 +9052,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::WorkflowTemplate> {
@@ -8508,6 +9065,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowTemplate,
@@ -8521,12 +9079,14 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `tasks`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8557,6 +9117,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8571,6 +9132,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8584,6 +9146,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowVersion,
@@ -8591,6 +9154,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8622,6 +9186,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::WorkflowVersion> {
@@ -8634,6 +9199,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowVersion,
@@ -8647,12 +9213,14 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `administrationScopeTargets`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets`
+    #[inline]
     pub fn administration_scope_targets(
         &self,
     ) -> DirectoryObjectCollectionRequestBuilder {
@@ -8665,6 +9233,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Navigation property `createdBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy`
+    #[inline]
     pub fn created_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -8674,6 +9243,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy`
+    #[inline]
     pub fn last_modified_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -8683,6 +9253,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8701,6 +9272,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn administration_scope_targets_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8716,6 +9288,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8731,6 +9304,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8762,6 +9336,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyAlert>> {
@@ -8774,6 +9349,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8787,6 +9363,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyAlert,
@@ -8794,6 +9371,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8810,6 +9388,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn move_alerts(
         &self,
         parameters: &super::parameters::MoveAlertsParameters,
@@ -8824,6 +9403,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.manualAlert`: its navigations and operations.
     ///
     /// URL: `/security/alerts_v2/microsoft.graph.security.manualAlert`
+    #[inline]
     pub fn as_manual_alert(
         &self,
     ) -> MicrosoftGraphSecurityManualAlertCollectionRequestBuilder {

@@ -25,6 +25,7 @@ impl MicrosoftGraphSecurityAlertRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyAlert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -35,6 +36,7 @@ impl MicrosoftGraphSecurityAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyAlert,
@@ -48,12 +50,14 @@ impl MicrosoftGraphSecurityAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.security.manualAlert`: its navigations and operations.
     ///
     /// URL: `/security/alerts_v2/{id}/microsoft.graph.security.manualAlert`
+    #[inline]
     pub fn as_manual_alert(&self) -> MicrosoftGraphSecurityManualAlertRequestBuilder {
         MicrosoftGraphSecurityManualAlertRequestBuilder {
             client: self.client.clone(),
@@ -83,6 +87,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AuthorityTemplate>> {
@@ -95,6 +100,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -108,6 +114,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AuthorityTemplate,
@@ -115,6 +122,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -148,6 +156,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AuthorityTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -158,6 +167,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AuthorityTemplate,
@@ -171,6 +181,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -197,6 +208,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyCaseOperation>> {
@@ -209,6 +221,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -222,6 +235,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyCaseOperation,
@@ -229,6 +243,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -241,6 +256,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryAddToReviewSetOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    #[inline]
     pub fn as_ediscovery_add_to_review_set_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBuilder {
@@ -253,6 +269,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryEstimateOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryEstimateOperation`
+    #[inline]
     pub fn as_ediscovery_estimate_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
@@ -265,6 +282,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryExportOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryExportOperation`
+    #[inline]
     pub fn as_ediscovery_export_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
@@ -277,6 +295,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoverySearchExportOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoverySearchExportOperation`
+    #[inline]
     pub fn as_ediscovery_search_export_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuilder {
@@ -308,6 +327,7 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyCaseOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -318,6 +338,7 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyCaseOperation,
@@ -331,12 +352,14 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.security.ediscoveryAddToReviewSetOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    #[inline]
     pub fn as_ediscovery_add_to_review_set_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
@@ -351,6 +374,7 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryEstimateOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation`
+    #[inline]
     pub fn as_ediscovery_estimate_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
@@ -365,6 +389,7 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryExportOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation`
+    #[inline]
     pub fn as_ediscovery_export_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
@@ -379,6 +404,7 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoverySearchExportOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation`
+    #[inline]
     pub fn as_ediscovery_search_export_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
@@ -412,6 +438,7 @@ impl MicrosoftGraphSecurityCasesRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::CasesRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -422,6 +449,7 @@ impl MicrosoftGraphSecurityCasesRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CasesRoot,
@@ -435,12 +463,14 @@ impl MicrosoftGraphSecurityCasesRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `ediscoveryCases`.
     ///
     /// URL: `/security/cases/ediscoveryCases`
+    #[inline]
     pub fn ediscovery_cases(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
@@ -473,6 +503,7 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::CategoryTemplate>> {
@@ -485,6 +516,7 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -498,6 +530,7 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::CategoryTemplate,
@@ -505,6 +538,7 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -538,6 +572,7 @@ impl MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::CategoryTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -548,6 +583,7 @@ impl MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CategoryTemplate,
@@ -561,12 +597,14 @@ impl MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `subcategories`.
     ///
     /// URL: `/security/labels/categories/{id}/subcategories`
+    #[inline]
     pub fn subcategories(
         &self,
     ) -> MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
@@ -599,6 +637,7 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::CitationTemplate>> {
@@ -611,6 +650,7 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -624,6 +664,7 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::CitationTemplate,
@@ -631,6 +672,7 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -664,6 +706,7 @@ impl MicrosoftGraphSecurityCitationTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::CitationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -674,6 +717,7 @@ impl MicrosoftGraphSecurityCitationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CitationTemplate,
@@ -687,6 +731,7 @@ impl MicrosoftGraphSecurityCitationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -715,6 +760,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyDataSource>> {
@@ -727,6 +773,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -740,6 +787,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyDataSource,
@@ -747,6 +795,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -759,6 +808,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.siteSource`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/searches/{id}/additionalSources/microsoft.graph.security.siteSource`
+    #[inline]
     pub fn as_site_source(
         &self,
     ) -> MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
@@ -771,6 +821,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.unifiedGroupSource`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/searches/{id}/additionalSources/microsoft.graph.security.unifiedGroupSource`
+    #[inline]
     pub fn as_unified_group_source(
         &self,
     ) -> MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
@@ -804,6 +855,7 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyDataSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -814,6 +866,7 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyDataSource,
@@ -827,12 +880,14 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.security.siteSource`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/dataSource/microsoft.graph.security.siteSource`
+    #[inline]
     pub fn as_site_source(&self) -> MicrosoftGraphSecuritySiteSourceRequestBuilder {
         MicrosoftGraphSecuritySiteSourceRequestBuilder {
             client: self.client.clone(),
@@ -842,6 +897,7 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.unifiedGroupSource`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/dataSource/microsoft.graph.security.unifiedGroupSource`
+    #[inline]
     pub fn as_unified_group_source(
         &self,
     ) -> MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
@@ -876,6 +932,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::DepartmentTemplate>> {
@@ -888,6 +945,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -901,6 +959,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::DepartmentTemplate,
@@ -908,6 +967,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -941,6 +1001,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::DepartmentTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -951,6 +1012,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::DepartmentTemplate,
@@ -964,6 +1026,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -990,6 +1053,7 @@ impl MicrosoftGraphSecurityDetectionRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::DetectionRule>> {
@@ -1002,6 +1066,7 @@ impl MicrosoftGraphSecurityDetectionRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1015,6 +1080,7 @@ impl MicrosoftGraphSecurityDetectionRuleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::DetectionRule,
@@ -1022,6 +1088,7 @@ impl MicrosoftGraphSecurityDetectionRuleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1053,6 +1120,7 @@ impl MicrosoftGraphSecurityDetectionRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::DetectionRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1063,6 +1131,7 @@ impl MicrosoftGraphSecurityDetectionRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::DetectionRule,
@@ -1076,6 +1145,7 @@ impl MicrosoftGraphSecurityDetectionRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1102,6 +1172,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1116,6 +1187,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1129,6 +1201,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::DispositionReviewStage,
@@ -1136,6 +1209,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1167,6 +1241,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::DispositionReviewStage> {
@@ -1179,6 +1254,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::DispositionReviewStage,
@@ -1192,6 +1268,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1218,6 +1295,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1234,6 +1312,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1247,6 +1326,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation,
@@ -1254,6 +1334,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1287,6 +1368,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation> {
@@ -1299,6 +1381,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation,
@@ -1312,12 +1395,14 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `reviewSet`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet`
+    #[inline]
     pub fn review_set(&self) -> MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
         MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
             client: self.client.clone(),
@@ -1327,6 +1412,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Navigation property `search`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search`
+    #[inline]
     pub fn search(&self) -> MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
         MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
             client: self.client.clone(),
@@ -1342,6 +1428,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn review_set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1357,6 +1444,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1386,6 +1474,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCase>> {
@@ -1398,6 +1487,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1411,6 +1501,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCase,
@@ -1418,6 +1509,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1450,6 +1542,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCaseMember>> {
@@ -1462,6 +1555,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1475,6 +1569,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseMember,
@@ -1482,6 +1577,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1513,6 +1609,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryCaseMember> {
@@ -1525,6 +1622,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseMember,
@@ -1538,6 +1636,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1563,6 +1662,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryCase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1573,6 +1673,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCase,
@@ -1586,12 +1687,14 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `caseMembers`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/caseMembers`
+    #[inline]
     pub fn case_members(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
@@ -1604,6 +1707,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `custodians`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/custodians`
+    #[inline]
     pub fn custodians(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
@@ -1616,6 +1720,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `legalHolds`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/legalHolds`
+    #[inline]
     pub fn legal_holds(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryHoldPolicyCollectionRequestBuilder {
@@ -1628,6 +1733,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `noncustodialDataSources`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/noncustodialDataSources`
+    #[inline]
     pub fn noncustodial_data_sources(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuilder {
@@ -1640,6 +1746,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations`
+    #[inline]
     pub fn operations(
         &self,
     ) -> MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
@@ -1652,6 +1759,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `reviewSets`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/reviewSets`
+    #[inline]
     pub fn review_sets(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
@@ -1664,6 +1772,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `searches`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/searches`
+    #[inline]
     pub fn searches(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
@@ -1676,6 +1785,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/settings`
+    #[inline]
     pub fn settings(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
@@ -1687,6 +1797,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `tags`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/tags`
+    #[inline]
     pub fn tags(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
@@ -1703,6 +1814,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn close(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("close"))
     }
@@ -1713,6 +1825,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reopen(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reopen"))
     }
@@ -1738,6 +1851,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryCaseSettings> {
@@ -1750,6 +1864,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseSettings,
@@ -1763,6 +1878,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1773,6 +1889,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_to_default(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1803,6 +1920,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCustodian>> {
@@ -1815,6 +1933,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1828,6 +1947,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCustodian,
@@ -1835,6 +1955,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1851,6 +1972,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1866,6 +1988,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1898,6 +2021,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryCustodian> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1908,6 +2032,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCustodian,
@@ -1921,12 +2046,14 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `lastIndexOperation`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/custodians/{id}/lastIndexOperation`
+    #[inline]
     pub fn last_index_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
@@ -1938,6 +2065,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Navigation property `siteSources`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources`
+    #[inline]
     pub fn site_sources(
         &self,
     ) -> MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
@@ -1950,6 +2078,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Navigation property `unifiedGroupSources`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources`
+    #[inline]
     pub fn unified_group_sources(
         &self,
     ) -> MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
@@ -1962,6 +2091,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Navigation property `userSources`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/custodians/{id}/userSources`
+    #[inline]
     pub fn user_sources(
         &self,
     ) -> MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
@@ -1980,6 +2110,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/custodians/{id}/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_index_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1993,6 +2124,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -2003,6 +2135,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_hold(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("applyHold"))
     }
@@ -2013,6 +2146,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn release(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("release"))
     }
@@ -2023,6 +2157,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_hold(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2037,6 +2172,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update_index(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2067,6 +2203,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2081,6 +2218,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2094,6 +2232,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryEstimateOperation,
@@ -2101,6 +2240,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2134,6 +2274,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryEstimateOperation> {
@@ -2146,6 +2287,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryEstimateOperation,
@@ -2159,12 +2301,14 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `search`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation/search`
+    #[inline]
     pub fn search(&self) -> MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
         MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
             client: self.client.clone(),
@@ -2180,6 +2324,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2209,6 +2354,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2223,6 +2369,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2236,6 +2383,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryExportOperation,
@@ -2243,6 +2391,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2276,6 +2425,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryExportOperation> {
@@ -2288,6 +2438,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryExportOperation,
@@ -2301,12 +2452,14 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `reviewSet`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSet`
+    #[inline]
     pub fn review_set(&self) -> MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
         MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
             client: self.client.clone(),
@@ -2316,6 +2469,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Navigation property `reviewSetQuery`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery`
+    #[inline]
     pub fn review_set_query(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
@@ -2333,6 +2487,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn review_set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2348,6 +2503,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn review_set_query_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2366,6 +2522,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     #[deprecated(
         note = "deprecated on 2023-01-19, planned removal on 2023-04-30, revision 2023-01/getDownloadUrl"
     )]
+    #[inline]
     pub fn get_download_url(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -2396,6 +2553,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryFile>> {
@@ -2408,6 +2566,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2421,6 +2580,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryFile,
@@ -2428,6 +2588,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2459,6 +2620,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryFile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2469,6 +2631,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryFile,
@@ -2482,12 +2645,14 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `custodian`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/custodian`
+    #[inline]
     pub fn custodian(&self) -> MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
         MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
             client: self.client.clone(),
@@ -2497,6 +2662,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// Navigation property `tags`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/tags`
+    #[inline]
     pub fn tags(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
@@ -2515,6 +2681,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/custodian/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/custodian/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custodian_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2532,6 +2699,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// Permissions for `POST /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/tags/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/tags/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tags_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2547,6 +2715,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2562,6 +2731,7 @@ impl MicrosoftGraphSecurityEdiscoveryFileRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/extractedTextContent`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/reviewSets/{id}/files/{id}/extractedTextContent`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn extracted_text_content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2591,6 +2761,7 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryHoldPolicy>> {
@@ -2603,6 +2774,7 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2616,6 +2788,7 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryHoldPolicy,
@@ -2623,6 +2796,7 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2654,6 +2828,7 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryHoldPolicy> {
@@ -2666,6 +2841,7 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryHoldPolicy,
@@ -2679,12 +2855,14 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `siteSources`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/legalHolds/{id}/siteSources`
+    #[inline]
     pub fn site_sources(
         &self,
     ) -> MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
@@ -2697,6 +2875,7 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Navigation property `userSources`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/legalHolds/{id}/userSources`
+    #[inline]
     pub fn user_sources(
         &self,
     ) -> MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
@@ -2713,6 +2892,7 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_policy(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2727,6 +2907,7 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_policy(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2741,6 +2922,7 @@ impl MicrosoftGraphSecurityEdiscoveryHoldPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retry_policy(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2772,6 +2954,7 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryIndexOperation> {
@@ -2784,6 +2967,7 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryIndexOperation,
@@ -2797,6 +2981,7 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2825,6 +3010,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2839,6 +3025,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2852,6 +3039,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryNoncustodialDataSource,
@@ -2859,6 +3047,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2875,6 +3064,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2890,6 +3080,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2920,6 +3111,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryNoncustodialDataSource> {
@@ -2932,6 +3124,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryNoncustodialDataSource,
@@ -2945,12 +3138,14 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `dataSource`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/dataSource`
+    #[inline]
     pub fn data_source(&self) -> MicrosoftGraphSecurityDataSourceRequestBuilder {
         MicrosoftGraphSecurityDataSourceRequestBuilder {
             client: self.client.clone(),
@@ -2960,6 +3155,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Navigation property `lastIndexOperation`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/lastIndexOperation`
+    #[inline]
     pub fn last_index_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
@@ -2977,6 +3173,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/noncustodialDataSources/{id}/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_index_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2990,6 +3187,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_hold(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("applyHold"))
     }
@@ -3000,6 +3198,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn release(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("release"))
     }
@@ -3010,6 +3209,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_hold(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3024,6 +3224,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update_index(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3054,6 +3255,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewSet>> {
@@ -3066,6 +3268,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3079,6 +3282,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSet,
@@ -3086,6 +3290,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3118,6 +3323,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3132,6 +3338,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3145,6 +3352,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSetQuery,
@@ -3152,6 +3360,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3185,6 +3394,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryReviewSetQuery> {
@@ -3197,6 +3407,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSetQuery,
@@ -3210,6 +3421,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3220,6 +3432,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_tags(
         &self,
         parameters: &super::parameters::ApplyTagsParameters,
@@ -3234,6 +3447,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export(
         &self,
         parameters: &super::parameters::EdiscoveryReviewSetQueryExportParameters,
@@ -3248,6 +3462,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn run(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryFile>> {
@@ -3277,6 +3492,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryReviewSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3287,6 +3503,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSet,
@@ -3300,12 +3517,14 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `files`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/reviewSets/{id}/files`
+    #[inline]
     pub fn files(&self) -> MicrosoftGraphSecurityEdiscoveryFileCollectionRequestBuilder {
         MicrosoftGraphSecurityEdiscoveryFileCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3316,6 +3535,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Navigation property `queries`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/reviewSets/{id}/queries`
+    #[inline]
     pub fn queries(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
@@ -3332,6 +3552,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_to_review_set(
         &self,
         parameters: &super::parameters::AddToReviewSetParameters,
@@ -3350,6 +3571,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export(
         &self,
         parameters: &super::parameters::EdiscoveryReviewSetExportParameters,
@@ -3382,6 +3604,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewTag>> {
@@ -3394,6 +3617,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3407,6 +3631,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewTag,
@@ -3414,6 +3639,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3430,6 +3656,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn as_hierarchy(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewTag>> {
@@ -3463,6 +3690,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryReviewTag> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3473,6 +3701,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewTag,
@@ -3486,12 +3715,14 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childTags`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/tags/{id}/childTags`
+    #[inline]
     pub fn child_tags(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
@@ -3504,6 +3735,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Navigation property `parent`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/tags/{id}/parent`
+    #[inline]
     pub fn parent(&self) -> MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
         MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
             client: self.client.clone(),
@@ -3521,6 +3753,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Permissions for `POST /security/cases/ediscoveryCases/{id}/tags/{id}/childTags/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/tags/{id}/childTags/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn child_tags_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3536,6 +3769,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/tags/{id}/parent/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/tags/{id}/parent/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3565,6 +3799,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoverySearch>> {
@@ -3577,6 +3812,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3590,6 +3826,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearch,
@@ -3597,6 +3834,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3629,6 +3867,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3643,6 +3882,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3656,6 +3896,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearchExportOperation,
@@ -3663,6 +3904,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3696,6 +3938,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoverySearchExportOperation> {
@@ -3708,6 +3951,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearchExportOperation,
@@ -3721,12 +3965,14 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `search`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation/search`
+    #[inline]
     pub fn search(&self) -> MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
         MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
             client: self.client.clone(),
@@ -3742,6 +3988,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3772,6 +4019,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoverySearch> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3782,6 +4030,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearch,
@@ -3795,12 +4044,14 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `addToReviewSetOperation`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/searches/{id}/addToReviewSetOperation`
+    #[inline]
     pub fn add_to_review_set_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
@@ -3812,6 +4063,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Navigation property `additionalSources`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/searches/{id}/additionalSources`
+    #[inline]
     pub fn additional_sources(
         &self,
     ) -> MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
@@ -3824,6 +4076,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Navigation property `custodianSources`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/searches/{id}/custodianSources`
+    #[inline]
     pub fn custodian_sources(
         &self,
     ) -> MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
@@ -3836,6 +4089,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Navigation property `lastEstimateStatisticsOperation`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/searches/{id}/lastEstimateStatisticsOperation`
+    #[inline]
     pub fn last_estimate_statistics_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
@@ -3847,6 +4101,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Navigation property `noncustodialSources`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/searches/{id}/noncustodialSources`
+    #[inline]
     pub fn noncustodial_sources(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuilder {
@@ -3865,6 +4120,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/searches/{id}/addToReviewSetOperation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/addToReviewSetOperation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_to_review_set_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3882,6 +4138,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Permissions for `POST /security/cases/ediscoveryCases/{id}/searches/{id}/custodianSources/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/custodianSources/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custodian_sources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3897,6 +4154,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/searches/{id}/lastEstimateStatisticsOperation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/lastEstimateStatisticsOperation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_estimate_statistics_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3914,6 +4172,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Permissions for `POST /security/cases/ediscoveryCases/{id}/searches/{id}/noncustodialSources/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/searches/{id}/noncustodialSources/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn noncustodial_sources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3927,6 +4186,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn estimate_statistics(
         &self,
         statistics_options: &models::microsoft_graph_security::StatisticsOptions,
@@ -3945,6 +4205,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export_report(
         &self,
         parameters: &super::parameters::ExportReportParameters,
@@ -3963,6 +4224,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export_result(
         &self,
         parameters: &super::parameters::ExportResultParameters,
@@ -3981,6 +4243,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn purge_data(
         &self,
         parameters: &super::parameters::PurgeDataParameters,
@@ -4011,6 +4274,7 @@ impl MicrosoftGraphSecurityEntityDefinitionInputCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4025,6 +4289,7 @@ impl MicrosoftGraphSecurityEntityDefinitionInputCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4038,6 +4303,7 @@ impl MicrosoftGraphSecurityEntityDefinitionInputCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EntityDefinitionInput,
@@ -4045,6 +4311,7 @@ impl MicrosoftGraphSecurityEntityDefinitionInputCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4076,6 +4343,7 @@ impl MicrosoftGraphSecurityEntityDefinitionInputRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EntityDefinitionInput> {
@@ -4088,6 +4356,7 @@ impl MicrosoftGraphSecurityEntityDefinitionInputRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EntityDefinitionInput,
@@ -4101,6 +4370,7 @@ impl MicrosoftGraphSecurityEntityDefinitionInputRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4126,6 +4396,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::FilePlanDescriptor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4136,6 +4407,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::FilePlanDescriptor,
@@ -4149,12 +4421,14 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authorityTemplate`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors/authorityTemplate`
+    #[inline]
     pub fn authority_template(
         &self,
     ) -> MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
@@ -4166,6 +4440,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Navigation property `categoryTemplate`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors/categoryTemplate`
+    #[inline]
     pub fn category_template(
         &self,
     ) -> MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
@@ -4177,6 +4452,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Navigation property `citationTemplate`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors/citationTemplate`
+    #[inline]
     pub fn citation_template(
         &self,
     ) -> MicrosoftGraphSecurityCitationTemplateRequestBuilder {
@@ -4188,6 +4464,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Navigation property `departmentTemplate`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors/departmentTemplate`
+    #[inline]
     pub fn department_template(
         &self,
     ) -> MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
@@ -4199,6 +4476,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Navigation property `filePlanReferenceTemplate`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate`
+    #[inline]
     pub fn file_plan_reference_template(
         &self,
     ) -> MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
@@ -4216,6 +4494,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn authority_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4231,6 +4510,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn category_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4246,6 +4526,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn citation_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4261,6 +4542,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn department_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4276,6 +4558,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn file_plan_reference_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4305,6 +4588,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4319,6 +4603,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4332,6 +4617,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::FilePlanReferenceTemplate,
@@ -4339,6 +4625,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4372,6 +4659,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::FilePlanReferenceTemplate> {
@@ -4384,6 +4672,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::FilePlanReferenceTemplate,
@@ -4397,6 +4686,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4423,6 +4713,7 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Incident>> {
@@ -4435,6 +4726,7 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4448,6 +4740,7 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Incident,
@@ -4455,6 +4748,7 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4471,6 +4765,7 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn merge_incidents(
         &self,
         parameters: &super::parameters::MergeIncidentsParameters,
@@ -4504,6 +4799,7 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::Incident> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4514,6 +4810,7 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Incident,
@@ -4527,12 +4824,14 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `alerts`.
     ///
     /// URL: `/security/incidents/{id}/alerts`
+    #[inline]
     pub fn alerts(&self) -> MicrosoftGraphSecurityAlertCollectionRequestBuilder {
         MicrosoftGraphSecurityAlertCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4551,6 +4850,7 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// Permissions for `POST /security/incidents/{id}/alerts/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/incidents/{id}/alerts/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn alerts_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4579,6 +4879,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::LabelsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4589,6 +4890,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::LabelsRoot,
@@ -4602,12 +4904,14 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authorities`.
     ///
     /// URL: `/security/labels/authorities`
+    #[inline]
     pub fn authorities(
         &self,
     ) -> MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
@@ -4620,6 +4924,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/security/labels/categories`
+    #[inline]
     pub fn categories(
         &self,
     ) -> MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
@@ -4632,6 +4937,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Navigation property `citations`.
     ///
     /// URL: `/security/labels/citations`
+    #[inline]
     pub fn citations(
         &self,
     ) -> MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
@@ -4644,6 +4950,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Navigation property `departments`.
     ///
     /// URL: `/security/labels/departments`
+    #[inline]
     pub fn departments(
         &self,
     ) -> MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
@@ -4656,6 +4963,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Navigation property `filePlanReferences`.
     ///
     /// URL: `/security/labels/filePlanReferences`
+    #[inline]
     pub fn file_plan_references(
         &self,
     ) -> MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
@@ -4668,6 +4976,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Navigation property `retentionLabels`.
     ///
     /// URL: `/security/labels/retentionLabels`
+    #[inline]
     pub fn retention_labels(
         &self,
     ) -> MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
@@ -4700,6 +5009,7 @@ impl MicrosoftGraphSecurityManualAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::ManualAlert>> {
@@ -4712,6 +5022,7 @@ impl MicrosoftGraphSecurityManualAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4725,6 +5036,7 @@ impl MicrosoftGraphSecurityManualAlertCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::ManualAlert,
@@ -4732,6 +5044,7 @@ impl MicrosoftGraphSecurityManualAlertCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4748,6 +5061,7 @@ impl MicrosoftGraphSecurityManualAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn move_alerts(
         &self,
         parameters: &super::parameters::MoveAlertsParameters,
@@ -4783,6 +5097,7 @@ impl MicrosoftGraphSecurityManualAlertRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::ManualAlert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4793,6 +5108,7 @@ impl MicrosoftGraphSecurityManualAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::ManualAlert,
@@ -4806,12 +5122,14 @@ impl MicrosoftGraphSecurityManualAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `entityDefinitions`.
     ///
     /// URL: `/security/alerts_v2/{id}/microsoft.graph.security.manualAlert/entityDefinitions`
+    #[inline]
     pub fn entity_definitions(
         &self,
     ) -> MicrosoftGraphSecurityEntityDefinitionInputCollectionRequestBuilder {
@@ -4844,6 +5162,7 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionEvent>> {
@@ -4856,6 +5175,7 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4869,6 +5189,7 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionEvent,
@@ -4876,6 +5197,7 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4907,6 +5229,7 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4917,6 +5240,7 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionEvent,
@@ -4930,12 +5254,14 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `retentionEventType`.
     ///
     /// URL: `/security/triggers/retentionEvents/{id}/retentionEventType`
+    #[inline]
     pub fn retention_event_type(
         &self,
     ) -> MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
@@ -4953,6 +5279,7 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// Permissions for `PUT /security/triggers/retentionEvents/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/triggers/retentionEvents/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retention_event_type_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4982,6 +5309,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionEventType>> {
@@ -4994,6 +5322,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5007,6 +5336,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionEventType,
@@ -5014,6 +5344,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5047,6 +5378,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionEventType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5057,6 +5389,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionEventType,
@@ -5070,6 +5403,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5096,6 +5430,7 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionLabel>> {
@@ -5108,6 +5443,7 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5121,6 +5457,7 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionLabel,
@@ -5128,6 +5465,7 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5159,6 +5497,7 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5169,6 +5508,7 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionLabel,
@@ -5182,12 +5522,14 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `descriptors`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors`
+    #[inline]
     pub fn descriptors(&self) -> MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
         MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
             client: self.client.clone(),
@@ -5197,6 +5539,7 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Navigation property `dispositionReviewStages`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/dispositionReviewStages`
+    #[inline]
     pub fn disposition_review_stages(
         &self,
     ) -> MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
@@ -5209,6 +5552,7 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Navigation property `retentionEventType`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/retentionEventType`
+    #[inline]
     pub fn retention_event_type(
         &self,
     ) -> MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
@@ -5226,6 +5570,7 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retention_event_type_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5254,6 +5599,7 @@ impl MicrosoftGraphSecurityRulesRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::RulesRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5264,6 +5610,7 @@ impl MicrosoftGraphSecurityRulesRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RulesRoot,
@@ -5277,12 +5624,14 @@ impl MicrosoftGraphSecurityRulesRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `detectionRules`.
     ///
     /// URL: `/security/rules/detectionRules`
+    #[inline]
     pub fn detection_rules(
         &self,
     ) -> MicrosoftGraphSecurityDetectionRuleCollectionRequestBuilder {
@@ -5317,6 +5666,7 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SiteSource>> {
@@ -5329,6 +5679,7 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5342,6 +5693,7 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SiteSource,
@@ -5349,6 +5701,7 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5382,6 +5735,7 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::SiteSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5392,6 +5746,7 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SiteSource,
@@ -5405,12 +5760,14 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `site`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}/site`
+    #[inline]
     pub fn site(&self) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -5426,6 +5783,7 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}/site/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/siteSources/{id}/site/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn site_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5455,6 +5813,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SubcategoryTemplate>> {
@@ -5467,6 +5826,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5480,6 +5840,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SubcategoryTemplate,
@@ -5487,6 +5848,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5518,6 +5880,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::SubcategoryTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5528,6 +5891,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SubcategoryTemplate,
@@ -5541,6 +5905,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5566,6 +5931,7 @@ impl MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::TriggerTypesRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5576,6 +5942,7 @@ impl MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::TriggerTypesRoot,
@@ -5589,12 +5956,14 @@ impl MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `retentionEventTypes`.
     ///
     /// URL: `/security/triggerTypes/retentionEventTypes`
+    #[inline]
     pub fn retention_event_types(
         &self,
     ) -> MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
@@ -5626,6 +5995,7 @@ impl MicrosoftGraphSecurityTriggersRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::TriggersRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5636,6 +6006,7 @@ impl MicrosoftGraphSecurityTriggersRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::TriggersRoot,
@@ -5649,12 +6020,14 @@ impl MicrosoftGraphSecurityTriggersRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `retentionEvents`.
     ///
     /// URL: `/security/triggers/retentionEvents`
+    #[inline]
     pub fn retention_events(
         &self,
     ) -> MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
@@ -5689,6 +6062,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::UnifiedGroupSource>> {
@@ -5701,6 +6075,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5714,6 +6089,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::UnifiedGroupSource,
@@ -5721,6 +6097,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5754,6 +6131,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::UnifiedGroupSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5764,6 +6142,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::UnifiedGroupSource,
@@ -5777,12 +6156,14 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `group`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -5798,6 +6179,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// Permissions for `PUT /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/cases/ediscoveryCases/{id}/custodians/{id}/unifiedGroupSources/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5829,6 +6211,7 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::UserSource>> {
@@ -5841,6 +6224,7 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5854,6 +6238,7 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::UserSource,
@@ -5861,6 +6246,7 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5892,6 +6278,7 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::UserSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5902,6 +6289,7 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::UserSource,
@@ -5915,6 +6303,7 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5941,6 +6330,7 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Group>> {
@@ -5953,6 +6343,7 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5966,6 +6357,7 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Group,
@@ -5973,6 +6365,7 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6006,6 +6399,7 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Group> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6016,6 +6410,7 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Group,
@@ -6029,12 +6424,14 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `sets`.
     ///
     /// URL: `/termStore/groups/{id}/sets`
+    #[inline]
     pub fn sets(&self) -> MicrosoftGraphTermStoreSetCollectionRequestBuilder {
         MicrosoftGraphTermStoreSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6067,6 +6464,7 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Relation>> {
@@ -6079,6 +6477,7 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6092,6 +6491,7 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Relation,
@@ -6099,6 +6499,7 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6130,6 +6531,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Relation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6140,6 +6542,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Relation,
@@ -6153,12 +6556,14 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fromTerm`.
     ///
     /// URL: `/termStore/sets/{id}/relations/{id}/fromTerm`
+    #[inline]
     pub fn from_term(&self) -> MicrosoftGraphTermStoreTermRequestBuilder {
         MicrosoftGraphTermStoreTermRequestBuilder {
             client: self.client.clone(),
@@ -6168,6 +6573,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Navigation property `set`.
     ///
     /// URL: `/termStore/sets/{id}/relations/{id}/set`
+    #[inline]
     pub fn set(&self) -> MicrosoftGraphTermStoreSetRequestBuilder {
         MicrosoftGraphTermStoreSetRequestBuilder {
             client: self.client.clone(),
@@ -6177,6 +6583,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Navigation property `toTerm`.
     ///
     /// URL: `/termStore/sets/{id}/relations/{id}/toTerm`
+    #[inline]
     pub fn to_term(&self) -> MicrosoftGraphTermStoreTermRequestBuilder {
         MicrosoftGraphTermStoreTermRequestBuilder {
             client: self.client.clone(),
@@ -6192,6 +6599,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Permissions for `PUT /termStore/sets/{id}/relations/{id}/fromTerm/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /termStore/sets/{id}/relations/{id}/fromTerm/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn from_term_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6207,6 +6615,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Permissions for `PUT /termStore/sets/{id}/relations/{id}/set/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /termStore/sets/{id}/relations/{id}/set/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6222,6 +6631,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Permissions for `PUT /termStore/sets/{id}/relations/{id}/toTerm/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /termStore/sets/{id}/relations/{id}/toTerm/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn to_term_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6253,6 +6663,7 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Set>> {
@@ -6265,6 +6676,7 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6278,6 +6690,7 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Set,
@@ -6285,6 +6698,7 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6318,6 +6732,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Set> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6328,6 +6743,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph_term_store::Set) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6338,12 +6754,14 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `children`.
     ///
     /// URL: `/termStore/sets/{id}/children`
+    #[inline]
     pub fn children(&self) -> MicrosoftGraphTermStoreTermCollectionRequestBuilder {
         MicrosoftGraphTermStoreTermCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6354,6 +6772,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Navigation property `parentGroup`.
     ///
     /// URL: `/termStore/sets/{id}/parentGroup`
+    #[inline]
     pub fn parent_group(&self) -> MicrosoftGraphTermStoreGroupRequestBuilder {
         MicrosoftGraphTermStoreGroupRequestBuilder {
             client: self.client.clone(),
@@ -6363,6 +6782,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Navigation property `relations`.
     ///
     /// URL: `/termStore/sets/{id}/relations`
+    #[inline]
     pub fn relations(&self) -> MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
         MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6373,6 +6793,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Navigation property `terms`.
     ///
     /// URL: `/termStore/sets/{id}/terms`
+    #[inline]
     pub fn terms(&self) -> MicrosoftGraphTermStoreTermCollectionRequestBuilder {
         MicrosoftGraphTermStoreTermCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6404,6 +6825,7 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Store> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6414,6 +6836,7 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Store,
@@ -6427,12 +6850,14 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `groups`.
     ///
     /// URL: `/termStore/groups`
+    #[inline]
     pub fn groups(&self) -> MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
         MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6443,6 +6868,7 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Navigation property `sets`.
     ///
     /// URL: `/termStore/sets`
+    #[inline]
     pub fn sets(&self) -> MicrosoftGraphTermStoreSetCollectionRequestBuilder {
         MicrosoftGraphTermStoreSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6475,6 +6901,7 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Term>> {
@@ -6487,6 +6914,7 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6500,6 +6928,7 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Term,
@@ -6507,6 +6936,7 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6540,6 +6970,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Term> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6550,6 +6981,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Term,
@@ -6563,12 +6995,14 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `children`.
     ///
     /// URL: `/termStore/sets/{id}/children/{id}/children`
+    #[inline]
     pub fn children(&self) -> MicrosoftGraphTermStoreTermCollectionRequestBuilder {
         MicrosoftGraphTermStoreTermCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6579,6 +7013,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Navigation property `relations`.
     ///
     /// URL: `/termStore/sets/{id}/children/{id}/relations`
+    #[inline]
     pub fn relations(&self) -> MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
         MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6589,6 +7024,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Navigation property `set`.
     ///
     /// URL: `/termStore/sets/{id}/children/{id}/set`
+    #[inline]
     pub fn set(&self) -> MicrosoftGraphTermStoreSetRequestBuilder {
         MicrosoftGraphTermStoreSetRequestBuilder {
             client: self.client.clone(),
@@ -6604,6 +7040,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Permissions for `PUT /termStore/sets/{id}/children/{id}/set/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /termStore/sets/{id}/children/{id}/set/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6635,6 +7072,7 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6649,6 +7087,7 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6662,6 +7101,7 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MultiValueLegacyExtendedProperty,
@@ -6669,6 +7109,7 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6700,6 +7141,7 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MultiValueLegacyExtendedProperty> {
@@ -6712,6 +7154,7 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiValueLegacyExtendedProperty,
@@ -6725,6 +7168,7 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6750,6 +7194,7 @@ impl NamePronunciationSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::NamePronunciationSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6760,6 +7205,7 @@ impl NamePronunciationSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::NamePronunciationSettings,
@@ -6773,6 +7219,7 @@ impl NamePronunciationSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6801,6 +7248,7 @@ impl NamedLocationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyNamedLocation>> {
@@ -6813,6 +7261,7 @@ impl NamedLocationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6826,6 +7275,7 @@ impl NamedLocationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyNamedLocation,
@@ -6833,6 +7283,7 @@ impl NamedLocationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> NamedLocationRequestBuilder {
         NamedLocationRequestBuilder {
             client: self.client.clone(),
@@ -6861,6 +7312,7 @@ impl NamedLocationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyNamedLocation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6871,6 +7323,7 @@ impl NamedLocationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyNamedLocation,
@@ -6884,6 +7337,7 @@ impl NamedLocationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6894,6 +7348,7 @@ impl NamedLocationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyNamedLocation> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6922,6 +7377,7 @@ impl NewsLinkPageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.newsLinkPage`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::NewsLinkPage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6932,6 +7388,7 @@ impl NewsLinkPageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.newsLinkPage/$count`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6945,6 +7402,7 @@ impl NewsLinkPageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::NewsLinkPage,
@@ -6952,6 +7410,7 @@ impl NewsLinkPageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> NewsLinkPageRequestBuilder {
         NewsLinkPageRequestBuilder {
             client: self.client.clone(),
@@ -6982,6 +7441,7 @@ impl NewsLinkPageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/{id}/microsoft.graph.newsLinkPage`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::NewsLinkPage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6992,6 +7452,7 @@ impl NewsLinkPageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::NewsLinkPage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7002,12 +7463,14 @@ impl NewsLinkPageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.newsLinkPage/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7017,6 +7480,7 @@ impl NewsLinkPageRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.newsLinkPage/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7032,6 +7496,7 @@ impl NewsLinkPageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7047,6 +7512,7 @@ impl NewsLinkPageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.newsLinkPage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7060,6 +7526,7 @@ impl NewsLinkPageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -7086,6 +7553,7 @@ impl NotebookCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Notebook>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7096,6 +7564,7 @@ impl NotebookCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7109,6 +7578,7 @@ impl NotebookCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Notebook,
@@ -7116,6 +7586,7 @@ impl NotebookCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> NotebookRequestBuilder {
         NotebookRequestBuilder {
             client: self.client.clone(),
@@ -7129,6 +7600,7 @@ impl NotebookCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get_notebook_from_web_url(
         &self,
         web_url: &str,
@@ -7147,6 +7619,7 @@ impl NotebookCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get_recent_notebooks(
         &self,
         include_personal_notebooks: bool,
@@ -7189,6 +7662,7 @@ impl NotebookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Notebook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7199,6 +7673,7 @@ impl NotebookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Notebook) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7209,12 +7684,14 @@ impl NotebookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `sectionGroups`.
     ///
     /// URL: `/me/onenote/notebooks/{id}/sectionGroups`
+    #[inline]
     pub fn section_groups(&self) -> SectionGroupCollectionRequestBuilder {
         SectionGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7225,6 +7702,7 @@ impl NotebookRequestBuilder {
     /// Navigation property `sections`.
     ///
     /// URL: `/me/onenote/notebooks/{id}/sections`
+    #[inline]
     pub fn sections(&self) -> OnenoteSectionCollectionRequestBuilder {
         OnenoteSectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7239,6 +7717,7 @@ impl NotebookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn copy_notebook(
         &self,
         parameters: &super::parameters::CopyNotebookParameters,
@@ -7287,6 +7766,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OAuth2PermissionGrant>> {
@@ -7299,6 +7779,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7312,6 +7793,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OAuth2PermissionGrant,
@@ -7319,6 +7801,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OAuth2PermissionGrantRequestBuilder {
         OAuth2PermissionGrantRequestBuilder {
             client: self.client.clone(),
@@ -7333,6 +7816,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OAuth2PermissionGrant>> {
@@ -7376,6 +7860,7 @@ impl OAuth2PermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OAuth2PermissionGrant> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7386,6 +7871,7 @@ impl OAuth2PermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OAuth2PermissionGrant,
@@ -7399,6 +7885,7 @@ impl OAuth2PermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7427,6 +7914,7 @@ impl OnPremisesAgentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnPremisesAgent>> {
@@ -7439,6 +7927,7 @@ impl OnPremisesAgentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7452,6 +7941,7 @@ impl OnPremisesAgentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents`): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesAgent,
@@ -7459,6 +7949,7 @@ impl OnPremisesAgentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnPremisesAgentRequestBuilder {
         OnPremisesAgentRequestBuilder {
             client: self.client.clone(),
@@ -7490,6 +7981,7 @@ impl OnPremisesAgentGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnPremisesAgentGroup>> {
@@ -7502,6 +7994,7 @@ impl OnPremisesAgentGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7515,6 +8008,7 @@ impl OnPremisesAgentGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /onPremisesPublishingProfiles/{id}/agents/{id}/agentGroups`): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesAgentGroup,
@@ -7522,6 +8016,7 @@ impl OnPremisesAgentGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnPremisesAgentGroupRequestBuilder {
         OnPremisesAgentGroupRequestBuilder {
             client: self.client.clone(),
@@ -7550,6 +8045,7 @@ impl OnPremisesAgentGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnPremisesAgentGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7560,6 +8056,7 @@ impl OnPremisesAgentGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesAgentGroup,
@@ -7573,12 +8070,14 @@ impl OnPremisesAgentGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `agents`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents`
+    #[inline]
     pub fn agents(&self) -> OnPremisesAgentCollectionRequestBuilder {
         OnPremisesAgentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7589,6 +8088,7 @@ impl OnPremisesAgentGroupRequestBuilder {
     /// Navigation property `publishedResources`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources`
+    #[inline]
     pub fn published_resources(&self) -> PublishedResourceCollectionRequestBuilder {
         PublishedResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7607,6 +8107,7 @@ impl OnPremisesAgentGroupRequestBuilder {
     /// Permissions for `POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/$ref` (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn agents_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7624,6 +8125,7 @@ impl OnPremisesAgentGroupRequestBuilder {
     /// Permissions for `POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn published_resources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7652,6 +8154,7 @@ impl OnPremisesAgentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnPremisesAgent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7662,6 +8165,7 @@ impl OnPremisesAgentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesAgent,
@@ -7675,12 +8179,14 @@ impl OnPremisesAgentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `agentGroups`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/agents/{id}/agentGroups`
+    #[inline]
     pub fn agent_groups(&self) -> OnPremisesAgentGroupCollectionRequestBuilder {
         OnPremisesAgentGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7699,6 +8205,7 @@ impl OnPremisesAgentRequestBuilder {
     /// Permissions for `POST /onPremisesPublishingProfiles/{id}/agents/{id}/agentGroups/$ref` (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/agents/{id}/agentGroups/{id}/$ref` (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn agent_groups_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7728,6 +8235,7 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7742,6 +8250,7 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7755,6 +8264,7 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesDirectorySynchronization,
@@ -7762,6 +8272,7 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7793,6 +8304,7 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnPremisesDirectorySynchronization> {
@@ -7805,6 +8317,7 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesDirectorySynchronization,
@@ -7818,6 +8331,7 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7844,6 +8358,7 @@ impl OnPremisesPublishingProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnPremisesPublishingProfile>> {
@@ -7856,6 +8371,7 @@ impl OnPremisesPublishingProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7869,6 +8385,7 @@ impl OnPremisesPublishingProfileCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesPublishingProfile,
@@ -7876,6 +8393,7 @@ impl OnPremisesPublishingProfileCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7907,6 +8425,7 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnPremisesPublishingProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7917,6 +8436,7 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesPublishingProfile,
@@ -7930,12 +8450,14 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `agentGroups`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/agentGroups`
+    #[inline]
     pub fn agent_groups(&self) -> OnPremisesAgentGroupCollectionRequestBuilder {
         OnPremisesAgentGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7946,6 +8468,7 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Navigation property `agents`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/agents`
+    #[inline]
     pub fn agents(&self) -> OnPremisesAgentCollectionRequestBuilder {
         OnPremisesAgentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7956,6 +8479,7 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Navigation property `applicationSegments`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/applicationSegments`
+    #[inline]
     pub fn application_segments(&self) -> IpApplicationSegmentCollectionRequestBuilder {
         IpApplicationSegmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7966,6 +8490,7 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Navigation property `connectorGroups`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/connectorGroups`
+    #[inline]
     pub fn connector_groups(&self) -> ConnectorGroupCollectionRequestBuilder {
         ConnectorGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7976,6 +8501,7 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Navigation property `connectors`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/connectors`
+    #[inline]
     pub fn connectors(&self) -> ConnectorCollectionRequestBuilder {
         ConnectorCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7986,6 +8512,7 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Navigation property `publishedResources`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/publishedResources`
+    #[inline]
     pub fn published_resources(&self) -> PublishedResourceCollectionRequestBuilder {
         PublishedResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7996,6 +8523,7 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Navigation property `sensors`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/sensors`
+    #[inline]
     pub fn sensors(&self) -> PrivateAccessSensorCollectionRequestBuilder {
         PrivateAccessSensorCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8014,6 +8542,7 @@ impl OnPremisesPublishingProfileRequestBuilder {
     /// Permissions for `POST /onPremisesPublishingProfiles/{id}/applicationSegments/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/applicationSegments/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn application_segments_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8044,6 +8573,7 @@ impl OnPremisesSyncBehaviorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnPremisesSyncBehavior> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8054,6 +8584,7 @@ impl OnPremisesSyncBehaviorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesSyncBehavior,
@@ -8067,6 +8598,7 @@ impl OnPremisesSyncBehaviorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8093,6 +8625,7 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8107,6 +8640,7 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8120,6 +8654,7 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnTokenIssuanceStartCustomExtension,
@@ -8127,6 +8662,7 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8143,6 +8679,7 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -8181,6 +8718,7 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnTokenIssuanceStartCustomExtension> {
@@ -8193,6 +8731,7 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnTokenIssuanceStartCustomExtension,
@@ -8206,6 +8745,7 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8216,6 +8756,7 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -8248,6 +8789,7 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteOperation>> {
@@ -8260,6 +8802,7 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8273,6 +8816,7 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteOperation,
@@ -8280,6 +8824,7 @@ impl OnenoteOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnenoteOperationRequestBuilder {
         OnenoteOperationRequestBuilder {
             client: self.client.clone(),
@@ -8308,6 +8853,7 @@ impl OnenoteOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8318,6 +8864,7 @@ impl OnenoteOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnenoteOperation,
@@ -8331,6 +8878,7 @@ impl OnenoteOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8359,6 +8907,7 @@ impl OnenotePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OnenotePage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8369,6 +8918,7 @@ impl OnenotePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8382,6 +8932,7 @@ impl OnenotePageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenotePage,
@@ -8389,6 +8940,7 @@ impl OnenotePageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnenotePageRequestBuilder {
         OnenotePageRequestBuilder {
             client: self.client.clone(),
@@ -8417,6 +8969,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnenotePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8427,6 +8980,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OnenotePage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8437,6 +8991,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8449,6 +9004,7 @@ impl OnenotePageRequestBuilder {
     /// Permissions for `PUT /me/onenote/pages/{id}/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/onenote/pages/{id}/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -8458,6 +9014,7 @@ impl OnenotePageRequestBuilder {
     /// Navigation property `parentNotebook`.
     ///
     /// URL: `/me/onenote/pages/{id}/parentNotebook`
+    #[inline]
     pub fn parent_notebook(&self) -> NotebookRequestBuilder {
         NotebookRequestBuilder {
             client: self.client.clone(),
@@ -8467,6 +9024,7 @@ impl OnenotePageRequestBuilder {
     /// Navigation property `parentSection`.
     ///
     /// URL: `/me/onenote/pages/{id}/parentSection`
+    #[inline]
     pub fn parent_section(&self) -> OnenoteSectionRequestBuilder {
         OnenoteSectionRequestBuilder {
             client: self.client.clone(),
@@ -8484,6 +9042,7 @@ impl OnenotePageRequestBuilder {
     /// Permissions for `DELETE /me/onenote/pages/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Named `content_2` because `content` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn content_2(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -8497,6 +9056,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn copy_to_section(
         &self,
         parameters: &super::parameters::CopyToSectionParameters,
@@ -8515,6 +9075,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn onenote_patch_content(
         &self,
         commands: &[models::microsoft_graph::OnenotePatchContentCommand],
@@ -8533,6 +9094,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn preview(&self) -> Request<models::microsoft_graph::OnenotePagePreview> {
         Request::json(
             &self.client,

@@ -27,6 +27,7 @@ impl OnenoteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Onenote> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -37,6 +38,7 @@ impl OnenoteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Onenote) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -47,12 +49,14 @@ impl OnenoteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `notebooks`.
     ///
     /// URL: `/me/onenote/notebooks`
+    #[inline]
     pub fn notebooks(&self) -> NotebookCollectionRequestBuilder {
         NotebookCollectionRequestBuilder {
             client: self.client.clone(),
@@ -63,6 +67,7 @@ impl OnenoteRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/me/onenote/operations`
+    #[inline]
     pub fn operations(&self) -> OnenoteOperationCollectionRequestBuilder {
         OnenoteOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -73,6 +78,7 @@ impl OnenoteRequestBuilder {
     /// Navigation property `pages`.
     ///
     /// URL: `/me/onenote/pages`
+    #[inline]
     pub fn pages(&self) -> OnenotePageCollectionRequestBuilder {
         OnenotePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -83,6 +89,7 @@ impl OnenoteRequestBuilder {
     /// Navigation property `resources`.
     ///
     /// URL: `/me/onenote/resources`
+    #[inline]
     pub fn resources(&self) -> OnenoteResourceCollectionRequestBuilder {
         OnenoteResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -93,6 +100,7 @@ impl OnenoteRequestBuilder {
     /// Navigation property `sectionGroups`.
     ///
     /// URL: `/me/onenote/sectionGroups`
+    #[inline]
     pub fn section_groups(&self) -> SectionGroupCollectionRequestBuilder {
         SectionGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -103,6 +111,7 @@ impl OnenoteRequestBuilder {
     /// Navigation property `sections`.
     ///
     /// URL: `/me/onenote/sections`
+    #[inline]
     pub fn sections(&self) -> OnenoteSectionCollectionRequestBuilder {
         OnenoteSectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -133,6 +142,7 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteResource>> {
@@ -145,6 +155,7 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -158,6 +169,7 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteResource,
@@ -165,6 +177,7 @@ impl OnenoteResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnenoteResourceRequestBuilder {
         OnenoteResourceRequestBuilder {
             client: self.client.clone(),
@@ -193,6 +206,7 @@ impl OnenoteResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -203,6 +217,7 @@ impl OnenoteResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnenoteResource,
@@ -216,6 +231,7 @@ impl OnenoteResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -228,6 +244,7 @@ impl OnenoteResourceRequestBuilder {
     /// Permissions for `PUT /me/onenote/resources/{id}/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/onenote/resources/{id}/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -245,6 +262,7 @@ impl OnenoteResourceRequestBuilder {
     /// Permissions for `DELETE /me/onenote/resources/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Named `content_2` because `content` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn content_2(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -276,6 +294,7 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteSection>> {
@@ -288,6 +307,7 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -301,6 +321,7 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/onenote/notebooks/{id}/sections`): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteSection,
@@ -308,6 +329,7 @@ impl OnenoteSectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnenoteSectionRequestBuilder {
         OnenoteSectionRequestBuilder {
             client: self.client.clone(),
@@ -338,6 +360,7 @@ impl OnenoteSectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteSection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -348,6 +371,7 @@ impl OnenoteSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OnenoteSection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -358,12 +382,14 @@ impl OnenoteSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `pages`.
     ///
     /// URL: `/me/onenote/sections/{id}/pages`
+    #[inline]
     pub fn pages(&self) -> OnenotePageCollectionRequestBuilder {
         OnenotePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -374,6 +400,7 @@ impl OnenoteSectionRequestBuilder {
     /// Navigation property `parentNotebook`.
     ///
     /// URL: `/me/onenote/sections/{id}/parentNotebook`
+    #[inline]
     pub fn parent_notebook(&self) -> NotebookRequestBuilder {
         NotebookRequestBuilder {
             client: self.client.clone(),
@@ -383,6 +410,7 @@ impl OnenoteSectionRequestBuilder {
     /// Navigation property `parentSectionGroup`.
     ///
     /// URL: `/me/onenote/sections/{id}/parentSectionGroup`
+    #[inline]
     pub fn parent_section_group(&self) -> SectionGroupRequestBuilder {
         SectionGroupRequestBuilder {
             client: self.client.clone(),
@@ -396,6 +424,7 @@ impl OnenoteSectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn copy_to_notebook(
         &self,
         parameters: &super::parameters::CopyToNotebookParameters,
@@ -414,6 +443,7 @@ impl OnenoteSectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn copy_to_section_group(
         &self,
         parameters: &super::parameters::CopyToSectionGroupParameters,
@@ -450,6 +480,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OrgContact>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -460,6 +491,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -473,6 +505,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrgContact,
@@ -480,6 +513,7 @@ impl OrgContactCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OrgContactRequestBuilder {
         OrgContactRequestBuilder {
             client: self.client.clone(),
@@ -493,6 +527,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -511,6 +546,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OrgContact>> {
@@ -527,6 +563,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.orgContact/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -545,6 +582,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -563,6 +601,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.orgContact/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -598,6 +637,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OrgContact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -608,6 +648,7 @@ impl OrgContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OrgContact) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -618,12 +659,14 @@ impl OrgContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `directReports`.
     ///
     /// URL: `/contacts/{id}/directReports`
+    #[inline]
     pub fn direct_reports(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -634,6 +677,7 @@ impl OrgContactRequestBuilder {
     /// Navigation property `manager`.
     ///
     /// URL: `/contacts/{id}/manager`
+    #[inline]
     pub fn manager(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -643,6 +687,7 @@ impl OrgContactRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/contacts/{id}/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -653,6 +698,7 @@ impl OrgContactRequestBuilder {
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/contacts/{id}/onPremisesSyncBehavior`
+    #[inline]
     pub fn on_premises_sync_behavior(&self) -> OnPremisesSyncBehaviorRequestBuilder {
         OnPremisesSyncBehaviorRequestBuilder {
             client: self.client.clone(),
@@ -662,6 +708,7 @@ impl OrgContactRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/contacts/{id}/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -672,6 +719,7 @@ impl OrgContactRequestBuilder {
     /// Navigation property `transitiveReports`.
     ///
     /// URL: `/contacts/{id}/transitiveReports`
+    #[inline]
     pub fn transitive_reports(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -690,6 +738,7 @@ impl OrgContactRequestBuilder {
     /// Permissions for `POST /contacts/{id}/directReports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /contacts/{id}/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -705,6 +754,7 @@ impl OrgContactRequestBuilder {
     /// Permissions for `PUT /contacts/{id}/manager/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /contacts/{id}/manager/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -722,6 +772,7 @@ impl OrgContactRequestBuilder {
     /// Permissions for `POST /contacts/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /contacts/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -739,6 +790,7 @@ impl OrgContactRequestBuilder {
     /// Permissions for `POST /contacts/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /contacts/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -756,6 +808,7 @@ impl OrgContactRequestBuilder {
     /// Permissions for `POST /contacts/{id}/transitiveReports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /contacts/{id}/transitiveReports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -769,6 +822,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -787,6 +841,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -805,6 +860,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -823,6 +879,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -841,6 +898,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -855,6 +913,7 @@ impl OrgContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -887,6 +946,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Organization>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -897,6 +957,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -910,6 +971,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Organization,
@@ -917,6 +979,7 @@ impl OrganizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OrganizationRequestBuilder {
         OrganizationRequestBuilder {
             client: self.client.clone(),
@@ -930,6 +993,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -946,6 +1010,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.organization/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -964,6 +1029,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -982,6 +1048,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.organization/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -1017,6 +1084,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Organization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1027,6 +1095,7 @@ impl OrganizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Organization) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1037,12 +1106,14 @@ impl OrganizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /directoryObjects/{id}/microsoft.graph.organization`): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `branding`.
     ///
     /// URL: `/organization/{id}/branding`
+    #[inline]
     pub fn branding(&self) -> OrganizationalBrandingRequestBuilder {
         OrganizationalBrandingRequestBuilder {
             client: self.client.clone(),
@@ -1052,6 +1123,7 @@ impl OrganizationRequestBuilder {
     /// Navigation property `certificateBasedAuthConfiguration`.
     ///
     /// URL: `/organization/{id}/certificateBasedAuthConfiguration`
+    #[inline]
     pub fn certificate_based_auth_configuration(
         &self,
     ) -> CertificateBasedAuthConfigurationCollectionRequestBuilder {
@@ -1064,6 +1136,7 @@ impl OrganizationRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/organization/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1074,6 +1147,7 @@ impl OrganizationRequestBuilder {
     /// Navigation property `partnerInformation`.
     ///
     /// URL: `/organization/{id}/partnerInformation`
+    #[inline]
     pub fn partner_information(&self) -> PartnerInformationRequestBuilder {
         PartnerInformationRequestBuilder {
             client: self.client.clone(),
@@ -1083,6 +1157,7 @@ impl OrganizationRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/organization/{id}/settings`
+    #[inline]
     pub fn settings(&self) -> OrganizationSettingsRequestBuilder {
         OrganizationSettingsRequestBuilder {
             client: self.client.clone(),
@@ -1100,6 +1175,7 @@ impl OrganizationRequestBuilder {
     /// Permissions for `POST /organization/{id}/certificateBasedAuthConfiguration/$ref` (narrowest first): DelegatedWork `Organization.ReadWrite.All`; Application `Organization.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /organization/{id}/certificateBasedAuthConfiguration/{id}/$ref` (narrowest first): DelegatedWork `Organization.ReadWrite.All`; Application `Organization.ReadWrite.All`.
+    #[inline]
     pub fn certificate_based_auth_configuration_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -1115,6 +1191,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.organization/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1133,6 +1210,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1151,6 +1229,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.organization/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1169,6 +1248,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.organization/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1187,6 +1267,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -1216,6 +1297,7 @@ impl OrganizationSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OrganizationSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1226,6 +1308,7 @@ impl OrganizationSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationSettings,
@@ -1239,12 +1322,14 @@ impl OrganizationSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `itemInsights`.
     ///
     /// URL: `/organization/{id}/settings/itemInsights`
+    #[inline]
     pub fn item_insights(&self) -> InsightsSettingsRequestBuilder {
         InsightsSettingsRequestBuilder {
             client: self.client.clone(),
@@ -1274,6 +1359,7 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1288,6 +1374,7 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1301,6 +1388,7 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingLocalization,
@@ -1308,6 +1396,7 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1339,6 +1428,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OrganizationalBrandingLocalization> {
@@ -1351,6 +1441,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingLocalization,
@@ -1364,6 +1455,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1376,6 +1468,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn background_image(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1391,6 +1484,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn banner_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1406,6 +1500,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custom_css(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1421,6 +1516,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn favicon(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1436,6 +1532,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn header_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1451,6 +1548,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn square_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1466,6 +1564,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn square_logo_dark(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1494,6 +1593,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OrganizationalBranding> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1504,6 +1604,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBranding,
@@ -1517,12 +1618,14 @@ impl OrganizationalBrandingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `localizations`.
     ///
     /// URL: `/organization/{id}/branding/localizations`
+    #[inline]
     pub fn localizations(
         &self,
     ) -> OrganizationalBrandingLocalizationCollectionRequestBuilder {
@@ -1535,6 +1638,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Navigation property `themes`.
     ///
     /// URL: `/organization/{id}/branding/themes`
+    #[inline]
     pub fn themes(&self) -> OrganizationalBrandingThemeCollectionRequestBuilder {
         OrganizationalBrandingThemeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1551,6 +1655,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/backgroundImage`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/backgroundImage`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn background_image(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1566,6 +1671,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/bannerLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/bannerLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn banner_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1581,6 +1687,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/customCSS`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/customCSS`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custom_css(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1596,6 +1703,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/favicon`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/favicon`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn favicon(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1611,6 +1719,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/headerLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/headerLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn header_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1626,6 +1735,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/squareLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/squareLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn square_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1641,6 +1751,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/squareLogoDark`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/squareLogoDark`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn square_logo_dark(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1670,6 +1781,7 @@ impl OrganizationalBrandingThemeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OrganizationalBrandingTheme>> {
@@ -1682,6 +1794,7 @@ impl OrganizationalBrandingThemeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1695,6 +1808,7 @@ impl OrganizationalBrandingThemeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingTheme,
@@ -1702,6 +1816,7 @@ impl OrganizationalBrandingThemeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1734,6 +1849,7 @@ impl OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1748,6 +1864,7 @@ impl OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1761,6 +1878,7 @@ impl OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingThemeLocalization,
@@ -1768,6 +1886,7 @@ impl OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1799,6 +1918,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OrganizationalBrandingThemeLocalization> {
@@ -1811,6 +1931,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingThemeLocalization,
@@ -1824,6 +1945,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1836,6 +1958,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn background_image(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1851,6 +1974,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn banner_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1866,6 +1990,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custom_css(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1881,6 +2006,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn favicon(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1896,6 +2022,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn header_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1911,6 +2038,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn square_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1926,6 +2054,7 @@ impl OrganizationalBrandingThemeLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/themes/{id}/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn square_logo_dark(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1954,6 +2083,7 @@ impl OrganizationalBrandingThemeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OrganizationalBrandingTheme> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1964,6 +2094,7 @@ impl OrganizationalBrandingThemeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingTheme,
@@ -1977,12 +2108,14 @@ impl OrganizationalBrandingThemeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `localizations`.
     ///
     /// URL: `/organization/{id}/branding/themes/{id}/localizations`
+    #[inline]
     pub fn localizations(
         &self,
     ) -> OrganizationalBrandingThemeLocalizationCollectionRequestBuilder {
@@ -2015,6 +2148,7 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OutlookCategory>> {
@@ -2027,6 +2161,7 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2040,6 +2175,7 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OutlookCategory,
@@ -2047,6 +2183,7 @@ impl OutlookCategoryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OutlookCategoryRequestBuilder {
         OutlookCategoryRequestBuilder {
             client: self.client.clone(),
@@ -2075,6 +2212,7 @@ impl OutlookCategoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2085,6 +2223,7 @@ impl OutlookCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OutlookCategory,
@@ -2098,6 +2237,7 @@ impl OutlookCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2123,6 +2263,7 @@ impl OutlookItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyOutlookItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2133,6 +2274,7 @@ impl OutlookItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyOutlookItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2143,12 +2285,14 @@ impl OutlookItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.calendarSharingMessage`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.calendarSharingMessage`
+    #[inline]
     pub fn as_calendar_sharing_message(&self) -> CalendarSharingMessageRequestBuilder {
         CalendarSharingMessageRequestBuilder {
             client: self.client.clone(),
@@ -2159,6 +2303,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.contact`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.contact`
+    #[inline]
     pub fn as_contact(&self) -> ContactRequestBuilder {
         ContactRequestBuilder {
             client: self.client.clone(),
@@ -2168,6 +2313,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.event`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.event`
+    #[inline]
     pub fn as_event(&self) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -2177,6 +2323,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessage`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.eventMessage`
+    #[inline]
     pub fn as_event_message(&self) -> EventMessageRequestBuilder {
         EventMessageRequestBuilder {
             client: self.client.clone(),
@@ -2186,6 +2333,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageRequest`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.eventMessageRequest`
+    #[inline]
     pub fn as_event_message_request(&self) -> EventMessageRequestRequestBuilder {
         EventMessageRequestRequestBuilder {
             client: self.client.clone(),
@@ -2195,6 +2343,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageResponse`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.eventMessageResponse`
+    #[inline]
     pub fn as_event_message_response(&self) -> EventMessageResponseRequestBuilder {
         EventMessageResponseRequestBuilder {
             client: self.client.clone(),
@@ -2205,6 +2354,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.message`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.message`
+    #[inline]
     pub fn as_message(&self) -> MessageRequestBuilder {
         MessageRequestBuilder {
             client: self.client.clone(),
@@ -2215,6 +2365,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.outlookTask`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.outlookTask`
+    #[inline]
     pub fn as_outlook_task(&self) -> OutlookTaskRequestBuilder {
         OutlookTaskRequestBuilder {
             client: self.client.clone(),
@@ -2225,6 +2376,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.post`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.post`
+    #[inline]
     pub fn as_post(&self) -> PostRequestBuilder {
         PostRequestBuilder {
             client: self.client.clone(),
@@ -2256,6 +2408,7 @@ impl OutlookTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OutlookTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2266,6 +2419,7 @@ impl OutlookTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2279,6 +2433,7 @@ impl OutlookTaskCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OutlookTask,
@@ -2286,6 +2441,7 @@ impl OutlookTaskCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OutlookTaskRequestBuilder {
         OutlookTaskRequestBuilder {
             client: self.client.clone(),
@@ -2317,6 +2473,7 @@ impl OutlookTaskFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OutlookTaskFolder>> {
@@ -2329,6 +2486,7 @@ impl OutlookTaskFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2342,6 +2500,7 @@ impl OutlookTaskFolderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OutlookTaskFolder,
@@ -2349,6 +2508,7 @@ impl OutlookTaskFolderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OutlookTaskFolderRequestBuilder {
         OutlookTaskFolderRequestBuilder {
             client: self.client.clone(),
@@ -2377,6 +2537,7 @@ impl OutlookTaskFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookTaskFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2387,6 +2548,7 @@ impl OutlookTaskFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OutlookTaskFolder,
@@ -2400,12 +2562,14 @@ impl OutlookTaskFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/outlook/taskFolders/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2418,6 +2582,7 @@ impl OutlookTaskFolderRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/outlook/taskFolders/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2430,6 +2595,7 @@ impl OutlookTaskFolderRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/me/outlook/taskFolders/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> OutlookTaskCollectionRequestBuilder {
         OutlookTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2460,6 +2626,7 @@ impl OutlookTaskGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OutlookTaskGroup>> {
@@ -2472,6 +2639,7 @@ impl OutlookTaskGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2485,6 +2653,7 @@ impl OutlookTaskGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OutlookTaskGroup,
@@ -2492,6 +2661,7 @@ impl OutlookTaskGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OutlookTaskGroupRequestBuilder {
         OutlookTaskGroupRequestBuilder {
             client: self.client.clone(),
@@ -2520,6 +2690,7 @@ impl OutlookTaskGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookTaskGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2530,6 +2701,7 @@ impl OutlookTaskGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OutlookTaskGroup,
@@ -2543,12 +2715,14 @@ impl OutlookTaskGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `taskFolders`.
     ///
     /// URL: `/me/outlook/taskGroups/{id}/taskFolders`
+    #[inline]
     pub fn task_folders(&self) -> OutlookTaskFolderCollectionRequestBuilder {
         OutlookTaskFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2580,6 +2754,7 @@ impl OutlookTaskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2590,6 +2765,7 @@ impl OutlookTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OutlookTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2600,12 +2776,14 @@ impl OutlookTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/outlook/tasks/{id}/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2616,6 +2794,7 @@ impl OutlookTaskRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/outlook/tasks/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2628,6 +2807,7 @@ impl OutlookTaskRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/outlook/tasks/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2644,6 +2824,7 @@ impl OutlookTaskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn complete(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OutlookTask>> {
@@ -2673,6 +2854,7 @@ impl OutlookUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2683,6 +2865,7 @@ impl OutlookUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OutlookUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2693,12 +2876,14 @@ impl OutlookUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `masterCategories`.
     ///
     /// URL: `/me/outlook/masterCategories`
+    #[inline]
     pub fn master_categories(&self) -> OutlookCategoryCollectionRequestBuilder {
         OutlookCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2709,6 +2894,7 @@ impl OutlookUserRequestBuilder {
     /// Navigation property `taskFolders`.
     ///
     /// URL: `/me/outlook/taskFolders`
+    #[inline]
     pub fn task_folders(&self) -> OutlookTaskFolderCollectionRequestBuilder {
         OutlookTaskFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2719,6 +2905,7 @@ impl OutlookUserRequestBuilder {
     /// Navigation property `taskGroups`.
     ///
     /// URL: `/me/outlook/taskGroups`
+    #[inline]
     pub fn task_groups(&self) -> OutlookTaskGroupCollectionRequestBuilder {
         OutlookTaskGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2729,6 +2916,7 @@ impl OutlookUserRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/me/outlook/tasks`
+    #[inline]
     pub fn tasks(&self) -> OutlookTaskCollectionRequestBuilder {
         OutlookTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2743,6 +2931,7 @@ impl OutlookUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
+    #[inline]
     pub fn supported_languages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LocaleInfo>> {
@@ -2759,6 +2948,7 @@ impl OutlookUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
+    #[inline]
     pub fn supported_time_zones(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TimeZoneInformation>> {
@@ -2777,6 +2967,7 @@ impl OutlookUserRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
     ///
     /// Named `supported_time_zones_2` because `supported_time_zones` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn supported_time_zones_2(
         &self,
         time_zone_standard: &models::microsoft_graph::TimeZoneStandard,
@@ -2825,6 +3016,7 @@ impl PageTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.pageTemplate`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PageTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2835,6 +3027,7 @@ impl PageTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.pageTemplate/$count`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2848,6 +3041,7 @@ impl PageTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PageTemplate,
@@ -2855,6 +3049,7 @@ impl PageTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PageTemplateRequestBuilder {
         PageTemplateRequestBuilder {
             client: self.client.clone(),
@@ -2885,6 +3080,7 @@ impl PageTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/{id}/microsoft.graph.pageTemplate`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PageTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2895,6 +3091,7 @@ impl PageTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PageTemplate) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2905,12 +3102,14 @@ impl PageTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `canvasLayout`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/canvasLayout`
+    #[inline]
     pub fn canvas_layout(&self) -> CanvasLayoutRequestBuilder {
         CanvasLayoutRequestBuilder {
             client: self.client.clone(),
@@ -2920,6 +3119,7 @@ impl PageTemplateRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -2929,6 +3129,7 @@ impl PageTemplateRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -2938,6 +3139,7 @@ impl PageTemplateRequestBuilder {
     /// Navigation property `webParts`.
     ///
     /// URL: `/sites/{id}/pageTemplates/{id}/webParts`
+    #[inline]
     pub fn web_parts(&self) -> WebPartCollectionRequestBuilder {
         WebPartCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2954,6 +3156,7 @@ impl PageTemplateRequestBuilder {
     /// Permissions for `PUT /sites/{id}/pageTemplates/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/pageTemplates/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2969,6 +3172,7 @@ impl PageTemplateRequestBuilder {
     /// Permissions for `PUT /sites/{id}/pageTemplates/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/pageTemplates/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2997,6 +3201,7 @@ impl PartnerInformationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PartnerInformation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3007,6 +3212,7 @@ impl PartnerInformationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PartnerInformation,
@@ -3020,6 +3226,7 @@ impl PartnerInformationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3046,6 +3253,7 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3060,6 +3268,7 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3073,6 +3282,7 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasskeyAuthenticationMethodTarget,
@@ -3080,6 +3290,7 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3111,6 +3322,7 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PasskeyAuthenticationMethodTarget> {
@@ -3123,6 +3335,7 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PasskeyAuthenticationMethodTarget,
@@ -3136,6 +3349,7 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3162,6 +3376,7 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PasswordAuthenticationMethod>> {
@@ -3174,6 +3389,7 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3187,6 +3403,7 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasswordAuthenticationMethod,
@@ -3194,6 +3411,7 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3225,6 +3443,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PasswordAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3235,6 +3454,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PasswordAuthenticationMethod,
@@ -3248,6 +3468,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3258,6 +3479,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3272,6 +3494,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3286,6 +3509,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -3322,6 +3546,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3338,6 +3563,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3351,6 +3577,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuil
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
@@ -3360,6 +3587,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuil
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3393,6 +3621,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -3407,6 +3636,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PasswordlessMicrosoftAuthenticatorAuthenticationMethod,
@@ -3420,12 +3650,14 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `device`.
     ///
     /// URL: `/me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}/device`
+    #[inline]
     pub fn device(&self) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -3441,6 +3673,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Permissions for `PUT /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/authentication/passwordlessMicrosoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3454,6 +3687,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3468,6 +3702,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3482,6 +3717,7 @@ impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -3515,6 +3751,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PeopleAdminSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3525,6 +3762,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PeopleAdminSettings,
@@ -3538,12 +3776,14 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `itemInsights`.
     ///
     /// URL: `/admin/people/itemInsights`
+    #[inline]
     pub fn item_insights(&self) -> InsightsSettingsRequestBuilder {
         InsightsSettingsRequestBuilder {
             client: self.client.clone(),
@@ -3553,6 +3793,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Navigation property `namePronunciation`.
     ///
     /// URL: `/admin/people/namePronunciation`
+    #[inline]
     pub fn name_pronunciation(&self) -> NamePronunciationSettingsRequestBuilder {
         NamePronunciationSettingsRequestBuilder {
             client: self.client.clone(),
@@ -3562,6 +3803,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Navigation property `photoUpdateSettings`.
     ///
     /// URL: `/admin/people/photoUpdateSettings`
+    #[inline]
     pub fn photo_update_settings(&self) -> PhotoUpdateSettingsRequestBuilder {
         PhotoUpdateSettingsRequestBuilder {
             client: self.client.clone(),
@@ -3571,6 +3813,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Navigation property `profileCardProperties`.
     ///
     /// URL: `/admin/people/profileCardProperties`
+    #[inline]
     pub fn profile_card_properties(
         &self,
     ) -> ProfileCardPropertyCollectionRequestBuilder {
@@ -3583,6 +3826,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Navigation property `profilePropertySettings`.
     ///
     /// URL: `/admin/people/profilePropertySettings`
+    #[inline]
     pub fn profile_property_settings(
         &self,
     ) -> ProfilePropertySettingCollectionRequestBuilder {
@@ -3595,6 +3839,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Navigation property `profileSources`.
     ///
     /// URL: `/admin/people/profileSources`
+    #[inline]
     pub fn profile_sources(&self) -> ProfileSourceCollectionRequestBuilder {
         ProfileSourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3605,6 +3850,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Navigation property `pronouns`.
     ///
     /// URL: `/admin/people/pronouns`
+    #[inline]
     pub fn pronouns(&self) -> PronounsSettingsRequestBuilder {
         PronounsSettingsRequestBuilder {
             client: self.client.clone(),
@@ -3656,6 +3902,7 @@ impl PermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Permission>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3666,6 +3913,7 @@ impl PermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3679,6 +3927,7 @@ impl PermissionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Permission,
@@ -3686,6 +3935,7 @@ impl PermissionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PermissionRequestBuilder {
         PermissionRequestBuilder {
             client: self.client.clone(),
@@ -3693,6 +3943,7 @@ impl PermissionCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `email`: `/sites/{id}/permissions(email='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_email(&self, email: impl AsRef<str>) -> PermissionRequestBuilder {
         PermissionRequestBuilder {
             client: self.client.clone(),
@@ -3700,6 +3951,7 @@ impl PermissionCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `userPrincipalName`: `/sites/{id}/permissions(userPrincipalName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_user_principal_name(
         &self,
         user_principal_name: impl AsRef<str>,
@@ -3739,6 +3991,7 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PermissionGrantConditionSet>> {
@@ -3751,6 +4004,7 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3764,6 +4018,7 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PermissionGrantConditionSet,
@@ -3771,6 +4026,7 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3802,6 +4058,7 @@ impl PermissionGrantConditionSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PermissionGrantConditionSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3812,6 +4069,7 @@ impl PermissionGrantConditionSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PermissionGrantConditionSet,
@@ -3825,6 +4083,7 @@ impl PermissionGrantConditionSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3853,6 +4112,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/permissionGrantPolicies`): DelegatedWork `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`; Application `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PermissionGrantPolicy>> {
@@ -3865,6 +4125,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/permissionGrantPolicies/$count`): DelegatedWork `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`; Application `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3878,6 +4139,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PermissionGrantPolicy,
@@ -3885,6 +4147,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PermissionGrantPolicyRequestBuilder {
         PermissionGrantPolicyRequestBuilder {
             client: self.client.clone(),
@@ -3898,6 +4161,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3914,6 +4178,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3932,6 +4197,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -3950,6 +4216,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3985,6 +4252,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PermissionGrantPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3995,6 +4263,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PermissionGrantPolicy,
@@ -4008,12 +4277,14 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `excludes`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes`
+    #[inline]
     pub fn excludes(&self) -> PermissionGrantConditionSetCollectionRequestBuilder {
         PermissionGrantConditionSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4024,6 +4295,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Navigation property `includes`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/includes`
+    #[inline]
     pub fn includes(&self) -> PermissionGrantConditionSetCollectionRequestBuilder {
         PermissionGrantConditionSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4038,6 +4310,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4056,6 +4329,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4074,6 +4348,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4092,6 +4367,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4110,6 +4386,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -4161,6 +4438,7 @@ impl PermissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/permissions/{id}`): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Permission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4171,6 +4449,7 @@ impl PermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /sites/{id}/permissions/{id}`): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Permission) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4181,6 +4460,7 @@ impl PermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /sites/{id}/permissions/{id}`): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4191,6 +4471,7 @@ impl PermissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn grant(
         &self,
         parameters: &super::parameters::GrantParameters,
@@ -4205,6 +4486,7 @@ impl PermissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn revoke_grants(
         &self,
         grantees: &[models::microsoft_graph::DriveRecipient],
@@ -4239,6 +4521,7 @@ impl PersonAnniversaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PersonAnniversary>> {
@@ -4251,6 +4534,7 @@ impl PersonAnniversaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4264,6 +4548,7 @@ impl PersonAnniversaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonAnniversary,
@@ -4271,6 +4556,7 @@ impl PersonAnniversaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PersonAnniversaryRequestBuilder {
         PersonAnniversaryRequestBuilder {
             client: self.client.clone(),
@@ -4299,6 +4585,7 @@ impl PersonAnniversaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PersonAnniversary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4309,6 +4596,7 @@ impl PersonAnniversaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PersonAnniversary,
@@ -4322,6 +4610,7 @@ impl PersonAnniversaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4348,6 +4637,7 @@ impl PersonAnnotationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PersonAnnotation>> {
@@ -4360,6 +4650,7 @@ impl PersonAnnotationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4373,6 +4664,7 @@ impl PersonAnnotationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonAnnotation,
@@ -4380,6 +4672,7 @@ impl PersonAnnotationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PersonAnnotationRequestBuilder {
         PersonAnnotationRequestBuilder {
             client: self.client.clone(),
@@ -4408,6 +4701,7 @@ impl PersonAnnotationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PersonAnnotation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4418,6 +4712,7 @@ impl PersonAnnotationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PersonAnnotation,
@@ -4431,6 +4726,7 @@ impl PersonAnnotationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4457,6 +4753,7 @@ impl PersonAwardCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PersonAward>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4467,6 +4764,7 @@ impl PersonAwardCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4480,6 +4778,7 @@ impl PersonAwardCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonAward,
@@ -4487,6 +4786,7 @@ impl PersonAwardCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PersonAwardRequestBuilder {
         PersonAwardRequestBuilder {
             client: self.client.clone(),
@@ -4515,6 +4815,7 @@ impl PersonAwardRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PersonAward> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4525,6 +4826,7 @@ impl PersonAwardRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PersonAward) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4535,6 +4837,7 @@ impl PersonAwardRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4561,6 +4864,7 @@ impl PersonCertificationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PersonCertification>> {
@@ -4573,6 +4877,7 @@ impl PersonCertificationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4586,6 +4891,7 @@ impl PersonCertificationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonCertification,
@@ -4593,6 +4899,7 @@ impl PersonCertificationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PersonCertificationRequestBuilder {
         PersonCertificationRequestBuilder {
             client: self.client.clone(),
@@ -4621,6 +4928,7 @@ impl PersonCertificationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PersonCertification> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4631,6 +4939,7 @@ impl PersonCertificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PersonCertification,
@@ -4644,6 +4953,7 @@ impl PersonCertificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4672,6 +4982,7 @@ impl PersonCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `People.Read`; DelegatedPersonal `People.Read`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Person>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4682,6 +4993,7 @@ impl PersonCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `People.Read`; DelegatedPersonal `People.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4695,6 +5007,7 @@ impl PersonCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Person,
@@ -4702,6 +5015,7 @@ impl PersonCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PersonRequestBuilder {
         PersonRequestBuilder {
             client: self.client.clone(),
@@ -4731,6 +5045,7 @@ impl PersonInterestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PersonInterest>> {
@@ -4743,6 +5058,7 @@ impl PersonInterestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4756,6 +5072,7 @@ impl PersonInterestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonInterest,
@@ -4763,6 +5080,7 @@ impl PersonInterestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PersonInterestRequestBuilder {
         PersonInterestRequestBuilder {
             client: self.client.clone(),
@@ -4791,6 +5109,7 @@ impl PersonInterestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PersonInterest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4801,6 +5120,7 @@ impl PersonInterestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PersonInterest) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4811,6 +5131,7 @@ impl PersonInterestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4837,6 +5158,7 @@ impl PersonNameCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PersonName>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4847,6 +5169,7 @@ impl PersonNameCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4860,6 +5183,7 @@ impl PersonNameCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonName,
@@ -4867,6 +5191,7 @@ impl PersonNameCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PersonNameRequestBuilder {
         PersonNameRequestBuilder {
             client: self.client.clone(),
@@ -4895,6 +5220,7 @@ impl PersonNameRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PersonName> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4905,6 +5231,7 @@ impl PersonNameRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PersonName) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4915,6 +5242,7 @@ impl PersonNameRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4940,6 +5268,7 @@ impl PersonRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Person> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4950,6 +5279,7 @@ impl PersonRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Person) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4960,6 +5290,7 @@ impl PersonRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4986,6 +5317,7 @@ impl PersonWebsiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PersonWebsite>> {
@@ -4998,6 +5330,7 @@ impl PersonWebsiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5011,6 +5344,7 @@ impl PersonWebsiteCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PersonWebsite,
@@ -5018,6 +5352,7 @@ impl PersonWebsiteCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PersonWebsiteRequestBuilder {
         PersonWebsiteRequestBuilder {
             client: self.client.clone(),
@@ -5046,6 +5381,7 @@ impl PersonWebsiteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PersonWebsite> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5056,6 +5392,7 @@ impl PersonWebsiteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PersonWebsite) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5066,6 +5403,7 @@ impl PersonWebsiteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5092,6 +5430,7 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PhoneAuthenticationMethod>> {
@@ -5104,6 +5443,7 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5117,6 +5457,7 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PhoneAuthenticationMethod,
@@ -5124,6 +5465,7 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PhoneAuthenticationMethodRequestBuilder {
         PhoneAuthenticationMethodRequestBuilder {
             client: self.client.clone(),
@@ -5152,6 +5494,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PhoneAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5162,6 +5505,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PhoneAuthenticationMethod,
@@ -5175,6 +5519,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5185,6 +5530,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5199,6 +5545,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5213,6 +5560,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -5246,6 +5594,7 @@ impl PhotoUpdateSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PhotoUpdateSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5256,6 +5605,7 @@ impl PhotoUpdateSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PhotoUpdateSettings,
@@ -5269,6 +5619,7 @@ impl PhotoUpdateSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5295,6 +5646,7 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PinnedChatMessageInfo>> {
@@ -5307,6 +5659,7 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5320,6 +5673,7 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PinnedChatMessageInfo,
@@ -5327,6 +5681,7 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PinnedChatMessageInfoRequestBuilder {
         PinnedChatMessageInfoRequestBuilder {
             client: self.client.clone(),
@@ -5355,6 +5710,7 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PinnedChatMessageInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5365,6 +5721,7 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PinnedChatMessageInfo,
@@ -5378,12 +5735,14 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `message`.
     ///
     /// URL: `/chats/{id}/pinnedMessages/{id}/message`
+    #[inline]
     pub fn message(&self) -> ChatMessageRequestBuilder {
         ChatMessageRequestBuilder {
             client: self.client.clone(),
@@ -5399,6 +5758,7 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// Permissions for `PUT /chats/{id}/pinnedMessages/{id}/message/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/pinnedMessages/{id}/message/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn message_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5428,6 +5788,7 @@ impl PlaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Place>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5438,6 +5799,7 @@ impl PlaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5451,6 +5813,7 @@ impl PlaceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Place,
@@ -5458,6 +5821,7 @@ impl PlaceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlaceRequestBuilder {
         PlaceRequestBuilder {
             client: self.client.clone(),
@@ -5467,6 +5831,7 @@ impl PlaceCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.roomList`: its navigations and operations.
     ///
     /// URL: `/places/microsoft.graph.roomList`
+    #[inline]
     pub fn as_room_list(&self) -> RoomListCollectionRequestBuilder {
         RoomListCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5475,6 +5840,7 @@ impl PlaceCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `placeId`: `/places(placeId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_place_id(&self, place_id: impl AsRef<str>) -> PlaceRequestBuilder {
         PlaceRequestBuilder {
             client: self.client.clone(),
@@ -5505,6 +5871,7 @@ impl PlaceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Place> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5515,6 +5882,7 @@ impl PlaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Place) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5525,12 +5893,14 @@ impl PlaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.roomList`: its navigations and operations.
     ///
     /// URL: `/places/{id}/microsoft.graph.roomList`
+    #[inline]
     pub fn as_room_list(&self) -> RoomListRequestBuilder {
         RoomListRequestBuilder {
             client: self.client.clone(),
@@ -5559,6 +5929,7 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerAssignedToTaskBoardTaskFormat> {
@@ -5571,6 +5942,7 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerAssignedToTaskBoardTaskFormat,
@@ -5584,6 +5956,7 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5612,6 +5985,7 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerBucket>> {
@@ -5624,6 +5998,7 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5637,6 +6012,7 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerBucket,
@@ -5644,6 +6020,7 @@ impl PlannerBucketCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerBucketRequestBuilder {
         PlannerBucketRequestBuilder {
             client: self.client.clone(),
@@ -5658,6 +6035,7 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/planner/all/microsoft.graph.plannerBucket/delta(...)`): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerBucket>> {
@@ -5677,6 +6055,7 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `GET /me/planner/all/microsoft.graph.plannerBucket/delta(...)`): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -5710,6 +6089,7 @@ impl PlannerBucketRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerBucket> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5720,6 +6100,7 @@ impl PlannerBucketRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerBucket) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5730,12 +6111,14 @@ impl PlannerBucketRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `tasks`.
     ///
     /// URL: `/planner/buckets/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5754,6 +6137,7 @@ impl PlannerBucketRequestBuilder {
     /// Permissions for `POST /planner/buckets/{id}/tasks/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /planner/buckets/{id}/tasks/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tasks_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5782,6 +6166,7 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerBucketTaskBoardTaskFormat> {
@@ -5794,6 +6179,7 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerBucketTaskBoardTaskFormat,
@@ -5807,6 +6193,7 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5833,6 +6220,7 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -5845,6 +6233,7 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5858,6 +6247,7 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyPlannerDelta,
@@ -5865,6 +6255,7 @@ impl PlannerDeltaCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerDeltaRequestBuilder {
         PlannerDeltaRequestBuilder {
             client: self.client.clone(),
@@ -5878,6 +6269,7 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -5891,6 +6283,7 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerBucket`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/microsoft.graph.plannerBucket`
+    #[inline]
     pub fn as_planner_bucket(&self) -> PlannerBucketCollectionRequestBuilder {
         PlannerBucketCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5902,6 +6295,7 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerGoal`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/microsoft.graph.plannerGoal`
+    #[inline]
     pub fn as_planner_goal(&self) -> PlannerGoalCollectionRequestBuilder {
         PlannerGoalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5912,6 +6306,7 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerPlan`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/microsoft.graph.plannerPlan`
+    #[inline]
     pub fn as_planner_plan(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5922,6 +6317,7 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerTask`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/microsoft.graph.plannerTask`
+    #[inline]
     pub fn as_planner_task(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5932,6 +6328,7 @@ impl PlannerDeltaCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerUser`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/microsoft.graph.plannerUser`
+    #[inline]
     pub fn as_planner_user(&self) -> PlannerUserCollectionRequestBuilder {
         PlannerUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5961,6 +6358,7 @@ impl PlannerDeltaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyPlannerDelta> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5971,6 +6369,7 @@ impl PlannerDeltaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyPlannerDelta,
@@ -5984,6 +6383,7 @@ impl PlannerDeltaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5991,6 +6391,7 @@ impl PlannerDeltaRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerBucket`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/{id}/microsoft.graph.plannerBucket`
+    #[inline]
     pub fn as_planner_bucket(&self) -> PlannerBucketRequestBuilder {
         PlannerBucketRequestBuilder {
             client: self.client.clone(),
@@ -6001,6 +6402,7 @@ impl PlannerDeltaRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerGoal`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/{id}/microsoft.graph.plannerGoal`
+    #[inline]
     pub fn as_planner_goal(&self) -> PlannerGoalRequestBuilder {
         PlannerGoalRequestBuilder {
             client: self.client.clone(),
@@ -6010,6 +6412,7 @@ impl PlannerDeltaRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerPlan`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/{id}/microsoft.graph.plannerPlan`
+    #[inline]
     pub fn as_planner_plan(&self) -> PlannerPlanRequestBuilder {
         PlannerPlanRequestBuilder {
             client: self.client.clone(),
@@ -6019,6 +6422,7 @@ impl PlannerDeltaRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerTask`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/{id}/microsoft.graph.plannerTask`
+    #[inline]
     pub fn as_planner_task(&self) -> PlannerTaskRequestBuilder {
         PlannerTaskRequestBuilder {
             client: self.client.clone(),
@@ -6028,6 +6432,7 @@ impl PlannerDeltaRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerUser`: its navigations and operations.
     ///
     /// URL: `/me/planner/all/{id}/microsoft.graph.plannerUser`
+    #[inline]
     pub fn as_planner_user(&self) -> PlannerUserRequestBuilder {
         PlannerUserRequestBuilder {
             client: self.client.clone(),
@@ -6059,6 +6464,7 @@ impl PlannerGoalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerGoal>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6069,6 +6475,7 @@ impl PlannerGoalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6082,6 +6489,7 @@ impl PlannerGoalCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerGoal,
@@ -6089,6 +6497,7 @@ impl PlannerGoalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerGoalRequestBuilder {
         PlannerGoalRequestBuilder {
             client: self.client.clone(),
@@ -6103,6 +6512,7 @@ impl PlannerGoalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/planner/all/microsoft.graph.plannerGoal/delta(...)`): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -6136,6 +6546,7 @@ impl PlannerGoalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerGoal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6146,6 +6557,7 @@ impl PlannerGoalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerGoal) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6156,12 +6568,14 @@ impl PlannerGoalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `tasks`.
     ///
     /// URL: `/planner/goals/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6180,6 +6594,7 @@ impl PlannerGoalRequestBuilder {
     /// Permissions for `POST /planner/goals/{id}/tasks/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /planner/goals/{id}/tasks/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tasks_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6208,6 +6623,7 @@ impl PlannerGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6218,6 +6634,7 @@ impl PlannerGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6228,12 +6645,14 @@ impl PlannerGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `plans`.
     ///
     /// URL: `/groups/{id}/planner/plans`
+    #[inline]
     pub fn plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6252,6 +6671,7 @@ impl PlannerGroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/planner/plans/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/planner/plans/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6301,6 +6721,7 @@ impl PlannerPlanCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerPlan>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6311,6 +6732,7 @@ impl PlannerPlanCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6324,6 +6746,7 @@ impl PlannerPlanCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerPlan,
@@ -6331,6 +6754,7 @@ impl PlannerPlanCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerPlanRequestBuilder {
         PlannerPlanRequestBuilder {
             client: self.client.clone(),
@@ -6345,6 +6769,7 @@ impl PlannerPlanCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -6364,6 +6789,7 @@ impl PlannerPlanCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerPlan>> {
@@ -6395,6 +6821,7 @@ impl PlannerPlanDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerPlanDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6405,6 +6832,7 @@ impl PlannerPlanDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerPlanDetails,
@@ -6418,6 +6846,7 @@ impl PlannerPlanDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6463,6 +6892,7 @@ impl PlannerPlanRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerPlan> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6473,6 +6903,7 @@ impl PlannerPlanRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerPlan) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6483,6 +6914,7 @@ impl PlannerPlanRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6490,6 +6922,7 @@ impl PlannerPlanRequestBuilder {
     /// Navigation property `buckets`.
     ///
     /// URL: `/planner/plans/{id}/buckets`
+    #[inline]
     pub fn buckets(&self) -> PlannerBucketCollectionRequestBuilder {
         PlannerBucketCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6501,6 +6934,7 @@ impl PlannerPlanRequestBuilder {
     /// Navigation property `details`.
     ///
     /// URL: `/planner/plans/{id}/details`
+    #[inline]
     pub fn details(&self) -> PlannerPlanDetailsRequestBuilder {
         PlannerPlanDetailsRequestBuilder {
             client: self.client.clone(),
@@ -6511,6 +6945,7 @@ impl PlannerPlanRequestBuilder {
     /// Navigation property `goals`.
     ///
     /// URL: `/planner/plans/{id}/goals`
+    #[inline]
     pub fn goals(&self) -> PlannerGoalCollectionRequestBuilder {
         PlannerGoalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6530,6 +6965,7 @@ impl PlannerPlanRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/planner/plans/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6548,6 +6984,7 @@ impl PlannerPlanRequestBuilder {
     /// Permissions for `POST /planner/plans/{id}/buckets/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /planner/plans/{id}/buckets/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn buckets_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6565,6 +7002,7 @@ impl PlannerPlanRequestBuilder {
     /// Permissions for `POST /planner/plans/{id}/goals/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /planner/plans/{id}/goals/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn goals_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6582,6 +7020,7 @@ impl PlannerPlanRequestBuilder {
     /// Permissions for `POST /planner/plans/{id}/tasks/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /planner/plans/{id}/tasks/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tasks_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6596,6 +7035,7 @@ impl PlannerPlanRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn archive(&self, justification: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
             .json_member_body("justification", Some(justification))
@@ -6608,6 +7048,7 @@ impl PlannerPlanRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_usage_rights(&self) -> Request<models::microsoft_graph::PlanUsageRight> {
         Request::json(
             &self.client,
@@ -6623,6 +7064,7 @@ impl PlannerPlanRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn move_to_container(
         &self,
         container: &models::microsoft_graph::AnyPlannerPlanContainer,
@@ -6642,6 +7084,7 @@ impl PlannerPlanRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unarchive(&self, justification: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
             .json_member_body("justification", Some(justification))
@@ -6668,6 +7111,7 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerProgressTaskBoardTaskFormat> {
@@ -6680,6 +7124,7 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerProgressTaskBoardTaskFormat,
@@ -6693,6 +7138,7 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6718,6 +7164,7 @@ impl PlannerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Planner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6728,6 +7175,7 @@ impl PlannerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Planner) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6738,12 +7186,14 @@ impl PlannerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `buckets`.
     ///
     /// URL: `/planner/buckets`
+    #[inline]
     pub fn buckets(&self) -> PlannerBucketCollectionRequestBuilder {
         PlannerBucketCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6754,6 +7204,7 @@ impl PlannerRequestBuilder {
     /// Navigation property `goals`.
     ///
     /// URL: `/planner/goals`
+    #[inline]
     pub fn goals(&self) -> PlannerGoalCollectionRequestBuilder {
         PlannerGoalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6764,6 +7215,7 @@ impl PlannerRequestBuilder {
     /// Navigation property `plans`.
     ///
     /// URL: `/planner/plans`
+    #[inline]
     pub fn plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6774,6 +7226,7 @@ impl PlannerRequestBuilder {
     /// Navigation property `rosters`.
     ///
     /// URL: `/planner/rosters`
+    #[inline]
     pub fn rosters(&self) -> PlannerRosterCollectionRequestBuilder {
         PlannerRosterCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6784,6 +7237,7 @@ impl PlannerRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/planner/tasks`
+    #[inline]
     pub fn tasks(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6814,6 +7268,7 @@ impl PlannerRosterCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerRoster>> {
@@ -6826,6 +7281,7 @@ impl PlannerRosterCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6839,6 +7295,7 @@ impl PlannerRosterCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerRoster,
@@ -6846,6 +7303,7 @@ impl PlannerRosterCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerRosterRequestBuilder {
         PlannerRosterRequestBuilder {
             client: self.client.clone(),
@@ -6875,6 +7333,7 @@ impl PlannerRosterMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Tasks.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerRosterMember>> {
@@ -6887,6 +7346,7 @@ impl PlannerRosterMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Tasks.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6900,6 +7360,7 @@ impl PlannerRosterMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerRosterMember,
@@ -6907,6 +7368,7 @@ impl PlannerRosterMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerRosterMemberRequestBuilder {
         PlannerRosterMemberRequestBuilder {
             client: self.client.clone(),
@@ -6935,6 +7397,7 @@ impl PlannerRosterMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Tasks.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerRosterMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6945,6 +7408,7 @@ impl PlannerRosterMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerRosterMember,
@@ -6958,6 +7422,7 @@ impl PlannerRosterMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6983,6 +7448,7 @@ impl PlannerRosterRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Tasks.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerRoster> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6993,6 +7459,7 @@ impl PlannerRosterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerRoster) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7003,12 +7470,14 @@ impl PlannerRosterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `members`.
     ///
     /// URL: `/planner/rosters/{id}/members`
+    #[inline]
     pub fn members(&self) -> PlannerRosterMemberCollectionRequestBuilder {
         PlannerRosterMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7019,6 +7488,7 @@ impl PlannerRosterRequestBuilder {
     /// Navigation property `plans`.
     ///
     /// URL: `/planner/rosters/{id}/plans`
+    #[inline]
     pub fn plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7037,6 +7507,7 @@ impl PlannerRosterRequestBuilder {
     /// Permissions for `POST /planner/rosters/{id}/plans/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /planner/rosters/{id}/plans/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7050,6 +7521,7 @@ impl PlannerRosterRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign_sensitivity_label(
         &self,
         parameters: &super::parameters::PlannerRosterAssignSensitivityLabelParameters,
@@ -7102,6 +7574,7 @@ impl PlannerTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7112,6 +7585,7 @@ impl PlannerTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7125,6 +7599,7 @@ impl PlannerTaskCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerTask,
@@ -7132,6 +7607,7 @@ impl PlannerTaskCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerTaskRequestBuilder {
         PlannerTaskRequestBuilder {
             client: self.client.clone(),
@@ -7146,6 +7622,7 @@ impl PlannerTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/planner/all/microsoft.graph.plannerTask/delta(...)`): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -7165,6 +7642,7 @@ impl PlannerTaskCollectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `GET /me/planner/all/microsoft.graph.plannerTask/delta(...)`): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerTask>> {
@@ -7196,6 +7674,7 @@ impl PlannerTaskDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerTaskDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7206,6 +7685,7 @@ impl PlannerTaskDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerTaskDetails,
@@ -7219,6 +7699,7 @@ impl PlannerTaskDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7262,6 +7743,7 @@ impl PlannerTaskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7272,6 +7754,7 @@ impl PlannerTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7282,6 +7765,7 @@ impl PlannerTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7289,6 +7773,7 @@ impl PlannerTaskRequestBuilder {
     /// Navigation property `assignedToTaskBoardFormat`.
     ///
     /// URL: `/planner/tasks/{id}/assignedToTaskBoardFormat`
+    #[inline]
     pub fn assigned_to_task_board_format(
         &self,
     ) -> PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
@@ -7301,6 +7786,7 @@ impl PlannerTaskRequestBuilder {
     /// Navigation property `bucketTaskBoardFormat`.
     ///
     /// URL: `/planner/tasks/{id}/bucketTaskBoardFormat`
+    #[inline]
     pub fn bucket_task_board_format(
         &self,
     ) -> PlannerBucketTaskBoardTaskFormatRequestBuilder {
@@ -7313,6 +7799,7 @@ impl PlannerTaskRequestBuilder {
     /// Navigation property `details`.
     ///
     /// URL: `/planner/tasks/{id}/details`
+    #[inline]
     pub fn details(&self) -> PlannerTaskDetailsRequestBuilder {
         PlannerTaskDetailsRequestBuilder {
             client: self.client.clone(),
@@ -7323,6 +7810,7 @@ impl PlannerTaskRequestBuilder {
     /// Navigation property `progressTaskBoardFormat`.
     ///
     /// URL: `/planner/tasks/{id}/progressTaskBoardFormat`
+    #[inline]
     pub fn progress_task_board_format(
         &self,
     ) -> PlannerProgressTaskBoardTaskFormatRequestBuilder {
@@ -7354,6 +7842,7 @@ impl PlannerUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7364,6 +7853,7 @@ impl PlannerUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7377,6 +7867,7 @@ impl PlannerUserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerUser,
@@ -7384,6 +7875,7 @@ impl PlannerUserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerUserRequestBuilder {
         PlannerUserRequestBuilder {
             client: self.client.clone(),
@@ -7397,6 +7889,7 @@ impl PlannerUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlannerDelta>> {
@@ -7430,6 +7923,7 @@ impl PlannerUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7440,6 +7934,7 @@ impl PlannerUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7450,12 +7945,14 @@ impl PlannerUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `all`.
     ///
     /// URL: `/me/planner/all`
+    #[inline]
     pub fn all(&self) -> PlannerDeltaCollectionRequestBuilder {
         PlannerDeltaCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7466,6 +7963,7 @@ impl PlannerUserRequestBuilder {
     /// Navigation property `favoritePlans`.
     ///
     /// URL: `/me/planner/favoritePlans`
+    #[inline]
     pub fn favorite_plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7476,6 +7974,7 @@ impl PlannerUserRequestBuilder {
     /// Navigation property `myDayTasks`.
     ///
     /// URL: `/me/planner/myDayTasks`
+    #[inline]
     pub fn my_day_tasks(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7486,6 +7985,7 @@ impl PlannerUserRequestBuilder {
     /// Navigation property `plans`.
     ///
     /// URL: `/me/planner/plans`
+    #[inline]
     pub fn plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7496,6 +7996,7 @@ impl PlannerUserRequestBuilder {
     /// Navigation property `recentPlans`.
     ///
     /// URL: `/me/planner/recentPlans`
+    #[inline]
     pub fn recent_plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7506,6 +8007,7 @@ impl PlannerUserRequestBuilder {
     /// Navigation property `rosterPlans`.
     ///
     /// URL: `/me/planner/rosterPlans`
+    #[inline]
     pub fn roster_plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7516,6 +8018,7 @@ impl PlannerUserRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/me/planner/tasks`
+    #[inline]
     pub fn tasks(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7534,6 +8037,7 @@ impl PlannerUserRequestBuilder {
     /// Permissions for `POST /me/planner/all/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/planner/all/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn all_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7551,6 +8055,7 @@ impl PlannerUserRequestBuilder {
     /// Permissions for `POST /me/planner/favoritePlans/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/planner/favoritePlans/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn favorite_plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7568,6 +8073,7 @@ impl PlannerUserRequestBuilder {
     /// Permissions for `POST /me/planner/myDayTasks/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/planner/myDayTasks/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn my_day_tasks_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7585,6 +8091,7 @@ impl PlannerUserRequestBuilder {
     /// Permissions for `POST /me/planner/plans/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/planner/plans/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7602,6 +8109,7 @@ impl PlannerUserRequestBuilder {
     /// Permissions for `POST /me/planner/recentPlans/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/planner/recentPlans/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn recent_plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7619,6 +8127,7 @@ impl PlannerUserRequestBuilder {
     /// Permissions for `POST /me/planner/rosterPlans/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/planner/rosterPlans/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn roster_plans_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7636,6 +8145,7 @@ impl PlannerUserRequestBuilder {
     /// Permissions for `POST /me/planner/tasks/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/planner/tasks/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tasks_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7667,6 +8177,7 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7681,6 +8192,7 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7694,6 +8206,7 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlatformCredentialAuthenticationMethod,
@@ -7701,6 +8214,7 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7734,6 +8248,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlatformCredentialAuthenticationMethod> {
@@ -7746,6 +8261,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlatformCredentialAuthenticationMethod,
@@ -7759,12 +8275,14 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `device`.
     ///
     /// URL: `/me/authentication/platformCredentialMethods/{id}/device`
+    #[inline]
     pub fn device(&self) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -7780,6 +8298,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Permissions for `PUT /me/authentication/platformCredentialMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/authentication/platformCredentialMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7793,6 +8312,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7807,6 +8327,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7821,6 +8342,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -7854,6 +8376,7 @@ impl PolicyRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PolicyRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7864,6 +8387,7 @@ impl PolicyRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PolicyRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7874,12 +8398,14 @@ impl PolicyRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessReviewPolicy`.
     ///
     /// URL: `/policies/accessReviewPolicy`
+    #[inline]
     pub fn access_review_policy(&self) -> AccessReviewPolicyRequestBuilder {
         AccessReviewPolicyRequestBuilder {
             client: self.client.clone(),
@@ -7889,6 +8415,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `activityBasedTimeoutPolicies`.
     ///
     /// URL: `/policies/activityBasedTimeoutPolicies`
+    #[inline]
     pub fn activity_based_timeout_policies(
         &self,
     ) -> ActivityBasedTimeoutPolicyCollectionRequestBuilder {
@@ -7901,6 +8428,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `adminConsentRequestPolicy`.
     ///
     /// URL: `/policies/adminConsentRequestPolicy`
+    #[inline]
     pub fn admin_consent_request_policy(
         &self,
     ) -> AdminConsentRequestPolicyRequestBuilder {
@@ -7912,6 +8440,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/policies/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -7924,6 +8453,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `authenticationFlowsPolicy`.
     ///
     /// URL: `/policies/authenticationFlowsPolicy`
+    #[inline]
     pub fn authentication_flows_policy(
         &self,
     ) -> AuthenticationFlowsPolicyRequestBuilder {
@@ -7935,6 +8465,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `authenticationMethodsPolicy`.
     ///
     /// URL: `/policies/authenticationMethodsPolicy`
+    #[inline]
     pub fn authentication_methods_policy(
         &self,
     ) -> AuthenticationMethodsPolicyRequestBuilder {
@@ -7946,6 +8477,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `authenticationStrengthPolicies`.
     ///
     /// URL: `/policies/authenticationStrengthPolicies`
+    #[inline]
     pub fn authentication_strength_policies(
         &self,
     ) -> AuthenticationStrengthPolicyCollectionRequestBuilder {
@@ -7958,6 +8490,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `authorizationPolicy`.
     ///
     /// URL: `/policies/authorizationPolicy`
+    #[inline]
     pub fn authorization_policy(&self) -> AuthorizationPolicyCollectionRequestBuilder {
         AuthorizationPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7968,6 +8501,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/policies/claimsMappingPolicies`
+    #[inline]
     pub fn claims_mapping_policies(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -7980,6 +8514,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `conditionalAccessPolicies`.
     ///
     /// URL: `/policies/conditionalAccessPolicies`
+    #[inline]
     pub fn conditional_access_policies(
         &self,
     ) -> ConditionalAccessPolicyCollectionRequestBuilder {
@@ -7992,6 +8527,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `crossTenantAccessPolicy`.
     ///
     /// URL: `/policies/crossTenantAccessPolicy`
+    #[inline]
     pub fn cross_tenant_access_policy(&self) -> CrossTenantAccessPolicyRequestBuilder {
         CrossTenantAccessPolicyRequestBuilder {
             client: self.client.clone(),
@@ -8001,6 +8537,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `defaultAppManagementPolicy`.
     ///
     /// URL: `/policies/defaultAppManagementPolicy`
+    #[inline]
     pub fn default_app_management_policy(
         &self,
     ) -> TenantAppManagementPolicyRequestBuilder {
@@ -8012,6 +8549,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `deviceRegistrationPolicy`.
     ///
     /// URL: `/policies/deviceRegistrationPolicy`
+    #[inline]
     pub fn device_registration_policy(&self) -> DeviceRegistrationPolicyRequestBuilder {
         DeviceRegistrationPolicyRequestBuilder {
             client: self.client.clone(),
@@ -8021,6 +8559,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `directoryRoleAccessReviewPolicy`.
     ///
     /// URL: `/policies/directoryRoleAccessReviewPolicy`
+    #[inline]
     pub fn directory_role_access_review_policy(
         &self,
     ) -> DirectoryRoleAccessReviewPolicyRequestBuilder {
@@ -8032,6 +8571,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `featureRolloutPolicies`.
     ///
     /// URL: `/policies/featureRolloutPolicies`
+    #[inline]
     pub fn feature_rollout_policies(
         &self,
     ) -> FeatureRolloutPolicyCollectionRequestBuilder {
@@ -8044,6 +8584,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `federatedTokenValidationPolicy`.
     ///
     /// URL: `/policies/federatedTokenValidationPolicy`
+    #[inline]
     pub fn federated_token_validation_policy(
         &self,
     ) -> FederatedTokenValidationPolicyRequestBuilder {
@@ -8055,6 +8596,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/policies/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -8067,6 +8609,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `identitySecurityDefaultsEnforcementPolicy`.
     ///
     /// URL: `/policies/identitySecurityDefaultsEnforcementPolicy`
+    #[inline]
     pub fn identity_security_defaults_enforcement_policy(
         &self,
     ) -> IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
@@ -8078,6 +8621,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `permissionGrantPolicies`.
     ///
     /// URL: `/policies/permissionGrantPolicies`
+    #[inline]
     pub fn permission_grant_policies(
         &self,
     ) -> PermissionGrantPolicyCollectionRequestBuilder {
@@ -8090,6 +8634,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `roleManagementPolicies`.
     ///
     /// URL: `/policies/roleManagementPolicies`
+    #[inline]
     pub fn role_management_policies(
         &self,
     ) -> UnifiedRoleManagementPolicyCollectionRequestBuilder {
@@ -8102,6 +8647,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `roleManagementPolicyAssignments`.
     ///
     /// URL: `/policies/roleManagementPolicyAssignments`
+    #[inline]
     pub fn role_management_policy_assignments(
         &self,
     ) -> UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
@@ -8114,6 +8660,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/policies/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -8126,6 +8673,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/policies/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -8158,6 +8706,7 @@ impl PostCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Post>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8168,6 +8717,7 @@ impl PostCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8181,6 +8731,7 @@ impl PostCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Post,
@@ -8188,6 +8739,7 @@ impl PostCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PostRequestBuilder {
         PostRequestBuilder {
             client: self.client.clone(),
@@ -8218,6 +8770,7 @@ impl PostRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Post> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8228,6 +8781,7 @@ impl PostRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8238,12 +8792,14 @@ impl PostRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8254,6 +8810,7 @@ impl PostRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8264,6 +8821,7 @@ impl PostRequestBuilder {
     /// Navigation property `inReplyTo`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/inReplyTo`
+    #[inline]
     pub fn in_reply_to(&self) -> PostRequestBuilder {
         PostRequestBuilder {
             client: self.client.clone(),
@@ -8273,6 +8831,7 @@ impl PostRequestBuilder {
     /// Navigation property `mentions`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/mentions`
+    #[inline]
     pub fn mentions(&self) -> MentionCollectionRequestBuilder {
         MentionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8283,6 +8842,7 @@ impl PostRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -8295,6 +8855,7 @@ impl PostRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -8311,6 +8872,7 @@ impl PostRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::PostForwardParameters,
@@ -8325,6 +8887,7 @@ impl PostRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn reply(&self, post: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_member_body("post", Some(post))
@@ -8352,6 +8915,7 @@ impl PrivateAccessSensorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrivateAccessSensor>> {
@@ -8364,6 +8928,7 @@ impl PrivateAccessSensorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8377,6 +8942,7 @@ impl PrivateAccessSensorCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivateAccessSensor,
@@ -8384,6 +8950,7 @@ impl PrivateAccessSensorCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrivateAccessSensorRequestBuilder {
         PrivateAccessSensorRequestBuilder {
             client: self.client.clone(),
@@ -8412,6 +8979,7 @@ impl PrivateAccessSensorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrivateAccessSensor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8422,6 +8990,7 @@ impl PrivateAccessSensorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivateAccessSensor,
@@ -8435,6 +9004,7 @@ impl PrivateAccessSensorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8461,6 +9031,7 @@ impl PrivilegedAccessCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrivilegedAccess>> {
@@ -8473,6 +9044,7 @@ impl PrivilegedAccessCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8486,6 +9058,7 @@ impl PrivilegedAccessCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccess,
@@ -8493,6 +9066,7 @@ impl PrivilegedAccessCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrivilegedAccessRequestBuilder {
         PrivilegedAccessRequestBuilder {
             client: self.client.clone(),
@@ -8522,6 +9096,7 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8536,6 +9111,7 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8549,6 +9125,7 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule,
@@ -8556,6 +9133,7 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8572,6 +9150,7 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleFilterByCurrentUserOptions,
@@ -8620,6 +9199,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8636,6 +9216,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8649,6 +9230,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleInstance,
@@ -8658,6 +9240,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8674,6 +9257,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleInstanceFilterByCurrentUserOptions,
@@ -8723,6 +9307,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -8737,6 +9322,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleInstance,
@@ -8750,12 +9336,14 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
@@ -8767,6 +9355,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -8776,6 +9365,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -8791,6 +9381,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8806,6 +9397,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8821,6 +9413,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),

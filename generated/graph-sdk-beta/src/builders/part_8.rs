@@ -25,6 +25,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule> {
@@ -37,6 +38,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule,
@@ -50,12 +52,14 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
@@ -67,6 +71,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -76,6 +81,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -91,6 +97,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -106,6 +113,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -121,6 +129,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -150,6 +159,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -166,6 +176,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -179,6 +190,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleRequest,
@@ -188,6 +200,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -204,6 +217,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleRequestFilterByCurrentUserOptions,
@@ -255,6 +269,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -269,6 +284,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleRequest,
@@ -282,12 +298,14 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/activatedUsing`
+    #[inline]
     pub fn activated_using(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
@@ -299,6 +317,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `approval`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/approval`
+    #[inline]
     pub fn approval(&self) -> ApprovalRequestBuilder {
         ApprovalRequestBuilder {
             client: self.client.clone(),
@@ -308,6 +327,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `group`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -317,6 +337,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -326,6 +347,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `targetSchedule`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/targetSchedule`
+    #[inline]
     pub fn target_schedule(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
@@ -343,6 +365,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -358,6 +381,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -373,6 +397,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -388,6 +413,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -401,6 +427,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -411,6 +438,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -429,6 +457,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -455,6 +484,7 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -469,6 +499,7 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -482,6 +513,7 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule,
@@ -489,6 +521,7 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -505,6 +538,7 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleFilterByCurrentUserOptions,
@@ -553,6 +587,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -569,6 +604,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -582,6 +618,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleInstance,
@@ -591,6 +628,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -607,6 +645,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleInstanceFilterByCurrentUserOptions,
@@ -658,6 +697,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -672,6 +712,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleInstance,
@@ -685,12 +726,14 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -700,6 +743,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -715,6 +759,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -730,6 +775,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -760,6 +806,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule> {
@@ -772,6 +819,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule,
@@ -785,12 +833,14 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -800,6 +850,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -815,6 +866,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -830,6 +882,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -859,6 +912,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -875,6 +929,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -888,6 +943,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleRequest,
@@ -897,6 +953,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -913,6 +970,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleRequestFilterByCurrentUserOptions,
@@ -964,6 +1022,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -978,6 +1037,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleRequest,
@@ -991,12 +1051,14 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `approval`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/approval`
+    #[inline]
     pub fn approval(&self) -> ApprovalRequestBuilder {
         ApprovalRequestBuilder {
             client: self.client.clone(),
@@ -1006,6 +1068,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `group`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -1015,6 +1078,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1024,6 +1088,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `targetSchedule`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/targetSchedule`
+    #[inline]
     pub fn target_schedule(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
@@ -1041,6 +1106,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1056,6 +1122,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1071,6 +1138,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1084,6 +1152,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -1094,6 +1163,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -1112,6 +1182,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -1137,6 +1208,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrivilegedAccessGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1147,6 +1219,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroup,
@@ -1160,12 +1233,14 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignmentApprovals`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentApprovals`
+    #[inline]
     pub fn assignment_approvals(&self) -> ApprovalCollectionRequestBuilder {
         ApprovalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1176,6 +1251,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `assignmentScheduleInstances`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances`
+    #[inline]
     pub fn assignment_schedule_instances(
         &self,
     ) -> PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
@@ -1188,6 +1264,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `assignmentScheduleRequests`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleRequests`
+    #[inline]
     pub fn assignment_schedule_requests(
         &self,
     ) -> PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
@@ -1200,6 +1277,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `assignmentSchedules`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentSchedules`
+    #[inline]
     pub fn assignment_schedules(
         &self,
     ) -> PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
@@ -1212,6 +1290,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `eligibilityScheduleInstances`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances`
+    #[inline]
     pub fn eligibility_schedule_instances(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
@@ -1224,6 +1303,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `eligibilityScheduleRequests`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests`
+    #[inline]
     pub fn eligibility_schedule_requests(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
@@ -1236,6 +1316,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `eligibilitySchedules`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilitySchedules`
+    #[inline]
     pub fn eligibility_schedules(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
@@ -1267,6 +1348,7 @@ impl PrivilegedAccessRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrivilegedAccess> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1277,6 +1359,7 @@ impl PrivilegedAccessRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccess,
@@ -1290,12 +1373,14 @@ impl PrivilegedAccessRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resources`.
     ///
     /// URL: `/privilegedAccess/{id}/resources`
+    #[inline]
     pub fn resources(&self) -> GovernanceResourceCollectionRequestBuilder {
         GovernanceResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1306,6 +1391,7 @@ impl PrivilegedAccessRequestBuilder {
     /// Navigation property `roleAssignmentRequests`.
     ///
     /// URL: `/privilegedAccess/{id}/roleAssignmentRequests`
+    #[inline]
     pub fn role_assignment_requests(
         &self,
     ) -> GovernanceRoleAssignmentRequestCollectionRequestBuilder {
@@ -1318,6 +1404,7 @@ impl PrivilegedAccessRequestBuilder {
     /// Navigation property `roleAssignments`.
     ///
     /// URL: `/privilegedAccess/{id}/roleAssignments`
+    #[inline]
     pub fn role_assignments(&self) -> GovernanceRoleAssignmentCollectionRequestBuilder {
         GovernanceRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1328,6 +1415,7 @@ impl PrivilegedAccessRequestBuilder {
     /// Navigation property `roleDefinitions`.
     ///
     /// URL: `/privilegedAccess/{id}/roleDefinitions`
+    #[inline]
     pub fn role_definitions(&self) -> GovernanceRoleDefinitionCollectionRequestBuilder {
         GovernanceRoleDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1338,6 +1426,7 @@ impl PrivilegedAccessRequestBuilder {
     /// Navigation property `roleSettings`.
     ///
     /// URL: `/privilegedAccess/{id}/roleSettings`
+    #[inline]
     pub fn role_settings(&self) -> GovernanceRoleSettingCollectionRequestBuilder {
         GovernanceRoleSettingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1367,6 +1456,7 @@ impl PrivilegedAccessRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrivilegedAccessRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1377,6 +1467,7 @@ impl PrivilegedAccessRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessRoot,
@@ -1390,12 +1481,14 @@ impl PrivilegedAccessRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group`
+    #[inline]
     pub fn group(&self) -> PrivilegedAccessGroupRequestBuilder {
         PrivilegedAccessGroupRequestBuilder {
             client: self.client.clone(),
@@ -1425,6 +1518,7 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfileCardProperty>> {
@@ -1437,6 +1531,7 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1450,6 +1545,7 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfileCardProperty,
@@ -1457,6 +1553,7 @@ impl ProfileCardPropertyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProfileCardPropertyRequestBuilder {
         ProfileCardPropertyRequestBuilder {
             client: self.client.clone(),
@@ -1485,6 +1582,7 @@ impl ProfileCardPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProfileCardProperty> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1495,6 +1593,7 @@ impl ProfileCardPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProfileCardProperty,
@@ -1508,6 +1607,7 @@ impl ProfileCardPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1536,6 +1636,7 @@ impl ProfilePhotoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ProfilePhoto>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1546,6 +1647,7 @@ impl ProfilePhotoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1559,6 +1661,7 @@ impl ProfilePhotoCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfilePhoto,
@@ -1566,6 +1669,7 @@ impl ProfilePhotoCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -1596,6 +1700,7 @@ impl ProfilePhotoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProfilePhoto> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1606,6 +1711,7 @@ impl ProfilePhotoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ProfilePhoto) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1616,6 +1722,7 @@ impl ProfilePhotoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1628,6 +1735,7 @@ impl ProfilePhotoRequestBuilder {
     /// Permissions for `PUT /me/photo/$value` (narrowest first): DelegatedWork `User.ReadWrite`.
     ///
     /// Permissions for `DELETE /me/photo/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1657,6 +1765,7 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfilePropertySetting>> {
@@ -1669,6 +1778,7 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1682,6 +1792,7 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfilePropertySetting,
@@ -1689,6 +1800,7 @@ impl ProfilePropertySettingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProfilePropertySettingRequestBuilder {
         ProfilePropertySettingRequestBuilder {
             client: self.client.clone(),
@@ -1717,6 +1829,7 @@ impl ProfilePropertySettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProfilePropertySetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1727,6 +1840,7 @@ impl ProfilePropertySettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProfilePropertySetting,
@@ -1740,6 +1854,7 @@ impl ProfilePropertySettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1767,6 +1882,7 @@ impl ProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Profile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1777,6 +1893,7 @@ impl ProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Profile) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1787,12 +1904,14 @@ impl ProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `account`.
     ///
     /// URL: `/me/profile/account`
+    #[inline]
     pub fn account(&self) -> UserAccountInformationCollectionRequestBuilder {
         UserAccountInformationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1803,6 +1922,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `addresses`.
     ///
     /// URL: `/me/profile/addresses`
+    #[inline]
     pub fn addresses(&self) -> ItemAddressCollectionRequestBuilder {
         ItemAddressCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1813,6 +1933,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `anniversaries`.
     ///
     /// URL: `/me/profile/anniversaries`
+    #[inline]
     pub fn anniversaries(&self) -> PersonAnniversaryCollectionRequestBuilder {
         PersonAnniversaryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1823,6 +1944,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `awards`.
     ///
     /// URL: `/me/profile/awards`
+    #[inline]
     pub fn awards(&self) -> PersonAwardCollectionRequestBuilder {
         PersonAwardCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1833,6 +1955,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `certifications`.
     ///
     /// URL: `/me/profile/certifications`
+    #[inline]
     pub fn certifications(&self) -> PersonCertificationCollectionRequestBuilder {
         PersonCertificationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1843,6 +1966,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `educationalActivities`.
     ///
     /// URL: `/me/profile/educationalActivities`
+    #[inline]
     pub fn educational_activities(&self) -> EducationalActivityCollectionRequestBuilder {
         EducationalActivityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1853,6 +1977,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `emails`.
     ///
     /// URL: `/me/profile/emails`
+    #[inline]
     pub fn emails(&self) -> ItemEmailCollectionRequestBuilder {
         ItemEmailCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1863,6 +1988,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `interests`.
     ///
     /// URL: `/me/profile/interests`
+    #[inline]
     pub fn interests(&self) -> PersonInterestCollectionRequestBuilder {
         PersonInterestCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1873,6 +1999,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `languages`.
     ///
     /// URL: `/me/profile/languages`
+    #[inline]
     pub fn languages(&self) -> LanguageProficiencyCollectionRequestBuilder {
         LanguageProficiencyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1883,6 +2010,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `names`.
     ///
     /// URL: `/me/profile/names`
+    #[inline]
     pub fn names(&self) -> PersonNameCollectionRequestBuilder {
         PersonNameCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1893,6 +2021,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `notes`.
     ///
     /// URL: `/me/profile/notes`
+    #[inline]
     pub fn notes(&self) -> PersonAnnotationCollectionRequestBuilder {
         PersonAnnotationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1903,6 +2032,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `patents`.
     ///
     /// URL: `/me/profile/patents`
+    #[inline]
     pub fn patents(&self) -> ItemPatentCollectionRequestBuilder {
         ItemPatentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1913,6 +2043,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `phones`.
     ///
     /// URL: `/me/profile/phones`
+    #[inline]
     pub fn phones(&self) -> ItemPhoneCollectionRequestBuilder {
         ItemPhoneCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1923,6 +2054,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `positions`.
     ///
     /// URL: `/me/profile/positions`
+    #[inline]
     pub fn positions(&self) -> WorkPositionCollectionRequestBuilder {
         WorkPositionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1933,6 +2065,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `projects`.
     ///
     /// URL: `/me/profile/projects`
+    #[inline]
     pub fn projects(&self) -> ProjectParticipationCollectionRequestBuilder {
         ProjectParticipationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1943,6 +2076,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `publications`.
     ///
     /// URL: `/me/profile/publications`
+    #[inline]
     pub fn publications(&self) -> ItemPublicationCollectionRequestBuilder {
         ItemPublicationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1953,6 +2087,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `skills`.
     ///
     /// URL: `/me/profile/skills`
+    #[inline]
     pub fn skills(&self) -> SkillProficiencyCollectionRequestBuilder {
         SkillProficiencyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1963,6 +2098,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `webAccounts`.
     ///
     /// URL: `/me/profile/webAccounts`
+    #[inline]
     pub fn web_accounts(&self) -> WebAccountCollectionRequestBuilder {
         WebAccountCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1973,6 +2109,7 @@ impl ProfileRequestBuilder {
     /// Navigation property `websites`.
     ///
     /// URL: `/me/profile/websites`
+    #[inline]
     pub fn websites(&self) -> PersonWebsiteCollectionRequestBuilder {
         PersonWebsiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2003,6 +2140,7 @@ impl ProfileSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfileSource>> {
@@ -2015,6 +2153,7 @@ impl ProfileSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2028,6 +2167,7 @@ impl ProfileSourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfileSource,
@@ -2035,6 +2175,7 @@ impl ProfileSourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProfileSourceRequestBuilder {
         ProfileSourceRequestBuilder {
             client: self.client.clone(),
@@ -2042,6 +2183,7 @@ impl ProfileSourceCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `sourceId`: `/admin/people/profileSources(sourceId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_source_id(
         &self,
         source_id: impl AsRef<str>,
@@ -2075,6 +2217,7 @@ impl ProfileSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProfileSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2085,6 +2228,7 @@ impl ProfileSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ProfileSource) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2095,6 +2239,7 @@ impl ProfileSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2121,6 +2266,7 @@ impl ProgramCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Program>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2131,6 +2277,7 @@ impl ProgramCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2144,6 +2291,7 @@ impl ProgramCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Program,
@@ -2151,6 +2299,7 @@ impl ProgramCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProgramRequestBuilder {
         ProgramRequestBuilder {
             client: self.client.clone(),
@@ -2182,6 +2331,7 @@ impl ProgramControlCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProgramControl>> {
@@ -2194,6 +2344,7 @@ impl ProgramControlCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2207,6 +2358,7 @@ impl ProgramControlCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProgramControl,
@@ -2214,6 +2366,7 @@ impl ProgramControlCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProgramControlRequestBuilder {
         ProgramControlRequestBuilder {
             client: self.client.clone(),
@@ -2242,6 +2395,7 @@ impl ProgramControlRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProgramControl> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2252,6 +2406,7 @@ impl ProgramControlRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ProgramControl) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2262,12 +2417,14 @@ impl ProgramControlRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `program`.
     ///
     /// URL: `/programControls/{id}/program`
+    #[inline]
     pub fn program(&self) -> ProgramRequestBuilder {
         ProgramRequestBuilder {
             client: self.client.clone(),
@@ -2297,6 +2454,7 @@ impl ProgramControlTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProgramControlType>> {
@@ -2309,6 +2467,7 @@ impl ProgramControlTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2322,6 +2481,7 @@ impl ProgramControlTypeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProgramControlType,
@@ -2329,6 +2489,7 @@ impl ProgramControlTypeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProgramControlTypeRequestBuilder {
         ProgramControlTypeRequestBuilder {
             client: self.client.clone(),
@@ -2357,6 +2518,7 @@ impl ProgramControlTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProgramControlType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2367,6 +2529,7 @@ impl ProgramControlTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProgramControlType,
@@ -2380,6 +2543,7 @@ impl ProgramControlTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2407,6 +2571,7 @@ impl ProgramRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Program> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2417,6 +2582,7 @@ impl ProgramRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Program) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2427,12 +2593,14 @@ impl ProgramRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `controls`.
     ///
     /// URL: `/programs/{id}/controls`
+    #[inline]
     pub fn controls(&self) -> ProgramControlCollectionRequestBuilder {
         ProgramControlCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2463,6 +2631,7 @@ impl ProjectParticipationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProjectParticipation>> {
@@ -2475,6 +2644,7 @@ impl ProjectParticipationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2488,6 +2658,7 @@ impl ProjectParticipationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProjectParticipation,
@@ -2495,6 +2666,7 @@ impl ProjectParticipationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProjectParticipationRequestBuilder {
         ProjectParticipationRequestBuilder {
             client: self.client.clone(),
@@ -2523,6 +2695,7 @@ impl ProjectParticipationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProjectParticipation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2533,6 +2706,7 @@ impl ProjectParticipationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProjectParticipation,
@@ -2546,6 +2720,7 @@ impl ProjectParticipationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2571,6 +2746,7 @@ impl PronounsSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PronounsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2581,6 +2757,7 @@ impl PronounsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PronounsSettings,
@@ -2594,6 +2771,7 @@ impl PronounsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2622,6 +2800,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /auditLogs/provisioning`): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProvisioningObjectSummary>> {
@@ -2634,6 +2813,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /auditLogs/provisioning/$count`): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2647,6 +2827,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -2654,6 +2835,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProvisioningObjectSummaryRequestBuilder {
         ProvisioningObjectSummaryRequestBuilder {
             client: self.client.clone(),
@@ -2682,6 +2864,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2692,6 +2875,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -2705,6 +2889,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2730,6 +2915,7 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PublicKeyInfrastructureRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2740,6 +2926,7 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PublicKeyInfrastructureRoot,
@@ -2753,12 +2940,14 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `certificateBasedAuthConfigurations`.
     ///
     /// URL: `/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations`
+    #[inline]
     pub fn certificate_based_auth_configurations(
         &self,
     ) -> CertificateBasedAuthPkiCollectionRequestBuilder {
@@ -2793,6 +2982,7 @@ impl PublishedResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PublishedResource>> {
@@ -2805,6 +2995,7 @@ impl PublishedResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2818,6 +3009,7 @@ impl PublishedResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PublishedResource,
@@ -2825,6 +3017,7 @@ impl PublishedResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PublishedResourceRequestBuilder {
         PublishedResourceRequestBuilder {
             client: self.client.clone(),
@@ -2853,6 +3046,7 @@ impl PublishedResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PublishedResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2863,6 +3057,7 @@ impl PublishedResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PublishedResource,
@@ -2876,12 +3071,14 @@ impl PublishedResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `agentGroups`.
     ///
     /// URL: `/onPremisesPublishingProfiles/{id}/publishedResources/{id}/agentGroups`
+    #[inline]
     pub fn agent_groups(&self) -> OnPremisesAgentGroupCollectionRequestBuilder {
         OnPremisesAgentGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2900,6 +3097,7 @@ impl PublishedResourceRequestBuilder {
     /// Permissions for `POST /onPremisesPublishingProfiles/{id}/publishedResources/{id}/agentGroups/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /onPremisesPublishingProfiles/{id}/publishedResources/{id}/agentGroups/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn agent_groups_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2929,6 +3127,7 @@ impl RbacApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RbacApplication>> {
@@ -2941,6 +3140,7 @@ impl RbacApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2954,6 +3154,7 @@ impl RbacApplicationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RbacApplication,
@@ -2961,6 +3162,7 @@ impl RbacApplicationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RbacApplicationRequestBuilder {
         RbacApplicationRequestBuilder {
             client: self.client.clone(),
@@ -2991,6 +3193,7 @@ impl RbacApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RbacApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3001,6 +3204,7 @@ impl RbacApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RbacApplication,
@@ -3014,12 +3218,14 @@ impl RbacApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resourceNamespaces`.
     ///
     /// URL: `/roleManagement/directory/resourceNamespaces`
+    #[inline]
     pub fn resource_namespaces(
         &self,
     ) -> UnifiedRbacResourceNamespaceCollectionRequestBuilder {
@@ -3032,6 +3238,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleAssignmentApprovals`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentApprovals`
+    #[inline]
     pub fn role_assignment_approvals(&self) -> ApprovalCollectionRequestBuilder {
         ApprovalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3042,6 +3249,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleAssignmentScheduleInstances`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances`
+    #[inline]
     pub fn role_assignment_schedule_instances(
         &self,
     ) -> UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
@@ -3054,6 +3262,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleAssignmentScheduleRequests`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests`
+    #[inline]
     pub fn role_assignment_schedule_requests(
         &self,
     ) -> UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
@@ -3066,6 +3275,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleAssignmentSchedules`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules`
+    #[inline]
     pub fn role_assignment_schedules(
         &self,
     ) -> UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
@@ -3078,6 +3288,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleAssignments`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments`
+    #[inline]
     pub fn role_assignments(&self) -> UnifiedRoleAssignmentCollectionRequestBuilder {
         UnifiedRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3088,6 +3299,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleDefinitions`.
     ///
     /// URL: `/roleManagement/directory/roleDefinitions`
+    #[inline]
     pub fn role_definitions(&self) -> UnifiedRoleDefinitionCollectionRequestBuilder {
         UnifiedRoleDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3098,6 +3310,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleEligibilityScheduleInstances`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances`
+    #[inline]
     pub fn role_eligibility_schedule_instances(
         &self,
     ) -> UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
@@ -3110,6 +3323,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleEligibilityScheduleRequests`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests`
+    #[inline]
     pub fn role_eligibility_schedule_requests(
         &self,
     ) -> UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
@@ -3122,6 +3336,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleEligibilitySchedules`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules`
+    #[inline]
     pub fn role_eligibility_schedules(
         &self,
     ) -> UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
@@ -3134,6 +3349,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `transitiveRoleAssignments`.
     ///
     /// URL: `/roleManagement/directory/transitiveRoleAssignments`
+    #[inline]
     pub fn transitive_role_assignments(
         &self,
     ) -> UnifiedRoleAssignmentCollectionRequestBuilder {
@@ -3152,6 +3368,7 @@ impl RbacApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_schedule_instances(
         &self,
         directory_scope_id: Option<&str>,
@@ -3196,6 +3413,7 @@ impl RbacApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_schedules(
         &self,
         directory_scope_id: Option<&str>,
@@ -3252,6 +3470,7 @@ impl RecycleBinCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RecycleBin>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3262,6 +3481,7 @@ impl RecycleBinCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3275,6 +3495,7 @@ impl RecycleBinCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RecycleBin,
@@ -3282,6 +3503,7 @@ impl RecycleBinCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RecycleBinRequestBuilder {
         RecycleBinRequestBuilder {
             client: self.client.clone(),
@@ -3313,6 +3535,7 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RecycleBinItem>> {
@@ -3325,6 +3548,7 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3338,6 +3562,7 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RecycleBinItem,
@@ -3345,6 +3570,7 @@ impl RecycleBinItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RecycleBinItemRequestBuilder {
         RecycleBinItemRequestBuilder {
             client: self.client.clone(),
@@ -3358,6 +3584,7 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -3373,6 +3600,7 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         ids: &[String],
@@ -3385,6 +3613,7 @@ impl RecycleBinItemCollectionRequestBuilder {
             .json_member_body("ids", Some(ids))
     }
     /// One entity by the alternate key `driveItemId`: `/sites/{id}/items/microsoft.graph.recycleBinItem(driveItemId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_drive_item_id(
         &self,
         drive_item_id: impl AsRef<str>,
@@ -3420,6 +3649,7 @@ impl RecycleBinItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RecycleBinItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3430,6 +3660,7 @@ impl RecycleBinItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RecycleBinItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3440,12 +3671,14 @@ impl RecycleBinItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBinItem/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3455,6 +3688,7 @@ impl RecycleBinItemRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBinItem/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3470,6 +3704,7 @@ impl RecycleBinItemRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3485,6 +3720,7 @@ impl RecycleBinItemRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3515,6 +3751,7 @@ impl RecycleBinRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RecycleBin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3525,6 +3762,7 @@ impl RecycleBinRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RecycleBin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3535,12 +3773,14 @@ impl RecycleBinRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/recycleBin/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3550,6 +3790,7 @@ impl RecycleBinRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/sites/{id}/recycleBin/items`
+    #[inline]
     pub fn items(&self) -> RecycleBinItemCollectionRequestBuilder {
         RecycleBinItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3560,6 +3801,7 @@ impl RecycleBinRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/recycleBin/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3575,6 +3817,7 @@ impl RecycleBinRequestBuilder {
     /// Permissions for `PUT /sites/{id}/recycleBin/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/recycleBin/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3590,6 +3833,7 @@ impl RecycleBinRequestBuilder {
     /// Permissions for `PUT /sites/{id}/recycleBin/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/recycleBin/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3618,6 +3862,7 @@ impl RegionalAndLanguageSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RegionalAndLanguageSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3628,6 +3873,7 @@ impl RegionalAndLanguageSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RegionalAndLanguageSettings,
@@ -3641,6 +3887,7 @@ impl RegionalAndLanguageSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3668,6 +3915,7 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RemoteDesktopSecurityConfiguration> {
@@ -3680,6 +3928,7 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RemoteDesktopSecurityConfiguration,
@@ -3693,12 +3942,14 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `approvedClientApps`.
     ///
     /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/approvedClientApps`
+    #[inline]
     pub fn approved_client_apps(&self) -> ApprovedClientAppCollectionRequestBuilder {
         ApprovedClientAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3709,6 +3960,7 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Navigation property `targetDeviceGroups`.
     ///
     /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups`
+    #[inline]
     pub fn target_device_groups(&self) -> TargetDeviceGroupCollectionRequestBuilder {
         TargetDeviceGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3738,6 +3990,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ReportRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3748,6 +4001,7 @@ impl ReportRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ReportRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3758,12 +4012,14 @@ impl ReportRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `applicationSignInDetailedSummary`.
     ///
     /// URL: `/reports/applicationSignInDetailedSummary`
+    #[inline]
     pub fn application_sign_in_detailed_summary(
         &self,
     ) -> ApplicationSignInDetailedSummaryCollectionRequestBuilder {
@@ -3776,6 +4032,7 @@ impl ReportRootRequestBuilder {
     /// Navigation property `authenticationMethods`.
     ///
     /// URL: `/reports/authenticationMethods`
+    #[inline]
     pub fn authentication_methods(&self) -> AuthenticationMethodsRootRequestBuilder {
         AuthenticationMethodsRootRequestBuilder {
             client: self.client.clone(),
@@ -3785,6 +4042,7 @@ impl ReportRootRequestBuilder {
     /// Navigation property `credentialUserRegistrationDetails`.
     ///
     /// URL: `/reports/credentialUserRegistrationDetails`
+    #[inline]
     pub fn credential_user_registration_details(
         &self,
     ) -> CredentialUserRegistrationDetailsCollectionRequestBuilder {
@@ -3797,6 +4055,7 @@ impl ReportRootRequestBuilder {
     /// Navigation property `userCredentialUsageDetails`.
     ///
     /// URL: `/reports/userCredentialUsageDetails`
+    #[inline]
     pub fn user_credential_usage_details(
         &self,
     ) -> UserCredentialUsageDetailsCollectionRequestBuilder {
@@ -3813,6 +4072,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_azure_ad_application_sign_in_summary(
         &self,
         period: &str,
@@ -3833,6 +4093,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_credential_usage_summary(
         &self,
         period: &str,
@@ -3853,6 +4114,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_credential_user_registration_count(
         &self,
     ) -> Request<
@@ -3871,6 +4133,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3888,6 +4151,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_activity_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3905,6 +4169,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -3927,6 +4192,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_email_activity_user_detail_2` because `get_email_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_email_activity_user_detail_2(
         &self,
         period: &str,
@@ -3947,6 +4213,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_app_usage_apps_user_counts(
         &self,
         period: &str,
@@ -3967,6 +4234,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_app_usage_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -3984,6 +4252,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_app_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -4006,6 +4275,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_email_app_usage_user_detail_2` because `get_email_app_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_email_app_usage_user_detail_2(
         &self,
         period: &str,
@@ -4026,6 +4296,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_app_usage_versions_user_counts(
         &self,
         period: &str,
@@ -4046,6 +4317,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_mailbox_usage_detail(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4063,6 +4335,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_mailbox_usage_mailbox_counts(
         &self,
         period: &str,
@@ -4083,6 +4356,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_mailbox_usage_quota_status_mailbox_counts(
         &self,
         period: &str,
@@ -4103,6 +4377,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_mailbox_usage_storage(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4120,6 +4395,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_activity_file_counts(
         &self,
         period: &str,
@@ -4140,6 +4416,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_activity_user_counts(
         &self,
         period: &str,
@@ -4160,6 +4437,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -4182,6 +4460,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_one_drive_activity_user_detail_2` because `get_one_drive_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_one_drive_activity_user_detail_2(
         &self,
         period: &str,
@@ -4202,6 +4481,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_usage_account_counts(
         &self,
         period: &str,
@@ -4222,6 +4502,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_usage_account_detail(
         &self,
         date: &edm::Date,
@@ -4244,6 +4525,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_one_drive_usage_account_detail_2` because `get_one_drive_usage_account_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_one_drive_usage_account_detail_2(
         &self,
         period: &str,
@@ -4264,6 +4546,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_usage_file_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4281,6 +4564,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_usage_storage(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4298,6 +4582,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_relying_party_detailed_summary(
         &self,
         period: &str,
@@ -4318,6 +4603,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_activity_file_counts(
         &self,
         period: &str,
@@ -4338,6 +4624,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_activity_pages(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4355,6 +4642,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_activity_user_counts(
         &self,
         period: &str,
@@ -4375,6 +4663,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -4397,6 +4686,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_share_point_activity_user_detail_2` because `get_share_point_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_share_point_activity_user_detail_2(
         &self,
         period: &str,
@@ -4419,6 +4709,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_share_point_api_usage(
         &self,
         date: &edm::DateTimeOffset,
@@ -4452,6 +4743,7 @@ impl ReportRootRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_share_point_api_usage_2` because `get_share_point_api_usage` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_share_point_api_usage_2(
         &self,
         date: &edm::DateTimeOffset,
@@ -4483,6 +4775,7 @@ impl ReportRootRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_share_point_api_usage_3` because `get_share_point_api_usage` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_share_point_api_usage_3(
         &self,
         period: &str,
@@ -4516,6 +4809,7 @@ impl ReportRootRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_share_point_api_usage_4` because `get_share_point_api_usage` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_share_point_api_usage_4(
         &self,
         period: &str,
@@ -4543,6 +4837,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_site_usage_detail(
         &self,
         date: &edm::Date,
@@ -4565,6 +4860,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_share_point_site_usage_detail_2` because `get_share_point_site_usage_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_share_point_site_usage_detail_2(
         &self,
         period: &str,
@@ -4585,6 +4881,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_site_usage_file_counts(
         &self,
         period: &str,
@@ -4605,6 +4902,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_site_usage_pages(
         &self,
         period: &str,
@@ -4625,6 +4923,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_site_usage_site_counts(
         &self,
         period: &str,
@@ -4645,6 +4944,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_site_usage_storage(
         &self,
         period: &str,
@@ -4665,6 +4965,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_device_usage_distribution_total_user_counts(
         &self,
         period: &str,
@@ -4685,6 +4986,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -4705,6 +5007,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_device_usage_total_user_counts(
         &self,
         period: &str,
@@ -4725,6 +5028,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_device_usage_user_counts(
         &self,
         period: &str,
@@ -4745,6 +5049,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_device_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -4767,6 +5072,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_teams_device_usage_user_detail_2` because `get_teams_device_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_teams_device_usage_user_detail_2(
         &self,
         period: &str,
@@ -4787,6 +5093,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_teams_team_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4804,6 +5111,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_teams_team_activity_detail(
         &self,
         date: &edm::Date,
@@ -4826,6 +5134,7 @@ impl ReportRootRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_teams_team_activity_detail_2` because `get_teams_team_activity_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_teams_team_activity_detail_2(
         &self,
         period: &str,
@@ -4846,6 +5155,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_teams_team_activity_distribution_counts(
         &self,
         period: &str,
@@ -4866,6 +5176,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_user_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -4883,6 +5194,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_user_activity_distribution_total_user_counts(
         &self,
         period: &str,
@@ -4903,6 +5215,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_user_activity_distribution_user_counts(
         &self,
         period: &str,
@@ -4923,6 +5236,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_user_activity_total_counts(
         &self,
         period: &str,
@@ -4943,6 +5257,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_teams_user_activity_total_distribution_counts(
         &self,
         period: &str,
@@ -4963,6 +5278,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_user_activity_total_user_counts(
         &self,
         period: &str,
@@ -4983,6 +5299,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_user_activity_user_counts(
         &self,
         period: &str,
@@ -5003,6 +5320,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_user_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -5025,6 +5343,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_teams_user_activity_user_detail_2` because `get_teams_user_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_teams_user_activity_user_detail_2(
         &self,
         period: &str,
@@ -5076,6 +5395,7 @@ impl RequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5086,6 +5406,7 @@ impl RequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyRequest) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5096,12 +5417,14 @@ impl RequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `approval`.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/approval`
+    #[inline]
     pub fn approval(&self) -> ApprovalRequestBuilder {
         ApprovalRequestBuilder {
             client: self.client.clone(),
@@ -5115,6 +5438,7 @@ impl RequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn record_decisions(
         &self,
         parameters: &super::parameters::RequestRecordDecisionsParameters,
@@ -5133,6 +5457,7 @@ impl RequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -5140,6 +5465,7 @@ impl RequestRequestBuilder {
     /// Cast to the derived type `microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`
+    #[inline]
     pub fn as_privileged_access_group_assignment_schedule_request(
         &self,
     ) -> PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
@@ -5157,6 +5483,7 @@ impl RequestRequestBuilder {
     /// Cast to the derived type `microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`
+    #[inline]
     pub fn as_privileged_access_group_eligibility_schedule_request(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
@@ -5174,6 +5501,7 @@ impl RequestRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleAssignmentScheduleRequest`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.unifiedRoleAssignmentScheduleRequest`
+    #[inline]
     pub fn as_unified_role_assignment_schedule_request(
         &self,
     ) -> UnifiedRoleAssignmentScheduleRequestRequestBuilder {
@@ -5189,6 +5517,7 @@ impl RequestRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleEligibilityScheduleRequest`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.unifiedRoleEligibilityScheduleRequest`
+    #[inline]
     pub fn as_unified_role_eligibility_schedule_request(
         &self,
     ) -> UnifiedRoleEligibilityScheduleRequestRequestBuilder {
@@ -5204,6 +5533,7 @@ impl RequestRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userConsentRequest`: its navigations and operations.
     ///
     /// URL: `/entitlementManagement/accessPackageAssignmentApprovals/{id}/request/microsoft.graph.userConsentRequest`
+    #[inline]
     pub fn as_user_consent_request(&self) -> UserConsentRequestRequestBuilder {
         UserConsentRequestRequestBuilder {
             client: self.client.clone(),
@@ -5255,6 +5585,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /chats/{id}/permissionGrants`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5269,6 +5600,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /chats/{id}/permissionGrants/$count`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5282,6 +5614,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ResourceSpecificPermissionGrant,
@@ -5289,6 +5622,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5306,6 +5640,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5323,6 +5658,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5342,6 +5678,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -5361,6 +5698,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5414,6 +5752,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ResourceSpecificPermissionGrant> {
@@ -5426,6 +5765,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ResourceSpecificPermissionGrant,
@@ -5439,6 +5779,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5450,6 +5791,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5469,6 +5811,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5488,6 +5831,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5507,6 +5851,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5526,6 +5871,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -5558,6 +5904,7 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RichLongRunningOperation>> {
@@ -5570,6 +5917,7 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5583,6 +5931,7 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RichLongRunningOperation,
@@ -5590,6 +5939,7 @@ impl RichLongRunningOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RichLongRunningOperationRequestBuilder {
         RichLongRunningOperationRequestBuilder {
             client: self.client.clone(),
@@ -5618,6 +5968,7 @@ impl RichLongRunningOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RichLongRunningOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5628,6 +5979,7 @@ impl RichLongRunningOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RichLongRunningOperation,
@@ -5641,6 +5993,7 @@ impl RichLongRunningOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5669,6 +6022,7 @@ impl RiskDetectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskDetection>> {
@@ -5681,6 +6035,7 @@ impl RiskDetectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5694,6 +6049,7 @@ impl RiskDetectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskDetection,
@@ -5701,6 +6057,7 @@ impl RiskDetectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskDetectionRequestBuilder {
         RiskDetectionRequestBuilder {
             client: self.client.clone(),
@@ -5729,6 +6086,7 @@ impl RiskDetectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RiskDetection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5739,6 +6097,7 @@ impl RiskDetectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RiskDetection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5749,6 +6108,7 @@ impl RiskDetectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5775,6 +6135,7 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyAgent>> {
@@ -5787,6 +6148,7 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5800,6 +6162,7 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyAgent,
@@ -5807,6 +6170,7 @@ impl RiskyAgentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyAgentRequestBuilder {
         RiskyAgentRequestBuilder {
             client: self.client.clone(),
@@ -5820,6 +6184,7 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5835,6 +6200,7 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_safe(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5850,6 +6216,7 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5861,6 +6228,7 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.riskyAgentIdentity`: its navigations and operations.
     ///
     /// URL: `/identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentity`
+    #[inline]
     pub fn as_risky_agent_identity(&self) -> RiskyAgentIdentityCollectionRequestBuilder {
         RiskyAgentIdentityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5871,6 +6239,7 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.riskyAgentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/identityProtection/riskyAgents/microsoft.graph.riskyAgentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_risky_agent_identity_blueprint_principal(
         &self,
     ) -> RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
@@ -5883,6 +6252,7 @@ impl RiskyAgentCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.riskyAgentUser`: its navigations and operations.
     ///
     /// URL: `/identityProtection/riskyAgents/microsoft.graph.riskyAgentUser`
+    #[inline]
     pub fn as_risky_agent_user(&self) -> RiskyAgentUserCollectionRequestBuilder {
         RiskyAgentUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5913,6 +6283,7 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5927,6 +6298,7 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5940,6 +6312,7 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyAgentIdentityBlueprintPrincipal,
@@ -5947,6 +6320,7 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5963,6 +6337,7 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5978,6 +6353,7 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_safe(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5993,6 +6369,7 @@ impl RiskyAgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6025,6 +6402,7 @@ impl RiskyAgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RiskyAgentIdentityBlueprintPrincipal> {
@@ -6037,6 +6415,7 @@ impl RiskyAgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyAgentIdentityBlueprintPrincipal,
@@ -6050,12 +6429,14 @@ impl RiskyAgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `agentIdentityBlueprintPrincipal`.
     ///
     /// URL: `/identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/agentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn agent_identity_blueprint_principal(
         &self,
     ) -> AgentIdentityBlueprintPrincipalRequestBuilder {
@@ -6073,6 +6454,7 @@ impl RiskyAgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `PUT /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/agentIdentityBlueprintPrincipal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal/agentIdentityBlueprintPrincipal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn agent_identity_blueprint_principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6102,6 +6484,7 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyAgentIdentity>> {
@@ -6114,6 +6497,7 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6127,6 +6511,7 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyAgentIdentity,
@@ -6134,6 +6519,7 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyAgentIdentityRequestBuilder {
         RiskyAgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -6147,6 +6533,7 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6162,6 +6549,7 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_safe(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6177,6 +6565,7 @@ impl RiskyAgentIdentityCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6209,6 +6598,7 @@ impl RiskyAgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyAgentIdentity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6219,6 +6609,7 @@ impl RiskyAgentIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyAgentIdentity,
@@ -6232,12 +6623,14 @@ impl RiskyAgentIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `agentIdentity`.
     ///
     /// URL: `/identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity/agentIdentity`
+    #[inline]
     pub fn agent_identity(&self) -> AgentIdentityRequestBuilder {
         AgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -6253,6 +6646,7 @@ impl RiskyAgentIdentityRequestBuilder {
     /// Permissions for `PUT /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity/agentIdentity/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity/agentIdentity/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn agent_identity_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6281,6 +6675,7 @@ impl RiskyAgentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyAgent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6291,6 +6686,7 @@ impl RiskyAgentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyRiskyAgent) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6301,12 +6697,14 @@ impl RiskyAgentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.riskyAgentIdentity`: its navigations and operations.
     ///
     /// URL: `/identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentity`
+    #[inline]
     pub fn as_risky_agent_identity(&self) -> RiskyAgentIdentityRequestBuilder {
         RiskyAgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -6316,6 +6714,7 @@ impl RiskyAgentRequestBuilder {
     /// Cast to the derived type `microsoft.graph.riskyAgentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_risky_agent_identity_blueprint_principal(
         &self,
     ) -> RiskyAgentIdentityBlueprintPrincipalRequestBuilder {
@@ -6330,6 +6729,7 @@ impl RiskyAgentRequestBuilder {
     /// Cast to the derived type `microsoft.graph.riskyAgentUser`: its navigations and operations.
     ///
     /// URL: `/identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser`
+    #[inline]
     pub fn as_risky_agent_user(&self) -> RiskyAgentUserRequestBuilder {
         RiskyAgentUserRequestBuilder {
             client: self.client.clone(),
@@ -6359,6 +6759,7 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyAgentUser>> {
@@ -6371,6 +6772,7 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6384,6 +6786,7 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyAgentUser,
@@ -6391,6 +6794,7 @@ impl RiskyAgentUserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyAgentUserRequestBuilder {
         RiskyAgentUserRequestBuilder {
             client: self.client.clone(),
@@ -6404,6 +6808,7 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6419,6 +6824,7 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_safe(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6434,6 +6840,7 @@ impl RiskyAgentUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, agent_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6466,6 +6873,7 @@ impl RiskyAgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyAgentUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6476,6 +6884,7 @@ impl RiskyAgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RiskyAgentUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6486,12 +6895,14 @@ impl RiskyAgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `agentUser`.
     ///
     /// URL: `/identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser/agentUser`
+    #[inline]
     pub fn agent_user(&self) -> AgentUserRequestBuilder {
         AgentUserRequestBuilder {
             client: self.client.clone(),
@@ -6507,6 +6918,7 @@ impl RiskyAgentUserRequestBuilder {
     /// Permissions for `PUT /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser/agentUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityProtection/riskyAgents/{id}/microsoft.graph.riskyAgentUser/agentUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn agent_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6536,6 +6948,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyServicePrincipal>> {
@@ -6548,6 +6961,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6561,6 +6975,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipal,
@@ -6568,6 +6983,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyServicePrincipalRequestBuilder {
         RiskyServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -6581,6 +6997,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6596,6 +7013,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6627,6 +7045,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6641,6 +7060,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6654,6 +7074,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -6661,6 +7082,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6692,6 +7114,7 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RiskyServicePrincipalHistoryItem> {
@@ -6704,6 +7127,7 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -6717,6 +7141,7 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6742,6 +7167,7 @@ impl RiskyServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6752,6 +7178,7 @@ impl RiskyServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipal,
@@ -6765,12 +7192,14 @@ impl RiskyServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/identityProtection/riskyServicePrincipals/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6803,6 +7232,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6813,6 +7243,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6826,6 +7257,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyUser,
@@ -6833,6 +7265,7 @@ impl RiskyUserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyUserRequestBuilder {
         RiskyUserRequestBuilder {
             client: self.client.clone(),
@@ -6847,6 +7280,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.ReadWrite.All`.
+    #[inline]
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6863,6 +7297,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6879,6 +7314,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.ReadWrite.All`.
+    #[inline]
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6912,6 +7348,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyUserHistoryItem>> {
@@ -6924,6 +7361,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6937,6 +7375,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -6944,6 +7383,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyUserHistoryItemRequestBuilder {
         RiskyUserHistoryItemRequestBuilder {
             client: self.client.clone(),
@@ -6957,6 +7397,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6972,6 +7413,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6987,6 +7429,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7017,6 +7460,7 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyUserHistoryItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7027,6 +7471,7 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -7040,12 +7485,14 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/riskyUsers/{id}/history/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyUserHistoryItemCollectionRequestBuilder {
         RiskyUserHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7075,6 +7522,7 @@ impl RiskyUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7085,6 +7533,7 @@ impl RiskyUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyRiskyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7095,6 +7544,7 @@ impl RiskyUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7102,6 +7552,7 @@ impl RiskyUserRequestBuilder {
     /// Navigation property `history`.
     ///
     /// URL: `/riskyUsers/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyUserHistoryItemCollectionRequestBuilder {
         RiskyUserHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7131,6 +7582,7 @@ impl RoleManagementAlertRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RoleManagementAlert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7141,6 +7593,7 @@ impl RoleManagementAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RoleManagementAlert,
@@ -7154,12 +7607,14 @@ impl RoleManagementAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `alertConfigurations`.
     ///
     /// URL: `/identityGovernance/roleManagementAlerts/alertConfigurations`
+    #[inline]
     pub fn alert_configurations(
         &self,
     ) -> UnifiedRoleManagementAlertConfigurationCollectionRequestBuilder {
@@ -7172,6 +7627,7 @@ impl RoleManagementAlertRequestBuilder {
     /// Navigation property `alertDefinitions`.
     ///
     /// URL: `/identityGovernance/roleManagementAlerts/alertDefinitions`
+    #[inline]
     pub fn alert_definitions(
         &self,
     ) -> UnifiedRoleManagementAlertDefinitionCollectionRequestBuilder {
@@ -7184,6 +7640,7 @@ impl RoleManagementAlertRequestBuilder {
     /// Navigation property `alerts`.
     ///
     /// URL: `/identityGovernance/roleManagementAlerts/alerts`
+    #[inline]
     pub fn alerts(&self) -> UnifiedRoleManagementAlertCollectionRequestBuilder {
         UnifiedRoleManagementAlertCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7194,6 +7651,7 @@ impl RoleManagementAlertRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/identityGovernance/roleManagementAlerts/operations`
+    #[inline]
     pub fn operations(&self) -> LongRunningOperationCollectionRequestBuilder {
         LongRunningOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7223,6 +7681,7 @@ impl RoleManagementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RoleManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7233,6 +7692,7 @@ impl RoleManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RoleManagement) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7243,12 +7703,14 @@ impl RoleManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `directory`.
     ///
     /// URL: `/roleManagement/directory`
+    #[inline]
     pub fn directory(&self) -> RbacApplicationRequestBuilder {
         RbacApplicationRequestBuilder {
             client: self.client.clone(),
@@ -7258,6 +7720,7 @@ impl RoleManagementRequestBuilder {
     /// Navigation property `enterpriseApps`.
     ///
     /// URL: `/roleManagement/enterpriseApps`
+    #[inline]
     pub fn enterprise_apps(&self) -> RbacApplicationCollectionRequestBuilder {
         RbacApplicationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7268,6 +7731,7 @@ impl RoleManagementRequestBuilder {
     /// Navigation property `entitlementManagement`.
     ///
     /// URL: `/roleManagement/entitlementManagement`
+    #[inline]
     pub fn entitlement_management(&self) -> RbacApplicationRequestBuilder {
         RbacApplicationRequestBuilder {
             client: self.client.clone(),
@@ -7277,6 +7741,7 @@ impl RoleManagementRequestBuilder {
     /// Navigation property `exchange`.
     ///
     /// URL: `/roleManagement/exchange`
+    #[inline]
     pub fn exchange(&self) -> UnifiedRbacApplicationRequestBuilder {
         UnifiedRbacApplicationRequestBuilder {
             client: self.client.clone(),
@@ -7306,6 +7771,7 @@ impl RoomCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Room>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7316,6 +7782,7 @@ impl RoomCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7329,6 +7796,7 @@ impl RoomCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Room,
@@ -7336,6 +7804,7 @@ impl RoomCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RoomRequestBuilder {
         RoomRequestBuilder {
             client: self.client.clone(),
@@ -7343,6 +7812,7 @@ impl RoomCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `placeId`: `/places/{id}/microsoft.graph.roomList/rooms(placeId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_place_id(&self, place_id: impl AsRef<str>) -> RoomRequestBuilder {
         RoomRequestBuilder {
             client: self.client.clone(),
@@ -7374,6 +7844,7 @@ impl RoomListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RoomList>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7384,6 +7855,7 @@ impl RoomListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7397,6 +7869,7 @@ impl RoomListCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RoomList,
@@ -7404,6 +7877,7 @@ impl RoomListCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RoomListRequestBuilder {
         RoomListRequestBuilder {
             client: self.client.clone(),
@@ -7411,6 +7885,7 @@ impl RoomListCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `placeId`: `/places/microsoft.graph.roomList(placeId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_place_id(&self, place_id: impl AsRef<str>) -> RoomListRequestBuilder {
         RoomListRequestBuilder {
             client: self.client.clone(),
@@ -7443,6 +7918,7 @@ impl RoomListRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RoomList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7453,6 +7929,7 @@ impl RoomListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RoomList) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7463,12 +7940,14 @@ impl RoomListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `rooms`.
     ///
     /// URL: `/places/{id}/microsoft.graph.roomList/rooms`
+    #[inline]
     pub fn rooms(&self) -> RoomCollectionRequestBuilder {
         RoomCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7479,6 +7958,7 @@ impl RoomListRequestBuilder {
     /// Navigation property `workspaces`.
     ///
     /// URL: `/places/{id}/microsoft.graph.roomList/workspaces`
+    #[inline]
     pub fn workspaces(&self) -> WorkspaceCollectionRequestBuilder {
         WorkspaceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7508,6 +7988,7 @@ impl RoomRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Room> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7518,6 +7999,7 @@ impl RoomRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Room) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7528,6 +8010,7 @@ impl RoomRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7554,6 +8037,7 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7568,6 +8052,7 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7581,6 +8066,7 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SamlOrWsFedExternalDomainFederation,
@@ -7588,6 +8074,7 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7604,6 +8091,7 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -7635,6 +8123,7 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SamlOrWsFedExternalDomainFederation> {
@@ -7647,6 +8136,7 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SamlOrWsFedExternalDomainFederation,
@@ -7660,12 +8150,14 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `domains`.
     ///
     /// URL: `/directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains`
+    #[inline]
     pub fn domains(&self) -> ExternalDomainNameCollectionRequestBuilder {
         ExternalDomainNameCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7696,6 +8188,7 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SchemaExtension>> {
@@ -7708,6 +8201,7 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7721,6 +8215,7 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SchemaExtension,
@@ -7728,6 +8223,7 @@ impl SchemaExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SchemaExtensionRequestBuilder {
         SchemaExtensionRequestBuilder {
             client: self.client.clone(),
@@ -7756,6 +8252,7 @@ impl SchemaExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SchemaExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7766,6 +8263,7 @@ impl SchemaExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SchemaExtension,
@@ -7779,6 +8277,7 @@ impl SchemaExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7825,6 +8324,7 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/scopedRoleMemberOf`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ScopedRoleMembership>> {
@@ -7837,6 +8337,7 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/scopedRoleMemberOf/$count`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7850,6 +8351,7 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /administrativeUnits/{id}/scopedRoleMembers`): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ScopedRoleMembership,
@@ -7857,6 +8359,7 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ScopedRoleMembershipRequestBuilder {
         ScopedRoleMembershipRequestBuilder {
             client: self.client.clone(),
@@ -7903,6 +8406,7 @@ impl ScopedRoleMembershipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ScopedRoleMembership> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7913,6 +8417,7 @@ impl ScopedRoleMembershipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ScopedRoleMembership,
@@ -7926,6 +8431,7 @@ impl ScopedRoleMembershipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7954,6 +8460,7 @@ impl SectionGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SectionGroup>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7964,6 +8471,7 @@ impl SectionGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7977,6 +8485,7 @@ impl SectionGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/onenote/notebooks/{id}/sectionGroups`): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SectionGroup,
@@ -7984,6 +8493,7 @@ impl SectionGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SectionGroupRequestBuilder {
         SectionGroupRequestBuilder {
             client: self.client.clone(),
@@ -8014,6 +8524,7 @@ impl SectionGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SectionGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8024,6 +8535,7 @@ impl SectionGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SectionGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8034,12 +8546,14 @@ impl SectionGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `parentNotebook`.
     ///
     /// URL: `/me/onenote/sectionGroups/{id}/parentNotebook`
+    #[inline]
     pub fn parent_notebook(&self) -> NotebookRequestBuilder {
         NotebookRequestBuilder {
             client: self.client.clone(),
@@ -8049,6 +8563,7 @@ impl SectionGroupRequestBuilder {
     /// Navigation property `parentSectionGroup`.
     ///
     /// URL: `/me/onenote/sectionGroups/{id}/parentSectionGroup`
+    #[inline]
     pub fn parent_section_group(&self) -> SectionGroupRequestBuilder {
         SectionGroupRequestBuilder {
             client: self.client.clone(),
@@ -8058,6 +8573,7 @@ impl SectionGroupRequestBuilder {
     /// Navigation property `sectionGroups`.
     ///
     /// URL: `/me/onenote/sectionGroups/{id}/sectionGroups`
+    #[inline]
     pub fn section_groups(&self) -> SectionGroupCollectionRequestBuilder {
         SectionGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8068,6 +8584,7 @@ impl SectionGroupRequestBuilder {
     /// Navigation property `sections`.
     ///
     /// URL: `/me/onenote/sectionGroups/{id}/sections`
+    #[inline]
     pub fn sections(&self) -> OnenoteSectionCollectionRequestBuilder {
         OnenoteSectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8098,6 +8615,7 @@ impl SecureScoreCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SecureScore>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8108,6 +8626,7 @@ impl SecureScoreCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8121,6 +8640,7 @@ impl SecureScoreCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SecureScore,
@@ -8128,6 +8648,7 @@ impl SecureScoreCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SecureScoreRequestBuilder {
         SecureScoreRequestBuilder {
             client: self.client.clone(),
@@ -8157,6 +8678,7 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SecureScoreControlProfile>> {
@@ -8169,6 +8691,7 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8182,6 +8705,7 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SecureScoreControlProfile,
@@ -8189,6 +8713,7 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SecureScoreControlProfileRequestBuilder {
         SecureScoreControlProfileRequestBuilder {
             client: self.client.clone(),
@@ -8217,6 +8742,7 @@ impl SecureScoreControlProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SecureScoreControlProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8227,6 +8753,7 @@ impl SecureScoreControlProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SecureScoreControlProfile,
@@ -8240,6 +8767,7 @@ impl SecureScoreControlProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8265,6 +8793,7 @@ impl SecureScoreRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SecureScore> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8275,6 +8804,7 @@ impl SecureScoreRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SecureScore) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8285,6 +8815,7 @@ impl SecureScoreRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8310,6 +8841,7 @@ impl SecurityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Security> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8320,6 +8852,7 @@ impl SecurityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Security) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8330,12 +8863,14 @@ impl SecurityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `alerts`.
     ///
     /// URL: `/security/alerts`
+    #[inline]
     pub fn alerts(&self) -> AlertCollectionRequestBuilder {
         AlertCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8346,6 +8881,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `alerts_v2`.
     ///
     /// URL: `/security/alerts_v2`
+    #[inline]
     pub fn alerts_v2(&self) -> MicrosoftGraphSecurityAlertCollectionRequestBuilder {
         MicrosoftGraphSecurityAlertCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8356,6 +8892,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `cases`.
     ///
     /// URL: `/security/cases`
+    #[inline]
     pub fn cases(&self) -> MicrosoftGraphSecurityCasesRootRequestBuilder {
         MicrosoftGraphSecurityCasesRootRequestBuilder {
             client: self.client.clone(),
@@ -8365,6 +8902,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `incidents`.
     ///
     /// URL: `/security/incidents`
+    #[inline]
     pub fn incidents(&self) -> MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
         MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8375,6 +8913,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `labels`.
     ///
     /// URL: `/security/labels`
+    #[inline]
     pub fn labels(&self) -> MicrosoftGraphSecurityLabelsRootRequestBuilder {
         MicrosoftGraphSecurityLabelsRootRequestBuilder {
             client: self.client.clone(),
@@ -8384,6 +8923,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `rules`.
     ///
     /// URL: `/security/rules`
+    #[inline]
     pub fn rules(&self) -> MicrosoftGraphSecurityRulesRootRequestBuilder {
         MicrosoftGraphSecurityRulesRootRequestBuilder {
             client: self.client.clone(),
@@ -8393,6 +8933,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `secureScoreControlProfiles`.
     ///
     /// URL: `/security/secureScoreControlProfiles`
+    #[inline]
     pub fn secure_score_control_profiles(
         &self,
     ) -> SecureScoreControlProfileCollectionRequestBuilder {
@@ -8405,6 +8946,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `secureScores`.
     ///
     /// URL: `/security/secureScores`
+    #[inline]
     pub fn secure_scores(&self) -> SecureScoreCollectionRequestBuilder {
         SecureScoreCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8415,6 +8957,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `triggerTypes`.
     ///
     /// URL: `/security/triggerTypes`
+    #[inline]
     pub fn trigger_types(&self) -> MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
         MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
             client: self.client.clone(),
@@ -8424,6 +8967,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `triggers`.
     ///
     /// URL: `/security/triggers`
+    #[inline]
     pub fn triggers(&self) -> MicrosoftGraphSecurityTriggersRootRequestBuilder {
         MicrosoftGraphSecurityTriggersRootRequestBuilder {
             client: self.client.clone(),
@@ -8437,6 +8981,7 @@ impl SecurityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn run_hunting_query(
         &self,
         parameters: &super::parameters::RunHuntingQueryParameters,
@@ -8471,6 +9016,7 @@ impl SensitiveTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SensitiveType>> {
@@ -8483,6 +9029,7 @@ impl SensitiveTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8496,6 +9043,7 @@ impl SensitiveTypeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SensitiveType,
@@ -8503,6 +9051,7 @@ impl SensitiveTypeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SensitiveTypeRequestBuilder {
         SensitiveTypeRequestBuilder {
             client: self.client.clone(),
@@ -8531,6 +9080,7 @@ impl SensitiveTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SensitiveType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8541,6 +9091,7 @@ impl SensitiveTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SensitiveType) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8551,6 +9102,7 @@ impl SensitiveTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8593,6 +9145,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SensitivityLabel>> {
@@ -8605,6 +9158,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8618,6 +9172,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SensitivityLabel,
@@ -8625,6 +9180,7 @@ impl SensitivityLabelCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SensitivityLabelRequestBuilder {
         SensitivityLabelRequestBuilder {
             client: self.client.clone(),
@@ -8640,6 +9196,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn compute_inheritance(
         &self,
         label_ids: &[String],
@@ -8669,6 +9226,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn compute_rights_and_inheritance(
         &self,
         parameters: &super::parameters::ComputeRightsAndInheritanceParameters,
@@ -8687,6 +9245,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn evaluate(
         &self,
         parameters: &super::parameters::SensitivityLabelCollectionEvaluateParameters,
@@ -8734,6 +9293,7 @@ impl SensitivityLabelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SensitivityLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8744,6 +9304,7 @@ impl SensitivityLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SensitivityLabel,
@@ -8757,12 +9318,14 @@ impl SensitivityLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `rights`.
     ///
     /// URL: `/dataClassification/sensitivityLabels/{id}/rights`
+    #[inline]
     pub fn rights(&self) -> UsageRightsIncludedRequestBuilder {
         UsageRightsIncludedRequestBuilder {
             client: self.client.clone(),
@@ -8772,6 +9335,7 @@ impl SensitivityLabelRequestBuilder {
     /// Navigation property `sublabels`.
     ///
     /// URL: `/dataClassification/sensitivityLabels/{id}/sublabels`
+    #[inline]
     pub fn sublabels(&self) -> SensitivityLabelCollectionRequestBuilder {
         SensitivityLabelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8788,6 +9352,7 @@ impl SensitivityLabelRequestBuilder {
     /// Permissions for `PUT /dataClassification/sensitivityLabels/{id}/rights/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /dataClassification/sensitivityLabels/{id}/rights/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rights_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8816,6 +9381,7 @@ impl SensitivityPolicySettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SensitivityPolicySettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8826,6 +9392,7 @@ impl SensitivityPolicySettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SensitivityPolicySettings,
@@ -8839,6 +9406,7 @@ impl SensitivityPolicySettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8865,6 +9433,7 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceAnnouncementAttachment>> {
@@ -8877,6 +9446,7 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8890,6 +9460,7 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncementAttachment,
@@ -8897,6 +9468,7 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8928,6 +9500,7 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServiceAnnouncementAttachment> {
@@ -8940,6 +9513,7 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncementAttachment,
@@ -8953,6 +9527,7 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8965,6 +9540,7 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Permissions for `PUT /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -8993,6 +9569,7 @@ impl ServiceAnnouncementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceAnnouncement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9003,6 +9580,7 @@ impl ServiceAnnouncementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncement,
@@ -9016,12 +9594,14 @@ impl ServiceAnnouncementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `healthOverviews`.
     ///
     /// URL: `/admin/serviceAnnouncement/healthOverviews`
+    #[inline]
     pub fn health_overviews(&self) -> ServiceHealthCollectionRequestBuilder {
         ServiceHealthCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9032,6 +9612,7 @@ impl ServiceAnnouncementRequestBuilder {
     /// Navigation property `issues`.
     ///
     /// URL: `/admin/serviceAnnouncement/issues`
+    #[inline]
     pub fn issues(&self) -> ServiceHealthIssueCollectionRequestBuilder {
         ServiceHealthIssueCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9042,6 +9623,7 @@ impl ServiceAnnouncementRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/admin/serviceAnnouncement/messages`
+    #[inline]
     pub fn messages(&self) -> ServiceUpdateMessageCollectionRequestBuilder {
         ServiceUpdateMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9072,6 +9654,7 @@ impl ServiceHealthCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceHealth>> {
@@ -9084,6 +9667,7 @@ impl ServiceHealthCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9097,6 +9681,7 @@ impl ServiceHealthCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceHealth,
@@ -9104,6 +9689,7 @@ impl ServiceHealthCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServiceHealthRequestBuilder {
         ServiceHealthRequestBuilder {
             client: self.client.clone(),
@@ -9135,6 +9721,7 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceHealthIssue>> {
@@ -9147,6 +9734,7 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9160,6 +9748,7 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceHealthIssue,
@@ -9167,6 +9756,7 @@ impl ServiceHealthIssueCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServiceHealthIssueRequestBuilder {
         ServiceHealthIssueRequestBuilder {
             client: self.client.clone(),
@@ -9195,6 +9785,7 @@ impl ServiceHealthIssueRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceHealthIssue> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9205,6 +9796,7 @@ impl ServiceHealthIssueRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceHealthIssue,
@@ -9218,6 +9810,7 @@ impl ServiceHealthIssueRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9228,6 +9821,7 @@ impl ServiceHealthIssueRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn incident_report(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -9257,6 +9851,7 @@ impl ServiceHealthRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceHealth> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9267,6 +9862,7 @@ impl ServiceHealthRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ServiceHealth) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9277,12 +9873,14 @@ impl ServiceHealthRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `issues`.
     ///
     /// URL: `/admin/serviceAnnouncement/healthOverviews/{id}/issues`
+    #[inline]
     pub fn issues(&self) -> ServiceHealthIssueCollectionRequestBuilder {
         ServiceHealthIssueCollectionRequestBuilder {
             client: self.client.clone(),

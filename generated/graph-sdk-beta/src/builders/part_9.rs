@@ -42,6 +42,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyServicePrincipal>> {
@@ -54,6 +55,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -67,6 +69,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyServicePrincipal,
@@ -74,6 +77,7 @@ impl ServicePrincipalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -88,6 +92,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -107,6 +112,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyServicePrincipal>> {
@@ -124,6 +130,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.servicePrincipal/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -143,6 +150,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -162,6 +170,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.servicePrincipal/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -177,6 +186,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/microsoft.graph.agentIdentity`
+    #[inline]
     pub fn as_agent_identity(&self) -> AgentIdentityCollectionRequestBuilder {
         AgentIdentityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -188,6 +198,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
@@ -198,6 +209,7 @@ impl ServicePrincipalCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `appId`: `/servicePrincipals(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -242,6 +254,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -252,6 +265,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyServicePrincipal,
@@ -265,6 +279,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -279,6 +294,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -291,6 +307,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/servicePrincipals/{id}/appRoleAssignedTo`
+    #[inline]
     pub fn app_role_assigned_to(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -301,6 +318,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/servicePrincipals/{id}/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -319,6 +337,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/claimsMappingPolicies`
+    #[inline]
     pub fn claims_mapping_policies(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -331,6 +350,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/servicePrincipals/{id}/createdObjects`
+    #[inline]
     pub fn created_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -342,6 +362,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `endpoints`.
     ///
     /// URL: `/servicePrincipals/{id}/endpoints`
+    #[inline]
     pub fn endpoints(&self) -> EndpointCollectionRequestBuilder {
         EndpointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -353,6 +374,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/servicePrincipals/{id}/federatedIdentityCredentials`
+    #[inline]
     pub fn federated_identity_credentials(
         &self,
     ) -> FederatedIdentityCredentialCollectionRequestBuilder {
@@ -373,6 +395,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -386,6 +409,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/servicePrincipals/{id}/licenseDetails`
+    #[inline]
     pub fn license_details(&self) -> LicenseDetailsCollectionRequestBuilder {
         LicenseDetailsCollectionRequestBuilder {
             client: self.client.clone(),
@@ -396,6 +420,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/servicePrincipals/{id}/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -413,6 +438,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/servicePrincipals/{id}/oauth2PermissionGrants`
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> OAuth2PermissionGrantCollectionRequestBuilder {
@@ -425,6 +451,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/servicePrincipals/{id}/ownedObjects`
+    #[inline]
     pub fn owned_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -435,6 +462,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/servicePrincipals/{id}/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -446,6 +474,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
+    #[inline]
     pub fn remote_desktop_security_configuration(
         &self,
     ) -> RemoteDesktopSecurityConfigurationRequestBuilder {
@@ -458,6 +487,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -475,6 +505,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -495,6 +526,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -507,6 +539,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/servicePrincipals/{id}/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -525,6 +558,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -542,6 +576,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/claimsMappingPolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -559,6 +594,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/createdObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -576,6 +612,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -595,6 +632,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -612,6 +650,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -629,6 +668,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/ownedObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -646,6 +686,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/owners/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/owners/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -663,6 +704,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -680,6 +722,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -697,6 +740,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -711,6 +755,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -730,6 +775,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `Application.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -749,6 +795,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -768,6 +815,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::CreatePasswordSingleSignOnCredentialsParameters,
@@ -787,6 +835,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete_password_single_sign_on_credentials(&self, id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -803,6 +852,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Application.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Application.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -822,6 +872,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -841,6 +892,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_password_single_sign_on_credentials(
         &self,
         id: &str,
@@ -860,6 +912,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -875,6 +928,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update_password_single_sign_on_credentials(
         &self,
         parameters: &super::parameters::UpdatePasswordSingleSignOnCredentialsParameters,
@@ -896,6 +950,7 @@ impl ServicePrincipalRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/{id}/microsoft.graph.agentIdentity`
+    #[inline]
     pub fn as_agent_identity(&self) -> AgentIdentityRequestBuilder {
         AgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -912,6 +967,7 @@ impl ServicePrincipalRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> AgentIdentityBlueprintPrincipalRequestBuilder {
@@ -946,6 +1002,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipalRiskDetection>> {
@@ -958,6 +1015,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -971,6 +1029,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -978,6 +1037,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1009,6 +1069,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServicePrincipalRiskDetection> {
@@ -1021,6 +1082,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -1034,6 +1096,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1060,6 +1123,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceUpdateMessage>> {
@@ -1072,6 +1136,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1085,6 +1150,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceUpdateMessage,
@@ -1092,6 +1158,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServiceUpdateMessageRequestBuilder {
         ServiceUpdateMessageRequestBuilder {
             client: self.client.clone(),
@@ -1105,6 +1172,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn archive(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -1120,6 +1188,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn favorite(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -1135,6 +1204,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mark_read(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -1150,6 +1220,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mark_unread(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -1165,6 +1236,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unarchive(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -1180,6 +1252,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unfavorite(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -1210,6 +1283,7 @@ impl ServiceUpdateMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceUpdateMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1220,6 +1294,7 @@ impl ServiceUpdateMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceUpdateMessage,
@@ -1233,12 +1308,14 @@ impl ServiceUpdateMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/admin/serviceAnnouncement/messages/{id}/attachments`
+    #[inline]
     pub fn attachments(&self) -> ServiceAnnouncementAttachmentCollectionRequestBuilder {
         ServiceAnnouncementAttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1255,6 +1332,7 @@ impl ServiceUpdateMessageRequestBuilder {
     /// Permissions for `PUT /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn attachments_archive(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1284,6 +1362,7 @@ impl SharePointGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointGroup>> {
@@ -1296,6 +1375,7 @@ impl SharePointGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1309,6 +1389,7 @@ impl SharePointGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointGroup,
@@ -1316,6 +1397,7 @@ impl SharePointGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharePointGroupRequestBuilder {
         SharePointGroupRequestBuilder {
             client: self.client.clone(),
@@ -1345,6 +1427,7 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointGroupMember>> {
@@ -1357,6 +1440,7 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1370,6 +1454,7 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointGroupMember,
@@ -1377,6 +1462,7 @@ impl SharePointGroupMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharePointGroupMemberRequestBuilder {
         SharePointGroupMemberRequestBuilder {
             client: self.client.clone(),
@@ -1405,6 +1491,7 @@ impl SharePointGroupMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointGroupMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1415,6 +1502,7 @@ impl SharePointGroupMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointGroupMember,
@@ -1428,6 +1516,7 @@ impl SharePointGroupMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1453,6 +1542,7 @@ impl SharePointGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1463,6 +1553,7 @@ impl SharePointGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointGroup,
@@ -1476,12 +1567,14 @@ impl SharePointGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `members`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/sharePointGroups/{id}/members`
+    #[inline]
     pub fn members(&self) -> SharePointGroupMemberCollectionRequestBuilder {
         SharePointGroupMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1512,6 +1605,7 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnySharePointMigrationEvent>> {
@@ -1524,6 +1618,7 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1537,6 +1632,7 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnySharePointMigrationEvent,
@@ -1544,6 +1640,7 @@ impl SharePointMigrationEventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharePointMigrationEventRequestBuilder {
         SharePointMigrationEventRequestBuilder {
             client: self.client.clone(),
@@ -1572,6 +1669,7 @@ impl SharePointMigrationEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnySharePointMigrationEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1582,6 +1680,7 @@ impl SharePointMigrationEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnySharePointMigrationEvent,
@@ -1595,6 +1694,7 @@ impl SharePointMigrationEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1621,6 +1721,7 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointMigrationJob>> {
@@ -1633,6 +1734,7 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1646,6 +1748,7 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointMigrationJob,
@@ -1653,6 +1756,7 @@ impl SharePointMigrationJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharePointMigrationJobRequestBuilder {
         SharePointMigrationJobRequestBuilder {
             client: self.client.clone(),
@@ -1681,6 +1785,7 @@ impl SharePointMigrationJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointMigrationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1691,6 +1796,7 @@ impl SharePointMigrationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointMigrationJob,
@@ -1704,12 +1810,14 @@ impl SharePointMigrationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `progressEvents`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/migrationJobs/{id}/progressEvents`
+    #[inline]
     pub fn progress_events(&self) -> SharePointMigrationEventCollectionRequestBuilder {
         SharePointMigrationEventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1742,6 +1850,7 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharedDriveItem>> {
@@ -1754,6 +1863,7 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1767,6 +1877,7 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharedDriveItem,
@@ -1774,6 +1885,7 @@ impl SharedDriveItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharedDriveItemRequestBuilder {
         SharedDriveItemRequestBuilder {
             client: self.client.clone(),
@@ -1804,6 +1916,7 @@ impl SharedDriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharedDriveItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1814,6 +1927,7 @@ impl SharedDriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharedDriveItem,
@@ -1827,12 +1941,14 @@ impl SharedDriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/shares/{id}/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -1842,6 +1958,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `driveItem`.
     ///
     /// URL: `/shares/{id}/driveItem`
+    #[inline]
     pub fn drive_item(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -1851,6 +1968,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/shares/{id}/items`
+    #[inline]
     pub fn items(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1861,6 +1979,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/shares/{id}/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -1870,6 +1989,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `list`.
     ///
     /// URL: `/shares/{id}/list`
+    #[inline]
     pub fn list(&self) -> ListRequestBuilder {
         ListRequestBuilder {
             client: self.client.clone(),
@@ -1879,6 +1999,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `listItem`.
     ///
     /// URL: `/shares/{id}/listItem`
+    #[inline]
     pub fn list_item(&self) -> ListItemRequestBuilder {
         ListItemRequestBuilder {
             client: self.client.clone(),
@@ -1888,6 +2009,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `permission`.
     ///
     /// URL: `/shares/{id}/permission`
+    #[inline]
     pub fn permission(&self) -> PermissionRequestBuilder {
         PermissionRequestBuilder {
             client: self.client.clone(),
@@ -1897,6 +2019,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `root`.
     ///
     /// URL: `/shares/{id}/root`
+    #[inline]
     pub fn root(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -1906,6 +2029,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `site`.
     ///
     /// URL: `/shares/{id}/site`
+    #[inline]
     pub fn site(&self) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -1921,6 +2045,7 @@ impl SharedDriveItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1936,6 +2061,7 @@ impl SharedDriveItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1965,6 +2091,7 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharedWithChannelTeamInfo>> {
@@ -1977,6 +2104,7 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1990,6 +2118,7 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharedWithChannelTeamInfo,
@@ -1997,6 +2126,7 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharedWithChannelTeamInfoRequestBuilder {
         SharedWithChannelTeamInfoRequestBuilder {
             client: self.client.clone(),
@@ -2025,6 +2155,7 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharedWithChannelTeamInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2035,6 +2166,7 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharedWithChannelTeamInfo,
@@ -2048,12 +2180,14 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `allowedMembers`.
     ///
     /// URL: `/teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers`
+    #[inline]
     pub fn allowed_members(&self) -> ConversationMemberCollectionRequestBuilder {
         ConversationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2064,6 +2198,7 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Navigation property `team`.
     ///
     /// URL: `/teams/{id}/primaryChannel/sharedWithTeams/{id}/team`
+    #[inline]
     pub fn team(&self) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -2081,6 +2216,7 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Permissions for `POST /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn allowed_members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2096,6 +2232,7 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Permissions for `PUT /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn team_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2124,6 +2261,7 @@ impl SharepointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Sharepoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2134,6 +2272,7 @@ impl SharepointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Sharepoint) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2144,12 +2283,14 @@ impl SharepointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `settings`.
     ///
     /// URL: `/admin/sharepoint/settings`
+    #[inline]
     pub fn settings(&self) -> SharepointSettingsRequestBuilder {
         SharepointSettingsRequestBuilder {
             client: self.client.clone(),
@@ -2178,6 +2319,7 @@ impl SharepointSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharepointSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2188,6 +2330,7 @@ impl SharepointSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharepointSettings,
@@ -2201,6 +2344,7 @@ impl SharepointSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2227,6 +2371,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SignIn>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2237,6 +2382,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2250,6 +2396,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SignIn,
@@ -2257,6 +2404,7 @@ impl SignInCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SignInRequestBuilder {
         SignInRequestBuilder {
             client: self.client.clone(),
@@ -2270,6 +2418,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2285,6 +2434,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_safe(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2300,6 +2450,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2331,6 +2482,7 @@ impl SignInEventsActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SignInEventsActivity>> {
@@ -2343,6 +2495,7 @@ impl SignInEventsActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2356,6 +2509,7 @@ impl SignInEventsActivityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SignInEventsActivity,
@@ -2363,6 +2517,7 @@ impl SignInEventsActivityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SignInEventsActivityRequestBuilder {
         SignInEventsActivityRequestBuilder {
             client: self.client.clone(),
@@ -2391,6 +2546,7 @@ impl SignInEventsActivityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SignInEventsActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2401,6 +2557,7 @@ impl SignInEventsActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SignInEventsActivity,
@@ -2414,6 +2571,7 @@ impl SignInEventsActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2440,6 +2598,7 @@ impl SignInEventsAppActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SignInEventsAppActivity>> {
@@ -2452,6 +2611,7 @@ impl SignInEventsAppActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2465,6 +2625,7 @@ impl SignInEventsAppActivityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SignInEventsAppActivity,
@@ -2472,6 +2633,7 @@ impl SignInEventsAppActivityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SignInEventsAppActivityRequestBuilder {
         SignInEventsAppActivityRequestBuilder {
             client: self.client.clone(),
@@ -2500,6 +2662,7 @@ impl SignInEventsAppActivityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SignInEventsAppActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2510,6 +2673,7 @@ impl SignInEventsAppActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SignInEventsAppActivity,
@@ -2523,12 +2687,14 @@ impl SignInEventsAppActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `application`.
     ///
     /// URL: `/auditLogs/signInEventsAppSummary/{id}/application`
+    #[inline]
     pub fn application(&self) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -2544,6 +2710,7 @@ impl SignInEventsAppActivityRequestBuilder {
     /// Permissions for `PUT /auditLogs/signInEventsAppSummary/{id}/application/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /auditLogs/signInEventsAppSummary/{id}/application/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn application_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2572,6 +2739,7 @@ impl SignInRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SignIn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2582,6 +2750,7 @@ impl SignInRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SignIn) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2592,6 +2761,7 @@ impl SignInRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2620,6 +2790,7 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2634,6 +2805,7 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2647,6 +2819,7 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SingleValueLegacyExtendedProperty,
@@ -2654,6 +2827,7 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2685,6 +2859,7 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SingleValueLegacyExtendedProperty> {
@@ -2697,6 +2872,7 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SingleValueLegacyExtendedProperty,
@@ -2710,6 +2886,7 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2754,6 +2931,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Site>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2764,6 +2942,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2777,6 +2956,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Site,
@@ -2784,6 +2964,7 @@ impl SiteCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -2798,6 +2979,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         value: &[models::microsoft_graph::Site],
@@ -2817,6 +2999,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Site>> {
         Request::page(
             &self.client,
@@ -2836,6 +3019,7 @@ impl SiteCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
         token: Option<&str>,
@@ -2857,6 +3041,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_sites(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::Site>> {
@@ -2876,6 +3061,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_operation_status(
         &self,
         operation_id: Option<&str>,
@@ -2902,6 +3088,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove(
         &self,
         value: &[models::microsoft_graph::Site],
@@ -2938,6 +3125,7 @@ impl SitePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.sitePage`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SitePage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2948,6 +3136,7 @@ impl SitePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.sitePage/$count`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2961,6 +3150,7 @@ impl SitePageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SitePage,
@@ -2968,6 +3158,7 @@ impl SitePageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SitePageRequestBuilder {
         SitePageRequestBuilder {
             client: self.client.clone(),
@@ -2981,6 +3172,7 @@ impl SitePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_from_template(
         &self,
         parameters: &super::parameters::CreateFromTemplateParameters,
@@ -3016,6 +3208,7 @@ impl SitePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/{id}/microsoft.graph.sitePage`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SitePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3026,6 +3219,7 @@ impl SitePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SitePage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3036,12 +3230,14 @@ impl SitePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `canvasLayout`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout`
+    #[inline]
     pub fn canvas_layout(&self) -> CanvasLayoutRequestBuilder {
         CanvasLayoutRequestBuilder {
             client: self.client.clone(),
@@ -3051,6 +3247,7 @@ impl SitePageRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3060,6 +3257,7 @@ impl SitePageRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3069,6 +3267,7 @@ impl SitePageRequestBuilder {
     /// Navigation property `webParts`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/webParts`
+    #[inline]
     pub fn web_parts(&self) -> WebPartCollectionRequestBuilder {
         WebPartCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3085,6 +3284,7 @@ impl SitePageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3100,6 +3300,7 @@ impl SitePageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3113,6 +3314,7 @@ impl SitePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_web_parts_by_position(
         &self,
         parameters: &super::parameters::GetWebPartsByPositionParameters,
@@ -3131,6 +3333,7 @@ impl SitePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -3141,6 +3344,7 @@ impl SitePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn save_as_template(
         &self,
         parameters: &super::parameters::SaveAsTemplateParameters,
@@ -3196,6 +3400,7 @@ impl SiteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Site> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3206,6 +3411,7 @@ impl SiteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Site) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3216,6 +3422,7 @@ impl SiteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3232,6 +3439,7 @@ impl SiteRequestBuilder {
     /// Navigation property `analytics`.
     ///
     /// URL: `/sites/{id}/analytics`
+    #[inline]
     pub fn analytics(&self) -> ItemAnalyticsRequestBuilder {
         ItemAnalyticsRequestBuilder {
             client: self.client.clone(),
@@ -3250,6 +3458,7 @@ impl SiteRequestBuilder {
     /// Navigation property `columns`.
     ///
     /// URL: `/sites/{id}/columns`
+    #[inline]
     pub fn columns(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3261,6 +3470,7 @@ impl SiteRequestBuilder {
     /// Navigation property `contentModels`.
     ///
     /// URL: `/sites/{id}/contentModels`
+    #[inline]
     pub fn content_models(&self) -> ContentModelCollectionRequestBuilder {
         ContentModelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3274,6 +3484,7 @@ impl SiteRequestBuilder {
     /// Navigation property `contentTypes`.
     ///
     /// URL: `/sites/{id}/contentTypes`
+    #[inline]
     pub fn content_types(&self) -> ContentTypeCollectionRequestBuilder {
         ContentTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3300,6 +3511,7 @@ impl SiteRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3310,6 +3522,7 @@ impl SiteRequestBuilder {
     /// Navigation property `documentProcessingJobs`.
     ///
     /// URL: `/sites/{id}/documentProcessingJobs`
+    #[inline]
     pub fn document_processing_jobs(
         &self,
     ) -> DocumentProcessingJobCollectionRequestBuilder {
@@ -3335,6 +3548,7 @@ impl SiteRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/sites/{id}/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -3354,6 +3568,7 @@ impl SiteRequestBuilder {
     /// Navigation property `drives`.
     ///
     /// URL: `/sites/{id}/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3380,6 +3595,7 @@ impl SiteRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/sites/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3399,6 +3615,7 @@ impl SiteRequestBuilder {
     /// Navigation property `externalColumns`.
     ///
     /// URL: `/sites/{id}/externalColumns`
+    #[inline]
     pub fn external_columns(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3410,6 +3627,7 @@ impl SiteRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/sites/{id}/items`
+    #[inline]
     pub fn items(&self) -> BaseItemCollectionRequestBuilder {
         BaseItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3436,6 +3654,7 @@ impl SiteRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3446,6 +3665,7 @@ impl SiteRequestBuilder {
     /// Navigation property `lists`.
     ///
     /// URL: `/sites/{id}/lists`
+    #[inline]
     pub fn lists(&self) -> ListCollectionRequestBuilder {
         ListCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3457,6 +3677,7 @@ impl SiteRequestBuilder {
     /// Navigation property `onenote`.
     ///
     /// URL: `/sites/{id}/onenote`
+    #[inline]
     pub fn onenote(&self) -> OnenoteRequestBuilder {
         OnenoteRequestBuilder {
             client: self.client.clone(),
@@ -3469,6 +3690,7 @@ impl SiteRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/sites/{id}/operations`
+    #[inline]
     pub fn operations(&self) -> RichLongRunningOperationCollectionRequestBuilder {
         RichLongRunningOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3480,6 +3702,7 @@ impl SiteRequestBuilder {
     /// Navigation property `pageTemplates`.
     ///
     /// URL: `/sites/{id}/pageTemplates`
+    #[inline]
     pub fn page_templates(&self) -> PageTemplateCollectionRequestBuilder {
         PageTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3491,6 +3714,7 @@ impl SiteRequestBuilder {
     /// Navigation property `pages`.
     ///
     /// URL: `/sites/{id}/pages`
+    #[inline]
     pub fn pages(&self) -> BaseSitePageCollectionRequestBuilder {
         BaseSitePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3512,6 +3736,7 @@ impl SiteRequestBuilder {
     /// Navigation property `permissions`.
     ///
     /// URL: `/sites/{id}/permissions`
+    #[inline]
     pub fn permissions(&self) -> PermissionCollectionRequestBuilder {
         PermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3523,6 +3748,7 @@ impl SiteRequestBuilder {
     /// Navigation property `recycleBin`.
     ///
     /// URL: `/sites/{id}/recycleBin`
+    #[inline]
     pub fn recycle_bin(&self) -> RecycleBinRequestBuilder {
         RecycleBinRequestBuilder {
             client: self.client.clone(),
@@ -3541,6 +3767,7 @@ impl SiteRequestBuilder {
     /// Navigation property `sites`.
     ///
     /// URL: `/sites/{id}/sites`
+    #[inline]
     pub fn sites(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3552,6 +3779,7 @@ impl SiteRequestBuilder {
     /// Navigation property `termStore`.
     ///
     /// URL: `/sites/{id}/termStore`
+    #[inline]
     pub fn term_store(&self) -> MicrosoftGraphTermStoreStoreRequestBuilder {
         MicrosoftGraphTermStoreStoreRequestBuilder {
             client: self.client.clone(),
@@ -3567,6 +3795,7 @@ impl SiteRequestBuilder {
     /// Permissions for `PUT /sites/{id}/analytics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/analytics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn analytics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3582,6 +3811,7 @@ impl SiteRequestBuilder {
     /// Permissions for `PUT /sites/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3599,6 +3829,7 @@ impl SiteRequestBuilder {
     /// Permissions for `POST /sites/{id}/externalColumns/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/externalColumns/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn external_columns_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3614,6 +3845,7 @@ impl SiteRequestBuilder {
     /// Permissions for `PUT /sites/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3628,6 +3860,7 @@ impl SiteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn archive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("archive"))
     }
@@ -3641,6 +3874,7 @@ impl SiteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get_activities_by_interval(
         &self,
         start_date_time: Option<&str>,
@@ -3674,6 +3908,7 @@ impl SiteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn get_applicable_content_types_for_list(
         &self,
         list_id: &str,
@@ -3697,6 +3932,7 @@ impl SiteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_path(
         &self,
         path: Option<&str>,
@@ -3718,6 +3954,7 @@ impl SiteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
@@ -3726,6 +3963,7 @@ impl SiteRequestBuilder {
     /// is percent-encoded, `/` separates them, and `.`/`..` are resolved inside `path`.
     ///
     /// Added by the override file: A SharePoint site is addressed by its server-relative path below the host's site (/sites/{hostname}:/sites/team:), then continues like any site (:/drive, :/lists); CSDL cannot express this URL form.
+    #[inline]
     pub fn by_path(&self, path: impl AsRef<str>) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -3755,6 +3993,7 @@ impl SkillProficiencyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SkillProficiency>> {
@@ -3767,6 +4006,7 @@ impl SkillProficiencyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3780,6 +4020,7 @@ impl SkillProficiencyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SkillProficiency,
@@ -3787,6 +4028,7 @@ impl SkillProficiencyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SkillProficiencyRequestBuilder {
         SkillProficiencyRequestBuilder {
             client: self.client.clone(),
@@ -3815,6 +4057,7 @@ impl SkillProficiencyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SkillProficiency> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3825,6 +4068,7 @@ impl SkillProficiencyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SkillProficiency,
@@ -3838,6 +4082,7 @@ impl SkillProficiencyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3864,6 +4109,7 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3878,6 +4124,7 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3891,6 +4138,7 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
@@ -3898,6 +4146,7 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3931,6 +4180,7 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SmsAuthenticationMethodConfiguration> {
@@ -3943,6 +4193,7 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
@@ -3956,12 +4207,14 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(
         &self,
     ) -> SmsAuthenticationMethodTargetCollectionRequestBuilder {
@@ -3994,6 +4247,7 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SmsAuthenticationMethodTarget>> {
@@ -4006,6 +4260,7 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4019,6 +4274,7 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodTarget,
@@ -4026,6 +4282,7 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4057,6 +4314,7 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SmsAuthenticationMethodTarget> {
@@ -4069,6 +4327,7 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodTarget,
@@ -4082,6 +4341,7 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4108,6 +4368,7 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4122,6 +4383,7 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4135,6 +4397,7 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethod,
@@ -4142,6 +4405,7 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4174,6 +4438,7 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4190,6 +4455,7 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4203,6 +4469,7 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethodConfiguration,
@@ -4212,6 +4479,7 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4245,6 +4513,7 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -4259,6 +4528,7 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethodConfiguration,
@@ -4272,12 +4542,14 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4307,6 +4579,7 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SoftwareOathAuthenticationMethod> {
@@ -4319,6 +4592,7 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethod,
@@ -4332,6 +4606,7 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4342,6 +4617,7 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4356,6 +4632,7 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4370,6 +4647,7 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -4403,6 +4681,7 @@ impl StorageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Storage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4413,6 +4692,7 @@ impl StorageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Storage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4423,12 +4703,14 @@ impl StorageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fileStorage`.
     ///
     /// URL: `/storage/fileStorage`
+    #[inline]
     pub fn file_storage(&self) -> FileStorageRequestBuilder {
         FileStorageRequestBuilder {
             client: self.client.clone(),
@@ -4458,6 +4740,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::StsPolicy>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4468,6 +4751,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4481,6 +4765,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::StsPolicy,
@@ -4488,6 +4773,7 @@ impl StsPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> StsPolicyRequestBuilder {
         StsPolicyRequestBuilder {
             client: self.client.clone(),
@@ -4501,6 +4787,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4517,6 +4804,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4535,6 +4823,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_user_owned_objects(
         &self,
         parameters: &super::parameters::GetUserOwnedObjectsParameters,
@@ -4553,6 +4842,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4588,6 +4878,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::StsPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4598,6 +4889,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::StsPolicy) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4608,12 +4900,14 @@ impl StsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4632,6 +4926,7 @@ impl StsPolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4645,6 +4940,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4663,6 +4959,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4681,6 +4978,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4699,6 +4997,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4717,6 +5016,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -4747,6 +5047,7 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SubscribedSku>> {
@@ -4759,6 +5060,7 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4772,6 +5074,7 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SubscribedSku,
@@ -4779,6 +5082,7 @@ impl SubscribedSkuCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SubscribedSkuRequestBuilder {
         SubscribedSkuRequestBuilder {
             client: self.client.clone(),
@@ -4807,6 +5111,7 @@ impl SubscribedSkuRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SubscribedSku> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4817,6 +5122,7 @@ impl SubscribedSkuRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SubscribedSku) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4827,6 +5133,7 @@ impl SubscribedSkuRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4875,6 +5182,7 @@ impl SubscriptionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Subscription>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4885,6 +5193,7 @@ impl SubscriptionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4898,6 +5207,7 @@ impl SubscriptionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Subscription,
@@ -4905,6 +5215,7 @@ impl SubscriptionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SubscriptionRequestBuilder {
         SubscriptionRequestBuilder {
             client: self.client.clone(),
@@ -4953,6 +5264,7 @@ impl SubscriptionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Subscription> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4963,6 +5275,7 @@ impl SubscriptionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Subscription) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4973,6 +5286,7 @@ impl SubscriptionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4984,6 +5298,7 @@ impl SubscriptionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reauthorize(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5014,6 +5329,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
@@ -5026,6 +5342,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5039,6 +5356,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -5046,6 +5364,7 @@ impl SynchronizationJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SynchronizationJobRequestBuilder {
         SynchronizationJobRequestBuilder {
             client: self.client.clone(),
@@ -5064,6 +5383,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn validate_credentials(
         &self,
         parameters: &super::parameters::SynchronizationJobCollectionValidateCredentialsParameters,
@@ -5097,6 +5417,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5107,6 +5428,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -5120,12 +5442,14 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `bulkUpload`.
     ///
     /// URL: `/applications/{id}/synchronization/jobs/{id}/bulkUpload`
+    #[inline]
     pub fn bulk_upload(&self) -> BulkUploadRequestBuilder {
         BulkUploadRequestBuilder {
             client: self.client.clone(),
@@ -5135,6 +5459,7 @@ impl SynchronizationJobRequestBuilder {
     /// Navigation property `schema`.
     ///
     /// URL: `/applications/{id}/synchronization/jobs/{id}/schema`
+    #[inline]
     pub fn schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),
@@ -5148,6 +5473,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pause(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("pause"))
     }
@@ -5158,6 +5484,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn provision_on_demand(
         &self,
         parameters: &[models::microsoft_graph::SynchronizationJobApplicationParameters],
@@ -5176,6 +5503,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restart(
         &self,
         criteria: &models::microsoft_graph::SynchronizationJobRestartCriteria,
@@ -5190,6 +5518,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn start(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("start"))
     }
@@ -5205,6 +5534,7 @@ impl SynchronizationJobRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn validate_credentials(
         &self,
         parameters: &super::parameters::SynchronizationJobValidateCredentialsParameters,
@@ -5240,6 +5570,7 @@ impl SynchronizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5253,6 +5584,7 @@ impl SynchronizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::Synchronization,
@@ -5266,12 +5598,14 @@ impl SynchronizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `jobs`.
     ///
     /// URL: `/applications/{id}/synchronization/jobs`
+    #[inline]
     pub fn jobs(&self) -> SynchronizationJobCollectionRequestBuilder {
         SynchronizationJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5282,6 +5616,7 @@ impl SynchronizationRequestBuilder {
     /// Navigation property `templates`.
     ///
     /// URL: `/applications/{id}/synchronization/templates`
+    #[inline]
     pub fn templates(&self) -> SynchronizationTemplateCollectionRequestBuilder {
         SynchronizationTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5295,6 +5630,7 @@ impl SynchronizationRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn secrets(&self) -> SynchronizationSecretsRequestBuilder {
         SynchronizationSecretsRequestBuilder {
             client: self.client.clone(),
@@ -5308,6 +5644,7 @@ impl SynchronizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ping(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -5327,6 +5664,7 @@ impl SynchronizationRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn acquire_access_token(
         &self,
         credentials: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -5362,6 +5700,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /applications/{id}/synchronization/templates/{id}/schema`): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5375,6 +5714,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PUT /applications/{id}/synchronization/templates/{id}/schema`): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::SynchronizationSchema,
@@ -5388,12 +5728,14 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /applications/{id}/synchronization/templates/{id}/schema`): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `directories`.
     ///
     /// URL: `/applications/{id}/synchronization/jobs/{id}/schema/directories`
+    #[inline]
     pub fn directories(&self) -> DirectoryDefinitionCollectionRequestBuilder {
         DirectoryDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5408,6 +5750,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /applications/{id}/synchronization/templates/{id}/schema/filterOperators(...)`): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn filter_operators(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
@@ -5424,6 +5767,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /applications/{id}/synchronization/templates/{id}/schema/functions(...)`): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn functions(
         &self,
     ) -> Request<
@@ -5442,6 +5786,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parse_expression(
         &self,
         parameters: &super::parameters::ParseExpressionParameters,
@@ -5477,6 +5822,7 @@ impl SynchronizationSecretsRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>> {
@@ -5492,6 +5838,7 @@ impl SynchronizationSecretsRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn replace(
         &self,
         items: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -5513,6 +5860,7 @@ impl SynchronizationSecretsRequestBuilder {
     #[deprecated(
         note = "deprecated on 2026-02-06, planned removal on 2027-07-06, revision 2026-02/SynchronizationSecret_Deprecation"
     )]
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.path.clone())
     }
@@ -5539,6 +5887,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
@@ -5551,6 +5900,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5564,6 +5914,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -5571,6 +5922,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SynchronizationTemplateRequestBuilder {
         SynchronizationTemplateRequestBuilder {
             client: self.client.clone(),
@@ -5599,6 +5951,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5609,6 +5962,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -5622,12 +5976,14 @@ impl SynchronizationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `schema`.
     ///
     /// URL: `/applications/{id}/synchronization/templates/{id}/schema`
+    #[inline]
     pub fn schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),
@@ -5657,6 +6013,7 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TargetDeviceGroup>> {
@@ -5669,6 +6026,7 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5682,6 +6040,7 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetDeviceGroup,
@@ -5689,6 +6048,7 @@ impl TargetDeviceGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TargetDeviceGroupRequestBuilder {
         TargetDeviceGroupRequestBuilder {
             client: self.client.clone(),
@@ -5717,6 +6077,7 @@ impl TargetDeviceGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TargetDeviceGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5727,6 +6088,7 @@ impl TargetDeviceGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetDeviceGroup,
@@ -5740,6 +6102,7 @@ impl TargetDeviceGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5782,6 +6145,7 @@ impl TeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/joinedTeams`): DelegatedWork `Team.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Team.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Team>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5792,6 +6156,7 @@ impl TeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/joinedTeams/$count`): DelegatedWork `Team.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Team.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5805,6 +6170,7 @@ impl TeamCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Team.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Team.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Team,
@@ -5812,6 +6178,7 @@ impl TeamCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -5826,6 +6193,7 @@ impl TeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -5843,6 +6211,7 @@ impl TeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessage>> {
@@ -5896,6 +6265,7 @@ impl TeamRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Team.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Team.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Team> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5906,6 +6276,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Team) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5916,6 +6287,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5923,6 +6295,7 @@ impl TeamRequestBuilder {
     /// Navigation property `allChannels`.
     ///
     /// URL: `/teams/{id}/allChannels`
+    #[inline]
     pub fn all_channels(&self) -> ChannelCollectionRequestBuilder {
         ChannelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5934,6 +6307,7 @@ impl TeamRequestBuilder {
     /// Navigation property `channels`.
     ///
     /// URL: `/teams/{id}/channels`
+    #[inline]
     pub fn channels(&self) -> ChannelCollectionRequestBuilder {
         ChannelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5956,6 +6330,7 @@ impl TeamRequestBuilder {
     /// Navigation property `group`.
     ///
     /// URL: `/teams/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -5966,6 +6341,7 @@ impl TeamRequestBuilder {
     /// Navigation property `incomingChannels`.
     ///
     /// URL: `/teams/{id}/incomingChannels`
+    #[inline]
     pub fn incoming_channels(&self) -> ChannelCollectionRequestBuilder {
         ChannelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5977,6 +6353,7 @@ impl TeamRequestBuilder {
     /// Navigation property `installedApps`.
     ///
     /// URL: `/teams/{id}/installedApps`
+    #[inline]
     pub fn installed_apps(&self) -> TeamsAppInstallationCollectionRequestBuilder {
         TeamsAppInstallationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5988,6 +6365,7 @@ impl TeamRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/teams/{id}/members`
+    #[inline]
     pub fn members(&self) -> ConversationMemberCollectionRequestBuilder {
         ConversationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5999,6 +6377,7 @@ impl TeamRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/teams/{id}/operations`
+    #[inline]
     pub fn operations(&self) -> TeamsAsyncOperationCollectionRequestBuilder {
         TeamsAsyncOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6010,6 +6389,7 @@ impl TeamRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/teams/{id}/owners`
+    #[inline]
     pub fn owners(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6031,6 +6411,7 @@ impl TeamRequestBuilder {
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/teams/{id}/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -6044,6 +6425,7 @@ impl TeamRequestBuilder {
     /// Navigation property `photo`.
     ///
     /// URL: `/teams/{id}/photo`
+    #[inline]
     pub fn photo(&self) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -6054,6 +6436,7 @@ impl TeamRequestBuilder {
     /// Navigation property `primaryChannel`.
     ///
     /// URL: `/teams/{id}/primaryChannel`
+    #[inline]
     pub fn primary_channel(&self) -> ChannelRequestBuilder {
         ChannelRequestBuilder {
             client: self.client.clone(),
@@ -6064,6 +6447,7 @@ impl TeamRequestBuilder {
     /// Navigation property `tags`.
     ///
     /// URL: `/teams/{id}/tags`
+    #[inline]
     pub fn tags(&self) -> TeamworkTagCollectionRequestBuilder {
         TeamworkTagCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6075,6 +6459,7 @@ impl TeamRequestBuilder {
     /// Navigation property `template`.
     ///
     /// URL: `/teams/{id}/template`
+    #[inline]
     pub fn template(&self) -> TeamsTemplateRequestBuilder {
         TeamsTemplateRequestBuilder {
             client: self.client.clone(),
@@ -6091,6 +6476,7 @@ impl TeamRequestBuilder {
     /// Navigation property `templateDefinition`.
     ///
     /// URL: `/teams/{id}/templateDefinition`
+    #[inline]
     pub fn template_definition(&self) -> TeamTemplateDefinitionRequestBuilder {
         TeamTemplateDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -6108,6 +6494,7 @@ impl TeamRequestBuilder {
     /// Permissions for `POST /teams/{id}/allChannels/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/allChannels/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn all_channels_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6123,6 +6510,7 @@ impl TeamRequestBuilder {
     /// Permissions for `PUT /teams/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6140,6 +6528,7 @@ impl TeamRequestBuilder {
     /// Permissions for `POST /teams/{id}/incomingChannels/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/incomingChannels/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn incoming_channels_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6157,6 +6546,7 @@ impl TeamRequestBuilder {
     /// Permissions for `POST /teams/{id}/owners/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/owners/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6172,6 +6562,7 @@ impl TeamRequestBuilder {
     /// Permissions for `PUT /teams/{id}/template/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/template/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6187,6 +6578,7 @@ impl TeamRequestBuilder {
     /// Permissions for `PUT /teams/{id}/templateDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/templateDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn template_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6201,6 +6593,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn archive(
         &self,
         should_set_spo_site_read_only_for_members: bool,
@@ -6221,6 +6614,7 @@ impl TeamRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `clone_2` because `clone` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn clone_2(
         &self,
         parameters: &super::parameters::CloneTypeParameters,
@@ -6236,6 +6630,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn complete_migration(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6251,6 +6646,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_activity_notification(
         &self,
         parameters: &super::parameters::TeamSendActivityNotificationParameters,
@@ -6270,6 +6666,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
@@ -6296,6 +6693,7 @@ impl TeamTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamTemplate>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6306,6 +6704,7 @@ impl TeamTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6319,6 +6718,7 @@ impl TeamTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamTemplate,
@@ -6326,6 +6726,7 @@ impl TeamTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamTemplateRequestBuilder {
         TeamTemplateRequestBuilder {
             client: self.client.clone(),
@@ -6357,6 +6758,7 @@ impl TeamTemplateDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamTemplateDefinition>> {
@@ -6369,6 +6771,7 @@ impl TeamTemplateDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6382,6 +6785,7 @@ impl TeamTemplateDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamTemplateDefinition,
@@ -6389,6 +6793,7 @@ impl TeamTemplateDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamTemplateDefinitionRequestBuilder {
         TeamTemplateDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -6423,6 +6828,7 @@ impl TeamTemplateDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamTemplateDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6433,6 +6839,7 @@ impl TeamTemplateDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamTemplateDefinition,
@@ -6446,12 +6853,14 @@ impl TeamTemplateDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `teamDefinition`.
     ///
     /// URL: `/teamTemplateDefinition/{id}/teamDefinition`
+    #[inline]
     pub fn team_definition(&self) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -6480,6 +6889,7 @@ impl TeamTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6490,6 +6900,7 @@ impl TeamTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamTemplate) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6500,12 +6911,14 @@ impl TeamTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `definitions`.
     ///
     /// URL: `/teamwork/teamTemplates/{id}/definitions`
+    #[inline]
     pub fn definitions(&self) -> TeamTemplateDefinitionCollectionRequestBuilder {
         TeamTemplateDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6538,6 +6951,7 @@ impl TeamsAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamsApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6548,6 +6962,7 @@ impl TeamsAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6561,6 +6976,7 @@ impl TeamsAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsApp,
@@ -6568,6 +6984,7 @@ impl TeamsAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsAppRequestBuilder {
         TeamsAppRequestBuilder {
             client: self.client.clone(),
@@ -6597,6 +7014,7 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsAppDefinition>> {
@@ -6609,6 +7027,7 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6622,6 +7041,7 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsAppDefinition,
@@ -6629,6 +7049,7 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsAppDefinitionRequestBuilder {
         TeamsAppDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -6675,6 +7096,7 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAppDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6685,6 +7107,7 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAppDefinition,
@@ -6698,6 +7121,7 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /appCatalogs/teamsApps/{id}/appDefinitions/{id}`): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6705,6 +7129,7 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Navigation property `bot`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition/bot`
+    #[inline]
     pub fn bot(&self) -> TeamworkBotRequestBuilder {
         TeamworkBotRequestBuilder {
             client: self.client.clone(),
@@ -6715,6 +7140,7 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Navigation property `colorIcon`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon`
+    #[inline]
     pub fn color_icon(&self) -> TeamsAppIconRequestBuilder {
         TeamsAppIconRequestBuilder {
             client: self.client.clone(),
@@ -6725,6 +7151,7 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Navigation property `outlineIcon`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition/outlineIcon`
+    #[inline]
     pub fn outline_icon(&self) -> TeamsAppIconRequestBuilder {
         TeamsAppIconRequestBuilder {
             client: self.client.clone(),
@@ -6755,6 +7182,7 @@ impl TeamsAppIconRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAppIcon> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6765,6 +7193,7 @@ impl TeamsAppIconRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamsAppIcon) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6775,12 +7204,14 @@ impl TeamsAppIconRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `hostedContent`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon/hostedContent`
+    #[inline]
     pub fn hosted_content(&self) -> TeamworkHostedContentRequestBuilder {
         TeamworkHostedContentRequestBuilder {
             client: self.client.clone(),
@@ -6812,6 +7243,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyTeamsAppInstallation>> {
@@ -6824,6 +7256,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6837,6 +7270,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyTeamsAppInstallation,
@@ -6844,6 +7278,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsAppInstallationRequestBuilder {
         TeamsAppInstallationRequestBuilder {
             client: self.client.clone(),
@@ -6854,6 +7289,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userScopeTeamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/installedApps/microsoft.graph.userScopeTeamsAppInstallation`
+    #[inline]
     pub fn as_user_scope_teams_app_installation(
         &self,
     ) -> UserScopeTeamsAppInstallationCollectionRequestBuilder {
@@ -6885,6 +7321,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyTeamsAppInstallation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6895,6 +7332,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyTeamsAppInstallation,
@@ -6908,12 +7346,14 @@ impl TeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsApp`
+    #[inline]
     pub fn teams_app(&self) -> TeamsAppRequestBuilder {
         TeamsAppRequestBuilder {
             client: self.client.clone(),
@@ -6923,6 +7363,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Navigation property `teamsAppDefinition`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition`
+    #[inline]
     pub fn teams_app_definition(&self) -> TeamsAppDefinitionRequestBuilder {
         TeamsAppDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -6938,6 +7379,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Permissions for `PUT /chats/{id}/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6953,6 +7395,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Permissions for `PUT /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn teams_app_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6966,6 +7409,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn upgrade(
         &self,
         consented_permission_set: &models::microsoft_graph::TeamsAppPermissionSet,
@@ -6977,6 +7421,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userScopeTeamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation`
+    #[inline]
     pub fn as_user_scope_teams_app_installation(
         &self,
     ) -> UserScopeTeamsAppInstallationRequestBuilder {
@@ -7030,6 +7475,7 @@ impl TeamsAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7040,6 +7486,7 @@ impl TeamsAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamsApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7050,6 +7497,7 @@ impl TeamsAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7057,6 +7505,7 @@ impl TeamsAppRequestBuilder {
     /// Navigation property `appDefinitions`.
     ///
     /// URL: `/appCatalogs/teamsApps/{id}/appDefinitions`
+    #[inline]
     pub fn app_definitions(&self) -> TeamsAppDefinitionCollectionRequestBuilder {
         TeamsAppDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7086,6 +7535,7 @@ impl TeamsAppSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAppSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7096,6 +7546,7 @@ impl TeamsAppSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAppSettings,
@@ -7109,6 +7560,7 @@ impl TeamsAppSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7137,6 +7589,7 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsAsyncOperation>> {
@@ -7149,6 +7602,7 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7162,6 +7616,7 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsAsyncOperation,
@@ -7169,6 +7624,7 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsAsyncOperationRequestBuilder {
         TeamsAsyncOperationRequestBuilder {
             client: self.client.clone(),
@@ -7197,6 +7653,7 @@ impl TeamsAsyncOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAsyncOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7207,6 +7664,7 @@ impl TeamsAsyncOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAsyncOperation,
@@ -7220,6 +7678,7 @@ impl TeamsAsyncOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7245,6 +7704,7 @@ impl TeamsChannelPlannerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsChannelPlanner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7255,6 +7715,7 @@ impl TeamsChannelPlannerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsChannelPlanner,
@@ -7268,12 +7729,14 @@ impl TeamsChannelPlannerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `plans`.
     ///
     /// URL: `/teams/{id}/primaryChannel/planner/plans`
+    #[inline]
     pub fn plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7306,6 +7769,7 @@ impl TeamsTabCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamsTab>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7316,6 +7780,7 @@ impl TeamsTabCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7329,6 +7794,7 @@ impl TeamsTabCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsTab,
@@ -7336,6 +7802,7 @@ impl TeamsTabCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsTabRequestBuilder {
         TeamsTabRequestBuilder {
             client: self.client.clone(),
@@ -7364,6 +7831,7 @@ impl TeamsTabRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsTab> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7374,6 +7842,7 @@ impl TeamsTabRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamsTab) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7384,12 +7853,14 @@ impl TeamsTabRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/chats/{id}/tabs/{id}/teamsApp`
+    #[inline]
     pub fn teams_app(&self) -> TeamsAppRequestBuilder {
         TeamsAppRequestBuilder {
             client: self.client.clone(),
@@ -7405,6 +7876,7 @@ impl TeamsTabRequestBuilder {
     /// Permissions for `PUT /chats/{id}/tabs/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/tabs/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7434,6 +7906,7 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsTemplate>> {
@@ -7446,6 +7919,7 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7459,6 +7933,7 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsTemplate,
@@ -7466,6 +7941,7 @@ impl TeamsTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsTemplateRequestBuilder {
         TeamsTemplateRequestBuilder {
             client: self.client.clone(),
@@ -7496,6 +7972,7 @@ impl TeamsTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7506,6 +7983,7 @@ impl TeamsTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamsTemplate) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7516,6 +7994,7 @@ impl TeamsTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7541,6 +8020,7 @@ impl TeamworkBotRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkBot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7551,6 +8031,7 @@ impl TeamworkBotRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamworkBot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7561,6 +8042,7 @@ impl TeamworkBotRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7586,6 +8068,7 @@ impl TeamworkDeviceActivityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkDeviceActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7596,6 +8079,7 @@ impl TeamworkDeviceActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkDeviceActivity,
@@ -7609,6 +8093,7 @@ impl TeamworkDeviceActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7635,6 +8120,7 @@ impl TeamworkDeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamworkDevice>> {
@@ -7647,6 +8133,7 @@ impl TeamworkDeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7660,6 +8147,7 @@ impl TeamworkDeviceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkDevice,
@@ -7667,6 +8155,7 @@ impl TeamworkDeviceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamworkDeviceRequestBuilder {
         TeamworkDeviceRequestBuilder {
             client: self.client.clone(),
@@ -7695,6 +8184,7 @@ impl TeamworkDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkDeviceConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7705,6 +8195,7 @@ impl TeamworkDeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkDeviceConfiguration,
@@ -7718,6 +8209,7 @@ impl TeamworkDeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7743,6 +8235,7 @@ impl TeamworkDeviceHealthRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkDeviceHealth> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7753,6 +8246,7 @@ impl TeamworkDeviceHealthRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkDeviceHealth,
@@ -7766,6 +8260,7 @@ impl TeamworkDeviceHealthRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7792,6 +8287,7 @@ impl TeamworkDeviceOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamworkDeviceOperation>> {
@@ -7804,6 +8300,7 @@ impl TeamworkDeviceOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7817,6 +8314,7 @@ impl TeamworkDeviceOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkDeviceOperation,
@@ -7824,6 +8322,7 @@ impl TeamworkDeviceOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamworkDeviceOperationRequestBuilder {
         TeamworkDeviceOperationRequestBuilder {
             client: self.client.clone(),
@@ -7852,6 +8351,7 @@ impl TeamworkDeviceOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkDeviceOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7862,6 +8362,7 @@ impl TeamworkDeviceOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkDeviceOperation,
@@ -7875,6 +8376,7 @@ impl TeamworkDeviceOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7900,6 +8402,7 @@ impl TeamworkDeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkDevice> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7910,6 +8413,7 @@ impl TeamworkDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamworkDevice) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7920,12 +8424,14 @@ impl TeamworkDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activity`.
     ///
     /// URL: `/teamwork/devices/{id}/activity`
+    #[inline]
     pub fn activity(&self) -> TeamworkDeviceActivityRequestBuilder {
         TeamworkDeviceActivityRequestBuilder {
             client: self.client.clone(),
@@ -7935,6 +8441,7 @@ impl TeamworkDeviceRequestBuilder {
     /// Navigation property `configuration`.
     ///
     /// URL: `/teamwork/devices/{id}/configuration`
+    #[inline]
     pub fn configuration(&self) -> TeamworkDeviceConfigurationRequestBuilder {
         TeamworkDeviceConfigurationRequestBuilder {
             client: self.client.clone(),
@@ -7944,6 +8451,7 @@ impl TeamworkDeviceRequestBuilder {
     /// Navigation property `health`.
     ///
     /// URL: `/teamwork/devices/{id}/health`
+    #[inline]
     pub fn health(&self) -> TeamworkDeviceHealthRequestBuilder {
         TeamworkDeviceHealthRequestBuilder {
             client: self.client.clone(),
@@ -7953,6 +8461,7 @@ impl TeamworkDeviceRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/teamwork/devices/{id}/operations`
+    #[inline]
     pub fn operations(&self) -> TeamworkDeviceOperationCollectionRequestBuilder {
         TeamworkDeviceOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7967,6 +8476,7 @@ impl TeamworkDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restart(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("restart"))
     }
@@ -7977,6 +8487,7 @@ impl TeamworkDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn run_diagnostics(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7991,6 +8502,7 @@ impl TeamworkDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update_software(
         &self,
         parameters: &super::parameters::UpdateSoftwareParameters,
@@ -8024,6 +8536,7 @@ impl TeamworkHostedContentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyTeamworkHostedContent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8034,6 +8547,7 @@ impl TeamworkHostedContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyTeamworkHostedContent,
@@ -8047,6 +8561,7 @@ impl TeamworkHostedContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8059,6 +8574,7 @@ impl TeamworkHostedContentRequestBuilder {
     /// Permissions for `PUT /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon/hostedContent/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/colorIcon/hostedContent/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -8087,6 +8603,7 @@ impl TeamworkRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Teamwork> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8097,6 +8614,7 @@ impl TeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Teamwork) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8107,12 +8625,14 @@ impl TeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `deletedChats`.
     ///
     /// URL: `/teamwork/deletedChats`
+    #[inline]
     pub fn deleted_chats(&self) -> DeletedChatCollectionRequestBuilder {
         DeletedChatCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8123,6 +8643,7 @@ impl TeamworkRequestBuilder {
     /// Navigation property `deletedTeams`.
     ///
     /// URL: `/teamwork/deletedTeams`
+    #[inline]
     pub fn deleted_teams(&self) -> DeletedTeamCollectionRequestBuilder {
         DeletedTeamCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8133,6 +8654,7 @@ impl TeamworkRequestBuilder {
     /// Navigation property `devices`.
     ///
     /// URL: `/teamwork/devices`
+    #[inline]
     pub fn devices(&self) -> TeamworkDeviceCollectionRequestBuilder {
         TeamworkDeviceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8143,6 +8665,7 @@ impl TeamworkRequestBuilder {
     /// Navigation property `teamTemplates`.
     ///
     /// URL: `/teamwork/teamTemplates`
+    #[inline]
     pub fn team_templates(&self) -> TeamTemplateCollectionRequestBuilder {
         TeamTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8153,6 +8676,7 @@ impl TeamworkRequestBuilder {
     /// Navigation property `teamsAppSettings`.
     ///
     /// URL: `/teamwork/teamsAppSettings`
+    #[inline]
     pub fn teams_app_settings(&self) -> TeamsAppSettingsRequestBuilder {
         TeamsAppSettingsRequestBuilder {
             client: self.client.clone(),
@@ -8166,6 +8690,7 @@ impl TeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_activity_notification_to_recipients(
         &self,
         parameters: &super::parameters::SendActivityNotificationToRecipientsParameters,
@@ -8200,6 +8725,7 @@ impl TeamworkTagCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamworkTag>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8210,6 +8736,7 @@ impl TeamworkTagCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8223,6 +8750,7 @@ impl TeamworkTagCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkTag,
@@ -8230,6 +8758,7 @@ impl TeamworkTagCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamworkTagRequestBuilder {
         TeamworkTagRequestBuilder {
             client: self.client.clone(),
@@ -8259,6 +8788,7 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamworkTagMember>> {
@@ -8271,6 +8801,7 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8284,6 +8815,7 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkTagMember,
@@ -8291,6 +8823,7 @@ impl TeamworkTagMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamworkTagMemberRequestBuilder {
         TeamworkTagMemberRequestBuilder {
             client: self.client.clone(),
@@ -8319,6 +8852,7 @@ impl TeamworkTagMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkTagMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8329,6 +8863,7 @@ impl TeamworkTagMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkTagMember,
@@ -8342,6 +8877,7 @@ impl TeamworkTagMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8367,6 +8903,7 @@ impl TeamworkTagRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkTag> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8377,6 +8914,7 @@ impl TeamworkTagRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamworkTag) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8387,12 +8925,14 @@ impl TeamworkTagRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `members`.
     ///
     /// URL: `/teams/{id}/tags/{id}/members`
+    #[inline]
     pub fn members(&self) -> TeamworkTagMemberCollectionRequestBuilder {
         TeamworkTagMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8423,6 +8963,7 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8437,6 +8978,7 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8450,6 +8992,7 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethod,
@@ -8457,6 +9000,7 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8489,6 +9033,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8505,6 +9050,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8518,6 +9064,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethodConfiguration,
@@ -8527,6 +9074,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8560,6 +9108,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -8574,6 +9123,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethodConfiguration,
@@ -8587,12 +9137,14 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8622,6 +9174,7 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TemporaryAccessPassAuthenticationMethod> {
@@ -8634,6 +9187,7 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethod,
@@ -8647,6 +9201,7 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8657,6 +9212,7 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8671,6 +9227,7 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8685,6 +9242,7 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -8718,6 +9276,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TenantAppManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8728,6 +9287,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantAppManagementPolicy,
@@ -8741,6 +9301,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8751,6 +9312,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8769,6 +9331,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8787,6 +9350,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8805,6 +9369,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8823,6 +9388,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::DirectoryObjectRestoreParameters,
@@ -8852,6 +9418,7 @@ impl TenantRelationshipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TenantRelationship> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8862,6 +9429,7 @@ impl TenantRelationshipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantRelationship,
@@ -8875,6 +9443,7 @@ impl TenantRelationshipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8887,6 +9456,7 @@ impl TenantRelationshipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find_tenant_information_by_domain_name(
         &self,
         domain_name: Option<&str>,
@@ -8914,6 +9484,7 @@ impl TenantRelationshipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find_tenant_information_by_tenant_id(
         &self,
         tenant_id: Option<&str>,
@@ -8949,6 +9520,7 @@ impl TermsOfUseContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TermsOfUseContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8959,6 +9531,7 @@ impl TermsOfUseContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TermsOfUseContainer,
@@ -8972,12 +9545,14 @@ impl TermsOfUseContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `agreementAcceptances`.
     ///
     /// URL: `/identityGovernance/termsOfUse/agreementAcceptances`
+    #[inline]
     pub fn agreement_acceptances(&self) -> AgreementAcceptanceCollectionRequestBuilder {
         AgreementAcceptanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8988,6 +9563,7 @@ impl TermsOfUseContainerRequestBuilder {
     /// Navigation property `agreements`.
     ///
     /// URL: `/identityGovernance/termsOfUse/agreements`
+    #[inline]
     pub fn agreements(&self) -> AgreementCollectionRequestBuilder {
         AgreementCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9036,6 +9612,7 @@ impl ThumbnailSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ThumbnailSet>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -9046,6 +9623,7 @@ impl ThumbnailSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9059,6 +9637,7 @@ impl ThumbnailSetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ThumbnailSet,
@@ -9066,6 +9645,7 @@ impl ThumbnailSetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ThumbnailSetRequestBuilder {
         ThumbnailSetRequestBuilder {
             client: self.client.clone(),
@@ -9112,6 +9692,7 @@ impl ThumbnailSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ThumbnailSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9122,6 +9703,7 @@ impl ThumbnailSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ThumbnailSet) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9132,6 +9714,7 @@ impl ThumbnailSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9159,6 +9742,7 @@ impl TodoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Todo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9169,6 +9753,7 @@ impl TodoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Todo) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9179,12 +9764,14 @@ impl TodoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `lists`.
     ///
     /// URL: `/me/todo/lists`
+    #[inline]
     pub fn lists(&self) -> TodoTaskListCollectionRequestBuilder {
         TodoTaskListCollectionRequestBuilder {
             client: self.client.clone(),

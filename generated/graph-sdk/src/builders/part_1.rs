@@ -26,6 +26,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AadUserConversationMember>> {
@@ -38,6 +39,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -51,6 +53,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AadUserConversationMember,
@@ -58,6 +61,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AadUserConversationMemberRequestBuilder {
         AadUserConversationMemberRequestBuilder {
             client: self.client.clone(),
@@ -71,6 +75,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -89,6 +94,7 @@ impl AadUserConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -124,6 +130,7 @@ impl AadUserConversationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AadUserConversationMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -134,6 +141,7 @@ impl AadUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AadUserConversationMember,
@@ -147,12 +155,14 @@ impl AadUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `user`.
     ///
     /// URL: `/chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user`
+    #[inline]
     pub fn user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -168,6 +178,7 @@ impl AadUserConversationMemberRequestBuilder {
     /// Permissions for `PUT /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember/user/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -197,6 +208,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignment>> {
@@ -209,6 +221,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -222,6 +235,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignment,
@@ -229,6 +243,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageAssignmentRequestBuilder {
         AccessPackageAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -242,6 +257,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn additional_access(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignment>> {
@@ -262,6 +278,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `additional_access_2` because `additional_access` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn additional_access_2(
         &self,
         access_package_id: Option<&str>,
@@ -293,6 +310,7 @@ impl AccessPackageAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageAssignmentFilterByCurrentUserOptions,
@@ -341,6 +359,7 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageAssignmentPolicy>> {
@@ -353,6 +372,7 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -366,6 +386,7 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentPolicy,
@@ -373,6 +394,7 @@ impl AccessPackageAssignmentPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -406,6 +428,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageAssignmentPolicy> {
@@ -418,6 +441,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentPolicy,
@@ -431,12 +455,14 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackage`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignmentPolicies/{id}/accessPackage`
+    #[inline]
     pub fn access_package(&self) -> AccessPackageRequestBuilder {
         AccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -446,6 +472,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Navigation property `catalog`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignmentPolicies/{id}/catalog`
+    #[inline]
     pub fn catalog(&self) -> AccessPackageCatalogRequestBuilder {
         AccessPackageCatalogRequestBuilder {
             client: self.client.clone(),
@@ -455,6 +482,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Navigation property `customExtensionStageSettings`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignmentPolicies/{id}/customExtensionStageSettings`
+    #[inline]
     pub fn custom_extension_stage_settings(
         &self,
     ) -> CustomExtensionStageSettingCollectionRequestBuilder {
@@ -467,6 +495,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Navigation property `questions`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignmentPolicies/{id}/questions`
+    #[inline]
     pub fn questions(&self) -> AccessPackageQuestionCollectionRequestBuilder {
         AccessPackageQuestionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -483,6 +512,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentPolicies/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentPolicies/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -498,6 +528,7 @@ impl AccessPackageAssignmentPolicyRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentPolicies/{id}/catalog/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentPolicies/{id}/catalog/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn catalog_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -528,6 +559,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -538,6 +570,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignment,
@@ -551,12 +584,14 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackage`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignments/{id}/accessPackage`
+    #[inline]
     pub fn access_package(&self) -> AccessPackageRequestBuilder {
         AccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -566,6 +601,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Navigation property `assignmentPolicy`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignments/{id}/assignmentPolicy`
+    #[inline]
     pub fn assignment_policy(&self) -> AccessPackageAssignmentPolicyRequestBuilder {
         AccessPackageAssignmentPolicyRequestBuilder {
             client: self.client.clone(),
@@ -575,6 +611,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Navigation property `target`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignments/{id}/target`
+    #[inline]
     pub fn target(&self) -> AccessPackageSubjectRequestBuilder {
         AccessPackageSubjectRequestBuilder {
             client: self.client.clone(),
@@ -590,6 +627,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/assignments/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignments/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -605,6 +643,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/assignments/{id}/assignmentPolicy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignments/{id}/assignmentPolicy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assignment_policy_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -620,6 +659,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/assignments/{id}/target/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignments/{id}/target/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn target_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -633,6 +673,7 @@ impl AccessPackageAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocess(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reprocess"))
     }
@@ -659,6 +700,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -673,6 +715,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -686,6 +729,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentRequest,
@@ -693,6 +737,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -709,6 +754,7 @@ impl AccessPackageAssignmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageAssignmentRequestFilterByCurrentUserOptions,
@@ -758,6 +804,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageAssignmentRequest> {
@@ -770,6 +817,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageAssignmentRequest,
@@ -783,12 +831,14 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackage`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignmentRequests/{id}/accessPackage`
+    #[inline]
     pub fn access_package(&self) -> AccessPackageRequestBuilder {
         AccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -798,6 +848,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Navigation property `assignment`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignmentRequests/{id}/assignment`
+    #[inline]
     pub fn assignment(&self) -> AccessPackageAssignmentRequestBuilder {
         AccessPackageAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -807,6 +858,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Navigation property `requestor`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignmentRequests/{id}/requestor`
+    #[inline]
     pub fn requestor(&self) -> AccessPackageSubjectRequestBuilder {
         AccessPackageSubjectRequestBuilder {
             client: self.client.clone(),
@@ -822,6 +874,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentRequests/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentRequests/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -837,6 +890,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentRequests/{id}/assignment/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentRequests/{id}/assignment/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assignment_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -852,6 +906,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentRequests/{id}/requestor/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentRequests/{id}/requestor/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn requestor_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -865,6 +920,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -875,6 +931,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocess(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reprocess"))
     }
@@ -885,6 +942,7 @@ impl AccessPackageAssignmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resume(
         &self,
         parameters: &super::parameters::AccessPackageAssignmentRequestResumeParameters,
@@ -917,6 +975,7 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageCatalog>> {
@@ -929,6 +988,7 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -942,6 +1002,7 @@ impl AccessPackageCatalogCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageCatalog,
@@ -949,6 +1010,7 @@ impl AccessPackageCatalogCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageCatalogRequestBuilder {
         AccessPackageCatalogRequestBuilder {
             client: self.client.clone(),
@@ -956,6 +1018,7 @@ impl AccessPackageCatalogCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `uniqueName`: `/identityGovernance/catalogs(uniqueName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_unique_name(
         &self,
         unique_name: impl AsRef<str>,
@@ -991,6 +1054,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageCatalog> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1001,6 +1065,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageCatalog,
@@ -1014,12 +1079,14 @@ impl AccessPackageCatalogRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackages`.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/accessPackages`
+    #[inline]
     pub fn access_packages(&self) -> AccessPackageCollectionRequestBuilder {
         AccessPackageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1030,6 +1097,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Navigation property `customWorkflowExtensions`.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions`
+    #[inline]
     pub fn custom_workflow_extensions(
         &self,
     ) -> CustomCalloutExtensionCollectionRequestBuilder {
@@ -1042,6 +1110,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Navigation property `resourceRoles`.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/resourceRoles`
+    #[inline]
     pub fn resource_roles(&self) -> AccessPackageResourceRoleCollectionRequestBuilder {
         AccessPackageResourceRoleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1052,6 +1121,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Navigation property `resourceScopes`.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/resourceScopes`
+    #[inline]
     pub fn resource_scopes(&self) -> AccessPackageResourceScopeCollectionRequestBuilder {
         AccessPackageResourceScopeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1062,6 +1132,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Navigation property `resources`.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/resources`
+    #[inline]
     pub fn resources(&self) -> AccessPackageResourceCollectionRequestBuilder {
         AccessPackageResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1080,6 +1151,7 @@ impl AccessPackageCatalogRequestBuilder {
     /// Permissions for `POST /identityGovernance/catalogs/{id}/accessPackages/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/catalogs/{id}/accessPackages/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_packages_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1111,6 +1183,7 @@ impl AccessPackageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackage>> {
@@ -1123,6 +1196,7 @@ impl AccessPackageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1136,6 +1210,7 @@ impl AccessPackageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackage,
@@ -1143,6 +1218,7 @@ impl AccessPackageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageRequestBuilder {
         AccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -1156,6 +1232,7 @@ impl AccessPackageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessPackageFilterByCurrentUserOptions,
@@ -1180,6 +1257,7 @@ impl AccessPackageCollectionRequestBuilder {
         Request::with_path(&self.client, Method::GET, path, Request::page)
     }
     /// One entity by the alternate key `uniqueName`: `/identityGovernance/entitlementManagement/accessPackages(uniqueName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_unique_name(
         &self,
         unique_name: impl AsRef<str>,
@@ -1214,6 +1292,7 @@ impl AccessPackageQuestionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAccessPackageQuestion>> {
@@ -1226,6 +1305,7 @@ impl AccessPackageQuestionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1239,6 +1319,7 @@ impl AccessPackageQuestionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAccessPackageQuestion,
@@ -1246,6 +1327,7 @@ impl AccessPackageQuestionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageQuestionRequestBuilder {
         AccessPackageQuestionRequestBuilder {
             client: self.client.clone(),
@@ -1274,6 +1356,7 @@ impl AccessPackageQuestionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAccessPackageQuestion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1284,6 +1367,7 @@ impl AccessPackageQuestionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAccessPackageQuestion,
@@ -1297,6 +1381,7 @@ impl AccessPackageQuestionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1324,6 +1409,7 @@ impl AccessPackageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1334,6 +1420,7 @@ impl AccessPackageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AccessPackage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1344,12 +1431,14 @@ impl AccessPackageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackagesIncompatibleWith`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith`
+    #[inline]
     pub fn access_packages_incompatible_with(
         &self,
     ) -> AccessPackageCollectionRequestBuilder {
@@ -1362,6 +1451,7 @@ impl AccessPackageRequestBuilder {
     /// Navigation property `assignmentPolicies`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackages/{id}/assignmentPolicies`
+    #[inline]
     pub fn assignment_policies(
         &self,
     ) -> AccessPackageAssignmentPolicyCollectionRequestBuilder {
@@ -1374,6 +1464,7 @@ impl AccessPackageRequestBuilder {
     /// Navigation property `catalog`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackages/{id}/catalog`
+    #[inline]
     pub fn catalog(&self) -> AccessPackageCatalogRequestBuilder {
         AccessPackageCatalogRequestBuilder {
             client: self.client.clone(),
@@ -1383,6 +1474,7 @@ impl AccessPackageRequestBuilder {
     /// Navigation property `incompatibleAccessPackages`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages`
+    #[inline]
     pub fn incompatible_access_packages(&self) -> AccessPackageCollectionRequestBuilder {
         AccessPackageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1393,6 +1485,7 @@ impl AccessPackageRequestBuilder {
     /// Navigation property `incompatibleGroups`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups`
+    #[inline]
     pub fn incompatible_groups(&self) -> GroupCollectionRequestBuilder {
         GroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1403,6 +1496,7 @@ impl AccessPackageRequestBuilder {
     /// Navigation property `resourceRoleScopes`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackages/{id}/resourceRoleScopes`
+    #[inline]
     pub fn resource_role_scopes(
         &self,
     ) -> AccessPackageResourceRoleScopeCollectionRequestBuilder {
@@ -1423,6 +1517,7 @@ impl AccessPackageRequestBuilder {
     /// Permissions for `POST /identityGovernance/entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/accessPackagesIncompatibleWith/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_packages_incompatible_with_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -1440,6 +1535,7 @@ impl AccessPackageRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/accessPackages/{id}/catalog/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/catalog/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn catalog_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1457,6 +1553,7 @@ impl AccessPackageRequestBuilder {
     /// Permissions for `POST /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleAccessPackages/{id}/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn incompatible_access_packages_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1474,6 +1571,7 @@ impl AccessPackageRequestBuilder {
     /// Permissions for `POST /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/accessPackages/{id}/incompatibleGroups/{id}/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn incompatible_groups_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1487,6 +1585,7 @@ impl AccessPackageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn get_applicable_policy_requirements(
         &self,
     ) -> Request<
@@ -1525,6 +1624,7 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAccessPackageResource>> {
@@ -1537,6 +1637,7 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1550,6 +1651,7 @@ impl AccessPackageResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAccessPackageResource,
@@ -1557,6 +1659,7 @@ impl AccessPackageResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageResourceRequestBuilder {
         AccessPackageResourceRequestBuilder {
             client: self.client.clone(),
@@ -1586,6 +1689,7 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1600,6 +1704,7 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1613,6 +1718,7 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceEnvironment,
@@ -1620,6 +1726,7 @@ impl AccessPackageResourceEnvironmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1653,6 +1760,7 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageResourceEnvironment> {
@@ -1665,6 +1773,7 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceEnvironment,
@@ -1678,12 +1787,14 @@ impl AccessPackageResourceEnvironmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resources`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resourceEnvironments/{id}/resources`
+    #[inline]
     pub fn resources(&self) -> AccessPackageResourceCollectionRequestBuilder {
         AccessPackageResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1715,6 +1826,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAccessPackageResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1725,6 +1837,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAccessPackageResource,
@@ -1738,12 +1851,14 @@ impl AccessPackageResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `environment`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resources/{id}/environment`
+    #[inline]
     pub fn environment(&self) -> AccessPackageResourceEnvironmentRequestBuilder {
         AccessPackageResourceEnvironmentRequestBuilder {
             client: self.client.clone(),
@@ -1753,6 +1868,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Navigation property `roles`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resources/{id}/roles`
+    #[inline]
     pub fn roles(&self) -> AccessPackageResourceRoleCollectionRequestBuilder {
         AccessPackageResourceRoleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1763,6 +1879,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Navigation property `scopes`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resources/{id}/scopes`
+    #[inline]
     pub fn scopes(&self) -> AccessPackageResourceScopeCollectionRequestBuilder {
         AccessPackageResourceScopeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1773,6 +1890,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Navigation property `uploadSessions`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resources/{id}/uploadSessions`
+    #[inline]
     pub fn upload_sessions(
         &self,
     ) -> CustomDataProvidedResourceUploadSessionCollectionRequestBuilder {
@@ -1791,6 +1909,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/resources/{id}/environment/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/resources/{id}/environment/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn environment_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1804,6 +1923,7 @@ impl AccessPackageResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn refresh(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("refresh"))
     }
@@ -1830,6 +1950,7 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceRequest>> {
@@ -1842,6 +1963,7 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1855,6 +1977,7 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRequest,
@@ -1862,6 +1985,7 @@ impl AccessPackageResourceRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1895,6 +2019,7 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1905,6 +2030,7 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRequest,
@@ -1918,12 +2044,14 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `catalog`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resourceRequests/{id}/catalog`
+    #[inline]
     pub fn catalog(&self) -> AccessPackageCatalogRequestBuilder {
         AccessPackageCatalogRequestBuilder {
             client: self.client.clone(),
@@ -1933,6 +2061,7 @@ impl AccessPackageResourceRequestRequestBuilder {
     /// Navigation property `resource`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resourceRequests/{id}/resource`
+    #[inline]
     pub fn resource(&self) -> AccessPackageResourceRequestBuilder {
         AccessPackageResourceRequestBuilder {
             client: self.client.clone(),
@@ -1964,6 +2093,7 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceRole>> {
@@ -1976,6 +2106,7 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1989,6 +2120,7 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRole,
@@ -1996,6 +2128,7 @@ impl AccessPackageResourceRoleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageResourceRoleRequestBuilder {
         AccessPackageResourceRoleRequestBuilder {
             client: self.client.clone(),
@@ -2026,6 +2159,7 @@ impl AccessPackageResourceRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceRole> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2036,6 +2170,7 @@ impl AccessPackageResourceRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRole,
@@ -2049,12 +2184,14 @@ impl AccessPackageResourceRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resource`.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/resourceRoles/{id}/resource`
+    #[inline]
     pub fn resource(&self) -> AccessPackageResourceRequestBuilder {
         AccessPackageResourceRequestBuilder {
             client: self.client.clone(),
@@ -2086,6 +2223,7 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2100,6 +2238,7 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2113,6 +2252,7 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRoleScope,
@@ -2120,6 +2260,7 @@ impl AccessPackageResourceRoleScopeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2153,6 +2294,7 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessPackageResourceRoleScope> {
@@ -2165,6 +2307,7 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceRoleScope,
@@ -2178,12 +2321,14 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `role`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resourceRoleScopes/{id}/role`
+    #[inline]
     pub fn role(&self) -> AccessPackageResourceRoleRequestBuilder {
         AccessPackageResourceRoleRequestBuilder {
             client: self.client.clone(),
@@ -2193,6 +2338,7 @@ impl AccessPackageResourceRoleScopeRequestBuilder {
     /// Navigation property `scope`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resourceRoleScopes/{id}/scope`
+    #[inline]
     pub fn scope(&self) -> AccessPackageResourceScopeRequestBuilder {
         AccessPackageResourceScopeRequestBuilder {
             client: self.client.clone(),
@@ -2224,6 +2370,7 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageResourceScope>> {
@@ -2236,6 +2383,7 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2249,6 +2397,7 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceScope,
@@ -2256,6 +2405,7 @@ impl AccessPackageResourceScopeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2289,6 +2439,7 @@ impl AccessPackageResourceScopeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageResourceScope> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2299,6 +2450,7 @@ impl AccessPackageResourceScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageResourceScope,
@@ -2312,12 +2464,14 @@ impl AccessPackageResourceScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resource`.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/resourceScopes/{id}/resource`
+    #[inline]
     pub fn resource(&self) -> AccessPackageResourceRequestBuilder {
         AccessPackageResourceRequestBuilder {
             client: self.client.clone(),
@@ -2347,6 +2501,7 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageSubject>> {
@@ -2359,6 +2514,7 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2372,6 +2528,7 @@ impl AccessPackageSubjectCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageSubject,
@@ -2379,6 +2536,7 @@ impl AccessPackageSubjectCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageSubjectRequestBuilder {
         AccessPackageSubjectRequestBuilder {
             client: self.client.clone(),
@@ -2386,6 +2544,7 @@ impl AccessPackageSubjectCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `objectId`: `/identityGovernance/entitlementManagement/subjects(objectId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_object_id(
         &self,
         object_id: impl AsRef<str>,
@@ -2421,6 +2580,7 @@ impl AccessPackageSubjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageSubject> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2431,6 +2591,7 @@ impl AccessPackageSubjectRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageSubject,
@@ -2444,12 +2605,14 @@ impl AccessPackageSubjectRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `connectedOrganization`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/subjects/{id}/connectedOrganization`
+    #[inline]
     pub fn connected_organization(&self) -> ConnectedOrganizationRequestBuilder {
         ConnectedOrganizationRequestBuilder {
             client: self.client.clone(),
@@ -2465,6 +2628,7 @@ impl AccessPackageSubjectRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/subjects/{id}/connectedOrganization/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/subjects/{id}/connectedOrganization/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn connected_organization_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2494,6 +2658,7 @@ impl AccessPackageSuggestionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessPackageSuggestion>> {
@@ -2506,6 +2671,7 @@ impl AccessPackageSuggestionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2519,6 +2685,7 @@ impl AccessPackageSuggestionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessPackageSuggestion,
@@ -2526,6 +2693,7 @@ impl AccessPackageSuggestionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessPackageSuggestionRequestBuilder {
         AccessPackageSuggestionRequestBuilder {
             client: self.client.clone(),
@@ -2541,6 +2709,7 @@ impl AccessPackageSuggestionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: Option<
@@ -2589,6 +2758,7 @@ impl AccessPackageSuggestionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessPackageSuggestion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2599,6 +2769,7 @@ impl AccessPackageSuggestionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessPackageSuggestion,
@@ -2612,12 +2783,14 @@ impl AccessPackageSuggestionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackage`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackageSuggestions/{id}/accessPackage`
+    #[inline]
     pub fn access_package(&self) -> AvailableAccessPackageRequestBuilder {
         AvailableAccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -2633,6 +2806,7 @@ impl AccessPackageSuggestionRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/accessPackageSuggestions/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/accessPackageSuggestions/{id}/accessPackage/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn access_package_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2662,6 +2836,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewHistoryDefinition>> {
@@ -2674,6 +2849,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2687,6 +2863,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryDefinition,
@@ -2694,6 +2871,7 @@ impl AccessReviewHistoryDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2727,6 +2905,7 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewHistoryDefinition> {
@@ -2739,6 +2918,7 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryDefinition,
@@ -2752,12 +2932,14 @@ impl AccessReviewHistoryDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `instances`.
     ///
     /// URL: `/identityGovernance/accessReviews/historyDefinitions/{id}/instances`
+    #[inline]
     pub fn instances(&self) -> AccessReviewHistoryInstanceCollectionRequestBuilder {
         AccessReviewHistoryInstanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2788,6 +2970,7 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewHistoryInstance>> {
@@ -2800,6 +2983,7 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2813,6 +2997,7 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryInstance,
@@ -2820,6 +3005,7 @@ impl AccessReviewHistoryInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2853,6 +3039,7 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewHistoryInstance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2863,6 +3050,7 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewHistoryInstance,
@@ -2876,6 +3064,7 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2886,6 +3075,7 @@ impl AccessReviewHistoryInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn generate_download_uri(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewHistoryInstance> {
@@ -2918,6 +3108,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewInstance>> {
@@ -2930,6 +3121,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2943,6 +3135,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewInstance,
@@ -2950,6 +3143,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessReviewInstanceRequestBuilder {
         AccessReviewInstanceRequestBuilder {
             client: self.client.clone(),
@@ -2963,6 +3157,7 @@ impl AccessReviewInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewInstanceFilterByCurrentUserOptions,
@@ -3011,6 +3206,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3025,6 +3221,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3038,6 +3235,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewInstanceDecisionItem,
@@ -3045,6 +3243,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3061,6 +3260,7 @@ impl AccessReviewInstanceDecisionItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewInstanceDecisionItemFilterByCurrentUserOptions,
@@ -3110,6 +3310,7 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identityGovernance/accessReviews/definitions/{id}/instances/{id}/decisions/{id}`): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewInstanceDecisionItem> {
@@ -3122,6 +3323,7 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewInstanceDecisionItem,
@@ -3135,12 +3337,14 @@ impl AccessReviewInstanceDecisionItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `insights`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights`
+    #[inline]
     pub fn insights(&self) -> GovernanceInsightCollectionRequestBuilder {
         GovernanceInsightCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3172,6 +3376,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewInstance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3182,6 +3387,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewInstance,
@@ -3195,12 +3401,14 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `contactedReviewers`.
     ///
     /// URL: `/identityGovernance/accessReviews/definitions/{id}/instances/{id}/contactedReviewers`
+    #[inline]
     pub fn contacted_reviewers(&self) -> AccessReviewReviewerCollectionRequestBuilder {
         AccessReviewReviewerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3211,6 +3419,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Navigation property `decisions`.
     ///
     /// URL: `/identityGovernance/accessReviews/definitions/{id}/instances/{id}/decisions`
+    #[inline]
     pub fn decisions(&self) -> AccessReviewInstanceDecisionItemCollectionRequestBuilder {
         AccessReviewInstanceDecisionItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3221,6 +3430,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Navigation property `stages`.
     ///
     /// URL: `/identityGovernance/accessReviews/definitions/{id}/instances/{id}/stages`
+    #[inline]
     pub fn stages(&self) -> AccessReviewStageCollectionRequestBuilder {
         AccessReviewStageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3235,6 +3445,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accept_recommendations(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3249,6 +3460,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn apply_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3263,6 +3475,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn batch_record_decisions(
         &self,
         parameters: &super::parameters::BatchRecordDecisionsParameters,
@@ -3281,6 +3494,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn reset_decisions(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3295,6 +3509,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn send_reminder(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3309,6 +3524,7 @@ impl AccessReviewInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3335,6 +3551,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewReviewer>> {
@@ -3347,6 +3564,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3360,6 +3578,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewReviewer,
@@ -3367,6 +3586,7 @@ impl AccessReviewReviewerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessReviewReviewerRequestBuilder {
         AccessReviewReviewerRequestBuilder {
             client: self.client.clone(),
@@ -3395,6 +3615,7 @@ impl AccessReviewReviewerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewReviewer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3405,6 +3626,7 @@ impl AccessReviewReviewerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewReviewer,
@@ -3418,6 +3640,7 @@ impl AccessReviewReviewerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3444,6 +3667,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3458,6 +3682,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3471,6 +3696,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewScheduleDefinition,
@@ -3478,6 +3704,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3494,6 +3721,7 @@ impl AccessReviewScheduleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewScheduleDefinitionFilterByCurrentUserOptions,
@@ -3543,6 +3771,7 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.Read.All`, `AccessReview.ReadWrite.All`; Application `AccessReview.Read.All`, `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AccessReviewScheduleDefinition> {
@@ -3555,6 +3784,7 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewScheduleDefinition,
@@ -3568,12 +3798,14 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AccessReview.ReadWrite.All`; Application `AccessReview.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `instances`.
     ///
     /// URL: `/identityGovernance/accessReviews/definitions/{id}/instances`
+    #[inline]
     pub fn instances(&self) -> AccessReviewInstanceCollectionRequestBuilder {
         AccessReviewInstanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3588,6 +3820,7 @@ impl AccessReviewScheduleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3615,6 +3848,7 @@ impl AccessReviewSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3625,6 +3859,7 @@ impl AccessReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewSet,
@@ -3638,12 +3873,14 @@ impl AccessReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `definitions`.
     ///
     /// URL: `/identityGovernance/accessReviews/definitions`
+    #[inline]
     pub fn definitions(&self) -> AccessReviewScheduleDefinitionCollectionRequestBuilder {
         AccessReviewScheduleDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3654,6 +3891,7 @@ impl AccessReviewSetRequestBuilder {
     /// Navigation property `historyDefinitions`.
     ///
     /// URL: `/identityGovernance/accessReviews/historyDefinitions`
+    #[inline]
     pub fn history_definitions(
         &self,
     ) -> AccessReviewHistoryDefinitionCollectionRequestBuilder {
@@ -3686,6 +3924,7 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AccessReviewStage>> {
@@ -3698,6 +3937,7 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3711,6 +3951,7 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AccessReviewStage,
@@ -3718,6 +3959,7 @@ impl AccessReviewStageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AccessReviewStageRequestBuilder {
         AccessReviewStageRequestBuilder {
             client: self.client.clone(),
@@ -3731,6 +3973,7 @@ impl AccessReviewStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AccessReviewStageFilterByCurrentUserOptions,
@@ -3778,6 +4021,7 @@ impl AccessReviewStageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AccessReviewStage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3788,6 +4032,7 @@ impl AccessReviewStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AccessReviewStage,
@@ -3801,12 +4046,14 @@ impl AccessReviewStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `decisions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewStage/decisions`
+    #[inline]
     pub fn decisions(&self) -> AccessReviewInstanceDecisionItemCollectionRequestBuilder {
         AccessReviewInstanceDecisionItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3821,6 +4068,7 @@ impl AccessReviewStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("stop"))
     }
@@ -3848,6 +4096,7 @@ impl ActivitiesContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ActivitiesContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3858,6 +4107,7 @@ impl ActivitiesContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ActivitiesContainer,
@@ -3871,12 +4121,14 @@ impl ActivitiesContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `contentActivities`.
     ///
     /// URL: `/me/dataSecurityAndGovernance/activities/contentActivities`
+    #[inline]
     pub fn content_activities(&self) -> ContentActivityCollectionRequestBuilder {
         ContentActivityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3909,6 +4161,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/activityBasedTimeoutPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ActivityBasedTimeoutPolicy>> {
@@ -3921,6 +4174,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/activityBasedTimeoutPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3934,6 +4188,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/activityBasedTimeoutPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ActivityBasedTimeoutPolicy,
@@ -3941,6 +4196,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3957,6 +4213,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3973,6 +4230,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3997,6 +4255,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4015,6 +4274,7 @@ impl ActivityBasedTimeoutPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4050,6 +4310,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ActivityBasedTimeoutPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4060,6 +4321,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ActivityBasedTimeoutPolicy,
@@ -4073,12 +4335,14 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4097,6 +4361,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4110,6 +4375,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4128,6 +4394,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4146,6 +4413,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4164,6 +4432,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4182,6 +4451,7 @@ impl ActivityBasedTimeoutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4208,6 +4478,7 @@ impl ActivityHistoryItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ActivityHistoryItem>> {
@@ -4220,6 +4491,7 @@ impl ActivityHistoryItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4233,6 +4505,7 @@ impl ActivityHistoryItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ActivityHistoryItem,
@@ -4240,6 +4513,7 @@ impl ActivityHistoryItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ActivityHistoryItemRequestBuilder {
         ActivityHistoryItemRequestBuilder {
             client: self.client.clone(),
@@ -4270,6 +4544,7 @@ impl ActivityHistoryItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ActivityHistoryItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4280,6 +4555,7 @@ impl ActivityHistoryItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ActivityHistoryItem,
@@ -4293,12 +4569,14 @@ impl ActivityHistoryItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activity`.
     ///
     /// URL: `/me/activities/{id}/historyItems/{id}/activity`
+    #[inline]
     pub fn activity(&self) -> UserActivityRequestBuilder {
         UserActivityRequestBuilder {
             client: self.client.clone(),
@@ -4314,6 +4592,7 @@ impl ActivityHistoryItemRequestBuilder {
     /// Permissions for `PUT /me/activities/{id}/historyItems/{id}/activity/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/activities/{id}/historyItems/{id}/activity/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activity_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4345,6 +4624,7 @@ impl AdhocCallCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AdhocCall>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4355,6 +4635,7 @@ impl AdhocCallCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4368,6 +4649,7 @@ impl AdhocCallCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AdhocCall,
@@ -4375,6 +4657,7 @@ impl AdhocCallCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AdhocCallRequestBuilder {
         AdhocCallRequestBuilder {
             client: self.client.clone(),
@@ -4390,6 +4673,7 @@ impl AdhocCallCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_recordings(
         &self,
         user_id: Option<&str>,
@@ -4424,6 +4708,7 @@ impl AdhocCallCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_transcripts(
         &self,
         user_id: Option<&str>,
@@ -4473,6 +4758,7 @@ impl AdhocCallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AdhocCall> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4483,6 +4769,7 @@ impl AdhocCallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AdhocCall) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4493,12 +4780,14 @@ impl AdhocCallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `recordings`.
     ///
     /// URL: `/communications/adhocCalls/{id}/recordings`
+    #[inline]
     pub fn recordings(&self) -> CallRecordingCollectionRequestBuilder {
         CallRecordingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4509,6 +4798,7 @@ impl AdhocCallRequestBuilder {
     /// Navigation property `transcripts`.
     ///
     /// URL: `/communications/adhocCalls/{id}/transcripts`
+    #[inline]
     pub fn transcripts(&self) -> CallTranscriptCollectionRequestBuilder {
         CallTranscriptCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4538,6 +4828,7 @@ impl AdminConsentRequestPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Directory.Read.All`, `Policy.ReadWrite.ConsentRequest`, `Directory.ReadWrite.All`; Application `Policy.Read.All`, `Directory.Read.All`, `Policy.ReadWrite.ConsentRequest`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AdminConsentRequestPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4548,6 +4839,7 @@ impl AdminConsentRequestPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdminConsentRequestPolicy,
@@ -4561,6 +4853,7 @@ impl AdminConsentRequestPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4588,6 +4881,7 @@ impl AdminMicrosoft365AppsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AdminMicrosoft365Apps> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4598,6 +4892,7 @@ impl AdminMicrosoft365AppsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdminMicrosoft365Apps,
@@ -4611,12 +4906,14 @@ impl AdminMicrosoft365AppsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `installationOptions`.
     ///
     /// URL: `/admin/microsoft365Apps/installationOptions`
+    #[inline]
     pub fn installation_options(&self) -> M365AppsInstallationOptionsRequestBuilder {
         M365AppsInstallationOptionsRequestBuilder {
             client: self.client.clone(),
@@ -4645,6 +4942,7 @@ impl AdminReportSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AdminReportSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4655,6 +4953,7 @@ impl AdminReportSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdminReportSettings,
@@ -4668,6 +4967,7 @@ impl AdminReportSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4693,6 +4993,7 @@ impl AdminRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Admin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4703,6 +5004,7 @@ impl AdminRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Admin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4713,12 +5015,14 @@ impl AdminRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `configurationManagement`.
     ///
     /// URL: `/admin/configurationManagement`
+    #[inline]
     pub fn configuration_management(&self) -> ConfigurationManagementRequestBuilder {
         ConfigurationManagementRequestBuilder {
             client: self.client.clone(),
@@ -4728,6 +5032,7 @@ impl AdminRequestBuilder {
     /// Navigation property `edge`.
     ///
     /// URL: `/admin/edge`
+    #[inline]
     pub fn edge(&self) -> EdgeRequestBuilder {
         EdgeRequestBuilder {
             client: self.client.clone(),
@@ -4737,6 +5042,7 @@ impl AdminRequestBuilder {
     /// Navigation property `exchange`.
     ///
     /// URL: `/admin/exchange`
+    #[inline]
     pub fn exchange(&self) -> ExchangeAdminRequestBuilder {
         ExchangeAdminRequestBuilder {
             client: self.client.clone(),
@@ -4746,6 +5052,7 @@ impl AdminRequestBuilder {
     /// Navigation property `microsoft365Apps`.
     ///
     /// URL: `/admin/microsoft365Apps`
+    #[inline]
     pub fn microsoft365_apps(&self) -> AdminMicrosoft365AppsRequestBuilder {
         AdminMicrosoft365AppsRequestBuilder {
             client: self.client.clone(),
@@ -4755,6 +5062,7 @@ impl AdminRequestBuilder {
     /// Navigation property `people`.
     ///
     /// URL: `/admin/people`
+    #[inline]
     pub fn people(&self) -> PeopleAdminSettingsRequestBuilder {
         PeopleAdminSettingsRequestBuilder {
             client: self.client.clone(),
@@ -4764,6 +5072,7 @@ impl AdminRequestBuilder {
     /// Navigation property `reportSettings`.
     ///
     /// URL: `/admin/reportSettings`
+    #[inline]
     pub fn report_settings(&self) -> AdminReportSettingsRequestBuilder {
         AdminReportSettingsRequestBuilder {
             client: self.client.clone(),
@@ -4773,6 +5082,7 @@ impl AdminRequestBuilder {
     /// Navigation property `serviceAnnouncement`.
     ///
     /// URL: `/admin/serviceAnnouncement`
+    #[inline]
     pub fn service_announcement(&self) -> ServiceAnnouncementRequestBuilder {
         ServiceAnnouncementRequestBuilder {
             client: self.client.clone(),
@@ -4782,6 +5092,7 @@ impl AdminRequestBuilder {
     /// Navigation property `sharepoint`.
     ///
     /// URL: `/admin/sharepoint`
+    #[inline]
     pub fn sharepoint(&self) -> SharepointRequestBuilder {
         SharepointRequestBuilder {
             client: self.client.clone(),
@@ -4791,6 +5102,7 @@ impl AdminRequestBuilder {
     /// Navigation property `teams`.
     ///
     /// URL: `/admin/teams`
+    #[inline]
     pub fn teams(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTeamsAdminRootRequestBuilder {
@@ -4824,6 +5136,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AdministrativeUnit>> {
@@ -4836,6 +5149,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4849,6 +5163,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AdministrativeUnit,
@@ -4856,6 +5171,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AdministrativeUnitRequestBuilder {
         AdministrativeUnitRequestBuilder {
             client: self.client.clone(),
@@ -4869,6 +5185,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AdministrativeUnit>> {
@@ -4887,6 +5204,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4903,6 +5221,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4927,6 +5246,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4945,6 +5265,7 @@ impl AdministrativeUnitCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4980,6 +5301,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AdministrativeUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4990,6 +5312,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AdministrativeUnit,
@@ -5003,6 +5326,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5019,6 +5343,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5047,6 +5372,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit/members`
+    #[inline]
     pub fn members(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5067,6 +5393,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Navigation property `scopedRoleMembers`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit/scopedRoleMembers`
+    #[inline]
     pub fn scoped_role_members(&self) -> ScopedRoleMembershipCollectionRequestBuilder {
         ScopedRoleMembershipCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5085,6 +5412,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.administrativeUnit/members/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.administrativeUnit/members/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5099,6 +5427,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5118,6 +5447,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5137,6 +5467,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5156,6 +5487,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5175,6 +5507,7 @@ impl AdministrativeUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5203,6 +5536,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgentIdentityBlueprint>> {
@@ -5215,6 +5549,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5228,6 +5563,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprint,
@@ -5235,6 +5571,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgentIdentityBlueprintRequestBuilder {
         AgentIdentityBlueprintRequestBuilder {
             client: self.client.clone(),
@@ -5248,6 +5585,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyApplication>> {
@@ -5266,6 +5604,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5282,6 +5621,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5306,6 +5646,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.agentIdentityBlueprint/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5324,6 +5665,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.agentIdentityBlueprint/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5336,6 +5678,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `appId`: `/applications/microsoft.graph.agentIdentityBlueprint(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(
         &self,
         app_id: impl AsRef<str>,
@@ -5346,6 +5689,7 @@ impl AgentIdentityBlueprintCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `uniqueName`: `/applications/microsoft.graph.agentIdentityBlueprint(uniqueName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_unique_name(
         &self,
         unique_name: impl AsRef<str>,
@@ -5382,6 +5726,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5396,6 +5741,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal/$count`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5409,6 +5755,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprintPrincipal,
@@ -5416,6 +5763,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5432,6 +5780,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal/delta(...)`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5450,6 +5799,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal/delta(...)`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyServicePrincipal>> {
@@ -5466,6 +5816,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5490,6 +5841,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5508,6 +5860,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5520,6 +5873,7 @@ impl AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `appId`: `/directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(
         &self,
         app_id: impl AsRef<str>,
@@ -5553,6 +5907,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AgentIdentityBlueprintPrincipal> {
@@ -5565,6 +5920,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprintPrincipal,
@@ -5578,12 +5934,14 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -5604,6 +5962,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appRoleAssignedTo`
+    #[inline]
     pub fn app_role_assigned_to(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5622,6 +5981,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5632,6 +5992,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies`
+    #[inline]
     pub fn claims_mapping_policies(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -5644,6 +6005,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects`
+    #[inline]
     pub fn created_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5655,6 +6017,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `delegatedPermissionClassifications`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/delegatedPermissionClassifications`
+    #[inline]
     pub fn delegated_permission_classifications(
         &self,
     ) -> DelegatedPermissionClassificationCollectionRequestBuilder {
@@ -5668,6 +6031,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `endpoints`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/endpoints`
+    #[inline]
     pub fn endpoints(&self) -> EndpointCollectionRequestBuilder {
         EndpointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5679,6 +6043,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/federatedIdentityCredentials`
+    #[inline]
     pub fn federated_identity_credentials(
         &self,
     ) -> FederatedIdentityCredentialCollectionRequestBuilder {
@@ -5691,6 +6056,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -5703,6 +6069,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5713,6 +6080,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants`
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> OAuth2PermissionGrantCollectionRequestBuilder {
@@ -5725,6 +6093,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects`
+    #[inline]
     pub fn owned_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5735,6 +6104,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5746,6 +6116,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/remoteDesktopSecurityConfiguration`
+    #[inline]
     pub fn remote_desktop_security_configuration(
         &self,
     ) -> RemoteDesktopSecurityConfigurationRequestBuilder {
@@ -5757,6 +6128,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `sponsors`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors`
+    #[inline]
     pub fn sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5768,6 +6140,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -5777,6 +6150,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -5789,6 +6163,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -5801,6 +6176,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5819,6 +6195,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5836,6 +6213,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5853,6 +6231,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5870,6 +6249,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -5889,6 +6269,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5906,6 +6287,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5923,6 +6305,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5940,6 +6323,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/owners/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5957,6 +6341,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5974,6 +6359,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5991,6 +6377,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6008,6 +6395,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6021,6 +6409,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/addKey`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_key(
         &self,
         parameters: &super::parameters::ServicePrincipalAddKeyParameters,
@@ -6035,6 +6424,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/addPassword`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -6053,6 +6443,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/addTokenSigningCertificate`): DelegatedWork `Application.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -6071,6 +6462,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6089,6 +6481,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/checkMemberObjects`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6107,6 +6500,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6125,6 +6519,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6143,6 +6538,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/removeKey`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_key(
         &self,
         parameters: &super::parameters::ServicePrincipalRemoveKeyParameters,
@@ -6157,6 +6553,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal/removePassword`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6172,6 +6569,7 @@ impl AgentIdentityBlueprintPrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6199,6 +6597,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgentIdentityBlueprint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6209,6 +6608,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgentIdentityBlueprint,
@@ -6222,12 +6622,14 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -6240,6 +6642,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf`
+    #[inline]
     pub fn created_on_behalf_of(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -6250,6 +6653,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `extensionProperties`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/extensionProperties`
+    #[inline]
     pub fn extension_properties(&self) -> ExtensionPropertyCollectionRequestBuilder {
         ExtensionPropertyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6261,6 +6665,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/federatedIdentityCredentials`
+    #[inline]
     pub fn federated_identity_credentials(
         &self,
     ) -> FederatedIdentityCredentialCollectionRequestBuilder {
@@ -6273,6 +6678,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -6285,6 +6691,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `inheritablePermissions`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/inheritablePermissions`
+    #[inline]
     pub fn inheritable_permissions(
         &self,
     ) -> InheritablePermissionCollectionRequestBuilder {
@@ -6297,6 +6704,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6307,6 +6715,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `sponsors`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors`
+    #[inline]
     pub fn sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6318,6 +6727,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -6327,6 +6737,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -6339,6 +6750,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -6359,6 +6771,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/$ref` (narrowest first): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6374,6 +6787,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `PUT /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_on_behalf_of_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6391,6 +6805,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -6410,6 +6825,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/owners/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6427,6 +6843,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6444,6 +6861,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenIssuancePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6461,6 +6879,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `POST /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/tokenLifetimePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6476,6 +6895,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Permissions for `PUT /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/microsoft.graph.agentIdentityBlueprint/logo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -6489,6 +6909,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_key(
         &self,
         parameters: &super::parameters::ApplicationAddKeyParameters,
@@ -6503,6 +6924,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -6521,6 +6943,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprint/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6539,6 +6962,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6557,6 +6981,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprint/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6575,6 +7000,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.agentIdentityBlueprint/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6593,6 +7019,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_key(
         &self,
         parameters: &super::parameters::ApplicationRemoveKeyParameters,
@@ -6607,6 +7034,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6622,6 +7050,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6632,6 +7061,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`.
+    #[inline]
     pub fn set_verified_publisher(&self, verified_publisher_id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6647,6 +7077,7 @@ impl AgentIdentityBlueprintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`.
+    #[inline]
     pub fn unset_verified_publisher(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6679,6 +7110,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentity`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgentIdentity>> {
@@ -6691,6 +7123,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentity/$count`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6704,6 +7137,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentIdentity,
@@ -6711,6 +7145,7 @@ impl AgentIdentityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgentIdentityRequestBuilder {
         AgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -6724,6 +7159,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentity/delta(...)`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6742,6 +7178,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `GET /servicePrincipals/microsoft.graph.agentIdentity/delta(...)`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyServicePrincipal>> {
@@ -6758,6 +7195,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -6782,6 +7220,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6800,6 +7239,7 @@ impl AgentIdentityCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6812,6 +7252,7 @@ impl AgentIdentityCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `appId`: `/directoryObjects/microsoft.graph.agentIdentity(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> AgentIdentityRequestBuilder {
         AgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -6842,6 +7283,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgentIdentity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6852,6 +7294,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /servicePrincipals/{id}/microsoft.graph.agentIdentity`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AgentIdentity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6862,12 +7305,14 @@ impl AgentIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -6888,6 +7333,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appRoleAssignedTo`
+    #[inline]
     pub fn app_role_assigned_to(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6906,6 +7352,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6916,6 +7363,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies`
+    #[inline]
     pub fn claims_mapping_policies(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -6928,6 +7376,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects`
+    #[inline]
     pub fn created_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6939,6 +7388,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `delegatedPermissionClassifications`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/delegatedPermissionClassifications`
+    #[inline]
     pub fn delegated_permission_classifications(
         &self,
     ) -> DelegatedPermissionClassificationCollectionRequestBuilder {
@@ -6952,6 +7402,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `endpoints`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/endpoints`
+    #[inline]
     pub fn endpoints(&self) -> EndpointCollectionRequestBuilder {
         EndpointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6963,6 +7414,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/federatedIdentityCredentials`
+    #[inline]
     pub fn federated_identity_credentials(
         &self,
     ) -> FederatedIdentityCredentialCollectionRequestBuilder {
@@ -6975,6 +7427,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -6987,6 +7440,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6997,6 +7451,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants`
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> OAuth2PermissionGrantCollectionRequestBuilder {
@@ -7009,6 +7464,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects`
+    #[inline]
     pub fn owned_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7019,6 +7475,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7030,6 +7487,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/remoteDesktopSecurityConfiguration`
+    #[inline]
     pub fn remote_desktop_security_configuration(
         &self,
     ) -> RemoteDesktopSecurityConfigurationRequestBuilder {
@@ -7041,6 +7499,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `sponsors`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors`
+    #[inline]
     pub fn sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7052,6 +7511,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -7061,6 +7521,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -7073,6 +7534,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -7085,6 +7547,7 @@ impl AgentIdentityRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7103,6 +7566,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7120,6 +7584,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/claimsMappingPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7137,6 +7602,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7154,6 +7620,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -7173,6 +7640,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7190,6 +7658,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7207,6 +7676,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7224,6 +7694,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/owners/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7241,6 +7712,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7258,6 +7730,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7275,6 +7748,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7292,6 +7766,7 @@ impl AgentIdentityRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentIdentity/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7305,6 +7780,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/addKey`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_key(
         &self,
         parameters: &super::parameters::ServicePrincipalAddKeyParameters,
@@ -7319,6 +7795,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/addPassword`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -7337,6 +7814,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/addTokenSigningCertificate`): DelegatedWork `Application.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -7355,6 +7833,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -7373,6 +7852,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/checkMemberObjects`): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -7391,6 +7871,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -7409,6 +7890,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -7427,6 +7909,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/removeKey`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_key(
         &self,
         parameters: &super::parameters::ServicePrincipalRemoveKeyParameters,
@@ -7441,6 +7924,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /servicePrincipals/{id}/microsoft.graph.agentIdentity/removePassword`): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7456,6 +7940,7 @@ impl AgentIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -7482,6 +7967,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AgentUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7492,6 +7978,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7505,6 +7992,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgentUser,
@@ -7512,6 +8000,7 @@ impl AgentUserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgentUserRequestBuilder {
         AgentUserRequestBuilder {
             client: self.client.clone(),
@@ -7525,6 +8014,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -7543,6 +8033,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(
             &self.client,
@@ -7557,6 +8048,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -7581,6 +8073,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -7599,6 +8092,7 @@ impl AgentUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -7611,6 +8105,7 @@ impl AgentUserCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `userPrincipalName`: `/directoryObjects/microsoft.graph.agentUser(userPrincipalName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_user_principal_name(
         &self,
         user_principal_name: impl AsRef<str>,
@@ -7649,6 +8144,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgentUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7659,6 +8155,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AgentUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7669,6 +8166,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7676,6 +8174,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `activities`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/activities`
+    #[inline]
     pub fn activities(&self) -> UserActivityCollectionRequestBuilder {
         UserActivityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7687,6 +8186,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `adhocCalls`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/adhocCalls`
+    #[inline]
     pub fn adhoc_calls(&self) -> AdhocCallCollectionRequestBuilder {
         AdhocCallCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7697,6 +8197,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `agreementAcceptances`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances`
+    #[inline]
     pub fn agreement_acceptances(&self) -> AgreementAcceptanceCollectionRequestBuilder {
         AgreementAcceptanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7715,6 +8216,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7726,6 +8228,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `authentication`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/authentication`
+    #[inline]
     pub fn authentication(&self) -> AuthenticationRequestBuilder {
         AuthenticationRequestBuilder {
             client: self.client.clone(),
@@ -7736,6 +8239,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `calendar`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendar`
+    #[inline]
     pub fn calendar(&self) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -7746,6 +8250,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `calendarGroups`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendarGroups`
+    #[inline]
     pub fn calendar_groups(&self) -> CalendarGroupCollectionRequestBuilder {
         CalendarGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7757,6 +8262,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `calendarView`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendarView`
+    #[inline]
     pub fn calendar_view(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7768,6 +8274,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `calendars`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/calendars`
+    #[inline]
     pub fn calendars(&self) -> CalendarCollectionRequestBuilder {
         CalendarCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7778,6 +8285,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `chats`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/chats`
+    #[inline]
     pub fn chats(&self) -> ChatCollectionRequestBuilder {
         ChatCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7789,6 +8297,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `cloudClipboard`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/cloudClipboard`
+    #[inline]
     pub fn cloud_clipboard(&self) -> CloudClipboardRootRequestBuilder {
         CloudClipboardRootRequestBuilder {
             client: self.client.clone(),
@@ -7799,6 +8308,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `cloudPCs`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/cloudPCs`
+    #[inline]
     pub fn cloud_p_cs(&self) -> CloudPcCollectionRequestBuilder {
         CloudPcCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7810,6 +8320,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `contactFolders`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/contactFolders`
+    #[inline]
     pub fn contact_folders(&self) -> ContactFolderCollectionRequestBuilder {
         ContactFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7821,6 +8332,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `contacts`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/contacts`
+    #[inline]
     pub fn contacts(&self) -> ContactCollectionRequestBuilder {
         ContactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7831,6 +8343,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/createdObjects`
+    #[inline]
     pub fn created_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7842,6 +8355,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `dataSecurityAndGovernance`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/dataSecurityAndGovernance`
+    #[inline]
     pub fn data_security_and_governance(
         &self,
     ) -> UserDataSecurityAndGovernanceRequestBuilder {
@@ -7854,6 +8368,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `deviceManagementTroubleshootingEvents`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/deviceManagementTroubleshootingEvents`
+    #[inline]
     pub fn device_management_troubleshooting_events(
         &self,
     ) -> DeviceManagementTroubleshootingEventCollectionRequestBuilder {
@@ -7866,6 +8381,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `directReports`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/directReports`
+    #[inline]
     pub fn direct_reports(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7876,6 +8392,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -7885,6 +8402,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `drives`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7896,6 +8414,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `employeeExperience`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/employeeExperience`
+    #[inline]
     pub fn employee_experience(&self) -> EmployeeExperienceUserRequestBuilder {
         EmployeeExperienceUserRequestBuilder {
             client: self.client.clone(),
@@ -7906,6 +8425,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `events`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/events`
+    #[inline]
     pub fn events(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7926,6 +8446,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7936,6 +8457,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `followedSites`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/followedSites`
+    #[inline]
     pub fn followed_sites(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7947,6 +8469,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `inferenceClassification`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/inferenceClassification`
+    #[inline]
     pub fn inference_classification(&self) -> InferenceClassificationRequestBuilder {
         InferenceClassificationRequestBuilder {
             client: self.client.clone(),
@@ -7957,6 +8480,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `insights`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/insights`
+    #[inline]
     pub fn insights(&self) -> ItemInsightsRequestBuilder {
         ItemInsightsRequestBuilder {
             client: self.client.clone(),
@@ -7966,6 +8490,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `joinedTeams`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/joinedTeams`
+    #[inline]
     pub fn joined_teams(&self) -> TeamCollectionRequestBuilder {
         TeamCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7977,6 +8502,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/licenseDetails`
+    #[inline]
     pub fn license_details(&self) -> LicenseDetailsCollectionRequestBuilder {
         LicenseDetailsCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7988,6 +8514,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `mailFolders`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/mailFolders`
+    #[inline]
     pub fn mail_folders(&self) -> MailFolderCollectionRequestBuilder {
         MailFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7998,6 +8525,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `managedAppRegistrations`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/managedAppRegistrations`
+    #[inline]
     pub fn managed_app_registrations(
         &self,
     ) -> ManagedAppRegistrationCollectionRequestBuilder {
@@ -8011,6 +8539,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `managedDevices`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/managedDevices`
+    #[inline]
     pub fn managed_devices(&self) -> ManagedDeviceCollectionRequestBuilder {
         ManagedDeviceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8021,6 +8550,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `manager`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/manager`
+    #[inline]
     pub fn manager(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -8030,6 +8560,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8041,6 +8572,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/messages`
+    #[inline]
     pub fn messages(&self) -> MessageCollectionRequestBuilder {
         MessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8051,6 +8583,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/oauth2PermissionGrants`
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> OAuth2PermissionGrantCollectionRequestBuilder {
@@ -8066,6 +8599,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/onPremisesSyncBehavior`
+    #[inline]
     pub fn on_premises_sync_behavior(&self) -> OnPremisesSyncBehaviorRequestBuilder {
         OnPremisesSyncBehaviorRequestBuilder {
             client: self.client.clone(),
@@ -8076,6 +8610,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `onenote`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/onenote`
+    #[inline]
     pub fn onenote(&self) -> OnenoteRequestBuilder {
         OnenoteRequestBuilder {
             client: self.client.clone(),
@@ -8086,6 +8621,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `onlineMeetings`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/onlineMeetings`
+    #[inline]
     pub fn online_meetings(&self) -> OnlineMeetingCollectionRequestBuilder {
         OnlineMeetingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8097,6 +8633,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `outlook`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/outlook`
+    #[inline]
     pub fn outlook(&self) -> OutlookUserRequestBuilder {
         OutlookUserRequestBuilder {
             client: self.client.clone(),
@@ -8106,6 +8643,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `ownedDevices`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices`
+    #[inline]
     pub fn owned_devices(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8116,6 +8654,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects`
+    #[inline]
     pub fn owned_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8127,6 +8666,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `people`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/people`
+    #[inline]
     pub fn people(&self) -> PersonCollectionRequestBuilder {
         PersonCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8137,6 +8677,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -8150,6 +8691,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `photo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/photo`
+    #[inline]
     pub fn photo(&self) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -8160,6 +8702,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `photos`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/photos`
+    #[inline]
     pub fn photos(&self) -> ProfilePhotoCollectionRequestBuilder {
         ProfilePhotoCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8171,6 +8714,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `planner`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/planner`
+    #[inline]
     pub fn planner(&self) -> PlannerUserRequestBuilder {
         PlannerUserRequestBuilder {
             client: self.client.clone(),
@@ -8181,6 +8725,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `presence`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/presence`
+    #[inline]
     pub fn presence(&self) -> PresenceRequestBuilder {
         PresenceRequestBuilder {
             client: self.client.clone(),
@@ -8190,6 +8735,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `registeredDevices`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices`
+    #[inline]
     pub fn registered_devices(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8200,6 +8746,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `scopedRoleMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/scopedRoleMemberOf`
+    #[inline]
     pub fn scoped_role_member_of(&self) -> ScopedRoleMembershipCollectionRequestBuilder {
         ScopedRoleMembershipCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8211,6 +8758,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/settings`
+    #[inline]
     pub fn settings(&self) -> UserSettingsRequestBuilder {
         UserSettingsRequestBuilder {
             client: self.client.clone(),
@@ -8221,6 +8769,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `solutions`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/solutions`
+    #[inline]
     pub fn solutions(&self) -> UserSolutionRootRequestBuilder {
         UserSolutionRootRequestBuilder {
             client: self.client.clone(),
@@ -8230,6 +8779,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `sponsorOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/sponsorOf`
+    #[inline]
     pub fn sponsor_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8240,6 +8790,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `sponsors`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/sponsors`
+    #[inline]
     pub fn sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8251,6 +8802,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `teamwork`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/teamwork`
+    #[inline]
     pub fn teamwork(&self) -> UserTeamworkRequestBuilder {
         UserTeamworkRequestBuilder {
             client: self.client.clone(),
@@ -8261,6 +8813,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `todo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/todo`
+    #[inline]
     pub fn todo(&self) -> TodoRequestBuilder {
         TodoRequestBuilder {
             client: self.client.clone(),
@@ -8270,6 +8823,7 @@ impl AgentUserRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8288,6 +8842,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/agreementAcceptances/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn agreement_acceptances_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8305,6 +8860,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8322,6 +8878,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/directReports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8337,6 +8894,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `PUT /directoryObjects/{id}/microsoft.graph.agentUser/drive/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/drive/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8354,6 +8912,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/drives/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/drives/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drives_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8371,6 +8930,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/followedSites/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn followed_sites_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8388,6 +8948,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/managedAppRegistrations/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/managedAppRegistrations/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn managed_app_registrations_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8403,6 +8964,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `PUT /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/manager/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8420,6 +8982,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8437,6 +9000,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8454,6 +9018,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedDevices/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8471,6 +9036,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8488,6 +9054,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/registeredDevices/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn registered_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8505,6 +9072,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/sponsorOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/sponsorOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsor_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8522,6 +9090,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8539,6 +9108,7 @@ impl AgentUserRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.agentUser/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8554,6 +9124,7 @@ impl AgentUserRequestBuilder {
     /// Success: `202 Accepted`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_mail_mime(&self, body: impl Into<Vec<u8>>) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("sendMail"))
             .bytes_body(body.into(), "text/plain")
@@ -8565,6 +9136,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign_license(
         &self,
         parameters: &super::parameters::UserAssignLicenseParameters,
@@ -8583,6 +9155,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn change_password(
         &self,
         parameters: &super::parameters::ChangePasswordParameters,
@@ -8601,6 +9174,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8619,6 +9193,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8637,6 +9212,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export_device_and_app_management_data(
         &self,
     ) -> Request<models::microsoft_graph::DeviceAndAppManagementData> {
@@ -8655,6 +9231,7 @@ impl AgentUserRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `export_device_and_app_management_data_2` because `export_device_and_app_management_data` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn export_device_and_app_management_data_2(
         &self,
         skip: i32,
@@ -8679,6 +9256,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export_personal_data(&self, storage_location: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -8694,6 +9272,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find_meeting_times(
         &self,
         parameters: &super::parameters::FindMeetingTimesParameters,
@@ -8712,6 +9291,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_mail_tips(
         &self,
         parameters: &super::parameters::GetMailTipsParameters,
@@ -8730,6 +9310,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_managed_app_diagnostic_statuses(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedAppDiagnosticStatus>> {
@@ -8746,6 +9327,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_managed_app_policies(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedAppPolicy>> {
@@ -8762,6 +9344,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_managed_devices_with_app_failures(
         &self,
     ) -> Request<runtime::Page<String>> {
@@ -8778,6 +9361,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8796,6 +9380,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8816,6 +9401,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -8843,6 +9429,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_all_devices_from_management(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8857,6 +9444,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocess_license_assignment(
         &self,
     ) -> Request<models::microsoft_graph::AnyUser> {
@@ -8873,6 +9461,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -8883,6 +9472,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8897,6 +9487,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn revoke_sign_in_sessions(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -8911,6 +9502,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_mail(
         &self,
         parameters: &super::parameters::SendMailParameters,
@@ -8925,6 +9517,7 @@ impl AgentUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn translate_exchange_ids(
         &self,
         parameters: &super::parameters::TranslateExchangeIdsParameters,
@@ -8943,6 +9536,7 @@ impl AgentUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         device_tag: &str,
@@ -8997,6 +9591,7 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementAcceptance>> {
@@ -9009,6 +9604,7 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9022,6 +9618,7 @@ impl AgreementAcceptanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementAcceptance,
@@ -9029,6 +9626,7 @@ impl AgreementAcceptanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgreementAcceptanceRequestBuilder {
         AgreementAcceptanceRequestBuilder {
             client: self.client.clone(),
@@ -9075,6 +9673,7 @@ impl AgreementAcceptanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementAcceptance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9085,6 +9684,7 @@ impl AgreementAcceptanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementAcceptance,
@@ -9098,6 +9698,7 @@ impl AgreementAcceptanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9126,6 +9727,7 @@ impl AgreementCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identityGovernance/termsOfUse/agreements`): DelegatedWork `Agreement.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Agreement>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -9136,6 +9738,7 @@ impl AgreementCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identityGovernance/termsOfUse/agreements/$count`): DelegatedWork `Agreement.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9149,6 +9752,7 @@ impl AgreementCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /identityGovernance/termsOfUse/agreements`): DelegatedWork `Agreement.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Agreement,
@@ -9156,6 +9760,7 @@ impl AgreementCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgreementRequestBuilder {
         AgreementRequestBuilder {
             client: self.client.clone(),
@@ -9187,6 +9792,7 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementFileLocalization>> {
@@ -9199,6 +9805,7 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9212,6 +9819,7 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementFileLocalization,
@@ -9219,6 +9827,7 @@ impl AgreementFileLocalizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgreementFileLocalizationRequestBuilder {
         AgreementFileLocalizationRequestBuilder {
             client: self.client.clone(),
@@ -9249,6 +9858,7 @@ impl AgreementFileLocalizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFileLocalization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9259,6 +9869,7 @@ impl AgreementFileLocalizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementFileLocalization,
@@ -9272,12 +9883,14 @@ impl AgreementFileLocalizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `versions`.
     ///
     /// URL: `/agreements/{id}/files/{id}/versions`
+    #[inline]
     pub fn versions(&self) -> AgreementFileVersionCollectionRequestBuilder {
         AgreementFileVersionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9309,6 +9922,7 @@ impl AgreementFileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9319,6 +9933,7 @@ impl AgreementFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AgreementFile) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9329,12 +9944,14 @@ impl AgreementFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `localizations`.
     ///
     /// URL: `/agreements/{id}/file/localizations`
+    #[inline]
     pub fn localizations(&self) -> AgreementFileLocalizationCollectionRequestBuilder {
         AgreementFileLocalizationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9365,6 +9982,7 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AgreementFileVersion>> {
@@ -9377,6 +9995,7 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9390,6 +10009,7 @@ impl AgreementFileVersionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AgreementFileVersion,
@@ -9397,6 +10017,7 @@ impl AgreementFileVersionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AgreementFileVersionRequestBuilder {
         AgreementFileVersionRequestBuilder {
             client: self.client.clone(),
@@ -9425,6 +10046,7 @@ impl AgreementFileVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AgreementFileVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9435,6 +10057,7 @@ impl AgreementFileVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AgreementFileVersion,
@@ -9448,6 +10071,7 @@ impl AgreementFileVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9475,6 +10099,7 @@ impl AgreementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Agreement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9485,6 +10110,7 @@ impl AgreementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Agreement) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9495,12 +10121,14 @@ impl AgreementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `acceptances`.
     ///
     /// URL: `/agreements/{id}/acceptances`
+    #[inline]
     pub fn acceptances(&self) -> AgreementAcceptanceCollectionRequestBuilder {
         AgreementAcceptanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9512,6 +10140,7 @@ impl AgreementRequestBuilder {
     /// Navigation property `file`.
     ///
     /// URL: `/agreements/{id}/file`
+    #[inline]
     pub fn file(&self) -> AgreementFileRequestBuilder {
         AgreementFileRequestBuilder {
             client: self.client.clone(),
@@ -9522,6 +10151,7 @@ impl AgreementRequestBuilder {
     /// Navigation property `files`.
     ///
     /// URL: `/agreements/{id}/files`
+    #[inline]
     pub fn files(&self) -> AgreementFileLocalizationCollectionRequestBuilder {
         AgreementFileLocalizationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9553,6 +10183,7 @@ impl AiInteractionHistoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AiInteractionHistory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9563,6 +10194,7 @@ impl AiInteractionHistoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AiInteractionHistory,
@@ -9576,6 +10208,7 @@ impl AiInteractionHistoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9586,6 +10219,7 @@ impl AiInteractionHistoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_enterprise_interactions(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AiInteraction>> {
@@ -9618,6 +10252,7 @@ impl AiOnlineMeetingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AiOnlineMeeting>> {
@@ -9630,6 +10265,7 @@ impl AiOnlineMeetingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9643,6 +10279,7 @@ impl AiOnlineMeetingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AiOnlineMeeting,
@@ -9650,6 +10287,7 @@ impl AiOnlineMeetingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AiOnlineMeetingRequestBuilder {
         AiOnlineMeetingRequestBuilder {
             client: self.client.clone(),
@@ -9680,6 +10318,7 @@ impl AiOnlineMeetingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AiOnlineMeeting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9690,6 +10329,7 @@ impl AiOnlineMeetingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AiOnlineMeeting,
@@ -9703,12 +10343,14 @@ impl AiOnlineMeetingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `aiInsights`.
     ///
     /// URL: `/copilot/users/{id}/onlineMeetings/{id}/aiInsights`
+    #[inline]
     pub fn ai_insights(&self) -> CallAiInsightCollectionRequestBuilder {
         CallAiInsightCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9739,6 +10381,7 @@ impl AiUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AiUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -9749,6 +10392,7 @@ impl AiUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9762,6 +10406,7 @@ impl AiUserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AiUser,
@@ -9769,6 +10414,7 @@ impl AiUserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AiUserRequestBuilder {
         AiUserRequestBuilder {
             client: self.client.clone(),
@@ -9799,6 +10445,7 @@ impl AiUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AiUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9809,6 +10456,7 @@ impl AiUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AiUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9819,12 +10467,14 @@ impl AiUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `interactionHistory`.
     ///
     /// URL: `/copilot/users/{id}/interactionHistory`
+    #[inline]
     pub fn interaction_history(&self) -> AiInteractionHistoryRequestBuilder {
         AiInteractionHistoryRequestBuilder {
             client: self.client.clone(),
@@ -9834,6 +10484,7 @@ impl AiUserRequestBuilder {
     /// Navigation property `onlineMeetings`.
     ///
     /// URL: `/copilot/users/{id}/onlineMeetings`
+    #[inline]
     pub fn online_meetings(&self) -> AiOnlineMeetingCollectionRequestBuilder {
         AiOnlineMeetingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9863,6 +10514,7 @@ impl AkamaiWebApplicationFirewallProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AkamaiWebApplicationFirewallProvider> {
@@ -9875,6 +10527,7 @@ impl AkamaiWebApplicationFirewallProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AkamaiWebApplicationFirewallProvider,
@@ -9888,6 +10541,7 @@ impl AkamaiWebApplicationFirewallProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9898,6 +10552,7 @@ impl AkamaiWebApplicationFirewallProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn verify(
         &self,
         host_name: &str,

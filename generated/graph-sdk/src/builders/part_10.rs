@@ -28,6 +28,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -44,6 +45,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -57,6 +59,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationDeviceStatus,
@@ -66,6 +69,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -97,6 +101,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -111,6 +116,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationDeviceStatus,
@@ -124,6 +130,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -151,6 +158,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -165,6 +173,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationDeviceSummary,
@@ -178,6 +187,7 @@ impl ManagedDeviceMobileAppConfigurationDeviceSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -205,6 +215,7 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyManagedDeviceMobileAppConfiguration> {
@@ -217,6 +228,7 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedDeviceMobileAppConfiguration,
@@ -230,12 +242,14 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileAppConfigurations/{id}/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationAssignmentCollectionRequestBuilder {
@@ -248,6 +262,7 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Navigation property `deviceStatusSummary`.
     ///
     /// URL: `/deviceAppManagement/mobileAppConfigurations/{id}/deviceStatusSummary`
+    #[inline]
     pub fn device_status_summary(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationDeviceSummaryRequestBuilder {
@@ -259,6 +274,7 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/deviceAppManagement/mobileAppConfigurations/{id}/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequestBuilder {
@@ -271,6 +287,7 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Navigation property `userStatusSummary`.
     ///
     /// URL: `/deviceAppManagement/mobileAppConfigurations/{id}/userStatusSummary`
+    #[inline]
     pub fn user_status_summary(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationUserSummaryRequestBuilder {
@@ -282,6 +299,7 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/deviceAppManagement/mobileAppConfigurations/{id}/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationUserStatusCollectionRequestBuilder {
@@ -298,6 +316,7 @@ impl ManagedDeviceMobileAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::ManagedDeviceMobileAppConfigurationAssignment],
@@ -330,6 +349,7 @@ impl ManagedDeviceMobileAppConfigurationUserStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -346,6 +366,7 @@ impl ManagedDeviceMobileAppConfigurationUserStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -359,6 +380,7 @@ impl ManagedDeviceMobileAppConfigurationUserStatusCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationUserStatus,
@@ -368,6 +390,7 @@ impl ManagedDeviceMobileAppConfigurationUserStatusCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -399,6 +422,7 @@ impl ManagedDeviceMobileAppConfigurationUserStatusRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -413,6 +437,7 @@ impl ManagedDeviceMobileAppConfigurationUserStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationUserStatus,
@@ -426,6 +451,7 @@ impl ManagedDeviceMobileAppConfigurationUserStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -453,6 +479,7 @@ impl ManagedDeviceMobileAppConfigurationUserSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -467,6 +494,7 @@ impl ManagedDeviceMobileAppConfigurationUserSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationUserSummary,
@@ -480,6 +508,7 @@ impl ManagedDeviceMobileAppConfigurationUserSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -505,6 +534,7 @@ impl ManagedDeviceOverviewRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedDeviceOverview> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -515,6 +545,7 @@ impl ManagedDeviceOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceOverview,
@@ -528,6 +559,7 @@ impl ManagedDeviceOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -555,6 +587,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedDevice> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -565,6 +598,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ManagedDevice) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -575,12 +609,14 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `deviceCategory`.
     ///
     /// URL: `/deviceManagement/managedDevices/{id}/deviceCategory`
+    #[inline]
     pub fn device_category(&self) -> DeviceCategoryRequestBuilder {
         DeviceCategoryRequestBuilder {
             client: self.client.clone(),
@@ -590,6 +626,7 @@ impl ManagedDeviceRequestBuilder {
     /// Navigation property `deviceCompliancePolicyStates`.
     ///
     /// URL: `/deviceManagement/managedDevices/{id}/deviceCompliancePolicyStates`
+    #[inline]
     pub fn device_compliance_policy_states(
         &self,
     ) -> DeviceCompliancePolicyStateCollectionRequestBuilder {
@@ -602,6 +639,7 @@ impl ManagedDeviceRequestBuilder {
     /// Navigation property `deviceConfigurationStates`.
     ///
     /// URL: `/deviceManagement/managedDevices/{id}/deviceConfigurationStates`
+    #[inline]
     pub fn device_configuration_states(
         &self,
     ) -> DeviceConfigurationStateCollectionRequestBuilder {
@@ -614,6 +652,7 @@ impl ManagedDeviceRequestBuilder {
     /// Navigation property `logCollectionRequests`.
     ///
     /// URL: `/deviceManagement/managedDevices/{id}/logCollectionRequests`
+    #[inline]
     pub fn log_collection_requests(
         &self,
     ) -> DeviceLogCollectionResponseCollectionRequestBuilder {
@@ -626,6 +665,7 @@ impl ManagedDeviceRequestBuilder {
     /// Navigation property `users`.
     ///
     /// URL: `/deviceManagement/managedDevices/{id}/users`
+    #[inline]
     pub fn users(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -636,6 +676,7 @@ impl ManagedDeviceRequestBuilder {
     /// Navigation property `windowsProtectionState`.
     ///
     /// URL: `/deviceManagement/managedDevices/{id}/windowsProtectionState`
+    #[inline]
     pub fn windows_protection_state(&self) -> WindowsProtectionStateRequestBuilder {
         WindowsProtectionStateRequestBuilder {
             client: self.client.clone(),
@@ -653,6 +694,7 @@ impl ManagedDeviceRequestBuilder {
     /// Permissions for `POST /deviceManagement/managedDevices/{id}/users/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/managedDevices/{id}/users/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -666,6 +708,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn bypass_activation_lock(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -680,6 +723,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn clean_windows_device(&self, keep_user_data: bool) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -695,6 +739,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn delete_user_from_shared_apple_device(
         &self,
         user_principal_name: &str,
@@ -713,6 +758,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn disable_lost_mode(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -727,6 +773,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn locate_device(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -741,6 +788,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn logout_shared_apple_device_active_user(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -755,6 +803,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn reboot_now(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("rebootNow"))
     }
@@ -765,6 +814,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn recover_passcode(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -779,6 +829,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn remote_lock(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -793,6 +844,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn request_remote_assistance(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -807,6 +859,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn reset_passcode(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -821,6 +874,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn retire(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("retire"))
     }
@@ -831,6 +885,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn shut_down(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("shutDown"))
     }
@@ -841,6 +896,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn sync_device(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -855,6 +911,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn update_windows_device_account(
         &self,
         update_windows_device_account_action_parameter: &models::microsoft_graph::UpdateWindowsDeviceAccountActionParameter,
@@ -876,6 +933,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn windows_defender_scan(&self, quick_scan: bool) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -891,6 +949,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`.
+    #[inline]
     pub fn windows_defender_update_signatures(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -905,6 +964,7 @@ impl ManagedDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.PriviligedOperation.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.PriviligedOperation.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn wipe(&self, parameters: &super::parameters::WipeParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("wipe"))
             .json_body(parameters)
@@ -934,6 +994,7 @@ impl ManagedEBookAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedEBookAssignment>> {
@@ -946,6 +1007,7 @@ impl ManagedEBookAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -959,6 +1021,7 @@ impl ManagedEBookAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedEBookAssignment,
@@ -966,6 +1029,7 @@ impl ManagedEBookAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedEBookAssignmentRequestBuilder {
         ManagedEBookAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -994,6 +1058,7 @@ impl ManagedEBookAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyManagedEBookAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1004,6 +1069,7 @@ impl ManagedEBookAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedEBookAssignment,
@@ -1017,6 +1083,7 @@ impl ManagedEBookAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1043,6 +1110,7 @@ impl ManagedEBookCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedEBook>> {
@@ -1055,6 +1123,7 @@ impl ManagedEBookCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1068,6 +1137,7 @@ impl ManagedEBookCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedEBook,
@@ -1075,6 +1145,7 @@ impl ManagedEBookCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedEBookRequestBuilder {
         ManagedEBookRequestBuilder {
             client: self.client.clone(),
@@ -1105,6 +1176,7 @@ impl ManagedEBookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyManagedEBook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1115,6 +1187,7 @@ impl ManagedEBookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedEBook,
@@ -1128,12 +1201,14 @@ impl ManagedEBookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/managedEBooks/{id}/assignments`
+    #[inline]
     pub fn assignments(&self) -> ManagedEBookAssignmentCollectionRequestBuilder {
         ManagedEBookAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1144,6 +1219,7 @@ impl ManagedEBookRequestBuilder {
     /// Navigation property `deviceStates`.
     ///
     /// URL: `/deviceAppManagement/managedEBooks/{id}/deviceStates`
+    #[inline]
     pub fn device_states(&self) -> DeviceInstallStateCollectionRequestBuilder {
         DeviceInstallStateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1154,6 +1230,7 @@ impl ManagedEBookRequestBuilder {
     /// Navigation property `installSummary`.
     ///
     /// URL: `/deviceAppManagement/managedEBooks/{id}/installSummary`
+    #[inline]
     pub fn install_summary(&self) -> EBookInstallSummaryRequestBuilder {
         EBookInstallSummaryRequestBuilder {
             client: self.client.clone(),
@@ -1163,6 +1240,7 @@ impl ManagedEBookRequestBuilder {
     /// Navigation property `userStateSummary`.
     ///
     /// URL: `/deviceAppManagement/managedEBooks/{id}/userStateSummary`
+    #[inline]
     pub fn user_state_summary(&self) -> UserInstallStateSummaryCollectionRequestBuilder {
         UserInstallStateSummaryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1177,6 +1255,7 @@ impl ManagedEBookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn assign(
         &self,
         managed_e_book_assignments: &[models::microsoft_graph::AnyManagedEBookAssignment],
@@ -1210,6 +1289,7 @@ impl ManagedIosLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedIosLobApp>> {
@@ -1222,6 +1302,7 @@ impl ManagedIosLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1235,6 +1316,7 @@ impl ManagedIosLobAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedIosLobApp,
@@ -1242,6 +1324,7 @@ impl ManagedIosLobAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedIosLobAppRequestBuilder {
         ManagedIosLobAppRequestBuilder {
             client: self.client.clone(),
@@ -1272,6 +1355,7 @@ impl ManagedIosLobAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedIosLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1282,6 +1366,7 @@ impl ManagedIosLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedIosLobApp,
@@ -1295,12 +1380,14 @@ impl ManagedIosLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1311,6 +1398,7 @@ impl ManagedIosLobAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1321,6 +1409,7 @@ impl ManagedIosLobAppRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1339,6 +1428,7 @@ impl ManagedIosLobAppRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1352,6 +1442,7 @@ impl ManagedIosLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -1381,6 +1472,7 @@ impl ManagedIosStoreAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedIosStoreApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1391,6 +1483,7 @@ impl ManagedIosStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedIosStoreApp,
@@ -1404,12 +1497,14 @@ impl ManagedIosStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1420,6 +1515,7 @@ impl ManagedIosStoreAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1438,6 +1534,7 @@ impl ManagedIosStoreAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1451,6 +1548,7 @@ impl ManagedIosStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -1483,6 +1581,7 @@ impl ManagedMobileAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedMobileApp>> {
@@ -1495,6 +1594,7 @@ impl ManagedMobileAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1508,6 +1608,7 @@ impl ManagedMobileAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedMobileApp,
@@ -1515,6 +1616,7 @@ impl ManagedMobileAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedMobileAppRequestBuilder {
         ManagedMobileAppRequestBuilder {
             client: self.client.clone(),
@@ -1543,6 +1645,7 @@ impl ManagedMobileAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedMobileApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1553,6 +1656,7 @@ impl ManagedMobileAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedMobileApp,
@@ -1566,6 +1670,7 @@ impl ManagedMobileAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1592,6 +1697,7 @@ impl ManagedMobileLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedMobileLobApp>> {
@@ -1604,6 +1710,7 @@ impl ManagedMobileLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1617,6 +1724,7 @@ impl ManagedMobileLobAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedMobileLobApp,
@@ -1624,6 +1732,7 @@ impl ManagedMobileLobAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedMobileLobAppRequestBuilder {
         ManagedMobileLobAppRequestBuilder {
             client: self.client.clone(),
@@ -1654,6 +1763,7 @@ impl ManagedMobileLobAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedMobileLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1664,6 +1774,7 @@ impl ManagedMobileLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedMobileLobApp,
@@ -1677,12 +1788,14 @@ impl ManagedMobileLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1693,6 +1806,7 @@ impl ManagedMobileLobAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1703,6 +1817,7 @@ impl ManagedMobileLobAppRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1721,6 +1836,7 @@ impl ManagedMobileLobAppRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1734,6 +1850,7 @@ impl ManagedMobileLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -1766,6 +1883,7 @@ impl MdmWindowsInformationProtectionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.mdmWindowsInformationProtectionPolicy`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1780,6 +1898,7 @@ impl MdmWindowsInformationProtectionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.mdmWindowsInformationProtectionPolicy/$count`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1793,6 +1912,7 @@ impl MdmWindowsInformationProtectionPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MdmWindowsInformationProtectionPolicy,
@@ -1800,6 +1920,7 @@ impl MdmWindowsInformationProtectionPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1833,6 +1954,7 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.mdmWindowsInformationProtectionPolicy`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MdmWindowsInformationProtectionPolicy> {
@@ -1845,6 +1967,7 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MdmWindowsInformationProtectionPolicy,
@@ -1858,12 +1981,14 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{id}/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
@@ -1876,6 +2001,7 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Navigation property `exemptAppLockerFiles`.
     ///
     /// URL: `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{id}/exemptAppLockerFiles`
+    #[inline]
     pub fn exempt_app_locker_files(
         &self,
     ) -> WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
@@ -1888,6 +2014,7 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Navigation property `protectedAppLockerFiles`.
     ///
     /// URL: `/deviceAppManagement/mdmWindowsInformationProtectionPolicies/{id}/protectedAppLockerFiles`
+    #[inline]
     pub fn protected_app_locker_files(
         &self,
     ) -> WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
@@ -1904,6 +2031,7 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.mdmWindowsInformationProtectionPolicy/assign`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -1918,6 +2046,7 @@ impl MdmWindowsInformationProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.mdmWindowsInformationProtectionPolicy/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -1968,6 +2097,7 @@ impl MeetingAttendanceReportCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MeetingAttendanceReport>> {
@@ -1980,6 +2110,7 @@ impl MeetingAttendanceReportCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1993,6 +2124,7 @@ impl MeetingAttendanceReportCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MeetingAttendanceReport,
@@ -2000,6 +2132,7 @@ impl MeetingAttendanceReportCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MeetingAttendanceReportRequestBuilder {
         MeetingAttendanceReportRequestBuilder {
             client: self.client.clone(),
@@ -2044,6 +2177,7 @@ impl MeetingAttendanceReportRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MeetingAttendanceReport> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2054,6 +2188,7 @@ impl MeetingAttendanceReportRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MeetingAttendanceReport,
@@ -2067,12 +2202,14 @@ impl MeetingAttendanceReportRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attendanceRecords`.
     ///
     /// URL: `/communications/onlineMeetings/{id}/attendanceReports/{id}/attendanceRecords`
+    #[inline]
     pub fn attendance_records(&self) -> AttendanceRecordCollectionRequestBuilder {
         AttendanceRecordCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2103,6 +2240,7 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MembershipOutlierInsight>> {
@@ -2115,6 +2253,7 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2128,6 +2267,7 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MembershipOutlierInsight,
@@ -2135,6 +2275,7 @@ impl MembershipOutlierInsightCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MembershipOutlierInsightRequestBuilder {
         MembershipOutlierInsightRequestBuilder {
             client: self.client.clone(),
@@ -2165,6 +2306,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MembershipOutlierInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2175,6 +2317,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MembershipOutlierInsight,
@@ -2188,12 +2331,14 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `container`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/container`
+    #[inline]
     pub fn container(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2203,6 +2348,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/lastModifiedBy`
+    #[inline]
     pub fn last_modified_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -2212,6 +2358,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Navigation property `member`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/member`
+    #[inline]
     pub fn member(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2227,6 +2374,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/container/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/container/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn container_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2242,6 +2390,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2257,6 +2406,7 @@ impl MembershipOutlierInsightRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/member/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight/member/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2288,6 +2438,7 @@ impl MessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2298,6 +2449,7 @@ impl MessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2311,6 +2463,7 @@ impl MessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMessage,
@@ -2318,6 +2471,7 @@ impl MessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MessageRequestBuilder {
         MessageRequestBuilder {
             client: self.client.clone(),
@@ -2333,6 +2487,7 @@ impl MessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_from_mime(
         &self,
         body: impl Into<Vec<u8>>,
@@ -2347,6 +2502,7 @@ impl MessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/mailFolders/{id}/messages/delta(...)`): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -2357,6 +2513,7 @@ impl MessageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.calendarSharingMessage`: its navigations and operations.
     ///
     /// URL: `/me/messages/microsoft.graph.calendarSharingMessage`
+    #[inline]
     pub fn as_calendar_sharing_message(
         &self,
     ) -> CalendarSharingMessageCollectionRequestBuilder {
@@ -2369,6 +2526,7 @@ impl MessageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessage`: its navigations and operations.
     ///
     /// URL: `/me/messages/microsoft.graph.eventMessage`
+    #[inline]
     pub fn as_event_message(&self) -> EventMessageCollectionRequestBuilder {
         EventMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2379,6 +2537,7 @@ impl MessageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageRequest`: its navigations and operations.
     ///
     /// URL: `/me/messages/microsoft.graph.eventMessageRequest`
+    #[inline]
     pub fn as_event_message_request(
         &self,
     ) -> EventMessageRequestCollectionRequestBuilder {
@@ -2391,6 +2550,7 @@ impl MessageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageResponse`: its navigations and operations.
     ///
     /// URL: `/me/messages/microsoft.graph.eventMessageResponse`
+    #[inline]
     pub fn as_event_message_response(
         &self,
     ) -> EventMessageResponseCollectionRequestBuilder {
@@ -2424,6 +2584,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2434,6 +2595,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyMessage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2444,6 +2606,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2456,6 +2619,7 @@ impl MessageRequestBuilder {
     /// Permissions for `PUT /me/messages/{id}/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/messages/{id}/$value` (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2465,6 +2629,7 @@ impl MessageRequestBuilder {
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/messages/{id}/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2475,6 +2640,7 @@ impl MessageRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/messages/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2485,6 +2651,7 @@ impl MessageRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2497,6 +2664,7 @@ impl MessageRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2513,6 +2681,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -2527,6 +2696,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -2545,6 +2715,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -2563,6 +2734,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -2581,6 +2753,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -2595,6 +2768,7 @@ impl MessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -2609,6 +2783,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2623,6 +2798,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -2634,6 +2810,7 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -2648,12 +2825,14 @@ impl MessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
     /// Cast to the derived type `microsoft.graph.calendarSharingMessage`: its navigations and operations.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage`
+    #[inline]
     pub fn as_calendar_sharing_message(&self) -> CalendarSharingMessageRequestBuilder {
         CalendarSharingMessageRequestBuilder {
             client: self.client.clone(),
@@ -2663,6 +2842,7 @@ impl MessageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessage`: its navigations and operations.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage`
+    #[inline]
     pub fn as_event_message(&self) -> EventMessageRequestBuilder {
         EventMessageRequestBuilder {
             client: self.client.clone(),
@@ -2672,6 +2852,7 @@ impl MessageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageRequest`: its navigations and operations.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest`
+    #[inline]
     pub fn as_event_message_request(&self) -> EventMessageRequestRequestBuilder {
         EventMessageRequestRequestBuilder {
             client: self.client.clone(),
@@ -2681,6 +2862,7 @@ impl MessageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageResponse`: its navigations and operations.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse`
+    #[inline]
     pub fn as_event_message_response(&self) -> EventMessageResponseRequestBuilder {
         EventMessageResponseRequestBuilder {
             client: self.client.clone(),
@@ -2712,6 +2894,7 @@ impl MessageRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MessageRule>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2722,6 +2905,7 @@ impl MessageRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2735,6 +2919,7 @@ impl MessageRuleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MessageRule,
@@ -2742,6 +2927,7 @@ impl MessageRuleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MessageRuleRequestBuilder {
         MessageRuleRequestBuilder {
             client: self.client.clone(),
@@ -2770,6 +2956,7 @@ impl MessageRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MessageRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2780,6 +2967,7 @@ impl MessageRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::MessageRule) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2790,6 +2978,7 @@ impl MessageRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2817,6 +3006,7 @@ impl MessageTracingRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MessageTracingRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2827,6 +3017,7 @@ impl MessageTracingRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MessageTracingRoot,
@@ -2840,12 +3031,14 @@ impl MessageTracingRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `messageTraces`.
     ///
     /// URL: `/admin/exchange/tracing/messageTraces`
+    #[inline]
     pub fn message_traces(&self) -> ExchangeMessageTraceCollectionRequestBuilder {
         ExchangeMessageTraceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2875,6 +3068,7 @@ impl MicrosoftAccountUserConversationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MicrosoftAccountUserConversationMember> {
@@ -2887,6 +3081,7 @@ impl MicrosoftAccountUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAccountUserConversationMember,
@@ -2900,6 +3095,7 @@ impl MicrosoftAccountUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2928,6 +3124,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2944,6 +3141,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2957,6 +3155,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethod,
@@ -2964,6 +3163,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2996,6 +3196,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3012,6 +3213,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3025,6 +3227,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
@@ -3034,6 +3237,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBui
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3067,6 +3271,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -3081,6 +3286,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodConfiguration,
@@ -3094,12 +3300,14 @@ impl MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
@@ -3133,6 +3341,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethod> {
@@ -3145,6 +3354,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethod,
@@ -3158,12 +3368,14 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `device`.
     ///
     /// URL: `/me/authentication/microsoftAuthenticatorMethods/{id}/device`
+    #[inline]
     pub fn device(&self) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -3179,6 +3391,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Permissions for `PUT /me/authentication/microsoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/authentication/microsoftAuthenticatorMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3192,6 +3405,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -3226,6 +3440,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3242,6 +3457,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3255,6 +3471,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodTarget,
@@ -3264,6 +3481,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3295,6 +3513,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -3309,6 +3528,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftAuthenticatorAuthenticationMethodTarget,
@@ -3322,6 +3542,7 @@ impl MicrosoftAuthenticatorAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3348,6 +3569,7 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_call_records::CallRecord>> {
@@ -3360,6 +3582,7 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3373,6 +3596,7 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_call_records::CallRecord,
@@ -3380,6 +3604,7 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3398,6 +3623,7 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `CallRecords.Read.All`.
+    #[inline]
     pub fn get_direct_routing_calls(
         &self,
         from_date_time: Option<&edm::DateTimeOffset>,
@@ -3432,6 +3658,7 @@ impl MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `CallRecords.Read.All`.
+    #[inline]
     pub fn get_pstn_calls(
         &self,
         from_date_time: Option<&edm::DateTimeOffset>,
@@ -3479,6 +3706,7 @@ impl MicrosoftGraphCallRecordsCallRecordRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `CallRecords.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_call_records::CallRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3489,6 +3717,7 @@ impl MicrosoftGraphCallRecordsCallRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_call_records::CallRecord,
@@ -3502,12 +3731,14 @@ impl MicrosoftGraphCallRecordsCallRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `organizer_v2`.
     ///
     /// URL: `/communications/callRecords/{id}/organizer_v2`
+    #[inline]
     pub fn organizer_v2(&self) -> MicrosoftGraphCallRecordsOrganizerRequestBuilder {
         MicrosoftGraphCallRecordsOrganizerRequestBuilder {
             client: self.client.clone(),
@@ -3517,6 +3748,7 @@ impl MicrosoftGraphCallRecordsCallRecordRequestBuilder {
     /// Navigation property `participants_v2`.
     ///
     /// URL: `/communications/callRecords/{id}/participants_v2`
+    #[inline]
     pub fn participants_v2(
         &self,
     ) -> MicrosoftGraphCallRecordsParticipantCollectionRequestBuilder {
@@ -3529,6 +3761,7 @@ impl MicrosoftGraphCallRecordsCallRecordRequestBuilder {
     /// Navigation property `sessions`.
     ///
     /// URL: `/communications/callRecords/{id}/sessions`
+    #[inline]
     pub fn sessions(&self) -> MicrosoftGraphCallRecordsSessionCollectionRequestBuilder {
         MicrosoftGraphCallRecordsSessionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3558,6 +3791,7 @@ impl MicrosoftGraphCallRecordsOrganizerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_call_records::Organizer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3568,6 +3802,7 @@ impl MicrosoftGraphCallRecordsOrganizerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_call_records::Organizer,
@@ -3581,6 +3816,7 @@ impl MicrosoftGraphCallRecordsOrganizerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3607,6 +3843,7 @@ impl MicrosoftGraphCallRecordsParticipantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_call_records::Participant>> {
@@ -3619,6 +3856,7 @@ impl MicrosoftGraphCallRecordsParticipantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3632,6 +3870,7 @@ impl MicrosoftGraphCallRecordsParticipantCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_call_records::Participant,
@@ -3639,6 +3878,7 @@ impl MicrosoftGraphCallRecordsParticipantCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3670,6 +3910,7 @@ impl MicrosoftGraphCallRecordsParticipantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_call_records::Participant> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3680,6 +3921,7 @@ impl MicrosoftGraphCallRecordsParticipantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_call_records::Participant,
@@ -3693,6 +3935,7 @@ impl MicrosoftGraphCallRecordsParticipantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3719,6 +3962,7 @@ impl MicrosoftGraphCallRecordsSegmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_call_records::Segment>> {
@@ -3731,6 +3975,7 @@ impl MicrosoftGraphCallRecordsSegmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3744,6 +3989,7 @@ impl MicrosoftGraphCallRecordsSegmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_call_records::Segment,
@@ -3751,6 +3997,7 @@ impl MicrosoftGraphCallRecordsSegmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3782,6 +4029,7 @@ impl MicrosoftGraphCallRecordsSegmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_call_records::Segment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3792,6 +4040,7 @@ impl MicrosoftGraphCallRecordsSegmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_call_records::Segment,
@@ -3805,6 +4054,7 @@ impl MicrosoftGraphCallRecordsSegmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3831,6 +4081,7 @@ impl MicrosoftGraphCallRecordsSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `CallRecords.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_call_records::Session>> {
@@ -3843,6 +4094,7 @@ impl MicrosoftGraphCallRecordsSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `CallRecords.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3856,6 +4108,7 @@ impl MicrosoftGraphCallRecordsSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_call_records::Session,
@@ -3863,6 +4116,7 @@ impl MicrosoftGraphCallRecordsSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3896,6 +4150,7 @@ impl MicrosoftGraphCallRecordsSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_call_records::Session> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3906,6 +4161,7 @@ impl MicrosoftGraphCallRecordsSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_call_records::Session,
@@ -3919,12 +4175,14 @@ impl MicrosoftGraphCallRecordsSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `segments`.
     ///
     /// URL: `/communications/callRecords/{id}/sessions/{id}/segments`
+    #[inline]
     pub fn segments(&self) -> MicrosoftGraphCallRecordsSegmentCollectionRequestBuilder {
         MicrosoftGraphCallRecordsSegmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3955,6 +4213,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder 
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3971,6 +4230,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder 
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3984,6 +4244,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder 
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::AnyRecoveryJobBase,
@@ -3991,6 +4252,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder 
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4003,6 +4265,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder 
     /// Cast to the derived type `microsoft.graph.entraRecoveryServices.recoveryJob`: its navigations and operations.
     ///
     /// URL: `/directory/recovery/jobs/microsoft.graph.entraRecoveryServices.recoveryJob`
+    #[inline]
     pub fn as_recovery_job(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryJobCollectionRequestBuilder {
@@ -4015,6 +4278,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder 
     /// Cast to the derived type `microsoft.graph.entraRecoveryServices.recoveryPreviewJob`: its navigations and operations.
     ///
     /// URL: `/directory/recovery/jobs/microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
+    #[inline]
     pub fn as_recovery_preview_job(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobCollectionRequestBuilder {
@@ -4048,6 +4312,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_entra_recovery_services::AnyRecoveryJobBase> {
@@ -4060,6 +4325,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::AnyRecoveryJobBase,
@@ -4073,6 +4339,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4083,12 +4350,14 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
     /// Cast to the derived type `microsoft.graph.entraRecoveryServices.recoveryJob`: its navigations and operations.
     ///
     /// URL: `/directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryJob`
+    #[inline]
     pub fn as_recovery_job(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryJobRequestBuilder {
@@ -4103,6 +4372,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.entraRecoveryServices.recoveryPreviewJob`: its navigations and operations.
     ///
     /// URL: `/directory/recovery/jobs/{id}/microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
+    #[inline]
     pub fn as_recovery_preview_job(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobRequestBuilder {
@@ -4139,6 +4409,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4153,6 +4424,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4166,6 +4438,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::RecoveryJob,
@@ -4173,6 +4446,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4206,6 +4480,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_entra_recovery_services::RecoveryJob> {
@@ -4218,6 +4493,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::RecoveryJob,
@@ -4231,6 +4507,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4241,6 +4518,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -4251,6 +4529,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_failed_changes(
         &self,
     ) -> Request<
@@ -4289,6 +4568,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobCollectionRequestBuild
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4305,6 +4585,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobCollectionRequestBuild
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4318,6 +4599,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobCollectionRequestBuild
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::RecoveryPreviewJob,
@@ -4325,6 +4607,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobCollectionRequestBuild
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4358,6 +4641,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_entra_recovery_services::RecoveryPreviewJob> {
@@ -4370,6 +4654,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::RecoveryPreviewJob,
@@ -4383,6 +4668,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4393,6 +4679,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -4403,6 +4690,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_changes(
         &self,
     ) -> Request<
@@ -4440,6 +4728,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_entra_recovery_services::Recovery> {
@@ -4452,6 +4741,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::Recovery,
@@ -4465,12 +4755,14 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `jobs`.
     ///
     /// URL: `/directory/recovery/jobs`
+    #[inline]
     pub fn jobs(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseCollectionRequestBuilder {
@@ -4483,6 +4775,7 @@ impl MicrosoftGraphEntraRecoveryServicesRecoveryRequestBuilder {
     /// Navigation property `snapshots`.
     ///
     /// URL: `/directory/recovery/snapshots`
+    #[inline]
     pub fn snapshots(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesSnapshotCollectionRequestBuilder {
@@ -4515,6 +4808,7 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4529,6 +4823,7 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4542,6 +4837,7 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::Snapshot,
@@ -4549,6 +4845,7 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4582,6 +4879,7 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_entra_recovery_services::Snapshot> {
@@ -4594,6 +4892,7 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_entra_recovery_services::Snapshot,
@@ -4607,12 +4906,14 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `recoveryJobs`.
     ///
     /// URL: `/directory/recovery/snapshots/{id}/recoveryJobs`
+    #[inline]
     pub fn recovery_jobs(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryJobCollectionRequestBuilder {
@@ -4625,6 +4926,7 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// Navigation property `recoveryPreviewJobs`.
     ///
     /// URL: `/directory/recovery/snapshots/{id}/recoveryPreviewJobs`
+    #[inline]
     pub fn recovery_preview_jobs(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobCollectionRequestBuilder {
@@ -4645,6 +4947,7 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// Permissions for `POST /directory/recovery/snapshots/{id}/recoveryJobs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directory/recovery/snapshots/{id}/recoveryJobs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn recovery_jobs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4662,6 +4965,7 @@ impl MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
     /// Permissions for `POST /directory/recovery/snapshots/{id}/recoveryPreviewJobs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directory/recovery/snapshots/{id}/recoveryPreviewJobs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn recovery_preview_jobs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4691,6 +4995,7 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4705,6 +5010,7 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4718,6 +5024,7 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::ConnectionOperation,
@@ -4725,6 +5032,7 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4756,6 +5064,7 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::ConnectionOperation> {
@@ -4768,6 +5077,7 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::ConnectionOperation,
@@ -4781,6 +5091,7 @@ impl MicrosoftGraphExternalConnectorsConnectionOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4807,6 +5118,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4821,6 +5133,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4834,6 +5147,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::AnyExternalActivity,
@@ -4841,6 +5155,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4874,6 +5189,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::AnyExternalActivity> {
@@ -4886,6 +5202,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::AnyExternalActivity,
@@ -4899,12 +5216,14 @@ impl MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `performedBy`.
     ///
     /// URL: `/connections/{id}/items/{id}/activities/{id}/performedBy`
+    #[inline]
     pub fn performed_by(
         &self,
     ) -> MicrosoftGraphExternalConnectorsIdentityRequestBuilder {
@@ -4922,6 +5241,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
     /// Permissions for `PUT /connections/{id}/items/{id}/activities/{id}/performedBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /connections/{id}/items/{id}/activities/{id}/performedBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn performed_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4950,6 +5270,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::ExternalActivityResult> {
@@ -4962,6 +5283,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalActivityResult,
@@ -4975,12 +5297,14 @@ impl MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `performedBy`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult/performedBy`
+    #[inline]
     pub fn performed_by(
         &self,
     ) -> MicrosoftGraphExternalConnectorsIdentityRequestBuilder {
@@ -4998,6 +5322,7 @@ impl MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult/performedBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult/performedBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn performed_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5029,6 +5354,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionCollectionRequestBuilder 
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /external/connections`): Application `ExternalConnection.ReadWrite.OwnedBy`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5043,6 +5369,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionCollectionRequestBuilder 
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /external/connections/$count`): Application `ExternalConnection.ReadWrite.OwnedBy`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5056,6 +5383,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionCollectionRequestBuilder 
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /external/connections`): Application `ExternalConnection.ReadWrite.OwnedBy`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalConnection,
@@ -5063,6 +5391,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionCollectionRequestBuilder 
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5096,6 +5425,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::ExternalConnection> {
@@ -5108,6 +5438,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalConnection,
@@ -5121,6 +5452,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5128,6 +5460,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     /// Navigation property `groups`.
     ///
     /// URL: `/connections/{id}/groups`
+    #[inline]
     pub fn groups(
         &self,
     ) -> MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
@@ -5141,6 +5474,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/connections/{id}/items`
+    #[inline]
     pub fn items(
         &self,
     ) -> MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
@@ -5154,6 +5488,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/connections/{id}/operations`
+    #[inline]
     pub fn operations(
         &self,
     ) -> MicrosoftGraphExternalConnectorsConnectionOperationCollectionRequestBuilder {
@@ -5167,6 +5502,7 @@ impl MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
     /// Navigation property `schema`.
     ///
     /// URL: `/connections/{id}/schema`
+    #[inline]
     pub fn schema(&self) -> MicrosoftGraphExternalConnectorsSchemaRequestBuilder {
         MicrosoftGraphExternalConnectorsSchemaRequestBuilder {
             client: self.client.clone(),
@@ -5196,6 +5532,7 @@ impl MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5210,6 +5547,7 @@ impl MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5223,6 +5561,7 @@ impl MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalGroup,
@@ -5230,6 +5569,7 @@ impl MicrosoftGraphExternalConnectorsExternalGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5263,6 +5603,7 @@ impl MicrosoftGraphExternalConnectorsExternalGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::ExternalGroup> {
@@ -5275,6 +5616,7 @@ impl MicrosoftGraphExternalConnectorsExternalGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalGroup,
@@ -5288,12 +5630,14 @@ impl MicrosoftGraphExternalConnectorsExternalGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `members`.
     ///
     /// URL: `/connections/{id}/groups/{id}/members`
+    #[inline]
     pub fn members(
         &self,
     ) -> MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
@@ -5326,6 +5670,7 @@ impl MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5340,6 +5685,7 @@ impl MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5353,6 +5699,7 @@ impl MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalItem,
@@ -5360,6 +5707,7 @@ impl MicrosoftGraphExternalConnectorsExternalItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5393,6 +5741,7 @@ impl MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_external_connectors::ExternalItem> {
@@ -5405,6 +5754,7 @@ impl MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::ExternalItem,
@@ -5418,12 +5768,14 @@ impl MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activities`.
     ///
     /// URL: `/connections/{id}/items/{id}/activities`
+    #[inline]
     pub fn activities(
         &self,
     ) -> MicrosoftGraphExternalConnectorsExternalActivityCollectionRequestBuilder {
@@ -5440,6 +5792,7 @@ impl MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_activities(
         &self,
         activities: &[models::microsoft_graph_external_connectors::AnyExternalActivity],
@@ -5477,6 +5830,7 @@ impl MicrosoftGraphExternalConnectorsExternalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_external_connectors::External> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5487,6 +5841,7 @@ impl MicrosoftGraphExternalConnectorsExternalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::External,
@@ -5500,12 +5855,14 @@ impl MicrosoftGraphExternalConnectorsExternalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `connections`.
     ///
     /// URL: `/external/connections`
+    #[inline]
     pub fn connections(
         &self,
     ) -> MicrosoftGraphExternalConnectorsExternalConnectionCollectionRequestBuilder {
@@ -5538,6 +5895,7 @@ impl MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_external_connectors::Identity>> {
@@ -5550,6 +5908,7 @@ impl MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5563,6 +5922,7 @@ impl MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_external_connectors::Identity,
@@ -5570,6 +5930,7 @@ impl MicrosoftGraphExternalConnectorsIdentityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5603,6 +5964,7 @@ impl MicrosoftGraphExternalConnectorsIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_external_connectors::Identity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5613,6 +5975,7 @@ impl MicrosoftGraphExternalConnectorsIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::Identity,
@@ -5626,6 +5989,7 @@ impl MicrosoftGraphExternalConnectorsIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5651,6 +6015,7 @@ impl MicrosoftGraphExternalConnectorsSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_external_connectors::Schema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5661,6 +6026,7 @@ impl MicrosoftGraphExternalConnectorsSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_external_connectors::Schema,
@@ -5674,6 +6040,7 @@ impl MicrosoftGraphExternalConnectorsSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5702,6 +6069,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5716,6 +6084,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5729,6 +6098,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::CustomTaskExtension,
@@ -5736,6 +6106,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5769,6 +6140,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::CustomTaskExtension> {
@@ -5781,6 +6153,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::CustomTaskExtension,
@@ -5794,12 +6167,14 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy`
+    #[inline]
     pub fn created_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -5809,6 +6184,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy`
+    #[inline]
     pub fn last_modified_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -5824,6 +6200,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5839,6 +6216,7 @@ impl MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/customTaskExtensions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5869,6 +6247,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Insights> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5879,6 +6258,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Insights,
@@ -5892,6 +6272,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5902,6 +6283,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn top_tasks_processed_summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -5930,6 +6312,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn top_workflows_processed_summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -5958,6 +6341,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn workflows_processed_by_category(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -5984,6 +6368,7 @@ impl MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn workflows_processed_summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -6023,6 +6408,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6037,6 +6423,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::LifecycleManagementSettings,
@@ -6050,6 +6437,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6077,6 +6465,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6091,6 +6480,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::LifecycleWorkflowsContainer,
@@ -6104,12 +6494,14 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `customTaskExtensions`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/customTaskExtensions`
+    #[inline]
     pub fn custom_task_extensions(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder {
@@ -6122,6 +6514,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `deletedItems`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/deletedItems`
+    #[inline]
     pub fn deleted_items(&self) -> DeletedItemContainerRequestBuilder {
         DeletedItemContainerRequestBuilder {
             client: self.client.clone(),
@@ -6131,6 +6524,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `insights`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/insights`
+    #[inline]
     pub fn insights(&self) -> MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
         MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
             client: self.client.clone(),
@@ -6140,6 +6534,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/settings`
+    #[inline]
     pub fn settings(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceLifecycleManagementSettingsRequestBuilder {
@@ -6151,6 +6546,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `taskDefinitions`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/taskDefinitions`
+    #[inline]
     pub fn task_definitions(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
@@ -6163,6 +6559,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `workflowTemplates`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflowTemplates`
+    #[inline]
     pub fn workflow_templates(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
@@ -6175,6 +6572,7 @@ impl MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
     /// Navigation property `workflows`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows`
+    #[inline]
     pub fn workflows(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
@@ -6209,6 +6607,7 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_identity_governance::Run>> {
@@ -6221,6 +6620,7 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6234,6 +6634,7 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::Run,
@@ -6241,6 +6642,7 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6257,6 +6659,7 @@ impl MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -6298,6 +6701,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Run> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6308,6 +6712,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Run,
@@ -6321,12 +6726,14 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `reprocessedRuns`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns`
+    #[inline]
     pub fn reprocessed_runs(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
@@ -6339,6 +6746,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Navigation property `taskProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/taskProcessingResults`
+    #[inline]
     pub fn task_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilder {
@@ -6351,6 +6759,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Navigation property `userProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/userProcessingResults`
+    #[inline]
     pub fn user_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilder {
@@ -6371,6 +6780,7 @@ impl MicrosoftGraphIdentityGovernanceRunRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/runs/{id}/reprocessedRuns/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocessed_runs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6402,6 +6812,7 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_identity_governance::Task>> {
@@ -6414,6 +6825,7 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6427,6 +6839,7 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::Task,
@@ -6434,6 +6847,7 @@ impl MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6466,6 +6880,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6480,6 +6895,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6493,6 +6909,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskDefinition,
@@ -6500,6 +6917,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6533,6 +6951,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::TaskDefinition> {
@@ -6545,6 +6964,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskDefinition,
@@ -6558,6 +6978,7 @@ impl MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6586,6 +7007,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6600,6 +7022,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6613,6 +7036,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskProcessingResult,
@@ -6620,6 +7044,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilde
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6653,6 +7078,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::TaskProcessingResult> {
@@ -6665,6 +7091,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskProcessingResult,
@@ -6678,12 +7105,14 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `subject`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/subject`
+    #[inline]
     pub fn subject(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -6693,6 +7122,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Navigation property `task`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/task`
+    #[inline]
     pub fn task(&self) -> MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
             client: self.client.clone(),
@@ -6708,6 +7138,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/subject/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/subject/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn subject_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6723,6 +7154,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/task/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult/task/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn task_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6736,6 +7168,7 @@ impl MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resume(
         &self,
         parameters: &super::parameters::TaskProcessingResultResumeParameters,
@@ -6766,6 +7199,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6780,6 +7214,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6793,6 +7228,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskReport,
@@ -6800,6 +7236,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6816,6 +7253,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -6857,6 +7295,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::TaskReport> {
@@ -6869,6 +7308,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::TaskReport,
@@ -6882,12 +7322,14 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `task`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/task`
+    #[inline]
     pub fn task(&self) -> MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
             client: self.client.clone(),
@@ -6897,6 +7339,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Navigation property `taskDefinition`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskDefinition`
+    #[inline]
     pub fn task_definition(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskDefinitionRequestBuilder {
@@ -6908,6 +7351,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Navigation property `taskProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskProcessingResults`
+    #[inline]
     pub fn task_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilder {
@@ -6926,6 +7370,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/task/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/task/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn task_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6941,6 +7386,7 @@ impl MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports/{id}/taskDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn task_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6971,6 +7417,7 @@ impl MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Task> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6981,6 +7428,7 @@ impl MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Task,
@@ -6994,12 +7442,14 @@ impl MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `taskProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks/{id}/taskProcessingResults`
+    #[inline]
     pub fn task_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilder {
@@ -7034,6 +7484,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7048,6 +7499,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7061,6 +7513,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::UserProcessingResult,
@@ -7068,6 +7521,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7084,6 +7538,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn summary(
         &self,
         start_date_time: &edm::DateTimeOffset,
@@ -7125,6 +7580,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::UserProcessingResult> {
@@ -7137,6 +7593,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::UserProcessingResult,
@@ -7150,12 +7607,14 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `reprocessedRuns`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns`
+    #[inline]
     pub fn reprocessed_runs(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
@@ -7168,6 +7627,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Navigation property `subject`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject`
+    #[inline]
     pub fn subject(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7177,6 +7637,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Navigation property `taskProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/taskProcessingResults`
+    #[inline]
     pub fn task_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskProcessingResultCollectionRequestBuilder {
@@ -7197,6 +7658,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/reprocessedRuns/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprocessed_runs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7212,6 +7674,7 @@ impl MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/subject/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn subject_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7243,6 +7706,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_identity_governance::Workflow>> {
@@ -7255,6 +7719,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7268,6 +7733,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::Workflow,
@@ -7275,6 +7741,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7306,6 +7773,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_identity_governance::Workflow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7316,6 +7784,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::Workflow,
@@ -7329,12 +7798,14 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `administrationScopeTargets`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets`
+    #[inline]
     pub fn administration_scope_targets(
         &self,
     ) -> DirectoryObjectCollectionRequestBuilder {
@@ -7347,6 +7818,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `createdBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy`
+    #[inline]
     pub fn created_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7356,6 +7828,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `executionScope`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope`
+    #[inline]
     pub fn execution_scope(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilder {
@@ -7368,6 +7841,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy`
+    #[inline]
     pub fn last_modified_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7377,6 +7851,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `previewScope`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope`
+    #[inline]
     pub fn preview_scope(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7387,6 +7862,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `runs`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/runs`
+    #[inline]
     pub fn runs(&self) -> MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
         MicrosoftGraphIdentityGovernanceRunCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7397,6 +7873,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `taskReports`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/taskReports`
+    #[inline]
     pub fn task_reports(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskReportCollectionRequestBuilder {
@@ -7409,6 +7886,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7419,6 +7897,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `userProcessingResults`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/userProcessingResults`
+    #[inline]
     pub fn user_processing_results(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceUserProcessingResultCollectionRequestBuilder {
@@ -7431,6 +7910,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Navigation property `versions`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions`
+    #[inline]
     pub fn versions(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
@@ -7451,6 +7931,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/administrationScopeTargets/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn administration_scope_targets_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7466,6 +7947,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7483,6 +7965,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/executionScope/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn execution_scope_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7498,6 +7981,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7515,6 +7999,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/previewScope/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn preview_scope_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7528,6 +8013,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(
         &self,
         subjects: &[models::microsoft_graph::AnyUser],
@@ -7542,6 +8028,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate_with_scope(
         &self,
         scope: &models::microsoft_graph_identity_governance::AnyActivationScope,
@@ -7560,6 +8047,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel_processing(
         &self,
         scope: &models::microsoft_graph_identity_governance::AnyCancelScope,
@@ -7578,6 +8066,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear_quarantine(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::Workflow> {
@@ -7594,6 +8083,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_new_version(
         &self,
         workflow: &models::microsoft_graph_identity_governance::Workflow,
@@ -7612,6 +8102,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn preview_task_failures(
         &self,
     ) -> Request<
@@ -7630,6 +8121,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn preview_workflow(
         &self,
         subjects: &[models::microsoft_graph::AnyDirectoryObject],
@@ -7648,6 +8140,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::Workflow> {
@@ -7676,6 +8169,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7690,6 +8184,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7703,6 +8198,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowTemplate,
@@ -7710,6 +8206,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7743,6 +8240,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::WorkflowTemplate> {
@@ -7755,6 +8253,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowTemplate,
@@ -7768,12 +8267,14 @@ impl MicrosoftGraphIdentityGovernanceWorkflowTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `tasks`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflowTemplates/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7804,6 +8305,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7818,6 +8320,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7831,6 +8334,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowVersion,
@@ -7838,6 +8342,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7869,6 +8374,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_identity_governance::WorkflowVersion> {
@@ -7881,6 +8387,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_identity_governance::WorkflowVersion,
@@ -7894,12 +8401,14 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `administrationScopeTargets`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets`
+    #[inline]
     pub fn administration_scope_targets(
         &self,
     ) -> DirectoryObjectCollectionRequestBuilder {
@@ -7912,6 +8421,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Navigation property `createdBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy`
+    #[inline]
     pub fn created_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7921,6 +8431,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Navigation property `lastModifiedBy`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy`
+    #[inline]
     pub fn last_modified_by(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7930,6 +8441,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7948,6 +8460,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Permissions for `POST /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/administrationScopeTargets/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn administration_scope_targets_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7963,6 +8476,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/createdBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7978,6 +8492,7 @@ impl MicrosoftGraphIdentityGovernanceWorkflowVersionRequestBuilder {
     /// Permissions for `PUT /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/lifecycleWorkflows/workflows/{id}/versions/{id}/lastModifiedBy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8008,6 +8523,7 @@ impl MicrosoftGraphPartnersBillingAzureUsageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_partners_billing::AzureUsage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8018,6 +8534,7 @@ impl MicrosoftGraphPartnersBillingAzureUsageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::AzureUsage,
@@ -8031,12 +8548,14 @@ impl MicrosoftGraphPartnersBillingAzureUsageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `billed`.
     ///
     /// URL: `/reports/partners/billing/usage/billed`
+    #[inline]
     pub fn billed(&self) -> MicrosoftGraphPartnersBillingBilledUsageRequestBuilder {
         MicrosoftGraphPartnersBillingBilledUsageRequestBuilder {
             client: self.client.clone(),
@@ -8046,6 +8565,7 @@ impl MicrosoftGraphPartnersBillingAzureUsageRequestBuilder {
     /// Navigation property `unbilled`.
     ///
     /// URL: `/reports/partners/billing/usage/unbilled`
+    #[inline]
     pub fn unbilled(&self) -> MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
         MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
             client: self.client.clone(),
@@ -8076,6 +8596,7 @@ impl MicrosoftGraphPartnersBillingBilledReconciliationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::BilledReconciliation> {
@@ -8088,6 +8609,7 @@ impl MicrosoftGraphPartnersBillingBilledReconciliationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::BilledReconciliation,
@@ -8101,6 +8623,7 @@ impl MicrosoftGraphPartnersBillingBilledReconciliationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8111,6 +8634,7 @@ impl MicrosoftGraphPartnersBillingBilledReconciliationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export(
         &self,
         parameters: &super::parameters::BilledReconciliationExportParameters,
@@ -8142,6 +8666,7 @@ impl MicrosoftGraphPartnersBillingBilledUsageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_partners_billing::BilledUsage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8152,6 +8677,7 @@ impl MicrosoftGraphPartnersBillingBilledUsageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::BilledUsage,
@@ -8165,6 +8691,7 @@ impl MicrosoftGraphPartnersBillingBilledUsageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8175,6 +8702,7 @@ impl MicrosoftGraphPartnersBillingBilledUsageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export(
         &self,
         parameters: &super::parameters::BilledUsageExportParameters,
@@ -8206,6 +8734,7 @@ impl MicrosoftGraphPartnersBillingBillingReconciliationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::BillingReconciliation> {
@@ -8218,6 +8747,7 @@ impl MicrosoftGraphPartnersBillingBillingReconciliationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::BillingReconciliation,
@@ -8231,12 +8761,14 @@ impl MicrosoftGraphPartnersBillingBillingReconciliationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `billed`.
     ///
     /// URL: `/reports/partners/billing/reconciliation/billed`
+    #[inline]
     pub fn billed(
         &self,
     ) -> MicrosoftGraphPartnersBillingBilledReconciliationRequestBuilder {
@@ -8248,6 +8780,7 @@ impl MicrosoftGraphPartnersBillingBillingReconciliationRequestBuilder {
     /// Navigation property `unbilled`.
     ///
     /// URL: `/reports/partners/billing/reconciliation/unbilled`
+    #[inline]
     pub fn unbilled(
         &self,
     ) -> MicrosoftGraphPartnersBillingUnbilledReconciliationRequestBuilder {
@@ -8280,6 +8813,7 @@ impl MicrosoftGraphPartnersBillingBillingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_partners_billing::Billing> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8290,6 +8824,7 @@ impl MicrosoftGraphPartnersBillingBillingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::Billing,
@@ -8303,12 +8838,14 @@ impl MicrosoftGraphPartnersBillingBillingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `manifests`.
     ///
     /// URL: `/reports/partners/billing/manifests`
+    #[inline]
     pub fn manifests(
         &self,
     ) -> MicrosoftGraphPartnersBillingManifestCollectionRequestBuilder {
@@ -8321,6 +8858,7 @@ impl MicrosoftGraphPartnersBillingBillingRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/reports/partners/billing/operations`
+    #[inline]
     pub fn operations(
         &self,
     ) -> MicrosoftGraphPartnersBillingOperationCollectionRequestBuilder {
@@ -8333,6 +8871,7 @@ impl MicrosoftGraphPartnersBillingBillingRequestBuilder {
     /// Navigation property `reconciliation`.
     ///
     /// URL: `/reports/partners/billing/reconciliation`
+    #[inline]
     pub fn reconciliation(
         &self,
     ) -> MicrosoftGraphPartnersBillingBillingReconciliationRequestBuilder {
@@ -8344,6 +8883,7 @@ impl MicrosoftGraphPartnersBillingBillingRequestBuilder {
     /// Navigation property `usage`.
     ///
     /// URL: `/reports/partners/billing/usage`
+    #[inline]
     pub fn usage(&self) -> MicrosoftGraphPartnersBillingAzureUsageRequestBuilder {
         MicrosoftGraphPartnersBillingAzureUsageRequestBuilder {
             client: self.client.clone(),
@@ -8373,6 +8913,7 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationCollectionRequestBuilder
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8387,6 +8928,7 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationCollectionRequestBuilder
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8400,6 +8942,7 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationCollectionRequestBuilder
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_partners_billing::ExportSuccessOperation,
@@ -8407,6 +8950,7 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationCollectionRequestBuilder
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8440,6 +8984,7 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::ExportSuccessOperation> {
@@ -8452,6 +8997,7 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::ExportSuccessOperation,
@@ -8465,12 +9011,14 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resourceLocation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation/resourceLocation`
+    #[inline]
     pub fn resource_location(
         &self,
     ) -> MicrosoftGraphPartnersBillingManifestRequestBuilder {
@@ -8488,6 +9036,7 @@ impl MicrosoftGraphPartnersBillingExportSuccessOperationRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation/resourceLocation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation/resourceLocation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resource_location_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8517,6 +9066,7 @@ impl MicrosoftGraphPartnersBillingManifestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_partners_billing::Manifest>> {
@@ -8529,6 +9079,7 @@ impl MicrosoftGraphPartnersBillingManifestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8542,6 +9093,7 @@ impl MicrosoftGraphPartnersBillingManifestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_partners_billing::Manifest,
@@ -8549,6 +9101,7 @@ impl MicrosoftGraphPartnersBillingManifestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8582,6 +9135,7 @@ impl MicrosoftGraphPartnersBillingManifestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_partners_billing::Manifest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8592,6 +9146,7 @@ impl MicrosoftGraphPartnersBillingManifestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::Manifest,
@@ -8605,6 +9160,7 @@ impl MicrosoftGraphPartnersBillingManifestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8631,6 +9187,7 @@ impl MicrosoftGraphPartnersBillingOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_partners_billing::AnyOperation>> {
@@ -8643,6 +9200,7 @@ impl MicrosoftGraphPartnersBillingOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8656,6 +9214,7 @@ impl MicrosoftGraphPartnersBillingOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_partners_billing::AnyOperation,
@@ -8663,6 +9222,7 @@ impl MicrosoftGraphPartnersBillingOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8675,6 +9235,7 @@ impl MicrosoftGraphPartnersBillingOperationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.partners.billing.exportSuccessOperation`: its navigations and operations.
     ///
     /// URL: `/reports/partners/billing/operations/microsoft.graph.partners.billing.exportSuccessOperation`
+    #[inline]
     pub fn as_export_success_operation(
         &self,
     ) -> MicrosoftGraphPartnersBillingExportSuccessOperationCollectionRequestBuilder {
@@ -8706,6 +9267,7 @@ impl MicrosoftGraphPartnersBillingOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::AnyOperation> {
@@ -8718,6 +9280,7 @@ impl MicrosoftGraphPartnersBillingOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::AnyOperation,
@@ -8731,12 +9294,14 @@ impl MicrosoftGraphPartnersBillingOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.partners.billing.exportSuccessOperation`: its navigations and operations.
     ///
     /// URL: `/reports/partners/billing/operations/{id}/microsoft.graph.partners.billing.exportSuccessOperation`
+    #[inline]
     pub fn as_export_success_operation(
         &self,
     ) -> MicrosoftGraphPartnersBillingExportSuccessOperationRequestBuilder {
@@ -8772,6 +9337,7 @@ impl MicrosoftGraphPartnersBillingUnbilledReconciliationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::UnbilledReconciliation> {
@@ -8784,6 +9350,7 @@ impl MicrosoftGraphPartnersBillingUnbilledReconciliationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::UnbilledReconciliation,
@@ -8797,6 +9364,7 @@ impl MicrosoftGraphPartnersBillingUnbilledReconciliationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8807,6 +9375,7 @@ impl MicrosoftGraphPartnersBillingUnbilledReconciliationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export(
         &self,
         parameters: &super::parameters::UnbilledReconciliationExportParameters,
@@ -8838,6 +9407,7 @@ impl MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_partners_billing::UnbilledUsage> {
@@ -8850,6 +9420,7 @@ impl MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_partners_billing::UnbilledUsage,
@@ -8863,6 +9434,7 @@ impl MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8873,6 +9445,7 @@ impl MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export(
         &self,
         parameters: &super::parameters::UnbilledUsageExportParameters,

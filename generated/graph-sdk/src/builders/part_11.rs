@@ -26,6 +26,7 @@ impl MicrosoftGraphSearchAcronymCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_search::Acronym>> {
@@ -38,6 +39,7 @@ impl MicrosoftGraphSearchAcronymCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -51,6 +53,7 @@ impl MicrosoftGraphSearchAcronymCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_search::Acronym,
@@ -58,6 +61,7 @@ impl MicrosoftGraphSearchAcronymCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -89,6 +93,7 @@ impl MicrosoftGraphSearchAcronymRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_search::Acronym> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -99,6 +104,7 @@ impl MicrosoftGraphSearchAcronymRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph_search::Acronym) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -109,6 +115,7 @@ impl MicrosoftGraphSearchAcronymRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -135,6 +142,7 @@ impl MicrosoftGraphSearchBookmarkCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_search::Bookmark>> {
@@ -147,6 +155,7 @@ impl MicrosoftGraphSearchBookmarkCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -160,6 +169,7 @@ impl MicrosoftGraphSearchBookmarkCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_search::Bookmark,
@@ -167,6 +177,7 @@ impl MicrosoftGraphSearchBookmarkCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -198,6 +209,7 @@ impl MicrosoftGraphSearchBookmarkRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_search::Bookmark> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -208,6 +220,7 @@ impl MicrosoftGraphSearchBookmarkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_search::Bookmark,
@@ -221,6 +234,7 @@ impl MicrosoftGraphSearchBookmarkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -247,6 +261,7 @@ impl MicrosoftGraphSearchQnaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph_search::Qna>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -257,6 +272,7 @@ impl MicrosoftGraphSearchQnaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -270,6 +286,7 @@ impl MicrosoftGraphSearchQnaCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_search::Qna,
@@ -277,6 +294,7 @@ impl MicrosoftGraphSearchQnaCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MicrosoftGraphSearchQnaRequestBuilder {
         MicrosoftGraphSearchQnaRequestBuilder {
             client: self.client.clone(),
@@ -305,6 +323,7 @@ impl MicrosoftGraphSearchQnaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_search::Qna> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -315,6 +334,7 @@ impl MicrosoftGraphSearchQnaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph_search::Qna) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -325,6 +345,7 @@ impl MicrosoftGraphSearchQnaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -353,6 +374,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Alert>> {
@@ -365,6 +387,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -378,6 +401,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Alert,
@@ -385,6 +409,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -401,6 +426,7 @@ impl MicrosoftGraphSecurityAlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn move_alerts(
         &self,
         parameters: &super::parameters::MoveAlertsParameters,
@@ -436,6 +462,7 @@ impl MicrosoftGraphSecurityAlertRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::Alert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -446,6 +473,7 @@ impl MicrosoftGraphSecurityAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph_security::Alert) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -456,6 +484,7 @@ impl MicrosoftGraphSecurityAlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -482,6 +511,7 @@ impl MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnalyzedEmail>> {
@@ -494,6 +524,7 @@ impl MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -507,6 +538,7 @@ impl MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnalyzedEmail,
@@ -514,6 +546,7 @@ impl MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -530,6 +563,7 @@ impl MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remediate(
         &self,
         parameters: &super::parameters::RemediateParameters,
@@ -565,6 +599,7 @@ impl MicrosoftGraphSecurityAnalyzedEmailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnalyzedEmail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -575,6 +610,7 @@ impl MicrosoftGraphSecurityAnalyzedEmailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnalyzedEmail,
@@ -588,6 +624,7 @@ impl MicrosoftGraphSecurityAnalyzedEmailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -616,6 +653,7 @@ impl MicrosoftGraphSecurityArticleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Article>> {
@@ -628,6 +666,7 @@ impl MicrosoftGraphSecurityArticleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -641,6 +680,7 @@ impl MicrosoftGraphSecurityArticleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Article,
@@ -648,6 +688,7 @@ impl MicrosoftGraphSecurityArticleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -682,6 +723,7 @@ impl MicrosoftGraphSecurityArticleIndicatorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::ArticleIndicator>> {
@@ -694,6 +736,7 @@ impl MicrosoftGraphSecurityArticleIndicatorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -707,6 +750,7 @@ impl MicrosoftGraphSecurityArticleIndicatorCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::ArticleIndicator,
@@ -714,6 +758,7 @@ impl MicrosoftGraphSecurityArticleIndicatorCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -747,6 +792,7 @@ impl MicrosoftGraphSecurityArticleIndicatorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::ArticleIndicator> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -757,6 +803,7 @@ impl MicrosoftGraphSecurityArticleIndicatorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::ArticleIndicator,
@@ -770,12 +817,14 @@ impl MicrosoftGraphSecurityArticleIndicatorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `artifact`.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact`
+    #[inline]
     pub fn artifact(&self) -> MicrosoftGraphSecurityArtifactRequestBuilder {
         MicrosoftGraphSecurityArtifactRequestBuilder {
             client: self.client.clone(),
@@ -791,6 +840,7 @@ impl MicrosoftGraphSecurityArticleIndicatorRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/articleIndicators/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/articleIndicators/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn artifact_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -821,6 +871,7 @@ impl MicrosoftGraphSecurityArticleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::Article> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -831,6 +882,7 @@ impl MicrosoftGraphSecurityArticleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Article,
@@ -844,12 +896,14 @@ impl MicrosoftGraphSecurityArticleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `indicators`.
     ///
     /// URL: `/security/threatIntelligence/articles/{id}/indicators`
+    #[inline]
     pub fn indicators(
         &self,
     ) -> MicrosoftGraphSecurityArticleIndicatorCollectionRequestBuilder {
@@ -870,6 +924,7 @@ impl MicrosoftGraphSecurityArticleRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/articles/{id}/indicators/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/articles/{id}/indicators/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn indicators_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -900,6 +955,7 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -910,6 +966,7 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyArtifact,
@@ -923,12 +980,14 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.security.host`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.host`
+    #[inline]
     pub fn as_host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -938,6 +997,7 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostComponent`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.hostComponent`
+    #[inline]
     pub fn as_host_component(
         &self,
     ) -> MicrosoftGraphSecurityHostComponentRequestBuilder {
@@ -949,6 +1009,7 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostCookie`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.hostCookie`
+    #[inline]
     pub fn as_host_cookie(&self) -> MicrosoftGraphSecurityHostCookieRequestBuilder {
         MicrosoftGraphSecurityHostCookieRequestBuilder {
             client: self.client.clone(),
@@ -958,6 +1019,7 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostSslCertificate`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.hostSslCertificate`
+    #[inline]
     pub fn as_host_ssl_certificate(
         &self,
     ) -> MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
@@ -972,6 +1034,7 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostTracker`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.hostTracker`
+    #[inline]
     pub fn as_host_tracker(&self) -> MicrosoftGraphSecurityHostTrackerRequestBuilder {
         MicrosoftGraphSecurityHostTrackerRequestBuilder {
             client: self.client.clone(),
@@ -981,6 +1044,7 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostname`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.hostname`
+    #[inline]
     pub fn as_hostname(&self) -> MicrosoftGraphSecurityHostnameRequestBuilder {
         MicrosoftGraphSecurityHostnameRequestBuilder {
             client: self.client.clone(),
@@ -990,6 +1054,7 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ipAddress`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.ipAddress`
+    #[inline]
     pub fn as_ip_address(&self) -> MicrosoftGraphSecurityIpAddressRequestBuilder {
         MicrosoftGraphSecurityIpAddressRequestBuilder {
             client: self.client.clone(),
@@ -999,6 +1064,7 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.passiveDnsRecord`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.passiveDnsRecord`
+    #[inline]
     pub fn as_passive_dns_record(
         &self,
     ) -> MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
@@ -1010,6 +1076,7 @@ impl MicrosoftGraphSecurityArtifactRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.sslCertificate`: its navigations and operations.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators/{id}/artifact/microsoft.graph.security.sslCertificate`
+    #[inline]
     pub fn as_ssl_certificate(
         &self,
     ) -> MicrosoftGraphSecuritySslCertificateRequestBuilder {
@@ -1042,6 +1109,7 @@ impl MicrosoftGraphSecurityAuditCoreRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AuditCoreRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1052,6 +1120,7 @@ impl MicrosoftGraphSecurityAuditCoreRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AuditCoreRoot,
@@ -1065,12 +1134,14 @@ impl MicrosoftGraphSecurityAuditCoreRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `queries`.
     ///
     /// URL: `/security/auditLog/queries`
+    #[inline]
     pub fn queries(
         &self,
     ) -> MicrosoftGraphSecurityAuditLogQueryCollectionRequestBuilder {
@@ -1103,6 +1174,7 @@ impl MicrosoftGraphSecurityAuditLogQueryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AuditLogQuery>> {
@@ -1115,6 +1187,7 @@ impl MicrosoftGraphSecurityAuditLogQueryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1128,6 +1201,7 @@ impl MicrosoftGraphSecurityAuditLogQueryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AuditLogQuery,
@@ -1135,6 +1209,7 @@ impl MicrosoftGraphSecurityAuditLogQueryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1168,6 +1243,7 @@ impl MicrosoftGraphSecurityAuditLogQueryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AuditLogQuery> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1178,6 +1254,7 @@ impl MicrosoftGraphSecurityAuditLogQueryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AuditLogQuery,
@@ -1191,12 +1268,14 @@ impl MicrosoftGraphSecurityAuditLogQueryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `records`.
     ///
     /// URL: `/security/auditLog/queries/{id}/records`
+    #[inline]
     pub fn records(
         &self,
     ) -> MicrosoftGraphSecurityAuditLogRecordCollectionRequestBuilder {
@@ -1229,6 +1308,7 @@ impl MicrosoftGraphSecurityAuditLogRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AuditLogRecord>> {
@@ -1241,6 +1321,7 @@ impl MicrosoftGraphSecurityAuditLogRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1254,6 +1335,7 @@ impl MicrosoftGraphSecurityAuditLogRecordCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AuditLogRecord,
@@ -1261,6 +1343,7 @@ impl MicrosoftGraphSecurityAuditLogRecordCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1292,6 +1375,7 @@ impl MicrosoftGraphSecurityAuditLogRecordRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AuditLogRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1302,6 +1386,7 @@ impl MicrosoftGraphSecurityAuditLogRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AuditLogRecord,
@@ -1315,6 +1400,7 @@ impl MicrosoftGraphSecurityAuditLogRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1341,6 +1427,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AuthorityTemplate>> {
@@ -1353,6 +1440,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1366,6 +1454,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AuthorityTemplate,
@@ -1373,6 +1462,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1406,6 +1496,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AuthorityTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1416,6 +1507,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AuthorityTemplate,
@@ -1429,6 +1521,7 @@ impl MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1454,6 +1547,7 @@ impl MicrosoftGraphSecurityAutoAuditingConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::AutoAuditingConfiguration> {
@@ -1466,6 +1560,7 @@ impl MicrosoftGraphSecurityAutoAuditingConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AutoAuditingConfiguration,
@@ -1479,6 +1574,7 @@ impl MicrosoftGraphSecurityAutoAuditingConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1505,6 +1601,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyCaseOperation>> {
@@ -1517,6 +1614,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1530,6 +1628,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyCaseOperation,
@@ -1537,6 +1636,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1549,6 +1649,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryAddToReviewSetOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    #[inline]
     pub fn as_ediscovery_add_to_review_set_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBuilder {
@@ -1561,6 +1662,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryEstimateOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryEstimateOperation`
+    #[inline]
     pub fn as_ediscovery_estimate_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
@@ -1573,6 +1675,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryExportOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoveryExportOperation`
+    #[inline]
     pub fn as_ediscovery_export_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
@@ -1585,6 +1688,7 @@ impl MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoverySearchExportOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/microsoft.graph.security.ediscoverySearchExportOperation`
+    #[inline]
     pub fn as_ediscovery_search_export_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuilder {
@@ -1616,6 +1720,7 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyCaseOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1626,6 +1731,7 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyCaseOperation,
@@ -1639,12 +1745,14 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.security.ediscoveryAddToReviewSetOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    #[inline]
     pub fn as_ediscovery_add_to_review_set_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
@@ -1659,6 +1767,7 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryEstimateOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryEstimateOperation`
+    #[inline]
     pub fn as_ediscovery_estimate_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
@@ -1673,6 +1782,7 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryExportOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoveryExportOperation`
+    #[inline]
     pub fn as_ediscovery_export_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
@@ -1687,6 +1797,7 @@ impl MicrosoftGraphSecurityCaseOperationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoverySearchExportOperation`: its navigations and operations.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations/{id}/microsoft.graph.security.ediscoverySearchExportOperation`
+    #[inline]
     pub fn as_ediscovery_search_export_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
@@ -1722,6 +1833,7 @@ impl MicrosoftGraphSecurityCasesRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::CasesRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1732,6 +1844,7 @@ impl MicrosoftGraphSecurityCasesRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CasesRoot,
@@ -1745,12 +1858,14 @@ impl MicrosoftGraphSecurityCasesRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `ediscoveryCases`.
     ///
     /// URL: `/security/cases/ediscoveryCases`
+    #[inline]
     pub fn ediscovery_cases(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
@@ -1783,6 +1898,7 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::CategoryTemplate>> {
@@ -1795,6 +1911,7 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1808,6 +1925,7 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::CategoryTemplate,
@@ -1815,6 +1933,7 @@ impl MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1848,6 +1967,7 @@ impl MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::CategoryTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1858,6 +1978,7 @@ impl MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CategoryTemplate,
@@ -1871,12 +1992,14 @@ impl MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `subcategories`.
     ///
     /// URL: `/security/labels/categories/{id}/subcategories`
+    #[inline]
     pub fn subcategories(
         &self,
     ) -> MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
@@ -1909,6 +2032,7 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::CitationTemplate>> {
@@ -1921,6 +2045,7 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1934,6 +2059,7 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::CitationTemplate,
@@ -1941,6 +2067,7 @@ impl MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1974,6 +2101,7 @@ impl MicrosoftGraphSecurityCitationTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::CitationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1984,6 +2112,7 @@ impl MicrosoftGraphSecurityCitationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CitationTemplate,
@@ -1997,6 +2126,7 @@ impl MicrosoftGraphSecurityCitationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2024,6 +2154,7 @@ impl MicrosoftGraphSecurityCollaborationRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::CollaborationRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2034,6 +2165,7 @@ impl MicrosoftGraphSecurityCollaborationRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::CollaborationRoot,
@@ -2047,12 +2179,14 @@ impl MicrosoftGraphSecurityCollaborationRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `analyzedEmails`.
     ///
     /// URL: `/security/collaboration/analyzedEmails`
+    #[inline]
     pub fn analyzed_emails(
         &self,
     ) -> MicrosoftGraphSecurityAnalyzedEmailCollectionRequestBuilder {
@@ -2087,6 +2221,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyDataSource>> {
@@ -2099,6 +2234,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2112,6 +2248,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyDataSource,
@@ -2119,6 +2256,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2131,6 +2269,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.siteSource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/additionalSources/microsoft.graph.security.siteSource`
+    #[inline]
     pub fn as_site_source(
         &self,
     ) -> MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
@@ -2143,6 +2282,7 @@ impl MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.unifiedGroupSource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/additionalSources/microsoft.graph.security.unifiedGroupSource`
+    #[inline]
     pub fn as_unified_group_source(
         &self,
     ) -> MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
@@ -2176,6 +2316,7 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyDataSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2186,6 +2327,7 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyDataSource,
@@ -2199,12 +2341,14 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.security.siteSource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/dataSource/microsoft.graph.security.siteSource`
+    #[inline]
     pub fn as_site_source(&self) -> MicrosoftGraphSecuritySiteSourceRequestBuilder {
         MicrosoftGraphSecuritySiteSourceRequestBuilder {
             client: self.client.clone(),
@@ -2214,6 +2358,7 @@ impl MicrosoftGraphSecurityDataSourceRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.unifiedGroupSource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/dataSource/microsoft.graph.security.unifiedGroupSource`
+    #[inline]
     pub fn as_unified_group_source(
         &self,
     ) -> MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
@@ -2248,6 +2393,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::DepartmentTemplate>> {
@@ -2260,6 +2406,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2273,6 +2420,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::DepartmentTemplate,
@@ -2280,6 +2428,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2313,6 +2462,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::DepartmentTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2323,6 +2473,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::DepartmentTemplate,
@@ -2336,6 +2487,7 @@ impl MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2362,6 +2514,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2376,6 +2529,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2389,6 +2543,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::DispositionReviewStage,
@@ -2396,6 +2551,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2427,6 +2583,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::DispositionReviewStage> {
@@ -2439,6 +2596,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::DispositionReviewStage,
@@ -2452,6 +2610,7 @@ impl MicrosoftGraphSecurityDispositionReviewStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2478,6 +2637,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2494,6 +2654,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2507,6 +2668,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation,
@@ -2514,6 +2676,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationCollectionRequestBui
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2547,6 +2710,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation> {
@@ -2559,6 +2723,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryAddToReviewSetOperation,
@@ -2572,12 +2737,14 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `reviewSet`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet`
+    #[inline]
     pub fn review_set(&self) -> MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
         MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
             client: self.client.clone(),
@@ -2587,6 +2754,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Navigation property `search`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search`
+    #[inline]
     pub fn search(&self) -> MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
         MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
             client: self.client.clone(),
@@ -2602,6 +2770,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn review_set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2617,6 +2786,7 @@ impl MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation/search/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2646,6 +2816,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCase>> {
@@ -2658,6 +2829,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2671,6 +2843,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCase,
@@ -2678,6 +2851,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2710,6 +2884,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCaseMember>> {
@@ -2722,6 +2897,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2735,6 +2911,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseMember,
@@ -2742,6 +2919,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2773,6 +2951,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryCaseMember> {
@@ -2785,6 +2964,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseMember,
@@ -2798,6 +2978,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2825,6 +3006,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryCase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2835,6 +3017,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCase,
@@ -2848,12 +3031,14 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `caseMembers`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/caseMembers`
+    #[inline]
     pub fn case_members(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCaseMemberCollectionRequestBuilder {
@@ -2866,6 +3051,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `custodians`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/custodians`
+    #[inline]
     pub fn custodians(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
@@ -2878,6 +3064,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `noncustodialDataSources`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/noncustodialDataSources`
+    #[inline]
     pub fn noncustodial_data_sources(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuilder {
@@ -2890,6 +3077,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/operations`
+    #[inline]
     pub fn operations(
         &self,
     ) -> MicrosoftGraphSecurityCaseOperationCollectionRequestBuilder {
@@ -2902,6 +3090,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `reviewSets`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/reviewSets`
+    #[inline]
     pub fn review_sets(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
@@ -2914,6 +3103,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `searches`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/searches`
+    #[inline]
     pub fn searches(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
@@ -2926,6 +3116,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/settings`
+    #[inline]
     pub fn settings(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
@@ -2937,6 +3128,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Navigation property `tags`.
     ///
     /// URL: `/security/cases/ediscoveryCases/{id}/tags`
+    #[inline]
     pub fn tags(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
@@ -2953,6 +3145,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn close(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("close"))
     }
@@ -2963,6 +3156,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reopen(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reopen"))
     }
@@ -2990,6 +3184,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryCaseSettings> {
@@ -3002,6 +3197,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCaseSettings,
@@ -3015,6 +3211,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3025,6 +3222,7 @@ impl MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_to_default(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3055,6 +3253,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryCustodian>> {
@@ -3067,6 +3266,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3080,6 +3280,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCustodian,
@@ -3087,6 +3288,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3103,6 +3305,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -3118,6 +3321,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -3150,6 +3354,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryCustodian> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3160,6 +3365,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryCustodian,
@@ -3173,12 +3379,14 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `lastIndexOperation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation`
+    #[inline]
     pub fn last_index_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
@@ -3190,6 +3398,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Navigation property `siteSources`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/siteSources`
+    #[inline]
     pub fn site_sources(
         &self,
     ) -> MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
@@ -3202,6 +3411,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Navigation property `unifiedGroupSources`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/unifiedGroupSources`
+    #[inline]
     pub fn unified_group_sources(
         &self,
     ) -> MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
@@ -3214,6 +3424,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Navigation property `userSources`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/userSources`
+    #[inline]
     pub fn user_sources(
         &self,
     ) -> MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
@@ -3232,6 +3443,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_index_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3245,6 +3457,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -3255,6 +3468,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_hold(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("applyHold"))
     }
@@ -3265,6 +3479,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn release(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("release"))
     }
@@ -3275,6 +3490,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_hold(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3289,6 +3505,7 @@ impl MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update_index(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3319,6 +3536,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3333,6 +3551,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3346,6 +3565,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryEstimateOperation,
@@ -3353,6 +3573,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3386,6 +3607,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryEstimateOperation> {
@@ -3398,6 +3620,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryEstimateOperation,
@@ -3411,12 +3634,14 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `search`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation/search`
+    #[inline]
     pub fn search(&self) -> MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
         MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
             client: self.client.clone(),
@@ -3432,6 +3657,7 @@ impl MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation/search/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3461,6 +3687,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3475,6 +3702,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3488,6 +3716,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryExportOperation,
@@ -3495,6 +3724,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3528,6 +3758,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryExportOperation> {
@@ -3540,6 +3771,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryExportOperation,
@@ -3553,12 +3785,14 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `reviewSet`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSet`
+    #[inline]
     pub fn review_set(&self) -> MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
         MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
             client: self.client.clone(),
@@ -3568,6 +3802,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Navigation property `reviewSetQuery`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery`
+    #[inline]
     pub fn review_set_query(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
@@ -3585,6 +3820,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSet/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn review_set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3600,6 +3836,7 @@ impl MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation/reviewSetQuery/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn review_set_query_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3630,6 +3867,7 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryIndexOperation> {
@@ -3642,6 +3880,7 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryIndexOperation,
@@ -3655,6 +3894,7 @@ impl MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3683,6 +3923,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3697,6 +3938,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3710,6 +3952,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryNoncustodialDataSource,
@@ -3717,6 +3960,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3733,6 +3977,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -3748,6 +3993,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuil
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_hold(&self, ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -3780,6 +4026,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryNoncustodialDataSource> {
@@ -3792,6 +4039,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryNoncustodialDataSource,
@@ -3805,12 +4053,14 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `dataSource`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/dataSource`
+    #[inline]
     pub fn data_source(&self) -> MicrosoftGraphSecurityDataSourceRequestBuilder {
         MicrosoftGraphSecurityDataSourceRequestBuilder {
             client: self.client.clone(),
@@ -3820,6 +4070,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Navigation property `lastIndexOperation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/lastIndexOperation`
+    #[inline]
     pub fn last_index_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryIndexOperationRequestBuilder {
@@ -3837,6 +4088,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource/lastIndexOperation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_index_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3850,6 +4102,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_hold(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("applyHold"))
     }
@@ -3860,6 +4113,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn release(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("release"))
     }
@@ -3870,6 +4124,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_hold(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3884,6 +4139,7 @@ impl MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update_index(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3914,6 +4170,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewSet>> {
@@ -3926,6 +4183,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3939,6 +4197,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSet,
@@ -3946,6 +4205,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3978,6 +4238,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3992,6 +4253,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4005,6 +4267,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSetQuery,
@@ -4012,6 +4275,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4045,6 +4309,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoveryReviewSetQuery> {
@@ -4057,6 +4322,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSetQuery,
@@ -4070,6 +4336,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4080,6 +4347,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_tags(
         &self,
         parameters: &super::parameters::ApplyTagsParameters,
@@ -4094,6 +4362,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export(
         &self,
         parameters: &super::parameters::EdiscoveryReviewSetQueryExportParameters,
@@ -4125,6 +4394,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryReviewSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4135,6 +4405,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewSet,
@@ -4148,12 +4419,14 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `queries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet/queries`
+    #[inline]
     pub fn queries(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewSetQueryCollectionRequestBuilder {
@@ -4170,6 +4443,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_to_review_set(
         &self,
         parameters: &super::parameters::AddToReviewSetParameters,
@@ -4188,6 +4462,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export(
         &self,
         parameters: &super::parameters::EdiscoveryReviewSetExportParameters,
@@ -4220,6 +4495,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewTag>> {
@@ -4232,6 +4508,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4245,6 +4522,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewTag,
@@ -4252,6 +4530,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4268,6 +4547,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn as_hierarchy(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoveryReviewTag>> {
@@ -4301,6 +4581,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoveryReviewTag> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4311,6 +4592,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoveryReviewTag,
@@ -4324,12 +4606,14 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childTags`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/childTags`
+    #[inline]
     pub fn child_tags(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewTagCollectionRequestBuilder {
@@ -4342,6 +4626,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Navigation property `parent`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/parent`
+    #[inline]
     pub fn parent(&self) -> MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
         MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
             client: self.client.clone(),
@@ -4359,6 +4644,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/childTags/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/childTags/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn child_tags_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4374,6 +4660,7 @@ impl MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/parent/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag/parent/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4403,6 +4690,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::EdiscoverySearch>> {
@@ -4415,6 +4703,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4428,6 +4717,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearch,
@@ -4435,6 +4725,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4467,6 +4758,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4481,6 +4773,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4494,6 +4787,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearchExportOperation,
@@ -4501,6 +4795,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationCollectionRequestBuild
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4534,6 +4829,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::EdiscoverySearchExportOperation> {
@@ -4546,6 +4842,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearchExportOperation,
@@ -4559,12 +4856,14 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `search`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation/search`
+    #[inline]
     pub fn search(&self) -> MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
         MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
             client: self.client.clone(),
@@ -4580,6 +4879,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation/search/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4610,6 +4910,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::EdiscoverySearch> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4620,6 +4921,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::EdiscoverySearch,
@@ -4633,12 +4935,14 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `addToReviewSetOperation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/addToReviewSetOperation`
+    #[inline]
     pub fn add_to_review_set_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
@@ -4650,6 +4954,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Navigation property `additionalSources`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/additionalSources`
+    #[inline]
     pub fn additional_sources(
         &self,
     ) -> MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
@@ -4662,6 +4967,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Navigation property `custodianSources`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/custodianSources`
+    #[inline]
     pub fn custodian_sources(
         &self,
     ) -> MicrosoftGraphSecurityDataSourceCollectionRequestBuilder {
@@ -4674,6 +4980,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Navigation property `lastEstimateStatisticsOperation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/lastEstimateStatisticsOperation`
+    #[inline]
     pub fn last_estimate_statistics_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
@@ -4685,6 +4992,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Navigation property `noncustodialSources`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/noncustodialSources`
+    #[inline]
     pub fn noncustodial_sources(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceCollectionRequestBuilder {
@@ -4703,6 +5011,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/addToReviewSetOperation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/addToReviewSetOperation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_to_review_set_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4720,6 +5029,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/custodianSources/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/custodianSources/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custodian_sources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4735,6 +5045,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/lastEstimateStatisticsOperation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/lastEstimateStatisticsOperation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_estimate_statistics_operation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4752,6 +5063,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/noncustodialSources/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch/noncustodialSources/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn noncustodial_sources_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4765,6 +5077,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn estimate_statistics(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4779,6 +5092,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export_report(
         &self,
         parameters: &super::parameters::ExportReportParameters,
@@ -4797,6 +5111,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export_result(
         &self,
         parameters: &super::parameters::ExportResultParameters,
@@ -4815,6 +5130,7 @@ impl MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn purge_data(
         &self,
         parameters: &super::parameters::PurgeDataParameters,
@@ -4846,6 +5162,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::FilePlanDescriptor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4856,6 +5173,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::FilePlanDescriptor,
@@ -4869,12 +5187,14 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authorityTemplate`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors/authorityTemplate`
+    #[inline]
     pub fn authority_template(
         &self,
     ) -> MicrosoftGraphSecurityAuthorityTemplateRequestBuilder {
@@ -4886,6 +5206,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Navigation property `categoryTemplate`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors/categoryTemplate`
+    #[inline]
     pub fn category_template(
         &self,
     ) -> MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
@@ -4897,6 +5218,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Navigation property `citationTemplate`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors/citationTemplate`
+    #[inline]
     pub fn citation_template(
         &self,
     ) -> MicrosoftGraphSecurityCitationTemplateRequestBuilder {
@@ -4908,6 +5230,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Navigation property `departmentTemplate`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors/departmentTemplate`
+    #[inline]
     pub fn department_template(
         &self,
     ) -> MicrosoftGraphSecurityDepartmentTemplateRequestBuilder {
@@ -4919,6 +5242,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Navigation property `filePlanReferenceTemplate`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate`
+    #[inline]
     pub fn file_plan_reference_template(
         &self,
     ) -> MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
@@ -4936,6 +5260,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/authorityTemplate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn authority_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4951,6 +5276,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/categoryTemplate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn category_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4966,6 +5292,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/citationTemplate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn citation_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4981,6 +5308,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/departmentTemplate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn department_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4996,6 +5324,7 @@ impl MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/descriptors/filePlanReferenceTemplate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn file_plan_reference_template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5025,6 +5354,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5039,6 +5369,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5052,6 +5383,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::FilePlanReferenceTemplate,
@@ -5059,6 +5391,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5092,6 +5425,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::FilePlanReferenceTemplate> {
@@ -5104,6 +5438,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::FilePlanReferenceTemplate,
@@ -5117,6 +5452,7 @@ impl MicrosoftGraphSecurityFilePlanReferenceTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5145,6 +5481,7 @@ impl MicrosoftGraphSecurityHealthIssueCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HealthIssue>> {
@@ -5157,6 +5494,7 @@ impl MicrosoftGraphSecurityHealthIssueCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5170,6 +5508,7 @@ impl MicrosoftGraphSecurityHealthIssueCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HealthIssue,
@@ -5177,6 +5516,7 @@ impl MicrosoftGraphSecurityHealthIssueCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5208,6 +5548,7 @@ impl MicrosoftGraphSecurityHealthIssueRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::HealthIssue> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5218,6 +5559,7 @@ impl MicrosoftGraphSecurityHealthIssueRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HealthIssue,
@@ -5231,6 +5573,7 @@ impl MicrosoftGraphSecurityHealthIssueRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5259,6 +5602,7 @@ impl MicrosoftGraphSecurityHostCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyHost>> {
@@ -5271,6 +5615,7 @@ impl MicrosoftGraphSecurityHostCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5284,6 +5629,7 @@ impl MicrosoftGraphSecurityHostCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyHost,
@@ -5291,6 +5637,7 @@ impl MicrosoftGraphSecurityHostCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5325,6 +5672,7 @@ impl MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostComponent>> {
@@ -5337,6 +5685,7 @@ impl MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5350,6 +5699,7 @@ impl MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostComponent,
@@ -5357,6 +5707,7 @@ impl MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5390,6 +5741,7 @@ impl MicrosoftGraphSecurityHostComponentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostComponent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5400,6 +5752,7 @@ impl MicrosoftGraphSecurityHostComponentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostComponent,
@@ -5413,12 +5766,14 @@ impl MicrosoftGraphSecurityHostComponentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `host`.
     ///
     /// URL: `/security/threatIntelligence/hostComponents/{id}/host`
+    #[inline]
     pub fn host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -5434,6 +5789,7 @@ impl MicrosoftGraphSecurityHostComponentRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/hostComponents/{id}/host/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hostComponents/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5465,6 +5821,7 @@ impl MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostCookie>> {
@@ -5477,6 +5834,7 @@ impl MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5490,6 +5848,7 @@ impl MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostCookie,
@@ -5497,6 +5856,7 @@ impl MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5530,6 +5890,7 @@ impl MicrosoftGraphSecurityHostCookieRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostCookie> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5540,6 +5901,7 @@ impl MicrosoftGraphSecurityHostCookieRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostCookie,
@@ -5553,12 +5915,14 @@ impl MicrosoftGraphSecurityHostCookieRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `host`.
     ///
     /// URL: `/security/threatIntelligence/hostCookies/{id}/host`
+    #[inline]
     pub fn host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -5574,6 +5938,7 @@ impl MicrosoftGraphSecurityHostCookieRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/hostCookies/{id}/host/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hostCookies/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5605,6 +5970,7 @@ impl MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostPair>> {
@@ -5617,6 +5983,7 @@ impl MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5630,6 +5997,7 @@ impl MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostPair,
@@ -5637,6 +6005,7 @@ impl MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5670,6 +6039,7 @@ impl MicrosoftGraphSecurityHostPairRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostPair> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5680,6 +6050,7 @@ impl MicrosoftGraphSecurityHostPairRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostPair,
@@ -5693,12 +6064,14 @@ impl MicrosoftGraphSecurityHostPairRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childHost`.
     ///
     /// URL: `/security/threatIntelligence/hostPairs/{id}/childHost`
+    #[inline]
     pub fn child_host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -5708,6 +6081,7 @@ impl MicrosoftGraphSecurityHostPairRequestBuilder {
     /// Navigation property `parentHost`.
     ///
     /// URL: `/security/threatIntelligence/hostPairs/{id}/parentHost`
+    #[inline]
     pub fn parent_host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -5723,6 +6097,7 @@ impl MicrosoftGraphSecurityHostPairRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/hostPairs/{id}/childHost/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hostPairs/{id}/childHost/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn child_host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5738,6 +6113,7 @@ impl MicrosoftGraphSecurityHostPairRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/hostPairs/{id}/parentHost/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hostPairs/{id}/parentHost/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5769,6 +6145,7 @@ impl MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostPort>> {
@@ -5781,6 +6158,7 @@ impl MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5794,6 +6172,7 @@ impl MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostPort,
@@ -5801,6 +6180,7 @@ impl MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5834,6 +6214,7 @@ impl MicrosoftGraphSecurityHostPortRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostPort> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5844,6 +6225,7 @@ impl MicrosoftGraphSecurityHostPortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostPort,
@@ -5857,12 +6239,14 @@ impl MicrosoftGraphSecurityHostPortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `host`.
     ///
     /// URL: `/security/threatIntelligence/hostPorts/{id}/host`
+    #[inline]
     pub fn host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -5872,6 +6256,7 @@ impl MicrosoftGraphSecurityHostPortRequestBuilder {
     /// Navigation property `mostRecentSslCertificate`.
     ///
     /// URL: `/security/threatIntelligence/hostPorts/{id}/mostRecentSslCertificate`
+    #[inline]
     pub fn most_recent_ssl_certificate(
         &self,
     ) -> MicrosoftGraphSecuritySslCertificateRequestBuilder {
@@ -5889,6 +6274,7 @@ impl MicrosoftGraphSecurityHostPortRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/hostPorts/{id}/host/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hostPorts/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5904,6 +6290,7 @@ impl MicrosoftGraphSecurityHostPortRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/hostPorts/{id}/mostRecentSslCertificate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hostPorts/{id}/mostRecentSslCertificate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn most_recent_ssl_certificate_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5934,6 +6321,7 @@ impl MicrosoftGraphSecurityHostReputationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostReputation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5944,6 +6332,7 @@ impl MicrosoftGraphSecurityHostReputationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostReputation,
@@ -5957,6 +6346,7 @@ impl MicrosoftGraphSecurityHostReputationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5984,6 +6374,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyHost> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5994,6 +6385,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyHost,
@@ -6007,12 +6399,14 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childHostPairs`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/childHostPairs`
+    #[inline]
     pub fn child_host_pairs(
         &self,
     ) -> MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
@@ -6025,6 +6419,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `components`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/components`
+    #[inline]
     pub fn components(
         &self,
     ) -> MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
@@ -6037,6 +6432,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `cookies`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/cookies`
+    #[inline]
     pub fn cookies(&self) -> MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
         MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6047,6 +6443,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `hostPairs`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/hostPairs`
+    #[inline]
     pub fn host_pairs(&self) -> MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
         MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6057,6 +6454,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `parentHostPairs`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/parentHostPairs`
+    #[inline]
     pub fn parent_host_pairs(
         &self,
     ) -> MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
@@ -6069,6 +6467,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `passiveDns`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/passiveDns`
+    #[inline]
     pub fn passive_dns(
         &self,
     ) -> MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
@@ -6081,6 +6480,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `passiveDnsReverse`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/passiveDnsReverse`
+    #[inline]
     pub fn passive_dns_reverse(
         &self,
     ) -> MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
@@ -6093,6 +6493,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `ports`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/ports`
+    #[inline]
     pub fn ports(&self) -> MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
         MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6103,6 +6504,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `reputation`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/reputation`
+    #[inline]
     pub fn reputation(&self) -> MicrosoftGraphSecurityHostReputationRequestBuilder {
         MicrosoftGraphSecurityHostReputationRequestBuilder {
             client: self.client.clone(),
@@ -6112,6 +6514,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `sslCertificates`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/sslCertificates`
+    #[inline]
     pub fn ssl_certificates(
         &self,
     ) -> MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
@@ -6124,6 +6527,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `subdomains`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/subdomains`
+    #[inline]
     pub fn subdomains(&self) -> MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
         MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6134,6 +6538,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `trackers`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/trackers`
+    #[inline]
     pub fn trackers(&self) -> MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
         MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6144,6 +6549,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Navigation property `whois`.
     ///
     /// URL: `/security/threatIntelligence/hosts/{id}/whois`
+    #[inline]
     pub fn whois(&self) -> MicrosoftGraphSecurityWhoisRecordRequestBuilder {
         MicrosoftGraphSecurityWhoisRecordRequestBuilder {
             client: self.client.clone(),
@@ -6161,6 +6567,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/childHostPairs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/childHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn child_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6178,6 +6585,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/components/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/components/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn components_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6195,6 +6603,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/cookies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/cookies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cookies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6212,6 +6621,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/hostPairs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/hostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6229,6 +6639,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/parentHostPairs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/parentHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6246,6 +6657,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/passiveDns/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/passiveDns/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn passive_dns_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6263,6 +6675,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/passiveDnsReverse/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/passiveDnsReverse/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn passive_dns_reverse_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6280,6 +6693,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/ports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/ports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6297,6 +6711,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/sslCertificates/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/sslCertificates/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ssl_certificates_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6314,6 +6729,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/subdomains/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/subdomains/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn subdomains_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6331,6 +6747,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/hosts/{id}/trackers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/trackers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn trackers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6346,6 +6763,7 @@ impl MicrosoftGraphSecurityHostRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/hosts/{id}/whois/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hosts/{id}/whois/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn whois_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6377,6 +6795,7 @@ impl MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostSslCertificate>> {
@@ -6389,6 +6808,7 @@ impl MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6402,6 +6822,7 @@ impl MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostSslCertificate,
@@ -6409,6 +6830,7 @@ impl MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6442,6 +6864,7 @@ impl MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostSslCertificate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6452,6 +6875,7 @@ impl MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostSslCertificate,
@@ -6465,12 +6889,14 @@ impl MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `host`.
     ///
     /// URL: `/security/threatIntelligence/hostSslCertificates/{id}/host`
+    #[inline]
     pub fn host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -6480,6 +6906,7 @@ impl MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
     /// Navigation property `sslCertificate`.
     ///
     /// URL: `/security/threatIntelligence/hostSslCertificates/{id}/sslCertificate`
+    #[inline]
     pub fn ssl_certificate(&self) -> MicrosoftGraphSecuritySslCertificateRequestBuilder {
         MicrosoftGraphSecuritySslCertificateRequestBuilder {
             client: self.client.clone(),
@@ -6495,6 +6922,7 @@ impl MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/hostSslCertificates/{id}/host/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hostSslCertificates/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6510,6 +6938,7 @@ impl MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/hostSslCertificates/{id}/sslCertificate/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hostSslCertificates/{id}/sslCertificate/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ssl_certificate_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6541,6 +6970,7 @@ impl MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::HostTracker>> {
@@ -6553,6 +6983,7 @@ impl MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6566,6 +6997,7 @@ impl MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::HostTracker,
@@ -6573,6 +7005,7 @@ impl MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6606,6 +7039,7 @@ impl MicrosoftGraphSecurityHostTrackerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::HostTracker> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6616,6 +7050,7 @@ impl MicrosoftGraphSecurityHostTrackerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::HostTracker,
@@ -6629,12 +7064,14 @@ impl MicrosoftGraphSecurityHostTrackerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `host`.
     ///
     /// URL: `/security/threatIntelligence/hostTrackers/{id}/host`
+    #[inline]
     pub fn host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -6650,6 +7087,7 @@ impl MicrosoftGraphSecurityHostTrackerRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/hostTrackers/{id}/host/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/hostTrackers/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6680,6 +7118,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::Hostname> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6690,6 +7129,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Hostname,
@@ -6703,12 +7143,14 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childHostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/childHostPairs`
+    #[inline]
     pub fn child_host_pairs(
         &self,
     ) -> MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
@@ -6721,6 +7163,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `components`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/components`
+    #[inline]
     pub fn components(
         &self,
     ) -> MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
@@ -6733,6 +7176,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `cookies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/cookies`
+    #[inline]
     pub fn cookies(&self) -> MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
         MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6743,6 +7187,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `hostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/hostPairs`
+    #[inline]
     pub fn host_pairs(&self) -> MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
         MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6753,6 +7198,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `parentHostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/parentHostPairs`
+    #[inline]
     pub fn parent_host_pairs(
         &self,
     ) -> MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
@@ -6765,6 +7211,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `passiveDns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDns`
+    #[inline]
     pub fn passive_dns(
         &self,
     ) -> MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
@@ -6777,6 +7224,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `passiveDnsReverse`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDnsReverse`
+    #[inline]
     pub fn passive_dns_reverse(
         &self,
     ) -> MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
@@ -6789,6 +7237,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `ports`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/ports`
+    #[inline]
     pub fn ports(&self) -> MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
         MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6799,6 +7248,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `reputation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/reputation`
+    #[inline]
     pub fn reputation(&self) -> MicrosoftGraphSecurityHostReputationRequestBuilder {
         MicrosoftGraphSecurityHostReputationRequestBuilder {
             client: self.client.clone(),
@@ -6808,6 +7258,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `sslCertificates`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/sslCertificates`
+    #[inline]
     pub fn ssl_certificates(
         &self,
     ) -> MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
@@ -6820,6 +7271,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `subdomains`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/subdomains`
+    #[inline]
     pub fn subdomains(&self) -> MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
         MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6830,6 +7282,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `trackers`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/trackers`
+    #[inline]
     pub fn trackers(&self) -> MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
         MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6840,6 +7293,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Navigation property `whois`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/whois`
+    #[inline]
     pub fn whois(&self) -> MicrosoftGraphSecurityWhoisRecordRequestBuilder {
         MicrosoftGraphSecurityWhoisRecordRequestBuilder {
             client: self.client.clone(),
@@ -6857,6 +7311,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/childHostPairs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/childHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn child_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6874,6 +7329,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/components/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/components/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn components_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6891,6 +7347,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/cookies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/cookies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cookies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6908,6 +7365,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/hostPairs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/hostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6925,6 +7383,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/parentHostPairs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/parentHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6942,6 +7401,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDns/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDns/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn passive_dns_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6959,6 +7419,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDnsReverse/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/passiveDnsReverse/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn passive_dns_reverse_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6976,6 +7437,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/ports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/ports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6993,6 +7455,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/sslCertificates/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/sslCertificates/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ssl_certificates_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7010,6 +7473,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/subdomains/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/subdomains/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn subdomains_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7027,6 +7491,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/trackers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/trackers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn trackers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7042,6 +7507,7 @@ impl MicrosoftGraphSecurityHostnameRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/whois/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname/whois/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn whois_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7071,6 +7537,7 @@ impl MicrosoftGraphSecurityIdentityAccountsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::AnyIdentityAccounts>> {
@@ -7083,6 +7550,7 @@ impl MicrosoftGraphSecurityIdentityAccountsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7096,6 +7564,7 @@ impl MicrosoftGraphSecurityIdentityAccountsCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::AnyIdentityAccounts,
@@ -7103,6 +7572,7 @@ impl MicrosoftGraphSecurityIdentityAccountsCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7136,6 +7606,7 @@ impl MicrosoftGraphSecurityIdentityAccountsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::AnyIdentityAccounts> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7146,6 +7617,7 @@ impl MicrosoftGraphSecurityIdentityAccountsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::AnyIdentityAccounts,
@@ -7159,6 +7631,7 @@ impl MicrosoftGraphSecurityIdentityAccountsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7169,6 +7642,7 @@ impl MicrosoftGraphSecurityIdentityAccountsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn invoke_action(
         &self,
         parameters: &super::parameters::InvokeActionParameters,
@@ -7204,6 +7678,7 @@ impl MicrosoftGraphSecurityIdentityContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::IdentityContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7214,6 +7689,7 @@ impl MicrosoftGraphSecurityIdentityContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::IdentityContainer,
@@ -7227,12 +7703,14 @@ impl MicrosoftGraphSecurityIdentityContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `healthIssues`.
     ///
     /// URL: `/security/identities/healthIssues`
+    #[inline]
     pub fn health_issues(
         &self,
     ) -> MicrosoftGraphSecurityHealthIssueCollectionRequestBuilder {
@@ -7245,6 +7723,7 @@ impl MicrosoftGraphSecurityIdentityContainerRequestBuilder {
     /// Navigation property `identityAccounts`.
     ///
     /// URL: `/security/identities/identityAccounts`
+    #[inline]
     pub fn identity_accounts(
         &self,
     ) -> MicrosoftGraphSecurityIdentityAccountsCollectionRequestBuilder {
@@ -7257,6 +7736,7 @@ impl MicrosoftGraphSecurityIdentityContainerRequestBuilder {
     /// Navigation property `sensorCandidateActivationConfiguration`.
     ///
     /// URL: `/security/identities/sensorCandidateActivationConfiguration`
+    #[inline]
     pub fn sensor_candidate_activation_configuration(
         &self,
     ) -> MicrosoftGraphSecuritySensorCandidateActivationConfigurationRequestBuilder {
@@ -7268,6 +7748,7 @@ impl MicrosoftGraphSecurityIdentityContainerRequestBuilder {
     /// Navigation property `sensorCandidates`.
     ///
     /// URL: `/security/identities/sensorCandidates`
+    #[inline]
     pub fn sensor_candidates(
         &self,
     ) -> MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
@@ -7280,6 +7761,7 @@ impl MicrosoftGraphSecurityIdentityContainerRequestBuilder {
     /// Navigation property `sensors`.
     ///
     /// URL: `/security/identities/sensors`
+    #[inline]
     pub fn sensors(&self) -> MicrosoftGraphSecuritySensorCollectionRequestBuilder {
         MicrosoftGraphSecuritySensorCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7290,6 +7772,7 @@ impl MicrosoftGraphSecurityIdentityContainerRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/security/identities/settings`
+    #[inline]
     pub fn settings(&self) -> MicrosoftGraphSecuritySettingsContainerRequestBuilder {
         MicrosoftGraphSecuritySettingsContainerRequestBuilder {
             client: self.client.clone(),
@@ -7319,6 +7802,7 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Incident>> {
@@ -7331,6 +7815,7 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7344,6 +7829,7 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Incident,
@@ -7351,6 +7837,7 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7367,6 +7854,7 @@ impl MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn merge_incidents(
         &self,
         parameters: &super::parameters::MergeIncidentsParameters,
@@ -7402,6 +7890,7 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::Incident> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7412,6 +7901,7 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Incident,
@@ -7425,12 +7915,14 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `alerts`.
     ///
     /// URL: `/security/incidents/{id}/alerts`
+    #[inline]
     pub fn alerts(&self) -> MicrosoftGraphSecurityAlertCollectionRequestBuilder {
         MicrosoftGraphSecurityAlertCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7449,6 +7941,7 @@ impl MicrosoftGraphSecurityIncidentRequestBuilder {
     /// Permissions for `POST /security/incidents/{id}/alerts/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/incidents/{id}/alerts/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn alerts_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7477,6 +7970,7 @@ impl MicrosoftGraphSecurityIndicatorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::Indicator> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7487,6 +7981,7 @@ impl MicrosoftGraphSecurityIndicatorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Indicator,
@@ -7500,6 +7995,7 @@ impl MicrosoftGraphSecurityIndicatorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7507,6 +8003,7 @@ impl MicrosoftGraphSecurityIndicatorRequestBuilder {
     /// Navigation property `artifact`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator/artifact`
+    #[inline]
     pub fn artifact(&self) -> MicrosoftGraphSecurityArtifactRequestBuilder {
         MicrosoftGraphSecurityArtifactRequestBuilder {
             client: self.client.clone(),
@@ -7522,6 +8019,7 @@ impl MicrosoftGraphSecurityIndicatorRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator/artifact/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator/artifact/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn artifact_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7551,6 +8049,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::IntelligenceProfile>> {
@@ -7563,6 +8062,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7576,6 +8076,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::IntelligenceProfile,
@@ -7583,6 +8084,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7617,6 +8119,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorCollectionRequestBuilder 
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7631,6 +8134,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorCollectionRequestBuilder 
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7644,6 +8148,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorCollectionRequestBuilder 
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::IntelligenceProfileIndicator,
@@ -7651,6 +8156,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorCollectionRequestBuilder 
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7684,6 +8190,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::IntelligenceProfileIndicator> {
@@ -7696,6 +8203,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::IntelligenceProfileIndicator,
@@ -7709,12 +8217,14 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `artifact`.
     ///
     /// URL: `/security/threatIntelligence/intelligenceProfileIndicators/{id}/artifact`
+    #[inline]
     pub fn artifact(&self) -> MicrosoftGraphSecurityArtifactRequestBuilder {
         MicrosoftGraphSecurityArtifactRequestBuilder {
             client: self.client.clone(),
@@ -7730,6 +8240,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileIndicatorRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/intelligenceProfileIndicators/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/intelligenceProfileIndicators/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn artifact_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7760,6 +8271,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::IntelligenceProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7770,6 +8282,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::IntelligenceProfile,
@@ -7783,12 +8296,14 @@ impl MicrosoftGraphSecurityIntelligenceProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `indicators`.
     ///
     /// URL: `/security/threatIntelligence/intelProfiles/{id}/indicators`
+    #[inline]
     pub fn indicators(
         &self,
     ) -> MicrosoftGraphSecurityIntelligenceProfileIndicatorCollectionRequestBuilder {
@@ -7809,6 +8324,7 @@ impl MicrosoftGraphSecurityIntelligenceProfileRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/intelProfiles/{id}/indicators/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/intelProfiles/{id}/indicators/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn indicators_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7839,6 +8355,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::IpAddress> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7849,6 +8366,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::IpAddress,
@@ -7862,12 +8380,14 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childHostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/childHostPairs`
+    #[inline]
     pub fn child_host_pairs(
         &self,
     ) -> MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
@@ -7880,6 +8400,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `components`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/components`
+    #[inline]
     pub fn components(
         &self,
     ) -> MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
@@ -7892,6 +8413,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `cookies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/cookies`
+    #[inline]
     pub fn cookies(&self) -> MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
         MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7902,6 +8424,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `hostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/hostPairs`
+    #[inline]
     pub fn host_pairs(&self) -> MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
         MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7912,6 +8435,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `parentHostPairs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/parentHostPairs`
+    #[inline]
     pub fn parent_host_pairs(
         &self,
     ) -> MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
@@ -7924,6 +8448,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `passiveDns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDns`
+    #[inline]
     pub fn passive_dns(
         &self,
     ) -> MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
@@ -7936,6 +8461,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `passiveDnsReverse`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDnsReverse`
+    #[inline]
     pub fn passive_dns_reverse(
         &self,
     ) -> MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
@@ -7948,6 +8474,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `ports`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/ports`
+    #[inline]
     pub fn ports(&self) -> MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
         MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7958,6 +8485,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `reputation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/reputation`
+    #[inline]
     pub fn reputation(&self) -> MicrosoftGraphSecurityHostReputationRequestBuilder {
         MicrosoftGraphSecurityHostReputationRequestBuilder {
             client: self.client.clone(),
@@ -7967,6 +8495,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `sslCertificates`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/sslCertificates`
+    #[inline]
     pub fn ssl_certificates(
         &self,
     ) -> MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
@@ -7979,6 +8508,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `subdomains`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/subdomains`
+    #[inline]
     pub fn subdomains(&self) -> MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
         MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7989,6 +8519,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `trackers`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/trackers`
+    #[inline]
     pub fn trackers(&self) -> MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
         MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7999,6 +8530,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Navigation property `whois`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/whois`
+    #[inline]
     pub fn whois(&self) -> MicrosoftGraphSecurityWhoisRecordRequestBuilder {
         MicrosoftGraphSecurityWhoisRecordRequestBuilder {
             client: self.client.clone(),
@@ -8016,6 +8548,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/childHostPairs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/childHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn child_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8033,6 +8566,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/components/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/components/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn components_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8050,6 +8584,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/cookies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/cookies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cookies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8067,6 +8602,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/hostPairs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/hostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8084,6 +8620,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/parentHostPairs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/parentHostPairs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_host_pairs_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8101,6 +8638,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDns/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDns/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn passive_dns_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8118,6 +8656,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDnsReverse/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/passiveDnsReverse/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn passive_dns_reverse_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8135,6 +8674,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/ports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/ports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8152,6 +8692,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/sslCertificates/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/sslCertificates/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ssl_certificates_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8169,6 +8710,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/subdomains/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/subdomains/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn subdomains_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8186,6 +8728,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/trackers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/trackers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn trackers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8201,6 +8744,7 @@ impl MicrosoftGraphSecurityIpAddressRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/whois/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress/whois/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn whois_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8231,6 +8775,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::LabelsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8241,6 +8786,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::LabelsRoot,
@@ -8254,12 +8800,14 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authorities`.
     ///
     /// URL: `/security/labels/authorities`
+    #[inline]
     pub fn authorities(
         &self,
     ) -> MicrosoftGraphSecurityAuthorityTemplateCollectionRequestBuilder {
@@ -8272,6 +8820,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/security/labels/categories`
+    #[inline]
     pub fn categories(
         &self,
     ) -> MicrosoftGraphSecurityCategoryTemplateCollectionRequestBuilder {
@@ -8284,6 +8833,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Navigation property `citations`.
     ///
     /// URL: `/security/labels/citations`
+    #[inline]
     pub fn citations(
         &self,
     ) -> MicrosoftGraphSecurityCitationTemplateCollectionRequestBuilder {
@@ -8296,6 +8846,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Navigation property `departments`.
     ///
     /// URL: `/security/labels/departments`
+    #[inline]
     pub fn departments(
         &self,
     ) -> MicrosoftGraphSecurityDepartmentTemplateCollectionRequestBuilder {
@@ -8308,6 +8859,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Navigation property `filePlanReferences`.
     ///
     /// URL: `/security/labels/filePlanReferences`
+    #[inline]
     pub fn file_plan_references(
         &self,
     ) -> MicrosoftGraphSecurityFilePlanReferenceTemplateCollectionRequestBuilder {
@@ -8320,6 +8872,7 @@ impl MicrosoftGraphSecurityLabelsRootRequestBuilder {
     /// Navigation property `retentionLabels`.
     ///
     /// URL: `/security/labels/retentionLabels`
+    #[inline]
     pub fn retention_labels(
         &self,
     ) -> MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
@@ -8354,6 +8907,7 @@ impl MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::PassiveDnsRecord>> {
@@ -8366,6 +8920,7 @@ impl MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8379,6 +8934,7 @@ impl MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::PassiveDnsRecord,
@@ -8386,6 +8942,7 @@ impl MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8419,6 +8976,7 @@ impl MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::PassiveDnsRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8429,6 +8987,7 @@ impl MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::PassiveDnsRecord,
@@ -8442,12 +9001,14 @@ impl MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `artifact`.
     ///
     /// URL: `/security/threatIntelligence/passiveDnsRecords/{id}/artifact`
+    #[inline]
     pub fn artifact(&self) -> MicrosoftGraphSecurityArtifactRequestBuilder {
         MicrosoftGraphSecurityArtifactRequestBuilder {
             client: self.client.clone(),
@@ -8457,6 +9018,7 @@ impl MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
     /// Navigation property `parentHost`.
     ///
     /// URL: `/security/threatIntelligence/passiveDnsRecords/{id}/parentHost`
+    #[inline]
     pub fn parent_host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -8472,6 +9034,7 @@ impl MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/passiveDnsRecords/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/passiveDnsRecords/{id}/artifact/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn artifact_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8487,6 +9050,7 @@ impl MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/passiveDnsRecords/{id}/parentHost/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/passiveDnsRecords/{id}/parentHost/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8516,6 +9080,7 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionEvent>> {
@@ -8528,6 +9093,7 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8541,6 +9107,7 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionEvent,
@@ -8548,6 +9115,7 @@ impl MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8581,6 +9149,7 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8591,6 +9160,7 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionEvent,
@@ -8604,12 +9174,14 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `retentionEventType`.
     ///
     /// URL: `/security/triggers/retentionEvents/{id}/retentionEventType`
+    #[inline]
     pub fn retention_event_type(
         &self,
     ) -> MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
@@ -8627,6 +9199,7 @@ impl MicrosoftGraphSecurityRetentionEventRequestBuilder {
     /// Permissions for `PUT /security/triggers/retentionEvents/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/triggers/retentionEvents/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retention_event_type_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8656,6 +9229,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionEventType>> {
@@ -8668,6 +9242,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8681,6 +9256,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionEventType,
@@ -8688,6 +9264,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8721,6 +9298,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionEventType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8731,6 +9309,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionEventType,
@@ -8744,6 +9323,7 @@ impl MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8770,6 +9350,7 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::RetentionLabel>> {
@@ -8782,6 +9363,7 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8795,6 +9377,7 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::RetentionLabel,
@@ -8802,6 +9385,7 @@ impl MicrosoftGraphSecurityRetentionLabelCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,

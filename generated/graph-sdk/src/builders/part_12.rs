@@ -27,6 +27,7 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::RetentionLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -37,6 +38,7 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::RetentionLabel,
@@ -50,12 +52,14 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `descriptors`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/descriptors`
+    #[inline]
     pub fn descriptors(&self) -> MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
         MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
             client: self.client.clone(),
@@ -65,6 +69,7 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Navigation property `dispositionReviewStages`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/dispositionReviewStages`
+    #[inline]
     pub fn disposition_review_stages(
         &self,
     ) -> MicrosoftGraphSecurityDispositionReviewStageCollectionRequestBuilder {
@@ -77,6 +82,7 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Navigation property `retentionEventType`.
     ///
     /// URL: `/security/labels/retentionLabels/{id}/retentionEventType`
+    #[inline]
     pub fn retention_event_type(
         &self,
     ) -> MicrosoftGraphSecurityRetentionEventTypeRequestBuilder {
@@ -94,6 +100,7 @@ impl MicrosoftGraphSecurityRetentionLabelRequestBuilder {
     /// Permissions for `PUT /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/labels/retentionLabels/{id}/retentionEventType/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retention_event_type_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -122,6 +129,7 @@ impl MicrosoftGraphSecuritySensorCandidateActivationConfigurationRequestBuilder 
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -136,6 +144,7 @@ impl MicrosoftGraphSecuritySensorCandidateActivationConfigurationRequestBuilder 
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SensorCandidateActivationConfiguration,
@@ -149,6 +158,7 @@ impl MicrosoftGraphSecuritySensorCandidateActivationConfigurationRequestBuilder 
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -175,6 +185,7 @@ impl MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SensorCandidate>> {
@@ -187,6 +198,7 @@ impl MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -200,6 +212,7 @@ impl MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SensorCandidate,
@@ -207,6 +220,7 @@ impl MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -223,6 +237,7 @@ impl MicrosoftGraphSecuritySensorCandidateCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self, server_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -255,6 +270,7 @@ impl MicrosoftGraphSecuritySensorCandidateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::SensorCandidate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -265,6 +281,7 @@ impl MicrosoftGraphSecuritySensorCandidateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SensorCandidate,
@@ -278,6 +295,7 @@ impl MicrosoftGraphSecuritySensorCandidateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -304,6 +322,7 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Sensor>> {
@@ -316,6 +335,7 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -329,6 +349,7 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Sensor,
@@ -336,6 +357,7 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -352,6 +374,7 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_deployment_access_key(
         &self,
     ) -> Request<models::microsoft_graph_security::DeploymentAccessKeyType> {
@@ -368,6 +391,7 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_deployment_package_uri(
         &self,
     ) -> Request<models::microsoft_graph_security::SensorDeploymentPackage> {
@@ -384,6 +408,7 @@ impl MicrosoftGraphSecuritySensorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn regenerate_deployment_access_key(
         &self,
     ) -> Request<models::microsoft_graph_security::DeploymentAccessKeyType> {
@@ -417,6 +442,7 @@ impl MicrosoftGraphSecuritySensorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::Sensor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -427,6 +453,7 @@ impl MicrosoftGraphSecuritySensorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Sensor,
@@ -440,12 +467,14 @@ impl MicrosoftGraphSecuritySensorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `healthIssues`.
     ///
     /// URL: `/security/identities/sensors/{id}/healthIssues`
+    #[inline]
     pub fn health_issues(
         &self,
     ) -> MicrosoftGraphSecurityHealthIssueCollectionRequestBuilder {
@@ -466,6 +495,7 @@ impl MicrosoftGraphSecuritySensorRequestBuilder {
     /// Permissions for `POST /security/identities/sensors/{id}/healthIssues/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/identities/sensors/{id}/healthIssues/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn health_issues_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -496,6 +526,7 @@ impl MicrosoftGraphSecuritySettingsContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::SettingsContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -506,6 +537,7 @@ impl MicrosoftGraphSecuritySettingsContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SettingsContainer,
@@ -519,12 +551,14 @@ impl MicrosoftGraphSecuritySettingsContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `autoAuditingConfiguration`.
     ///
     /// URL: `/security/identities/settings/autoAuditingConfiguration`
+    #[inline]
     pub fn auto_auditing_configuration(
         &self,
     ) -> MicrosoftGraphSecurityAutoAuditingConfigurationRequestBuilder {
@@ -558,6 +592,7 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SiteSource>> {
@@ -570,6 +605,7 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -583,6 +619,7 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SiteSource,
@@ -590,6 +627,7 @@ impl MicrosoftGraphSecuritySiteSourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -623,6 +661,7 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::SiteSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -633,6 +672,7 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SiteSource,
@@ -646,12 +686,14 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `site`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource/site`
+    #[inline]
     pub fn site(&self) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -667,6 +709,7 @@ impl MicrosoftGraphSecuritySiteSourceRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource/site/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource/site/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn site_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -696,6 +739,7 @@ impl MicrosoftGraphSecuritySslCertificateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SslCertificate>> {
@@ -708,6 +752,7 @@ impl MicrosoftGraphSecuritySslCertificateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -721,6 +766,7 @@ impl MicrosoftGraphSecuritySslCertificateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SslCertificate,
@@ -728,6 +774,7 @@ impl MicrosoftGraphSecuritySslCertificateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -761,6 +808,7 @@ impl MicrosoftGraphSecuritySslCertificateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::SslCertificate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -771,6 +819,7 @@ impl MicrosoftGraphSecuritySslCertificateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SslCertificate,
@@ -784,12 +833,14 @@ impl MicrosoftGraphSecuritySslCertificateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `relatedHosts`.
     ///
     /// URL: `/security/threatIntelligence/sslCertificates/{id}/relatedHosts`
+    #[inline]
     pub fn related_hosts(&self) -> MicrosoftGraphSecurityHostCollectionRequestBuilder {
         MicrosoftGraphSecurityHostCollectionRequestBuilder {
             client: self.client.clone(),
@@ -808,6 +859,7 @@ impl MicrosoftGraphSecuritySslCertificateRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/sslCertificates/{id}/relatedHosts/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/sslCertificates/{id}/relatedHosts/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn related_hosts_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -837,6 +889,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::SubcategoryTemplate>> {
@@ -849,6 +902,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -862,6 +916,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::SubcategoryTemplate,
@@ -869,6 +924,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -900,6 +956,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::SubcategoryTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -910,6 +967,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::SubcategoryTemplate,
@@ -923,6 +981,7 @@ impl MicrosoftGraphSecuritySubcategoryTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -951,6 +1010,7 @@ impl MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Subdomain>> {
@@ -963,6 +1023,7 @@ impl MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -976,6 +1037,7 @@ impl MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Subdomain,
@@ -983,6 +1045,7 @@ impl MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1016,6 +1079,7 @@ impl MicrosoftGraphSecuritySubdomainRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::Subdomain> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1026,6 +1090,7 @@ impl MicrosoftGraphSecuritySubdomainRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Subdomain,
@@ -1039,12 +1104,14 @@ impl MicrosoftGraphSecuritySubdomainRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `host`.
     ///
     /// URL: `/security/threatIntelligence/subdomains/{id}/host`
+    #[inline]
     pub fn host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -1060,6 +1127,7 @@ impl MicrosoftGraphSecuritySubdomainRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/subdomains/{id}/host/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/subdomains/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1090,6 +1158,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::ThreatIntelligence> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1100,6 +1169,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::ThreatIntelligence,
@@ -1113,12 +1183,14 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `articleIndicators`.
     ///
     /// URL: `/security/threatIntelligence/articleIndicators`
+    #[inline]
     pub fn article_indicators(
         &self,
     ) -> MicrosoftGraphSecurityArticleIndicatorCollectionRequestBuilder {
@@ -1131,6 +1203,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `articles`.
     ///
     /// URL: `/security/threatIntelligence/articles`
+    #[inline]
     pub fn articles(&self) -> MicrosoftGraphSecurityArticleCollectionRequestBuilder {
         MicrosoftGraphSecurityArticleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1141,6 +1214,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `hostComponents`.
     ///
     /// URL: `/security/threatIntelligence/hostComponents`
+    #[inline]
     pub fn host_components(
         &self,
     ) -> MicrosoftGraphSecurityHostComponentCollectionRequestBuilder {
@@ -1153,6 +1227,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `hostCookies`.
     ///
     /// URL: `/security/threatIntelligence/hostCookies`
+    #[inline]
     pub fn host_cookies(
         &self,
     ) -> MicrosoftGraphSecurityHostCookieCollectionRequestBuilder {
@@ -1165,6 +1240,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `hostPairs`.
     ///
     /// URL: `/security/threatIntelligence/hostPairs`
+    #[inline]
     pub fn host_pairs(&self) -> MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
         MicrosoftGraphSecurityHostPairCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1175,6 +1251,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `hostPorts`.
     ///
     /// URL: `/security/threatIntelligence/hostPorts`
+    #[inline]
     pub fn host_ports(&self) -> MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
         MicrosoftGraphSecurityHostPortCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1185,6 +1262,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `hostSslCertificates`.
     ///
     /// URL: `/security/threatIntelligence/hostSslCertificates`
+    #[inline]
     pub fn host_ssl_certificates(
         &self,
     ) -> MicrosoftGraphSecurityHostSslCertificateCollectionRequestBuilder {
@@ -1197,6 +1275,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `hostTrackers`.
     ///
     /// URL: `/security/threatIntelligence/hostTrackers`
+    #[inline]
     pub fn host_trackers(
         &self,
     ) -> MicrosoftGraphSecurityHostTrackerCollectionRequestBuilder {
@@ -1209,6 +1288,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `hosts`.
     ///
     /// URL: `/security/threatIntelligence/hosts`
+    #[inline]
     pub fn hosts(&self) -> MicrosoftGraphSecurityHostCollectionRequestBuilder {
         MicrosoftGraphSecurityHostCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1219,6 +1299,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `intelProfiles`.
     ///
     /// URL: `/security/threatIntelligence/intelProfiles`
+    #[inline]
     pub fn intel_profiles(
         &self,
     ) -> MicrosoftGraphSecurityIntelligenceProfileCollectionRequestBuilder {
@@ -1231,6 +1312,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `intelligenceProfileIndicators`.
     ///
     /// URL: `/security/threatIntelligence/intelligenceProfileIndicators`
+    #[inline]
     pub fn intelligence_profile_indicators(
         &self,
     ) -> MicrosoftGraphSecurityIntelligenceProfileIndicatorCollectionRequestBuilder {
@@ -1243,6 +1325,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `passiveDnsRecords`.
     ///
     /// URL: `/security/threatIntelligence/passiveDnsRecords`
+    #[inline]
     pub fn passive_dns_records(
         &self,
     ) -> MicrosoftGraphSecurityPassiveDnsRecordCollectionRequestBuilder {
@@ -1255,6 +1338,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `sslCertificates`.
     ///
     /// URL: `/security/threatIntelligence/sslCertificates`
+    #[inline]
     pub fn ssl_certificates(
         &self,
     ) -> MicrosoftGraphSecuritySslCertificateCollectionRequestBuilder {
@@ -1267,6 +1351,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `subdomains`.
     ///
     /// URL: `/security/threatIntelligence/subdomains`
+    #[inline]
     pub fn subdomains(&self) -> MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
         MicrosoftGraphSecuritySubdomainCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1277,6 +1362,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `vulnerabilities`.
     ///
     /// URL: `/security/threatIntelligence/vulnerabilities`
+    #[inline]
     pub fn vulnerabilities(
         &self,
     ) -> MicrosoftGraphSecurityVulnerabilityCollectionRequestBuilder {
@@ -1289,6 +1375,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `whoisHistoryRecords`.
     ///
     /// URL: `/security/threatIntelligence/whoisHistoryRecords`
+    #[inline]
     pub fn whois_history_records(
         &self,
     ) -> MicrosoftGraphSecurityWhoisHistoryRecordCollectionRequestBuilder {
@@ -1301,6 +1388,7 @@ impl MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
     /// Navigation property `whoisRecords`.
     ///
     /// URL: `/security/threatIntelligence/whoisRecords`
+    #[inline]
     pub fn whois_records(
         &self,
     ) -> MicrosoftGraphSecurityWhoisRecordCollectionRequestBuilder {
@@ -1334,6 +1422,7 @@ impl MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::TriggerTypesRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1344,6 +1433,7 @@ impl MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::TriggerTypesRoot,
@@ -1357,12 +1447,14 @@ impl MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `retentionEventTypes`.
     ///
     /// URL: `/security/triggerTypes/retentionEventTypes`
+    #[inline]
     pub fn retention_event_types(
         &self,
     ) -> MicrosoftGraphSecurityRetentionEventTypeCollectionRequestBuilder {
@@ -1396,6 +1488,7 @@ impl MicrosoftGraphSecurityTriggersRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::TriggersRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1406,6 +1499,7 @@ impl MicrosoftGraphSecurityTriggersRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::TriggersRoot,
@@ -1419,12 +1513,14 @@ impl MicrosoftGraphSecurityTriggersRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `retentionEvents`.
     ///
     /// URL: `/security/triggers/retentionEvents`
+    #[inline]
     pub fn retention_events(
         &self,
     ) -> MicrosoftGraphSecurityRetentionEventCollectionRequestBuilder {
@@ -1459,6 +1555,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::UnifiedGroupSource>> {
@@ -1471,6 +1568,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1484,6 +1582,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::UnifiedGroupSource,
@@ -1491,6 +1590,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1524,6 +1624,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::UnifiedGroupSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1534,6 +1635,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::UnifiedGroupSource,
@@ -1547,12 +1649,14 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `group`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -1568,6 +1672,7 @@ impl MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1596,6 +1701,7 @@ impl MicrosoftGraphSecurityUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::User> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1606,6 +1712,7 @@ impl MicrosoftGraphSecurityUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph_security::User) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1616,6 +1723,7 @@ impl MicrosoftGraphSecurityUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1626,6 +1734,7 @@ impl MicrosoftGraphSecurityUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn invoke_action(
         &self,
         parameters: &super::parameters::InvokeActionParameters,
@@ -1660,6 +1769,7 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::UserSource>> {
@@ -1672,6 +1782,7 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1685,6 +1796,7 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::UserSource,
@@ -1692,6 +1804,7 @@ impl MicrosoftGraphSecurityUserSourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1723,6 +1836,7 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::UserSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1733,6 +1847,7 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::UserSource,
@@ -1746,6 +1861,7 @@ impl MicrosoftGraphSecurityUserSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1772,6 +1888,7 @@ impl MicrosoftGraphSecurityVulnerabilityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::Vulnerability>> {
@@ -1784,6 +1901,7 @@ impl MicrosoftGraphSecurityVulnerabilityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1797,6 +1915,7 @@ impl MicrosoftGraphSecurityVulnerabilityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::Vulnerability,
@@ -1804,6 +1923,7 @@ impl MicrosoftGraphSecurityVulnerabilityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1836,6 +1956,7 @@ impl MicrosoftGraphSecurityVulnerabilityComponentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1850,6 +1971,7 @@ impl MicrosoftGraphSecurityVulnerabilityComponentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1863,6 +1985,7 @@ impl MicrosoftGraphSecurityVulnerabilityComponentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::VulnerabilityComponent,
@@ -1870,6 +1993,7 @@ impl MicrosoftGraphSecurityVulnerabilityComponentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1901,6 +2025,7 @@ impl MicrosoftGraphSecurityVulnerabilityComponentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_security::VulnerabilityComponent> {
@@ -1913,6 +2038,7 @@ impl MicrosoftGraphSecurityVulnerabilityComponentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::VulnerabilityComponent,
@@ -1926,6 +2052,7 @@ impl MicrosoftGraphSecurityVulnerabilityComponentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1953,6 +2080,7 @@ impl MicrosoftGraphSecurityVulnerabilityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::Vulnerability> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1963,6 +2091,7 @@ impl MicrosoftGraphSecurityVulnerabilityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::Vulnerability,
@@ -1976,12 +2105,14 @@ impl MicrosoftGraphSecurityVulnerabilityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `articles`.
     ///
     /// URL: `/security/threatIntelligence/vulnerabilities/{id}/articles`
+    #[inline]
     pub fn articles(&self) -> MicrosoftGraphSecurityArticleCollectionRequestBuilder {
         MicrosoftGraphSecurityArticleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1992,6 +2123,7 @@ impl MicrosoftGraphSecurityVulnerabilityRequestBuilder {
     /// Navigation property `components`.
     ///
     /// URL: `/security/threatIntelligence/vulnerabilities/{id}/components`
+    #[inline]
     pub fn components(
         &self,
     ) -> MicrosoftGraphSecurityVulnerabilityComponentCollectionRequestBuilder {
@@ -2012,6 +2144,7 @@ impl MicrosoftGraphSecurityVulnerabilityRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/vulnerabilities/{id}/articles/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/vulnerabilities/{id}/articles/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn articles_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2040,6 +2173,7 @@ impl MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::WhoisBaseRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2050,6 +2184,7 @@ impl MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::WhoisBaseRecord,
@@ -2063,6 +2198,7 @@ impl MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2070,6 +2206,7 @@ impl MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     /// Navigation property `host`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord/host`
+    #[inline]
     pub fn host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -2085,6 +2222,7 @@ impl MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord/host/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord/host/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2095,6 +2233,7 @@ impl MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.whoisRecord`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord/microsoft.graph.security.whoisRecord`
+    #[inline]
     pub fn as_whois_record(&self) -> MicrosoftGraphSecurityWhoisRecordRequestBuilder {
         MicrosoftGraphSecurityWhoisRecordRequestBuilder {
             client: self.client.clone(),
@@ -2126,6 +2265,7 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::WhoisHistoryRecord>> {
@@ -2138,6 +2278,7 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2151,6 +2292,7 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::WhoisHistoryRecord,
@@ -2158,6 +2300,7 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2191,6 +2334,7 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::WhoisHistoryRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2201,6 +2345,7 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::WhoisHistoryRecord,
@@ -2214,12 +2359,14 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `host`.
     ///
     /// URL: `/security/threatIntelligence/whoisHistoryRecords/{id}/host`
+    #[inline]
     pub fn host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -2235,6 +2382,7 @@ impl MicrosoftGraphSecurityWhoisHistoryRecordRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/whoisHistoryRecords/{id}/host/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/whoisHistoryRecords/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2264,6 +2412,7 @@ impl MicrosoftGraphSecurityWhoisRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_security::WhoisRecord>> {
@@ -2276,6 +2425,7 @@ impl MicrosoftGraphSecurityWhoisRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2289,6 +2439,7 @@ impl MicrosoftGraphSecurityWhoisRecordCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_security::WhoisRecord,
@@ -2296,6 +2447,7 @@ impl MicrosoftGraphSecurityWhoisRecordCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2329,6 +2481,7 @@ impl MicrosoftGraphSecurityWhoisRecordRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_security::WhoisRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2339,6 +2492,7 @@ impl MicrosoftGraphSecurityWhoisRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_security::WhoisRecord,
@@ -2352,12 +2506,14 @@ impl MicrosoftGraphSecurityWhoisRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/security/threatIntelligence/whoisRecords/{id}/history`
+    #[inline]
     pub fn history(
         &self,
     ) -> MicrosoftGraphSecurityWhoisHistoryRecordCollectionRequestBuilder {
@@ -2370,6 +2526,7 @@ impl MicrosoftGraphSecurityWhoisRecordRequestBuilder {
     /// Navigation property `host`.
     ///
     /// URL: `/security/threatIntelligence/whoisRecords/{id}/host`
+    #[inline]
     pub fn host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -2387,6 +2544,7 @@ impl MicrosoftGraphSecurityWhoisRecordRequestBuilder {
     /// Permissions for `POST /security/threatIntelligence/whoisRecords/{id}/history/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/whoisRecords/{id}/history/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn history_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2402,6 +2560,7 @@ impl MicrosoftGraphSecurityWhoisRecordRequestBuilder {
     /// Permissions for `PUT /security/threatIntelligence/whoisRecords/{id}/host/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/threatIntelligence/whoisRecords/{id}/host/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn host_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2431,6 +2590,7 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2445,6 +2605,7 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2458,6 +2619,7 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_teams_administration::NumberAssignment,
@@ -2465,6 +2627,7 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2481,6 +2644,7 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign_number(
         &self,
         parameters: &super::parameters::AssignNumberParameters,
@@ -2499,6 +2663,7 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unassign_number(
         &self,
         parameters: &super::parameters::UnassignNumberParameters,
@@ -2517,6 +2682,7 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update_number(
         &self,
         parameters: &super::parameters::UpdateNumberParameters,
@@ -2552,6 +2718,7 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_teams_administration::NumberAssignment> {
@@ -2564,6 +2731,7 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::NumberAssignment,
@@ -2577,6 +2745,7 @@ impl MicrosoftGraphTeamsAdministrationNumberAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2604,6 +2773,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsAdminRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_teams_administration::TeamsAdminRoot> {
@@ -2616,6 +2786,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsAdminRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsAdminRoot,
@@ -2629,12 +2800,14 @@ impl MicrosoftGraphTeamsAdministrationTeamsAdminRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `policy`.
     ///
     /// URL: `/admin/teams/policy`
+    #[inline]
     pub fn policy(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTeamsPolicyAssignmentRequestBuilder {
@@ -2646,6 +2819,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsAdminRootRequestBuilder {
     /// Navigation property `telephoneNumberManagement`.
     ///
     /// URL: `/admin/teams/telephoneNumberManagement`
+    #[inline]
     pub fn telephone_number_management(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRootRequestBuilder {
@@ -2657,6 +2831,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsAdminRootRequestBuilder {
     /// Navigation property `userConfigurations`.
     ///
     /// URL: `/admin/teams/userConfigurations`
+    #[inline]
     pub fn user_configurations(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTeamsUserConfigurationCollectionRequestBuilder {
@@ -2690,6 +2865,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_teams_administration::TeamsPolicyAssignment> {
@@ -2702,6 +2878,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsPolicyAssignment,
@@ -2715,12 +2892,14 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `userAssignments`.
     ///
     /// URL: `/admin/teams/policy/userAssignments`
+    #[inline]
     pub fn user_assignments(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequestBuilder {
@@ -2737,6 +2916,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_policy_id(
         &self,
         r#type: &str,
@@ -2781,6 +2961,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2797,6 +2978,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2810,6 +2992,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsPolicyUserAssignment,
@@ -2819,6 +3002,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2835,6 +3019,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         value: &[models::microsoft_graph_teams_administration::TeamsPolicyUserAssignment],
@@ -2853,6 +3038,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentCollectionRequest
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unassign(
         &self,
         value: &[models::microsoft_graph_teams_administration::TeamsPolicyUserAssignment],
@@ -2888,6 +3074,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -2902,6 +3089,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsPolicyUserAssignment,
@@ -2915,6 +3103,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2941,6 +3130,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2957,6 +3147,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2970,6 +3161,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationCollectionRequestBui
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsUserConfiguration,
@@ -2977,6 +3169,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationCollectionRequestBui
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3010,6 +3203,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph_teams_administration::TeamsUserConfiguration> {
@@ -3022,6 +3216,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TeamsUserConfiguration,
@@ -3035,12 +3230,14 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `user`.
     ///
     /// URL: `/admin/teams/userConfigurations/{id}/user`
+    #[inline]
     pub fn user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3056,6 +3253,7 @@ impl MicrosoftGraphTeamsAdministrationTeamsUserConfigurationRequestBuilder {
     /// Permissions for `PUT /admin/teams/userConfigurations/{id}/user/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /admin/teams/userConfigurations/{id}/user/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3085,6 +3283,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationCollect
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3101,6 +3300,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationCollect
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3114,6 +3314,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationCollect
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_teams_administration::TelephoneNumberLongRunningOperation,
@@ -3123,6 +3324,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationCollect
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3154,6 +3356,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationRequest
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -3168,6 +3371,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationRequest
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TelephoneNumberLongRunningOperation,
@@ -3181,6 +3385,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationRequest
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3208,6 +3413,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRootRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -3222,6 +3428,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRootRequestBuilde
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_teams_administration::TelephoneNumberManagementRoot,
@@ -3235,12 +3442,14 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRootRequestBuilde
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `numberAssignments`.
     ///
     /// URL: `/admin/teams/telephoneNumberManagement/numberAssignments`
+    #[inline]
     pub fn number_assignments(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationNumberAssignmentCollectionRequestBuilder {
@@ -3253,6 +3462,7 @@ impl MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRootRequestBuilde
     /// Navigation property `operations`.
     ///
     /// URL: `/admin/teams/telephoneNumberManagement/operations`
+    #[inline]
     pub fn operations(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTelephoneNumberLongRunningOperationCollectionRequestBuilder {
@@ -3285,6 +3495,7 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Group>> {
@@ -3297,6 +3508,7 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3310,6 +3522,7 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Group,
@@ -3317,6 +3530,7 @@ impl MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3350,6 +3564,7 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Group> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3360,6 +3575,7 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Group,
@@ -3373,12 +3589,14 @@ impl MicrosoftGraphTermStoreGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `sets`.
     ///
     /// URL: `/sites/{id}/termStore/groups/{id}/sets`
+    #[inline]
     pub fn sets(&self) -> MicrosoftGraphTermStoreSetCollectionRequestBuilder {
         MicrosoftGraphTermStoreSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3411,6 +3629,7 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Relation>> {
@@ -3423,6 +3642,7 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3436,6 +3656,7 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Relation,
@@ -3443,6 +3664,7 @@ impl MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3476,6 +3698,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Relation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3486,6 +3709,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Relation,
@@ -3499,12 +3723,14 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fromTerm`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/fromTerm`
+    #[inline]
     pub fn from_term(&self) -> MicrosoftGraphTermStoreTermRequestBuilder {
         MicrosoftGraphTermStoreTermRequestBuilder {
             client: self.client.clone(),
@@ -3514,6 +3740,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Navigation property `set`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/set`
+    #[inline]
     pub fn set(&self) -> MicrosoftGraphTermStoreSetRequestBuilder {
         MicrosoftGraphTermStoreSetRequestBuilder {
             client: self.client.clone(),
@@ -3523,6 +3750,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Navigation property `toTerm`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/toTerm`
+    #[inline]
     pub fn to_term(&self) -> MicrosoftGraphTermStoreTermRequestBuilder {
         MicrosoftGraphTermStoreTermRequestBuilder {
             client: self.client.clone(),
@@ -3538,6 +3766,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/fromTerm/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/fromTerm/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn from_term_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3553,6 +3782,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/set/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/set/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3568,6 +3798,7 @@ impl MicrosoftGraphTermStoreRelationRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/toTerm/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation/toTerm/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn to_term_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3599,6 +3830,7 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Set>> {
@@ -3611,6 +3843,7 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3624,6 +3857,7 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Set,
@@ -3631,6 +3865,7 @@ impl MicrosoftGraphTermStoreSetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3664,6 +3899,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Set> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3674,6 +3910,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph_term_store::Set) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3684,12 +3921,14 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `children`.
     ///
     /// URL: `/sites/{id}/termStore/sets/{id}/children`
+    #[inline]
     pub fn children(&self) -> MicrosoftGraphTermStoreTermCollectionRequestBuilder {
         MicrosoftGraphTermStoreTermCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3700,6 +3939,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Navigation property `parentGroup`.
     ///
     /// URL: `/sites/{id}/termStore/sets/{id}/parentGroup`
+    #[inline]
     pub fn parent_group(&self) -> MicrosoftGraphTermStoreGroupRequestBuilder {
         MicrosoftGraphTermStoreGroupRequestBuilder {
             client: self.client.clone(),
@@ -3709,6 +3949,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Navigation property `relations`.
     ///
     /// URL: `/sites/{id}/termStore/sets/{id}/relations`
+    #[inline]
     pub fn relations(&self) -> MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
         MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3719,6 +3960,7 @@ impl MicrosoftGraphTermStoreSetRequestBuilder {
     /// Navigation property `terms`.
     ///
     /// URL: `/sites/{id}/termStore/sets/{id}/terms`
+    #[inline]
     pub fn terms(&self) -> MicrosoftGraphTermStoreTermCollectionRequestBuilder {
         MicrosoftGraphTermStoreTermCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3749,6 +3991,7 @@ impl MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Store>> {
@@ -3761,6 +4004,7 @@ impl MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3774,6 +4018,7 @@ impl MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Store,
@@ -3781,6 +4026,7 @@ impl MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3814,6 +4060,7 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Store> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3824,6 +4071,7 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Store,
@@ -3837,12 +4085,14 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `groups`.
     ///
     /// URL: `/sites/{id}/termStore/groups`
+    #[inline]
     pub fn groups(&self) -> MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
         MicrosoftGraphTermStoreGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3853,6 +4103,7 @@ impl MicrosoftGraphTermStoreStoreRequestBuilder {
     /// Navigation property `sets`.
     ///
     /// URL: `/sites/{id}/termStore/sets`
+    #[inline]
     pub fn sets(&self) -> MicrosoftGraphTermStoreSetCollectionRequestBuilder {
         MicrosoftGraphTermStoreSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3885,6 +4136,7 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph_term_store::Term>> {
@@ -3897,6 +4149,7 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3910,6 +4163,7 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph_term_store::Term,
@@ -3917,6 +4171,7 @@ impl MicrosoftGraphTermStoreTermCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3950,6 +4205,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph_term_store::Term> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3960,6 +4216,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph_term_store::Term,
@@ -3973,12 +4230,14 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `children`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term/children`
+    #[inline]
     pub fn children(&self) -> MicrosoftGraphTermStoreTermCollectionRequestBuilder {
         MicrosoftGraphTermStoreTermCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3989,6 +4248,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Navigation property `relations`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term/relations`
+    #[inline]
     pub fn relations(&self) -> MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
         MicrosoftGraphTermStoreRelationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3999,6 +4259,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Navigation property `set`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term/set`
+    #[inline]
     pub fn set(&self) -> MicrosoftGraphTermStoreSetRequestBuilder {
         MicrosoftGraphTermStoreSetRequestBuilder {
             client: self.client.clone(),
@@ -4014,6 +4275,7 @@ impl MicrosoftGraphTermStoreTermRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term/set/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term/set/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4042,6 +4304,7 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MicrosoftStoreForBusinessApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4052,6 +4315,7 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MicrosoftStoreForBusinessApp,
@@ -4065,12 +4329,14 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4081,6 +4347,7 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4099,6 +4366,7 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4112,6 +4380,7 @@ impl MicrosoftStoreForBusinessAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4144,6 +4413,7 @@ impl MobileAppAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppAssignment>> {
@@ -4156,6 +4426,7 @@ impl MobileAppAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4169,6 +4440,7 @@ impl MobileAppAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppAssignment,
@@ -4176,6 +4448,7 @@ impl MobileAppAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MobileAppAssignmentRequestBuilder {
         MobileAppAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -4204,6 +4477,7 @@ impl MobileAppAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MobileAppAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4214,6 +4488,7 @@ impl MobileAppAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppAssignment,
@@ -4227,6 +4502,7 @@ impl MobileAppAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4255,6 +4531,7 @@ impl MobileAppCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppCategory>> {
@@ -4267,6 +4544,7 @@ impl MobileAppCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4280,6 +4558,7 @@ impl MobileAppCategoryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppCategory,
@@ -4287,6 +4566,7 @@ impl MobileAppCategoryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MobileAppCategoryRequestBuilder {
         MobileAppCategoryRequestBuilder {
             client: self.client.clone(),
@@ -4315,6 +4595,7 @@ impl MobileAppCategoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MobileAppCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4325,6 +4606,7 @@ impl MobileAppCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppCategory,
@@ -4338,6 +4620,7 @@ impl MobileAppCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4364,6 +4647,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMobileApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4374,6 +4658,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4387,6 +4672,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMobileApp,
@@ -4394,6 +4680,7 @@ impl MobileAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MobileAppRequestBuilder {
         MobileAppRequestBuilder {
             client: self.client.clone(),
@@ -4403,6 +4690,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.androidLobApp`
+    #[inline]
     pub fn as_android_lob_app(&self) -> AndroidLobAppCollectionRequestBuilder {
         AndroidLobAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4413,6 +4701,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.iosLobApp`
+    #[inline]
     pub fn as_ios_lob_app(&self) -> IosLobAppCollectionRequestBuilder {
         IosLobAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4423,6 +4712,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSDmgApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.macOSDmgApp`
+    #[inline]
     pub fn as_mac_os_dmg_app(&self) -> MacOsDmgAppCollectionRequestBuilder {
         MacOsDmgAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4433,6 +4723,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.macOSLobApp`
+    #[inline]
     pub fn as_mac_os_lob_app(&self) -> MacOsLobAppCollectionRequestBuilder {
         MacOsLobAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4443,6 +4734,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAndroidLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.managedAndroidLobApp`
+    #[inline]
     pub fn as_managed_android_lob_app(
         &self,
     ) -> ManagedAndroidLobAppCollectionRequestBuilder {
@@ -4455,6 +4747,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedIOSLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.managedIOSLobApp`
+    #[inline]
     pub fn as_managed_ios_lob_app(&self) -> ManagedIosLobAppCollectionRequestBuilder {
         ManagedIosLobAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4465,6 +4758,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedMobileLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.managedMobileLobApp`
+    #[inline]
     pub fn as_managed_mobile_lob_app(
         &self,
     ) -> ManagedMobileLobAppCollectionRequestBuilder {
@@ -4477,6 +4771,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mobileLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.mobileLobApp`
+    #[inline]
     pub fn as_mobile_lob_app(&self) -> MobileLobAppCollectionRequestBuilder {
         MobileLobAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4487,6 +4782,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.win32LobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.win32LobApp`
+    #[inline]
     pub fn as_win32_lob_app(&self) -> Win32LobAppCollectionRequestBuilder {
         Win32LobAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4497,6 +4793,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsAppX`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.windowsAppX`
+    #[inline]
     pub fn as_windows_app_x(&self) -> WindowsAppXCollectionRequestBuilder {
         WindowsAppXCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4507,6 +4804,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsMobileMSI`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.windowsMobileMSI`
+    #[inline]
     pub fn as_windows_mobile_msi(&self) -> WindowsMobileMsiCollectionRequestBuilder {
         WindowsMobileMsiCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4517,6 +4815,7 @@ impl MobileAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsUniversalAppX`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.windowsUniversalAppX`
+    #[inline]
     pub fn as_windows_universal_app_x(
         &self,
     ) -> WindowsUniversalAppXCollectionRequestBuilder {
@@ -4551,6 +4850,7 @@ impl MobileAppContentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppContent>> {
@@ -4563,6 +4863,7 @@ impl MobileAppContentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4576,6 +4877,7 @@ impl MobileAppContentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppContent,
@@ -4583,6 +4885,7 @@ impl MobileAppContentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MobileAppContentRequestBuilder {
         MobileAppContentRequestBuilder {
             client: self.client.clone(),
@@ -4612,6 +4915,7 @@ impl MobileAppContentFileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppContentFile>> {
@@ -4624,6 +4928,7 @@ impl MobileAppContentFileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4637,6 +4942,7 @@ impl MobileAppContentFileCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppContentFile,
@@ -4644,6 +4950,7 @@ impl MobileAppContentFileCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MobileAppContentFileRequestBuilder {
         MobileAppContentFileRequestBuilder {
             client: self.client.clone(),
@@ -4674,6 +4981,7 @@ impl MobileAppContentFileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/files/{id}`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MobileAppContentFile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4684,6 +4992,7 @@ impl MobileAppContentFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/files/{id}`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppContentFile,
@@ -4697,6 +5006,7 @@ impl MobileAppContentFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/files/{id}`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4707,6 +5017,7 @@ impl MobileAppContentFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/files/{id}/commit`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn commit(
         &self,
         file_encryption_info: &models::microsoft_graph::FileEncryptionInfo,
@@ -4721,6 +5032,7 @@ impl MobileAppContentFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/files/{id}/renewUpload`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn renew_upload(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4752,6 +5064,7 @@ impl MobileAppContentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MobileAppContent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4762,6 +5075,7 @@ impl MobileAppContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppContent,
@@ -4775,12 +5089,14 @@ impl MobileAppContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `containedApps`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/containedApps`
+    #[inline]
     pub fn contained_apps(&self) -> MobileContainedAppCollectionRequestBuilder {
         MobileContainedAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4791,6 +5107,7 @@ impl MobileAppContentRequestBuilder {
     /// Navigation property `files`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions/{id}/files`
+    #[inline]
     pub fn files(&self) -> MobileAppContentFileCollectionRequestBuilder {
         MobileAppContentFileCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4821,6 +5138,7 @@ impl MobileAppRelationshipCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppRelationship>> {
@@ -4833,6 +5151,7 @@ impl MobileAppRelationshipCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4846,6 +5165,7 @@ impl MobileAppRelationshipCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppRelationship,
@@ -4853,6 +5173,7 @@ impl MobileAppRelationshipCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MobileAppRelationshipRequestBuilder {
         MobileAppRelationshipRequestBuilder {
             client: self.client.clone(),
@@ -4881,6 +5202,7 @@ impl MobileAppRelationshipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MobileAppRelationship> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4891,6 +5213,7 @@ impl MobileAppRelationshipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppRelationship,
@@ -4904,6 +5227,7 @@ impl MobileAppRelationshipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4931,6 +5255,7 @@ impl MobileAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMobileApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4941,6 +5266,7 @@ impl MobileAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyMobileApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4951,12 +5277,14 @@ impl MobileAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4967,6 +5295,7 @@ impl MobileAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4985,6 +5314,7 @@ impl MobileAppRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4998,6 +5328,7 @@ impl MobileAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -5008,6 +5339,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp`
+    #[inline]
     pub fn as_android_lob_app(&self) -> AndroidLobAppRequestBuilder {
         AndroidLobAppRequestBuilder {
             client: self.client.clone(),
@@ -5017,6 +5349,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp`
+    #[inline]
     pub fn as_ios_lob_app(&self) -> IosLobAppRequestBuilder {
         IosLobAppRequestBuilder {
             client: self.client.clone(),
@@ -5026,6 +5359,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSDmgApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp`
+    #[inline]
     pub fn as_mac_os_dmg_app(&self) -> MacOsDmgAppRequestBuilder {
         MacOsDmgAppRequestBuilder {
             client: self.client.clone(),
@@ -5035,6 +5369,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp`
+    #[inline]
     pub fn as_mac_os_lob_app(&self) -> MacOsLobAppRequestBuilder {
         MacOsLobAppRequestBuilder {
             client: self.client.clone(),
@@ -5044,6 +5379,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAndroidLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp`
+    #[inline]
     pub fn as_managed_android_lob_app(&self) -> ManagedAndroidLobAppRequestBuilder {
         ManagedAndroidLobAppRequestBuilder {
             client: self.client.clone(),
@@ -5053,6 +5389,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedIOSLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedIOSLobApp`
+    #[inline]
     pub fn as_managed_ios_lob_app(&self) -> ManagedIosLobAppRequestBuilder {
         ManagedIosLobAppRequestBuilder {
             client: self.client.clone(),
@@ -5062,6 +5399,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedMobileLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedMobileLobApp`
+    #[inline]
     pub fn as_managed_mobile_lob_app(&self) -> ManagedMobileLobAppRequestBuilder {
         ManagedMobileLobAppRequestBuilder {
             client: self.client.clone(),
@@ -5071,6 +5409,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mobileLobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp`
+    #[inline]
     pub fn as_mobile_lob_app(&self) -> MobileLobAppRequestBuilder {
         MobileLobAppRequestBuilder {
             client: self.client.clone(),
@@ -5080,6 +5419,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.win32LobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp`
+    #[inline]
     pub fn as_win32_lob_app(&self) -> Win32LobAppRequestBuilder {
         Win32LobAppRequestBuilder {
             client: self.client.clone(),
@@ -5089,6 +5429,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsAppX`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX`
+    #[inline]
     pub fn as_windows_app_x(&self) -> WindowsAppXRequestBuilder {
         WindowsAppXRequestBuilder {
             client: self.client.clone(),
@@ -5098,6 +5439,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsMobileMSI`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI`
+    #[inline]
     pub fn as_windows_mobile_msi(&self) -> WindowsMobileMsiRequestBuilder {
         WindowsMobileMsiRequestBuilder {
             client: self.client.clone(),
@@ -5107,6 +5449,7 @@ impl MobileAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsUniversalAppX`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX`
+    #[inline]
     pub fn as_windows_universal_app_x(&self) -> WindowsUniversalAppXRequestBuilder {
         WindowsUniversalAppXRequestBuilder {
             client: self.client.clone(),
@@ -5136,6 +5479,7 @@ impl MobileAppTroubleshootingEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileAppTroubleshootingEvent>> {
@@ -5148,6 +5492,7 @@ impl MobileAppTroubleshootingEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5161,6 +5506,7 @@ impl MobileAppTroubleshootingEventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileAppTroubleshootingEvent,
@@ -5168,6 +5514,7 @@ impl MobileAppTroubleshootingEventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5201,6 +5548,7 @@ impl MobileAppTroubleshootingEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MobileAppTroubleshootingEvent> {
@@ -5213,6 +5561,7 @@ impl MobileAppTroubleshootingEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileAppTroubleshootingEvent,
@@ -5226,12 +5575,14 @@ impl MobileAppTroubleshootingEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appLogCollectionRequests`.
     ///
     /// URL: `/deviceManagement/mobileAppTroubleshootingEvents/{id}/appLogCollectionRequests`
+    #[inline]
     pub fn app_log_collection_requests(
         &self,
     ) -> AppLogCollectionRequestCollectionRequestBuilder {
@@ -5266,6 +5617,7 @@ impl MobileContainedAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyMobileContainedApp>> {
@@ -5278,6 +5630,7 @@ impl MobileContainedAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5291,6 +5644,7 @@ impl MobileContainedAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMobileContainedApp,
@@ -5298,6 +5652,7 @@ impl MobileContainedAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MobileContainedAppRequestBuilder {
         MobileContainedAppRequestBuilder {
             client: self.client.clone(),
@@ -5326,6 +5681,7 @@ impl MobileContainedAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMobileContainedApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5336,6 +5692,7 @@ impl MobileContainedAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyMobileContainedApp,
@@ -5349,6 +5706,7 @@ impl MobileContainedAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5375,6 +5733,7 @@ impl MobileLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MobileLobApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5385,6 +5744,7 @@ impl MobileLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5398,6 +5758,7 @@ impl MobileLobAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileLobApp,
@@ -5405,6 +5766,7 @@ impl MobileLobAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MobileLobAppRequestBuilder {
         MobileLobAppRequestBuilder {
             client: self.client.clone(),
@@ -5414,6 +5776,7 @@ impl MobileLobAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.win32LobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.mobileLobApp/microsoft.graph.win32LobApp`
+    #[inline]
     pub fn as_win32_lob_app(&self) -> Win32LobAppCollectionRequestBuilder {
         Win32LobAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5424,6 +5787,7 @@ impl MobileLobAppCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsUniversalAppX`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/microsoft.graph.mobileLobApp/microsoft.graph.windowsUniversalAppX`
+    #[inline]
     pub fn as_windows_universal_app_x(
         &self,
     ) -> WindowsUniversalAppXCollectionRequestBuilder {
@@ -5457,6 +5821,7 @@ impl MobileLobAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MobileLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5467,6 +5832,7 @@ impl MobileLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::MobileLobApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5477,12 +5843,14 @@ impl MobileLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5493,6 +5861,7 @@ impl MobileLobAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5503,6 +5872,7 @@ impl MobileLobAppRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5521,6 +5891,7 @@ impl MobileLobAppRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5534,6 +5905,7 @@ impl MobileLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -5544,6 +5916,7 @@ impl MobileLobAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.win32LobApp`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/microsoft.graph.win32LobApp`
+    #[inline]
     pub fn as_win32_lob_app(&self) -> Win32LobAppRequestBuilder {
         Win32LobAppRequestBuilder {
             client: self.client.clone(),
@@ -5553,6 +5926,7 @@ impl MobileLobAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsUniversalAppX`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.mobileLobApp/microsoft.graph.windowsUniversalAppX`
+    #[inline]
     pub fn as_windows_universal_app_x(&self) -> WindowsUniversalAppXRequestBuilder {
         WindowsUniversalAppXRequestBuilder {
             client: self.client.clone(),
@@ -5582,6 +5956,7 @@ impl MobileThreatDefenseConnectorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MobileThreatDefenseConnector>> {
@@ -5594,6 +5969,7 @@ impl MobileThreatDefenseConnectorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5607,6 +5983,7 @@ impl MobileThreatDefenseConnectorCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MobileThreatDefenseConnector,
@@ -5614,6 +5991,7 @@ impl MobileThreatDefenseConnectorCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5645,6 +6023,7 @@ impl MobileThreatDefenseConnectorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MobileThreatDefenseConnector> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5655,6 +6034,7 @@ impl MobileThreatDefenseConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MobileThreatDefenseConnector,
@@ -5668,6 +6048,7 @@ impl MobileThreatDefenseConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5695,6 +6076,7 @@ impl MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -5709,6 +6091,7 @@ impl MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganizationIdentitySyncPolicyTemplate,
@@ -5722,6 +6105,7 @@ impl MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5732,6 +6116,7 @@ impl MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_to_default_settings(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5761,6 +6146,7 @@ impl MultiTenantOrganizationJoinRequestRecordRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MultiTenantOrganizationJoinRequestRecord> {
@@ -5773,6 +6159,7 @@ impl MultiTenantOrganizationJoinRequestRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganizationJoinRequestRecord,
@@ -5786,6 +6173,7 @@ impl MultiTenantOrganizationJoinRequestRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5812,6 +6200,7 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MultiTenantOrganizationMember>> {
@@ -5824,6 +6213,7 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5837,6 +6227,7 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganizationMember,
@@ -5844,6 +6235,7 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5860,6 +6252,7 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5876,6 +6269,7 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5900,6 +6294,7 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5918,6 +6313,7 @@ impl MultiTenantOrganizationMemberCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5953,6 +6349,7 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MultiTenantOrganizationMember> {
@@ -5965,6 +6362,7 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganizationMember,
@@ -5978,6 +6376,7 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5988,6 +6387,7 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6006,6 +6406,7 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6024,6 +6425,7 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6042,6 +6444,7 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6060,6 +6463,7 @@ impl MultiTenantOrganizationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6087,6 +6491,7 @@ impl MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6101,6 +6506,7 @@ impl MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganizationPartnerConfigurationTemplate,
@@ -6114,6 +6520,7 @@ impl MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6124,6 +6531,7 @@ impl MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_to_default_settings(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6155,6 +6563,7 @@ impl MultiTenantOrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MultiTenantOrganization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6168,6 +6577,7 @@ impl MultiTenantOrganizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::MultiTenantOrganization,
@@ -6181,12 +6591,14 @@ impl MultiTenantOrganizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `joinRequest`.
     ///
     /// URL: `/tenantRelationships/multiTenantOrganization/joinRequest`
+    #[inline]
     pub fn join_request(
         &self,
     ) -> MultiTenantOrganizationJoinRequestRecordRequestBuilder {
@@ -6198,6 +6610,7 @@ impl MultiTenantOrganizationRequestBuilder {
     /// Navigation property `tenants`.
     ///
     /// URL: `/tenantRelationships/multiTenantOrganization/tenants`
+    #[inline]
     pub fn tenants(&self) -> MultiTenantOrganizationMemberCollectionRequestBuilder {
         MultiTenantOrganizationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6230,6 +6643,7 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6244,6 +6658,7 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6257,6 +6672,7 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MultiValueLegacyExtendedProperty,
@@ -6264,6 +6680,7 @@ impl MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6295,6 +6712,7 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MultiValueLegacyExtendedProperty> {
@@ -6307,6 +6725,7 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MultiValueLegacyExtendedProperty,
@@ -6320,6 +6739,7 @@ impl MultiValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6348,6 +6768,7 @@ impl NamedLocationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`; Application `Policy.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyNamedLocation>> {
@@ -6360,6 +6781,7 @@ impl NamedLocationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`; Application `Policy.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6373,6 +6795,7 @@ impl NamedLocationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`; Application `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyNamedLocation,
@@ -6380,6 +6803,7 @@ impl NamedLocationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> NamedLocationRequestBuilder {
         NamedLocationRequestBuilder {
             client: self.client.clone(),
@@ -6408,6 +6832,7 @@ impl NamedLocationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`; Application `Policy.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyNamedLocation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6418,6 +6843,7 @@ impl NamedLocationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`; Application `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyNamedLocation,
@@ -6431,6 +6857,7 @@ impl NamedLocationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`; Application `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6441,6 +6868,7 @@ impl NamedLocationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyNamedLocation> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6467,6 +6895,7 @@ impl NotebookCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Notebook>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6477,6 +6906,7 @@ impl NotebookCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6490,6 +6920,7 @@ impl NotebookCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Notebook,
@@ -6497,6 +6928,7 @@ impl NotebookCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> NotebookRequestBuilder {
         NotebookRequestBuilder {
             client: self.client.clone(),
@@ -6510,6 +6942,7 @@ impl NotebookCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get_notebook_from_web_url(
         &self,
         web_url: &str,
@@ -6528,6 +6961,7 @@ impl NotebookCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get_recent_notebooks(
         &self,
         include_personal_notebooks: bool,
@@ -6570,6 +7004,7 @@ impl NotebookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Notebook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6580,6 +7015,7 @@ impl NotebookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Notebook) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6590,12 +7026,14 @@ impl NotebookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `sectionGroups`.
     ///
     /// URL: `/me/onenote/notebooks/{id}/sectionGroups`
+    #[inline]
     pub fn section_groups(&self) -> SectionGroupCollectionRequestBuilder {
         SectionGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6606,6 +7044,7 @@ impl NotebookRequestBuilder {
     /// Navigation property `sections`.
     ///
     /// URL: `/me/onenote/notebooks/{id}/sections`
+    #[inline]
     pub fn sections(&self) -> OnenoteSectionCollectionRequestBuilder {
         OnenoteSectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6620,6 +7059,7 @@ impl NotebookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn copy_notebook(
         &self,
         parameters: &super::parameters::CopyNotebookParameters,
@@ -6654,6 +7094,7 @@ impl NotificationMessageTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::NotificationMessageTemplate>> {
@@ -6666,6 +7107,7 @@ impl NotificationMessageTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6679,6 +7121,7 @@ impl NotificationMessageTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::NotificationMessageTemplate,
@@ -6686,6 +7129,7 @@ impl NotificationMessageTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6719,6 +7163,7 @@ impl NotificationMessageTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::NotificationMessageTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6729,6 +7174,7 @@ impl NotificationMessageTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::NotificationMessageTemplate,
@@ -6742,12 +7188,14 @@ impl NotificationMessageTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `localizedNotificationMessages`.
     ///
     /// URL: `/deviceManagement/notificationMessageTemplates/{id}/localizedNotificationMessages`
+    #[inline]
     pub fn localized_notification_messages(
         &self,
     ) -> LocalizedNotificationMessageCollectionRequestBuilder {
@@ -6764,6 +7212,7 @@ impl NotificationMessageTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn send_test_message(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6812,6 +7261,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OAuth2PermissionGrant>> {
@@ -6824,6 +7274,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6837,6 +7288,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OAuth2PermissionGrant,
@@ -6844,6 +7296,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OAuth2PermissionGrantRequestBuilder {
         OAuth2PermissionGrantRequestBuilder {
             client: self.client.clone(),
@@ -6858,6 +7311,7 @@ impl OAuth2PermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OAuth2PermissionGrant>> {
@@ -6907,6 +7361,7 @@ impl OAuth2PermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OAuth2PermissionGrant> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6917,6 +7372,7 @@ impl OAuth2PermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OAuth2PermissionGrant,
@@ -6930,6 +7386,7 @@ impl OAuth2PermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6956,6 +7413,7 @@ impl OfferShiftRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyOfferShiftRequest>> {
@@ -6968,6 +7426,7 @@ impl OfferShiftRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6981,6 +7440,7 @@ impl OfferShiftRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyOfferShiftRequest,
@@ -6988,6 +7448,7 @@ impl OfferShiftRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OfferShiftRequestRequestBuilder {
         OfferShiftRequestRequestBuilder {
             client: self.client.clone(),
@@ -7018,6 +7479,7 @@ impl OfferShiftRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyOfferShiftRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7028,6 +7490,7 @@ impl OfferShiftRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyOfferShiftRequest,
@@ -7041,6 +7504,7 @@ impl OfferShiftRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7051,6 +7515,7 @@ impl OfferShiftRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn approve(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("approve"))
             .json_member_body("message", Some(message))
@@ -7062,6 +7527,7 @@ impl OfferShiftRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn decline(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("decline"))
             .json_member_body("message", Some(message))
@@ -7073,6 +7539,7 @@ impl OfferShiftRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7102,6 +7569,7 @@ impl OfficeGraphInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OfficeGraphInsights> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7112,6 +7580,7 @@ impl OfficeGraphInsightsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OfficeGraphInsights,
@@ -7125,12 +7594,14 @@ impl OfficeGraphInsightsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `shared`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.officeGraphInsights/shared`
+    #[inline]
     pub fn shared(&self) -> SharedInsightCollectionRequestBuilder {
         SharedInsightCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7141,6 +7612,7 @@ impl OfficeGraphInsightsRequestBuilder {
     /// Navigation property `trending`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.officeGraphInsights/trending`
+    #[inline]
     pub fn trending(&self) -> TrendingCollectionRequestBuilder {
         TrendingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7151,6 +7623,7 @@ impl OfficeGraphInsightsRequestBuilder {
     /// Navigation property `used`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.officeGraphInsights/used`
+    #[inline]
     pub fn used(&self) -> UsedInsightCollectionRequestBuilder {
         UsedInsightCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7180,6 +7653,7 @@ impl OidcIdentityProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OidcIdentityProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7190,6 +7664,7 @@ impl OidcIdentityProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OidcIdentityProvider,
@@ -7203,6 +7678,7 @@ impl OidcIdentityProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7229,6 +7705,7 @@ impl OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7243,6 +7720,7 @@ impl OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7256,6 +7734,7 @@ impl OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnAttributeCollectionStartCustomExtension,
@@ -7263,6 +7742,7 @@ impl OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7279,6 +7759,7 @@ impl OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -7317,6 +7798,7 @@ impl OnAttributeCollectionStartCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnAttributeCollectionStartCustomExtension> {
@@ -7329,6 +7811,7 @@ impl OnAttributeCollectionStartCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnAttributeCollectionStartCustomExtension,
@@ -7342,6 +7825,7 @@ impl OnAttributeCollectionStartCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7352,6 +7836,7 @@ impl OnAttributeCollectionStartCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -7384,6 +7869,7 @@ impl OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7400,6 +7886,7 @@ impl OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7413,6 +7900,7 @@ impl OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnAttributeCollectionSubmitCustomExtension,
@@ -7420,6 +7908,7 @@ impl OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7436,6 +7925,7 @@ impl OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -7474,6 +7964,7 @@ impl OnAttributeCollectionSubmitCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnAttributeCollectionSubmitCustomExtension> {
@@ -7486,6 +7977,7 @@ impl OnAttributeCollectionSubmitCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnAttributeCollectionSubmitCustomExtension,
@@ -7499,6 +7991,7 @@ impl OnAttributeCollectionSubmitCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7509,6 +8002,7 @@ impl OnAttributeCollectionSubmitCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -7541,6 +8035,7 @@ impl OnOtpSendCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnOtpSendCustomExtension>> {
@@ -7553,6 +8048,7 @@ impl OnOtpSendCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7566,6 +8062,7 @@ impl OnOtpSendCustomExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnOtpSendCustomExtension,
@@ -7573,6 +8070,7 @@ impl OnOtpSendCustomExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnOtpSendCustomExtensionRequestBuilder {
         OnOtpSendCustomExtensionRequestBuilder {
             client: self.client.clone(),
@@ -7586,6 +8084,7 @@ impl OnOtpSendCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -7624,6 +8123,7 @@ impl OnOtpSendCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnOtpSendCustomExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7634,6 +8134,7 @@ impl OnOtpSendCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnOtpSendCustomExtension,
@@ -7647,6 +8148,7 @@ impl OnOtpSendCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7657,6 +8159,7 @@ impl OnOtpSendCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -7689,6 +8192,7 @@ impl OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7703,6 +8207,7 @@ impl OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7716,6 +8221,7 @@ impl OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPasswordSubmitCustomExtension,
@@ -7723,6 +8229,7 @@ impl OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7739,6 +8246,7 @@ impl OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -7777,6 +8285,7 @@ impl OnPasswordSubmitCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnPasswordSubmitCustomExtension> {
@@ -7789,6 +8298,7 @@ impl OnPasswordSubmitCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPasswordSubmitCustomExtension,
@@ -7802,6 +8312,7 @@ impl OnPasswordSubmitCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7812,6 +8323,7 @@ impl OnPasswordSubmitCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -7843,6 +8355,7 @@ impl OnPremisesConditionalAccessSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnPremisesConditionalAccessSettings> {
@@ -7855,6 +8368,7 @@ impl OnPremisesConditionalAccessSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesConditionalAccessSettings,
@@ -7868,6 +8382,7 @@ impl OnPremisesConditionalAccessSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7894,6 +8409,7 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7908,6 +8424,7 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7921,6 +8438,7 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnPremisesDirectorySynchronization,
@@ -7928,6 +8446,7 @@ impl OnPremisesDirectorySynchronizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7959,6 +8478,7 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnPremisesDirectorySynchronization> {
@@ -7971,6 +8491,7 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesDirectorySynchronization,
@@ -7984,6 +8505,7 @@ impl OnPremisesDirectorySynchronizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8011,6 +8533,7 @@ impl OnPremisesSyncBehaviorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnPremisesSyncBehavior> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8021,6 +8544,7 @@ impl OnPremisesSyncBehaviorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnPremisesSyncBehavior,
@@ -8034,6 +8558,7 @@ impl OnPremisesSyncBehaviorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8060,6 +8585,7 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8074,6 +8600,7 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8087,6 +8614,7 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnTokenIssuanceStartCustomExtension,
@@ -8094,6 +8622,7 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8110,6 +8639,7 @@ impl OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -8148,6 +8678,7 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnTokenIssuanceStartCustomExtension> {
@@ -8160,6 +8691,7 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnTokenIssuanceStartCustomExtension,
@@ -8173,6 +8705,7 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8183,6 +8716,7 @@ impl OnTokenIssuanceStartCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -8215,6 +8749,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8231,6 +8766,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8244,6 +8780,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnVerifiedIdClaimValidationCustomExtension,
@@ -8251,6 +8788,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8267,6 +8805,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -8305,6 +8844,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnVerifiedIdClaimValidationCustomExtension> {
@@ -8317,6 +8857,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnVerifiedIdClaimValidationCustomExtension,
@@ -8330,6 +8871,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8340,6 +8882,7 @@ impl OnVerifiedIdClaimValidationCustomExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -8372,6 +8915,7 @@ impl OneDriveForBusinessBrowseSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8386,6 +8930,7 @@ impl OneDriveForBusinessBrowseSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8399,6 +8944,7 @@ impl OneDriveForBusinessBrowseSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessBrowseSession,
@@ -8406,6 +8952,7 @@ impl OneDriveForBusinessBrowseSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8439,6 +8986,7 @@ impl OneDriveForBusinessBrowseSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OneDriveForBusinessBrowseSession> {
@@ -8451,6 +8999,7 @@ impl OneDriveForBusinessBrowseSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessBrowseSession,
@@ -8464,6 +9013,7 @@ impl OneDriveForBusinessBrowseSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8474,6 +9024,7 @@ impl OneDriveForBusinessBrowseSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn browse(
         &self,
         parameters: &super::parameters::BrowseParameters,
@@ -8490,6 +9041,7 @@ impl OneDriveForBusinessBrowseSessionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `browse_2` because `browse` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn browse_2(
         &self,
         next_fetch_token: &str,
@@ -8528,6 +9080,7 @@ impl OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8542,6 +9095,7 @@ impl OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8555,6 +9109,7 @@ impl OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessProtectionPolicy,
@@ -8562,6 +9117,7 @@ impl OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,

@@ -27,6 +27,7 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OneDriveForBusinessProtectionPolicy> {
@@ -39,6 +40,7 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessProtectionPolicy,
@@ -52,12 +54,14 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `driveInclusionRules`.
     ///
     /// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules`
+    #[inline]
     pub fn drive_inclusion_rules(&self) -> DriveProtectionRuleCollectionRequestBuilder {
         DriveProtectionRuleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -68,6 +72,7 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Navigation property `driveProtectionUnits`.
     ///
     /// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits`
+    #[inline]
     pub fn drive_protection_units(&self) -> DriveProtectionUnitCollectionRequestBuilder {
         DriveProtectionUnitCollectionRequestBuilder {
             client: self.client.clone(),
@@ -78,6 +83,7 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Navigation property `driveProtectionUnitsBulkAdditionJobs`.
     ///
     /// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs`
+    #[inline]
     pub fn drive_protection_units_bulk_addition_jobs(
         &self,
     ) -> DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
@@ -98,6 +104,7 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveInclusionRules/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_inclusion_rules_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -115,6 +122,7 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnits/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_protection_units_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -132,6 +140,7 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Permissions for `POST /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/oneDriveForBusinessProtectionPolicies/{id}/driveProtectionUnitsBulkAdditionJobs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_protection_units_bulk_addition_jobs_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -147,6 +156,7 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -157,6 +167,7 @@ impl OneDriveForBusinessProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn deactivate(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
@@ -187,6 +198,7 @@ impl OneDriveForBusinessRestoreSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -201,6 +213,7 @@ impl OneDriveForBusinessRestoreSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -214,6 +227,7 @@ impl OneDriveForBusinessRestoreSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessRestoreSession,
@@ -221,6 +235,7 @@ impl OneDriveForBusinessRestoreSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -254,6 +269,7 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OneDriveForBusinessRestoreSession> {
@@ -266,6 +282,7 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OneDriveForBusinessRestoreSession,
@@ -279,12 +296,14 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `driveRestoreArtifacts`.
     ///
     /// URL: `/solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifacts`
+    #[inline]
     pub fn drive_restore_artifacts(
         &self,
     ) -> DriveRestoreArtifactCollectionRequestBuilder {
@@ -297,6 +316,7 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     /// Navigation property `driveRestoreArtifactsBulkAdditionRequests`.
     ///
     /// URL: `/solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/driveRestoreArtifactsBulkAdditionRequests`
+    #[inline]
     pub fn drive_restore_artifacts_bulk_addition_requests(
         &self,
     ) -> DriveRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
@@ -309,6 +329,7 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     /// Navigation property `granularDriveRestoreArtifacts`.
     ///
     /// URL: `/solutions/backupRestore/oneDriveForBusinessRestoreSessions/{id}/granularDriveRestoreArtifacts`
+    #[inline]
     pub fn granular_drive_restore_artifacts(
         &self,
     ) -> GranularDriveRestoreArtifactCollectionRequestBuilder {
@@ -325,6 +346,7 @@ impl OneDriveForBusinessRestoreSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyRestoreSessionBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -351,6 +373,7 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteOperation>> {
@@ -363,6 +386,7 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -376,6 +400,7 @@ impl OnenoteOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteOperation,
@@ -383,6 +408,7 @@ impl OnenoteOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnenoteOperationRequestBuilder {
         OnenoteOperationRequestBuilder {
             client: self.client.clone(),
@@ -411,6 +437,7 @@ impl OnenoteOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -421,6 +448,7 @@ impl OnenoteOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnenoteOperation,
@@ -434,6 +462,7 @@ impl OnenoteOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -462,6 +491,7 @@ impl OnenotePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OnenotePage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -472,6 +502,7 @@ impl OnenotePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -485,6 +516,7 @@ impl OnenotePageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenotePage,
@@ -492,6 +524,7 @@ impl OnenotePageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnenotePageRequestBuilder {
         OnenotePageRequestBuilder {
             client: self.client.clone(),
@@ -522,6 +555,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`; DelegatedPersonal `Notes.Read`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnenotePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -532,6 +566,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OnenotePage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -542,12 +577,14 @@ impl OnenotePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `parentNotebook`.
     ///
     /// URL: `/me/onenote/pages/{id}/parentNotebook`
+    #[inline]
     pub fn parent_notebook(&self) -> NotebookRequestBuilder {
         NotebookRequestBuilder {
             client: self.client.clone(),
@@ -557,6 +594,7 @@ impl OnenotePageRequestBuilder {
     /// Navigation property `parentSection`.
     ///
     /// URL: `/me/onenote/pages/{id}/parentSection`
+    #[inline]
     pub fn parent_section(&self) -> OnenoteSectionRequestBuilder {
         OnenoteSectionRequestBuilder {
             client: self.client.clone(),
@@ -572,6 +610,7 @@ impl OnenotePageRequestBuilder {
     /// Permissions for `PUT /me/onenote/pages/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/onenote/pages/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_notebook_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -587,6 +626,7 @@ impl OnenotePageRequestBuilder {
     /// Permissions for `PUT /me/onenote/pages/{id}/parentSection/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/onenote/pages/{id}/parentSection/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_section_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -602,6 +642,7 @@ impl OnenotePageRequestBuilder {
     /// Permissions for `PUT /me/onenote/pages/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/onenote/pages/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -615,6 +656,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn copy_to_section(
         &self,
         parameters: &super::parameters::CopyToSectionParameters,
@@ -633,6 +675,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn onenote_patch_content(
         &self,
         commands: &[models::microsoft_graph::OnenotePatchContentCommand],
@@ -651,6 +694,7 @@ impl OnenotePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn preview(&self) -> Request<models::microsoft_graph::OnenotePagePreview> {
         Request::json(
             &self.client,
@@ -682,6 +726,7 @@ impl OnenoteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Onenote> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -692,6 +737,7 @@ impl OnenoteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Onenote) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -702,12 +748,14 @@ impl OnenoteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `notebooks`.
     ///
     /// URL: `/me/onenote/notebooks`
+    #[inline]
     pub fn notebooks(&self) -> NotebookCollectionRequestBuilder {
         NotebookCollectionRequestBuilder {
             client: self.client.clone(),
@@ -718,6 +766,7 @@ impl OnenoteRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/me/onenote/operations`
+    #[inline]
     pub fn operations(&self) -> OnenoteOperationCollectionRequestBuilder {
         OnenoteOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -728,6 +777,7 @@ impl OnenoteRequestBuilder {
     /// Navigation property `pages`.
     ///
     /// URL: `/me/onenote/pages`
+    #[inline]
     pub fn pages(&self) -> OnenotePageCollectionRequestBuilder {
         OnenotePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -738,6 +788,7 @@ impl OnenoteRequestBuilder {
     /// Navigation property `resources`.
     ///
     /// URL: `/me/onenote/resources`
+    #[inline]
     pub fn resources(&self) -> OnenoteResourceCollectionRequestBuilder {
         OnenoteResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -748,6 +799,7 @@ impl OnenoteRequestBuilder {
     /// Navigation property `sectionGroups`.
     ///
     /// URL: `/me/onenote/sectionGroups`
+    #[inline]
     pub fn section_groups(&self) -> SectionGroupCollectionRequestBuilder {
         SectionGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -758,6 +810,7 @@ impl OnenoteRequestBuilder {
     /// Navigation property `sections`.
     ///
     /// URL: `/me/onenote/sections`
+    #[inline]
     pub fn sections(&self) -> OnenoteSectionCollectionRequestBuilder {
         OnenoteSectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -788,6 +841,7 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteResource>> {
@@ -800,6 +854,7 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -813,6 +868,7 @@ impl OnenoteResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteResource,
@@ -820,6 +876,7 @@ impl OnenoteResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnenoteResourceRequestBuilder {
         OnenoteResourceRequestBuilder {
             client: self.client.clone(),
@@ -848,6 +905,7 @@ impl OnenoteResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -858,6 +916,7 @@ impl OnenoteResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnenoteResource,
@@ -871,6 +930,7 @@ impl OnenoteResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -883,6 +943,7 @@ impl OnenoteResourceRequestBuilder {
     /// Permissions for `PUT /me/onenote/resources/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/onenote/resources/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -914,6 +975,7 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnenoteSection>> {
@@ -926,6 +988,7 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -939,6 +1002,7 @@ impl OnenoteSectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/onenote/notebooks/{id}/sections`): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnenoteSection,
@@ -946,6 +1010,7 @@ impl OnenoteSectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnenoteSectionRequestBuilder {
         OnenoteSectionRequestBuilder {
             client: self.client.clone(),
@@ -976,6 +1041,7 @@ impl OnenoteSectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnenoteSection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -986,6 +1052,7 @@ impl OnenoteSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OnenoteSection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -996,12 +1063,14 @@ impl OnenoteSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `pages`.
     ///
     /// URL: `/me/onenote/sections/{id}/pages`
+    #[inline]
     pub fn pages(&self) -> OnenotePageCollectionRequestBuilder {
         OnenotePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1012,6 +1081,7 @@ impl OnenoteSectionRequestBuilder {
     /// Navigation property `parentNotebook`.
     ///
     /// URL: `/me/onenote/sections/{id}/parentNotebook`
+    #[inline]
     pub fn parent_notebook(&self) -> NotebookRequestBuilder {
         NotebookRequestBuilder {
             client: self.client.clone(),
@@ -1021,6 +1091,7 @@ impl OnenoteSectionRequestBuilder {
     /// Navigation property `parentSectionGroup`.
     ///
     /// URL: `/me/onenote/sections/{id}/parentSectionGroup`
+    #[inline]
     pub fn parent_section_group(&self) -> SectionGroupRequestBuilder {
         SectionGroupRequestBuilder {
             client: self.client.clone(),
@@ -1036,6 +1107,7 @@ impl OnenoteSectionRequestBuilder {
     /// Permissions for `PUT /me/onenote/sections/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/onenote/sections/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_notebook_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1051,6 +1123,7 @@ impl OnenoteSectionRequestBuilder {
     /// Permissions for `PUT /me/onenote/sections/{id}/parentSectionGroup/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/onenote/sections/{id}/parentSectionGroup/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_section_group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1064,6 +1137,7 @@ impl OnenoteSectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn copy_to_notebook(
         &self,
         parameters: &super::parameters::CopyToNotebookParameters,
@@ -1082,6 +1156,7 @@ impl OnenoteSectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn copy_to_section_group(
         &self,
         parameters: &super::parameters::CopyToSectionGroupParameters,
@@ -1115,6 +1190,7 @@ impl OnlineMeetingBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnlineMeetingBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1125,6 +1201,7 @@ impl OnlineMeetingBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnlineMeetingBase,
@@ -1138,12 +1215,14 @@ impl OnlineMeetingBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attendanceReports`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onlineMeetingBase/attendanceReports`
+    #[inline]
     pub fn attendance_reports(&self) -> MeetingAttendanceReportCollectionRequestBuilder {
         MeetingAttendanceReportCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1154,6 +1233,7 @@ impl OnlineMeetingBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onlineMeeting`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onlineMeetingBase/microsoft.graph.onlineMeeting`
+    #[inline]
     pub fn as_online_meeting(&self) -> OnlineMeetingRequestBuilder {
         OnlineMeetingRequestBuilder {
             client: self.client.clone(),
@@ -1185,6 +1265,7 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `OnlineMeetings.Read`, `OnlineMeetingArtifact.Read.All`, `OnlineMeetings.ReadWrite`; Application `OnlineMeetings.Read.All`, `OnlineMeetingArtifact.Read.All`, `OnlineMeetings.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OnlineMeeting>> {
@@ -1197,6 +1278,7 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `OnlineMeetings.Read`, `OnlineMeetingArtifact.Read.All`, `OnlineMeetings.ReadWrite`; Application `OnlineMeetings.Read.All`, `OnlineMeetingArtifact.Read.All`, `OnlineMeetings.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1210,6 +1292,7 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/onlineMeetings`): DelegatedWork `OnlineMeetings.ReadWrite`; Application `OnlineMeetings.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnlineMeeting,
@@ -1217,6 +1300,7 @@ impl OnlineMeetingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OnlineMeetingRequestBuilder {
         OnlineMeetingRequestBuilder {
             client: self.client.clone(),
@@ -1230,6 +1314,7 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/onlineMeetings/createOrGet`): DelegatedWork `OnlineMeetings.ReadWrite`; Application `OnlineMeetings.ReadWrite.All`.
+    #[inline]
     pub fn create_or_get(
         &self,
         parameters: &super::parameters::CreateOrGetParameters,
@@ -1250,6 +1335,7 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_recordings(
         &self,
         meeting_organizer_user_id: Option<&str>,
@@ -1288,6 +1374,7 @@ impl OnlineMeetingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_transcripts(
         &self,
         meeting_organizer_user_id: Option<&str>,
@@ -1340,6 +1427,7 @@ impl OnlineMeetingEngagementConversationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1354,6 +1442,7 @@ impl OnlineMeetingEngagementConversationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1367,6 +1456,7 @@ impl OnlineMeetingEngagementConversationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OnlineMeetingEngagementConversation,
@@ -1374,6 +1464,7 @@ impl OnlineMeetingEngagementConversationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1407,6 +1498,7 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OnlineMeetingEngagementConversation> {
@@ -1419,6 +1511,7 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OnlineMeetingEngagementConversation,
@@ -1432,12 +1525,14 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `messages`.
     ///
     /// URL: `/communications/onlineMeetingConversations/{id}/messages`
+    #[inline]
     pub fn messages(&self) -> EngagementConversationMessageCollectionRequestBuilder {
         EngagementConversationMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1448,6 +1543,7 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     /// Navigation property `onlineMeeting`.
     ///
     /// URL: `/communications/onlineMeetingConversations/{id}/onlineMeeting`
+    #[inline]
     pub fn online_meeting(&self) -> OnlineMeetingRequestBuilder {
         OnlineMeetingRequestBuilder {
             client: self.client.clone(),
@@ -1457,6 +1553,7 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     /// Navigation property `starter`.
     ///
     /// URL: `/communications/onlineMeetingConversations/{id}/starter`
+    #[inline]
     pub fn starter(&self) -> EngagementConversationMessageRequestBuilder {
         EngagementConversationMessageRequestBuilder {
             client: self.client.clone(),
@@ -1472,6 +1569,7 @@ impl OnlineMeetingEngagementConversationRequestBuilder {
     /// Permissions for `PUT /communications/onlineMeetingConversations/{id}/onlineMeeting/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /communications/onlineMeetingConversations/{id}/onlineMeeting/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn online_meeting_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1502,6 +1600,7 @@ impl OnlineMeetingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OnlineMeeting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1512,6 +1611,7 @@ impl OnlineMeetingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OnlineMeeting) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1522,12 +1622,14 @@ impl OnlineMeetingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attendanceReports`.
     ///
     /// URL: `/communications/onlineMeetings/{id}/attendanceReports`
+    #[inline]
     pub fn attendance_reports(&self) -> MeetingAttendanceReportCollectionRequestBuilder {
         MeetingAttendanceReportCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1538,6 +1640,7 @@ impl OnlineMeetingRequestBuilder {
     /// Navigation property `recordings`.
     ///
     /// URL: `/communications/onlineMeetings/{id}/recordings`
+    #[inline]
     pub fn recordings(&self) -> CallRecordingCollectionRequestBuilder {
         CallRecordingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1548,6 +1651,7 @@ impl OnlineMeetingRequestBuilder {
     /// Navigation property `transcripts`.
     ///
     /// URL: `/communications/onlineMeetings/{id}/transcripts`
+    #[inline]
     pub fn transcripts(&self) -> CallTranscriptCollectionRequestBuilder {
         CallTranscriptCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1564,6 +1668,7 @@ impl OnlineMeetingRequestBuilder {
     /// Permissions for `PUT /communications/onlineMeetings/{id}/attendeeReport`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /communications/onlineMeetings/{id}/attendeeReport`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn attendee_report(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1577,6 +1682,7 @@ impl OnlineMeetingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_virtual_appointment_join_web_url(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -1591,6 +1697,7 @@ impl OnlineMeetingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_virtual_appointment_reminder_sms(
         &self,
         parameters: &super::parameters::SendVirtualAppointmentReminderSmsParameters,
@@ -1609,6 +1716,7 @@ impl OnlineMeetingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_virtual_appointment_sms(
         &self,
         parameters: &super::parameters::SendVirtualAppointmentSmsParameters,
@@ -1643,6 +1751,7 @@ impl OpenShiftChangeRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OpenShiftChangeRequest>> {
@@ -1655,6 +1764,7 @@ impl OpenShiftChangeRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1668,6 +1778,7 @@ impl OpenShiftChangeRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OpenShiftChangeRequest,
@@ -1675,6 +1786,7 @@ impl OpenShiftChangeRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OpenShiftChangeRequestRequestBuilder {
         OpenShiftChangeRequestRequestBuilder {
             client: self.client.clone(),
@@ -1705,6 +1817,7 @@ impl OpenShiftChangeRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OpenShiftChangeRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1715,6 +1828,7 @@ impl OpenShiftChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OpenShiftChangeRequest,
@@ -1728,6 +1842,7 @@ impl OpenShiftChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1738,6 +1853,7 @@ impl OpenShiftChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn approve(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("approve"))
             .json_member_body("message", Some(message))
@@ -1749,6 +1865,7 @@ impl OpenShiftChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn decline(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("decline"))
             .json_member_body("message", Some(message))
@@ -1760,6 +1877,7 @@ impl OpenShiftChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1790,6 +1908,7 @@ impl OpenShiftCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OpenShift>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1800,6 +1919,7 @@ impl OpenShiftCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1813,6 +1933,7 @@ impl OpenShiftCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OpenShift,
@@ -1820,6 +1941,7 @@ impl OpenShiftCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OpenShiftRequestBuilder {
         OpenShiftRequestBuilder {
             client: self.client.clone(),
@@ -1850,6 +1972,7 @@ impl OpenShiftRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OpenShift> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1860,6 +1983,7 @@ impl OpenShiftRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OpenShift) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1870,6 +1994,7 @@ impl OpenShiftRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1880,6 +2005,7 @@ impl OpenShiftRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1912,6 +2038,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::OrgContact>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1922,6 +2049,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1935,6 +2063,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrgContact,
@@ -1942,6 +2071,7 @@ impl OrgContactCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OrgContactRequestBuilder {
         OrgContactRequestBuilder {
             client: self.client.clone(),
@@ -1955,6 +2085,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -1973,6 +2104,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OrgContact>> {
@@ -1989,6 +2121,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -2013,6 +2146,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.orgContact/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2031,6 +2165,7 @@ impl OrgContactCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.orgContact/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2066,6 +2201,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OrgContact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2076,6 +2212,7 @@ impl OrgContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OrgContact) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2086,12 +2223,14 @@ impl OrgContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `directReports`.
     ///
     /// URL: `/contacts/{id}/directReports`
+    #[inline]
     pub fn direct_reports(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2102,6 +2241,7 @@ impl OrgContactRequestBuilder {
     /// Navigation property `manager`.
     ///
     /// URL: `/contacts/{id}/manager`
+    #[inline]
     pub fn manager(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2111,6 +2251,7 @@ impl OrgContactRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/contacts/{id}/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2121,6 +2262,7 @@ impl OrgContactRequestBuilder {
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/contacts/{id}/onPremisesSyncBehavior`
+    #[inline]
     pub fn on_premises_sync_behavior(&self) -> OnPremisesSyncBehaviorRequestBuilder {
         OnPremisesSyncBehaviorRequestBuilder {
             client: self.client.clone(),
@@ -2130,6 +2272,7 @@ impl OrgContactRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/contacts/{id}/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2148,6 +2291,7 @@ impl OrgContactRequestBuilder {
     /// Permissions for `POST /contacts/{id}/directReports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /contacts/{id}/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2163,6 +2307,7 @@ impl OrgContactRequestBuilder {
     /// Permissions for `PUT /contacts/{id}/manager/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /contacts/{id}/manager/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2180,6 +2325,7 @@ impl OrgContactRequestBuilder {
     /// Permissions for `POST /contacts/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /contacts/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2197,6 +2343,7 @@ impl OrgContactRequestBuilder {
     /// Permissions for `POST /contacts/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /contacts/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2210,6 +2357,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -2228,6 +2376,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -2246,6 +2395,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -2264,6 +2414,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2282,6 +2433,7 @@ impl OrgContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -2292,6 +2444,7 @@ impl OrgContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2324,6 +2477,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Organization>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2334,6 +2488,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.Read.All`, `DeviceManagementServiceConfig.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2347,6 +2502,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Organization,
@@ -2354,6 +2510,7 @@ impl OrganizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OrganizationRequestBuilder {
         OrganizationRequestBuilder {
             client: self.client.clone(),
@@ -2367,6 +2524,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -2383,6 +2541,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -2407,6 +2566,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.organization/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2425,6 +2585,7 @@ impl OrganizationCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.organization/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2460,6 +2621,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Organization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2470,6 +2632,7 @@ impl OrganizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`, `Directory.AccessAsUser.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `Organization.ReadWrite.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Organization) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2480,12 +2643,14 @@ impl OrganizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /directoryObjects/{id}/microsoft.graph.organization`): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `branding`.
     ///
     /// URL: `/organization/{id}/branding`
+    #[inline]
     pub fn branding(&self) -> OrganizationalBrandingRequestBuilder {
         OrganizationalBrandingRequestBuilder {
             client: self.client.clone(),
@@ -2495,6 +2660,7 @@ impl OrganizationRequestBuilder {
     /// Navigation property `certificateBasedAuthConfiguration`.
     ///
     /// URL: `/organization/{id}/certificateBasedAuthConfiguration`
+    #[inline]
     pub fn certificate_based_auth_configuration(
         &self,
     ) -> CertificateBasedAuthConfigurationCollectionRequestBuilder {
@@ -2507,6 +2673,7 @@ impl OrganizationRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/organization/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2521,6 +2688,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.organization/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -2539,6 +2707,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -2557,6 +2726,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.organization/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -2575,6 +2745,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.organization/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2593,6 +2764,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -2603,6 +2775,7 @@ impl OrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn set_mobile_device_management_authority(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -2633,6 +2806,7 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2647,6 +2821,7 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2660,6 +2835,7 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingLocalization,
@@ -2667,6 +2843,7 @@ impl OrganizationalBrandingLocalizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2698,6 +2875,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::OrganizationalBrandingLocalization> {
@@ -2710,6 +2888,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBrandingLocalization,
@@ -2723,6 +2902,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2735,6 +2915,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/backgroundImage`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn background_image(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2750,6 +2931,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/bannerLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn banner_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2765,6 +2947,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/customCSS`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custom_css(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2780,6 +2963,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/favicon`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn favicon(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2795,6 +2979,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/headerLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn header_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2810,6 +2995,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/squareLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn square_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2825,6 +3011,7 @@ impl OrganizationalBrandingLocalizationRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/localizations/{id}/squareLogoDark`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn square_logo_dark(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2855,6 +3042,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Organization.Read.All`, `User.ReadBasic.All`, `User.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OrganizationalBranding> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2865,6 +3053,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OrganizationalBranding,
@@ -2878,12 +3067,14 @@ impl OrganizationalBrandingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `localizations`.
     ///
     /// URL: `/organization/{id}/branding/localizations`
+    #[inline]
     pub fn localizations(
         &self,
     ) -> OrganizationalBrandingLocalizationCollectionRequestBuilder {
@@ -2902,6 +3093,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/backgroundImage`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/backgroundImage`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn background_image(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2917,6 +3109,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/bannerLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/bannerLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn banner_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2932,6 +3125,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/customCSS`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/customCSS`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custom_css(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2947,6 +3141,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/favicon`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/favicon`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn favicon(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2962,6 +3157,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/headerLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/headerLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn header_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2977,6 +3173,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/squareLogo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/squareLogo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn square_logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2992,6 +3189,7 @@ impl OrganizationalBrandingRequestBuilder {
     /// Permissions for `PUT /organization/{id}/branding/squareLogoDark`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /organization/{id}/branding/squareLogoDark`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn square_logo_dark(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -3021,6 +3219,7 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::OutlookCategory>> {
@@ -3033,6 +3232,7 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3046,6 +3246,7 @@ impl OutlookCategoryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::OutlookCategory,
@@ -3053,6 +3254,7 @@ impl OutlookCategoryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> OutlookCategoryRequestBuilder {
         OutlookCategoryRequestBuilder {
             client: self.client.clone(),
@@ -3081,6 +3283,7 @@ impl OutlookCategoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.Read`; DelegatedPersonal `MailboxSettings.Read`; Application `MailboxSettings.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3091,6 +3294,7 @@ impl OutlookCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OutlookCategory,
@@ -3104,6 +3308,7 @@ impl OutlookCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `MailboxSettings.ReadWrite`; DelegatedPersonal `MailboxSettings.ReadWrite`; Application `MailboxSettings.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3129,6 +3334,7 @@ impl OutlookItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyOutlookItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3139,6 +3345,7 @@ impl OutlookItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyOutlookItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3149,12 +3356,14 @@ impl OutlookItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.calendarSharingMessage`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.calendarSharingMessage`
+    #[inline]
     pub fn as_calendar_sharing_message(&self) -> CalendarSharingMessageRequestBuilder {
         CalendarSharingMessageRequestBuilder {
             client: self.client.clone(),
@@ -3165,6 +3374,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.contact`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.contact`
+    #[inline]
     pub fn as_contact(&self) -> ContactRequestBuilder {
         ContactRequestBuilder {
             client: self.client.clone(),
@@ -3174,6 +3384,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.event`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.event`
+    #[inline]
     pub fn as_event(&self) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -3183,6 +3394,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessage`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.eventMessage`
+    #[inline]
     pub fn as_event_message(&self) -> EventMessageRequestBuilder {
         EventMessageRequestBuilder {
             client: self.client.clone(),
@@ -3192,6 +3404,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageRequest`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.eventMessageRequest`
+    #[inline]
     pub fn as_event_message_request(&self) -> EventMessageRequestRequestBuilder {
         EventMessageRequestRequestBuilder {
             client: self.client.clone(),
@@ -3201,6 +3414,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageResponse`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.eventMessageResponse`
+    #[inline]
     pub fn as_event_message_response(&self) -> EventMessageResponseRequestBuilder {
         EventMessageResponseRequestBuilder {
             client: self.client.clone(),
@@ -3211,6 +3425,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailboxItem`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.mailboxItem`
+    #[inline]
     pub fn as_mailbox_item(&self) -> MailboxItemRequestBuilder {
         MailboxItemRequestBuilder {
             client: self.client.clone(),
@@ -3221,6 +3436,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.message`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.message`
+    #[inline]
     pub fn as_message(&self) -> MessageRequestBuilder {
         MessageRequestBuilder {
             client: self.client.clone(),
@@ -3231,6 +3447,7 @@ impl OutlookItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.post`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item/microsoft.graph.post`
+    #[inline]
     pub fn as_post(&self) -> PostRequestBuilder {
         PostRequestBuilder {
             client: self.client.clone(),
@@ -3261,6 +3478,7 @@ impl OutlookUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OutlookUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3271,6 +3489,7 @@ impl OutlookUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::OutlookUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3281,12 +3500,14 @@ impl OutlookUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `masterCategories`.
     ///
     /// URL: `/me/outlook/masterCategories`
+    #[inline]
     pub fn master_categories(&self) -> OutlookCategoryCollectionRequestBuilder {
         OutlookCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3301,6 +3522,7 @@ impl OutlookUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
+    #[inline]
     pub fn supported_languages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LocaleInfo>> {
@@ -3317,6 +3539,7 @@ impl OutlookUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
+    #[inline]
     pub fn supported_time_zones(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TimeZoneInformation>> {
@@ -3335,6 +3558,7 @@ impl OutlookUserRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`.
     ///
     /// Named `supported_time_zones_2` because `supported_time_zones` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn supported_time_zones_2(
         &self,
         time_zone_standard: &models::microsoft_graph::TimeZoneStandard,
@@ -3380,6 +3604,7 @@ impl OwnerlessGroupPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::OwnerlessGroupPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3390,6 +3615,7 @@ impl OwnerlessGroupPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::OwnerlessGroupPolicy,
@@ -3403,6 +3629,7 @@ impl OwnerlessGroupPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3431,6 +3658,7 @@ impl ParticipantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Participant>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3441,6 +3669,7 @@ impl ParticipantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3454,6 +3683,7 @@ impl ParticipantCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Participant,
@@ -3461,6 +3691,7 @@ impl ParticipantCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ParticipantRequestBuilder {
         ParticipantRequestBuilder {
             client: self.client.clone(),
@@ -3474,6 +3705,7 @@ impl ParticipantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`.
+    #[inline]
     pub fn invite(
         &self,
         parameters: &super::parameters::ParticipantCollectionInviteParameters,
@@ -3507,6 +3739,7 @@ impl ParticipantJoiningNotificationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ParticipantJoiningNotification> {
@@ -3519,6 +3752,7 @@ impl ParticipantJoiningNotificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ParticipantJoiningNotification,
@@ -3532,6 +3766,7 @@ impl ParticipantJoiningNotificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3539,6 +3774,7 @@ impl ParticipantJoiningNotificationRequestBuilder {
     /// Navigation property `call`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantJoiningNotification/call`
+    #[inline]
     pub fn call(&self) -> CallRequestBuilder {
         CallRequestBuilder {
             client: self.client.clone(),
@@ -3567,6 +3803,7 @@ impl ParticipantLeftNotificationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ParticipantLeftNotification> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3577,6 +3814,7 @@ impl ParticipantLeftNotificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ParticipantLeftNotification,
@@ -3590,6 +3828,7 @@ impl ParticipantLeftNotificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3597,6 +3836,7 @@ impl ParticipantLeftNotificationRequestBuilder {
     /// Navigation property `call`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantLeftNotification/call`
+    #[inline]
     pub fn call(&self) -> CallRequestBuilder {
         CallRequestBuilder {
             client: self.client.clone(),
@@ -3627,6 +3867,7 @@ impl ParticipantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Participant> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3637,6 +3878,7 @@ impl ParticipantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Participant) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3647,6 +3889,7 @@ impl ParticipantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3657,6 +3900,7 @@ impl ParticipantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mute(
         &self,
         client_context: &str,
@@ -3671,6 +3915,7 @@ impl ParticipantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn start_hold_music(
         &self,
         parameters: &super::parameters::StartHoldMusicParameters,
@@ -3689,6 +3934,7 @@ impl ParticipantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stop_hold_music(
         &self,
         client_context: &str,
@@ -3724,6 +3970,7 @@ impl PartnersRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Partners> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3734,6 +3981,7 @@ impl PartnersRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Partners) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3744,12 +3992,14 @@ impl PartnersRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `billing`.
     ///
     /// URL: `/reports/partners/billing`
+    #[inline]
     pub fn billing(&self) -> MicrosoftGraphPartnersBillingBillingRequestBuilder {
         MicrosoftGraphPartnersBillingBillingRequestBuilder {
             client: self.client.clone(),
@@ -3779,6 +4029,7 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3793,6 +4044,7 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3806,6 +4058,7 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasskeyAuthenticationMethodTarget,
@@ -3813,6 +4066,7 @@ impl PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3844,6 +4098,7 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PasskeyAuthenticationMethodTarget> {
@@ -3856,6 +4111,7 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PasskeyAuthenticationMethodTarget,
@@ -3869,6 +4125,7 @@ impl PasskeyAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3895,6 +4152,7 @@ impl PasskeyProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PasskeyProfile>> {
@@ -3907,6 +4165,7 @@ impl PasskeyProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3920,6 +4179,7 @@ impl PasskeyProfileCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasskeyProfile,
@@ -3927,6 +4187,7 @@ impl PasskeyProfileCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PasskeyProfileRequestBuilder {
         PasskeyProfileRequestBuilder {
             client: self.client.clone(),
@@ -3955,6 +4216,7 @@ impl PasskeyProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PasskeyProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3965,6 +4227,7 @@ impl PasskeyProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PasskeyProfile) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3975,6 +4238,7 @@ impl PasskeyProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4001,6 +4265,7 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PasswordAuthenticationMethod>> {
@@ -4013,6 +4278,7 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4026,6 +4292,7 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PasswordAuthenticationMethod,
@@ -4033,6 +4300,7 @@ impl PasswordAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4066,6 +4334,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PasswordAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4076,6 +4345,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PasswordAuthenticationMethod,
@@ -4089,6 +4359,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4099,6 +4370,7 @@ impl PasswordAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -4133,6 +4405,7 @@ impl PayloadCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Payload>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4143,6 +4416,7 @@ impl PayloadCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4156,6 +4430,7 @@ impl PayloadCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Payload,
@@ -4163,6 +4438,7 @@ impl PayloadCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PayloadRequestBuilder {
         PayloadRequestBuilder {
             client: self.client.clone(),
@@ -4193,6 +4469,7 @@ impl PayloadRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Payload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4203,6 +4480,7 @@ impl PayloadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Payload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4213,6 +4491,7 @@ impl PayloadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4240,6 +4519,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PeopleAdminSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4250,6 +4530,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PeopleAdminSettings,
@@ -4263,12 +4544,14 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `itemInsights`.
     ///
     /// URL: `/admin/people/itemInsights`
+    #[inline]
     pub fn item_insights(&self) -> InsightsSettingsRequestBuilder {
         InsightsSettingsRequestBuilder {
             client: self.client.clone(),
@@ -4278,6 +4561,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Navigation property `profileCardProperties`.
     ///
     /// URL: `/admin/people/profileCardProperties`
+    #[inline]
     pub fn profile_card_properties(
         &self,
     ) -> ProfileCardPropertyCollectionRequestBuilder {
@@ -4290,6 +4574,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Navigation property `profilePropertySettings`.
     ///
     /// URL: `/admin/people/profilePropertySettings`
+    #[inline]
     pub fn profile_property_settings(
         &self,
     ) -> ProfilePropertySettingCollectionRequestBuilder {
@@ -4302,6 +4587,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Navigation property `profileSources`.
     ///
     /// URL: `/admin/people/profileSources`
+    #[inline]
     pub fn profile_sources(&self) -> ProfileSourceCollectionRequestBuilder {
         ProfileSourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4312,6 +4598,7 @@ impl PeopleAdminSettingsRequestBuilder {
     /// Navigation property `pronouns`.
     ///
     /// URL: `/admin/people/pronouns`
+    #[inline]
     pub fn pronouns(&self) -> PronounsSettingsRequestBuilder {
         PronounsSettingsRequestBuilder {
             client: self.client.clone(),
@@ -4347,6 +4634,7 @@ impl PermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Permission>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4357,6 +4645,7 @@ impl PermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4370,6 +4659,7 @@ impl PermissionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Permission,
@@ -4377,6 +4667,7 @@ impl PermissionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PermissionRequestBuilder {
         PermissionRequestBuilder {
             client: self.client.clone(),
@@ -4408,6 +4699,7 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PermissionGrantConditionSet>> {
@@ -4420,6 +4712,7 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4433,6 +4726,7 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PermissionGrantConditionSet,
@@ -4440,6 +4734,7 @@ impl PermissionGrantConditionSetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4471,6 +4766,7 @@ impl PermissionGrantConditionSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PermissionGrantConditionSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4481,6 +4777,7 @@ impl PermissionGrantConditionSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PermissionGrantConditionSet,
@@ -4494,6 +4791,7 @@ impl PermissionGrantConditionSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4522,6 +4820,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/permissionGrantPolicies`): DelegatedWork `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`; Application `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PermissionGrantPolicy>> {
@@ -4534,6 +4833,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/permissionGrantPolicies/$count`): DelegatedWork `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`; Application `Policy.Read.PermissionGrant`, `Policy.ReadWrite.PermissionGrant`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4547,6 +4847,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PermissionGrantPolicy,
@@ -4554,6 +4855,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PermissionGrantPolicyRequestBuilder {
         PermissionGrantPolicyRequestBuilder {
             client: self.client.clone(),
@@ -4567,6 +4869,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4583,6 +4886,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4607,6 +4911,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4625,6 +4930,7 @@ impl PermissionGrantPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4660,6 +4966,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PermissionGrantPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4670,6 +4977,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PermissionGrantPolicy,
@@ -4683,12 +4991,14 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `excludes`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/excludes`
+    #[inline]
     pub fn excludes(&self) -> PermissionGrantConditionSetCollectionRequestBuilder {
         PermissionGrantConditionSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4699,6 +5009,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Navigation property `includes`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy/includes`
+    #[inline]
     pub fn includes(&self) -> PermissionGrantConditionSetCollectionRequestBuilder {
         PermissionGrantConditionSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4713,6 +5024,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4731,6 +5043,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4749,6 +5062,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4767,6 +5081,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4785,6 +5100,7 @@ impl PermissionGrantPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4816,6 +5132,7 @@ impl PermissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/permissions/{id}`): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Permission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4826,6 +5143,7 @@ impl PermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /sites/{id}/permissions/{id}`): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Permission) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4836,6 +5154,7 @@ impl PermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /sites/{id}/permissions/{id}`): Application `Sites.FullControl.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4846,6 +5165,7 @@ impl PermissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn grant(
         &self,
         parameters: &super::parameters::GrantParameters,
@@ -4878,6 +5198,7 @@ impl PersonCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `People.Read`; DelegatedPersonal `People.Read`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Person>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4888,6 +5209,7 @@ impl PersonCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `People.Read`; DelegatedPersonal `People.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4901,6 +5223,7 @@ impl PersonCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Person,
@@ -4908,6 +5231,7 @@ impl PersonCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PersonRequestBuilder {
         PersonRequestBuilder {
             client: self.client.clone(),
@@ -4936,6 +5260,7 @@ impl PersonRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Person> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4946,6 +5271,7 @@ impl PersonRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Person) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4956,6 +5282,7 @@ impl PersonRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4984,6 +5311,7 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PhoneAuthenticationMethod>> {
@@ -4996,6 +5324,7 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5009,6 +5338,7 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PhoneAuthenticationMethod,
@@ -5016,6 +5346,7 @@ impl PhoneAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PhoneAuthenticationMethodRequestBuilder {
         PhoneAuthenticationMethodRequestBuilder {
             client: self.client.clone(),
@@ -5046,6 +5377,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PhoneAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5056,6 +5388,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PhoneAuthenticationMethod,
@@ -5069,6 +5402,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5079,6 +5413,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5093,6 +5428,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_sms_sign_in(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5107,6 +5443,7 @@ impl PhoneAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -5140,6 +5477,7 @@ impl PhoneUserConversationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PhoneUserConversationMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5150,6 +5488,7 @@ impl PhoneUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PhoneUserConversationMember,
@@ -5163,6 +5502,7 @@ impl PhoneUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5189,6 +5529,7 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PinnedChatMessageInfo>> {
@@ -5201,6 +5542,7 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5214,6 +5556,7 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PinnedChatMessageInfo,
@@ -5221,6 +5564,7 @@ impl PinnedChatMessageInfoCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PinnedChatMessageInfoRequestBuilder {
         PinnedChatMessageInfoRequestBuilder {
             client: self.client.clone(),
@@ -5251,6 +5595,7 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PinnedChatMessageInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5261,6 +5606,7 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PinnedChatMessageInfo,
@@ -5274,12 +5620,14 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `message`.
     ///
     /// URL: `/chats/{id}/pinnedMessages/{id}/message`
+    #[inline]
     pub fn message(&self) -> ChatMessageRequestBuilder {
         ChatMessageRequestBuilder {
             client: self.client.clone(),
@@ -5295,6 +5643,7 @@ impl PinnedChatMessageInfoRequestBuilder {
     /// Permissions for `PUT /chats/{id}/pinnedMessages/{id}/message/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/pinnedMessages/{id}/message/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn message_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5324,6 +5673,7 @@ impl PlaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5334,6 +5684,7 @@ impl PlaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5347,6 +5698,7 @@ impl PlaceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyPlace,
@@ -5354,6 +5706,7 @@ impl PlaceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlaceRequestBuilder {
         PlaceRequestBuilder {
             client: self.client.clone(),
@@ -5363,6 +5716,7 @@ impl PlaceCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.building`: its navigations and operations.
     ///
     /// URL: `/places/microsoft.graph.building`
+    #[inline]
     pub fn as_building(&self) -> BuildingCollectionRequestBuilder {
         BuildingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5373,6 +5727,7 @@ impl PlaceCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.roomList`: its navigations and operations.
     ///
     /// URL: `/places/microsoft.graph.roomList`
+    #[inline]
     pub fn as_room_list(&self) -> RoomListCollectionRequestBuilder {
         RoomListCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5404,6 +5759,7 @@ impl PlaceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyPlace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5414,6 +5770,7 @@ impl PlaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyPlace) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5424,12 +5781,14 @@ impl PlaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `checkIns`.
     ///
     /// URL: `/places/{id}/checkIns`
+    #[inline]
     pub fn check_ins(&self) -> CheckInClaimCollectionRequestBuilder {
         CheckInClaimCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5444,6 +5803,7 @@ impl PlaceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -5456,6 +5816,7 @@ impl PlaceRequestBuilder {
     /// Cast to the derived type `microsoft.graph.building`: its navigations and operations.
     ///
     /// URL: `/places/{id}/microsoft.graph.building`
+    #[inline]
     pub fn as_building(&self) -> BuildingRequestBuilder {
         BuildingRequestBuilder {
             client: self.client.clone(),
@@ -5465,6 +5826,7 @@ impl PlaceRequestBuilder {
     /// Cast to the derived type `microsoft.graph.roomList`: its navigations and operations.
     ///
     /// URL: `/places/{id}/microsoft.graph.roomList`
+    #[inline]
     pub fn as_room_list(&self) -> RoomListRequestBuilder {
         RoomListRequestBuilder {
             client: self.client.clone(),
@@ -5493,6 +5855,7 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerAssignedToTaskBoardTaskFormat> {
@@ -5505,6 +5868,7 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerAssignedToTaskBoardTaskFormat,
@@ -5518,6 +5882,7 @@ impl PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5546,6 +5911,7 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PlannerBucket>> {
@@ -5558,6 +5924,7 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5571,6 +5938,7 @@ impl PlannerBucketCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerBucket,
@@ -5578,6 +5946,7 @@ impl PlannerBucketCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerBucketRequestBuilder {
         PlannerBucketRequestBuilder {
             client: self.client.clone(),
@@ -5608,6 +5977,7 @@ impl PlannerBucketRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerBucket> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5618,6 +5988,7 @@ impl PlannerBucketRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerBucket) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5628,12 +5999,14 @@ impl PlannerBucketRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `tasks`.
     ///
     /// URL: `/planner/buckets/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5663,6 +6036,7 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerBucketTaskBoardTaskFormat> {
@@ -5675,6 +6049,7 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerBucketTaskBoardTaskFormat,
@@ -5688,6 +6063,7 @@ impl PlannerBucketTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5715,6 +6091,7 @@ impl PlannerGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5725,6 +6102,7 @@ impl PlannerGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5735,12 +6113,14 @@ impl PlannerGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `plans`.
     ///
     /// URL: `/groups/{id}/planner/plans`
+    #[inline]
     pub fn plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5773,6 +6153,7 @@ impl PlannerPlanCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerPlan>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5783,6 +6164,7 @@ impl PlannerPlanCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5796,6 +6178,7 @@ impl PlannerPlanCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerPlan,
@@ -5803,6 +6186,7 @@ impl PlannerPlanCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerPlanRequestBuilder {
         PlannerPlanRequestBuilder {
             client: self.client.clone(),
@@ -5831,6 +6215,7 @@ impl PlannerPlanDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerPlanDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5841,6 +6226,7 @@ impl PlannerPlanDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerPlanDetails,
@@ -5854,6 +6240,7 @@ impl PlannerPlanDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5881,6 +6268,7 @@ impl PlannerPlanRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerPlan> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5891,6 +6279,7 @@ impl PlannerPlanRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerPlan) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5901,12 +6290,14 @@ impl PlannerPlanRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `buckets`.
     ///
     /// URL: `/planner/plans/{id}/buckets`
+    #[inline]
     pub fn buckets(&self) -> PlannerBucketCollectionRequestBuilder {
         PlannerBucketCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5917,6 +6308,7 @@ impl PlannerPlanRequestBuilder {
     /// Navigation property `details`.
     ///
     /// URL: `/planner/plans/{id}/details`
+    #[inline]
     pub fn details(&self) -> PlannerPlanDetailsRequestBuilder {
         PlannerPlanDetailsRequestBuilder {
             client: self.client.clone(),
@@ -5926,6 +6318,7 @@ impl PlannerPlanRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/planner/plans/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5955,6 +6348,7 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlannerProgressTaskBoardTaskFormat> {
@@ -5967,6 +6361,7 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerProgressTaskBoardTaskFormat,
@@ -5980,6 +6375,7 @@ impl PlannerProgressTaskBoardTaskFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6007,6 +6403,7 @@ impl PlannerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Planner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6017,6 +6414,7 @@ impl PlannerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Planner) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6027,12 +6425,14 @@ impl PlannerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `buckets`.
     ///
     /// URL: `/planner/buckets`
+    #[inline]
     pub fn buckets(&self) -> PlannerBucketCollectionRequestBuilder {
         PlannerBucketCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6043,6 +6443,7 @@ impl PlannerRequestBuilder {
     /// Navigation property `plans`.
     ///
     /// URL: `/planner/plans`
+    #[inline]
     pub fn plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6053,6 +6454,7 @@ impl PlannerRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/planner/tasks`
+    #[inline]
     pub fn tasks(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6085,6 +6487,7 @@ impl PlannerTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PlannerTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6095,6 +6498,7 @@ impl PlannerTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6108,6 +6512,7 @@ impl PlannerTaskCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlannerTask,
@@ -6115,6 +6520,7 @@ impl PlannerTaskCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PlannerTaskRequestBuilder {
         PlannerTaskRequestBuilder {
             client: self.client.clone(),
@@ -6143,6 +6549,7 @@ impl PlannerTaskDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerTaskDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6153,6 +6560,7 @@ impl PlannerTaskDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlannerTaskDetails,
@@ -6166,6 +6574,7 @@ impl PlannerTaskDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6193,6 +6602,7 @@ impl PlannerTaskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6203,6 +6613,7 @@ impl PlannerTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6213,12 +6624,14 @@ impl PlannerTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignedToTaskBoardFormat`.
     ///
     /// URL: `/planner/tasks/{id}/assignedToTaskBoardFormat`
+    #[inline]
     pub fn assigned_to_task_board_format(
         &self,
     ) -> PlannerAssignedToTaskBoardTaskFormatRequestBuilder {
@@ -6230,6 +6643,7 @@ impl PlannerTaskRequestBuilder {
     /// Navigation property `bucketTaskBoardFormat`.
     ///
     /// URL: `/planner/tasks/{id}/bucketTaskBoardFormat`
+    #[inline]
     pub fn bucket_task_board_format(
         &self,
     ) -> PlannerBucketTaskBoardTaskFormatRequestBuilder {
@@ -6241,6 +6655,7 @@ impl PlannerTaskRequestBuilder {
     /// Navigation property `details`.
     ///
     /// URL: `/planner/tasks/{id}/details`
+    #[inline]
     pub fn details(&self) -> PlannerTaskDetailsRequestBuilder {
         PlannerTaskDetailsRequestBuilder {
             client: self.client.clone(),
@@ -6250,6 +6665,7 @@ impl PlannerTaskRequestBuilder {
     /// Navigation property `progressTaskBoardFormat`.
     ///
     /// URL: `/planner/tasks/{id}/progressTaskBoardFormat`
+    #[inline]
     pub fn progress_task_board_format(
         &self,
     ) -> PlannerProgressTaskBoardTaskFormatRequestBuilder {
@@ -6282,6 +6698,7 @@ impl PlannerUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`, `Group.Read.All`, `Tasks.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PlannerUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6292,6 +6709,7 @@ impl PlannerUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PlannerUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6302,12 +6720,14 @@ impl PlannerUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `plans`.
     ///
     /// URL: `/me/planner/plans`
+    #[inline]
     pub fn plans(&self) -> PlannerPlanCollectionRequestBuilder {
         PlannerPlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6318,6 +6738,7 @@ impl PlannerUserRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/me/planner/tasks`
+    #[inline]
     pub fn tasks(&self) -> PlannerTaskCollectionRequestBuilder {
         PlannerTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6350,6 +6771,7 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6364,6 +6786,7 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6377,6 +6800,7 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PlatformCredentialAuthenticationMethod,
@@ -6384,6 +6808,7 @@ impl PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6417,6 +6842,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PlatformCredentialAuthenticationMethod> {
@@ -6429,6 +6855,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PlatformCredentialAuthenticationMethod,
@@ -6442,12 +6869,14 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `device`.
     ///
     /// URL: `/me/authentication/platformCredentialMethods/{id}/device`
+    #[inline]
     pub fn device(&self) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -6463,6 +6892,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Permissions for `PUT /me/authentication/platformCredentialMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/authentication/platformCredentialMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6476,6 +6906,7 @@ impl PlatformCredentialAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -6509,6 +6940,7 @@ impl PolicyBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PolicyBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6519,6 +6951,7 @@ impl PolicyBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PolicyBase) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6529,6 +6962,7 @@ impl PolicyBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6539,6 +6973,7 @@ impl PolicyBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6557,6 +6992,7 @@ impl PolicyBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6575,6 +7011,7 @@ impl PolicyBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6593,6 +7030,7 @@ impl PolicyBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6611,6 +7049,7 @@ impl PolicyBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6618,6 +7057,7 @@ impl PolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.activityBasedTimeoutPolicy`
+    #[inline]
     pub fn as_activity_based_timeout_policy(
         &self,
     ) -> ActivityBasedTimeoutPolicyRequestBuilder {
@@ -6629,6 +7069,7 @@ impl PolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.appManagementPolicy`
+    #[inline]
     pub fn as_app_management_policy(&self) -> AppManagementPolicyRequestBuilder {
         AppManagementPolicyRequestBuilder {
             client: self.client.clone(),
@@ -6638,6 +7079,7 @@ impl PolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.claimsMappingPolicy`
+    #[inline]
     pub fn as_claims_mapping_policy(&self) -> ClaimsMappingPolicyRequestBuilder {
         ClaimsMappingPolicyRequestBuilder {
             client: self.client.clone(),
@@ -6648,6 +7090,7 @@ impl PolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.crossTenantAccessPolicy`
+    #[inline]
     pub fn as_cross_tenant_access_policy(
         &self,
     ) -> CrossTenantAccessPolicyRequestBuilder {
@@ -6659,6 +7102,7 @@ impl PolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.homeRealmDiscoveryPolicy`
+    #[inline]
     pub fn as_home_realm_discovery_policy(
         &self,
     ) -> HomeRealmDiscoveryPolicyRequestBuilder {
@@ -6671,6 +7115,7 @@ impl PolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.permissionGrantPolicy`
+    #[inline]
     pub fn as_permission_grant_policy(&self) -> PermissionGrantPolicyRequestBuilder {
         PermissionGrantPolicyRequestBuilder {
             client: self.client.clone(),
@@ -6680,6 +7125,7 @@ impl PolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.stsPolicy`
+    #[inline]
     pub fn as_sts_policy(&self) -> StsPolicyRequestBuilder {
         StsPolicyRequestBuilder {
             client: self.client.clone(),
@@ -6689,6 +7135,7 @@ impl PolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.tokenIssuancePolicy`
+    #[inline]
     pub fn as_token_issuance_policy(&self) -> TokenIssuancePolicyRequestBuilder {
         TokenIssuancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -6698,6 +7145,7 @@ impl PolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase/microsoft.graph.tokenLifetimePolicy`
+    #[inline]
     pub fn as_token_lifetime_policy(&self) -> TokenLifetimePolicyRequestBuilder {
         TokenLifetimePolicyRequestBuilder {
             client: self.client.clone(),
@@ -6728,6 +7176,7 @@ impl PolicyRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PolicyRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6738,6 +7187,7 @@ impl PolicyRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PolicyRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6748,12 +7198,14 @@ impl PolicyRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activityBasedTimeoutPolicies`.
     ///
     /// URL: `/policies/activityBasedTimeoutPolicies`
+    #[inline]
     pub fn activity_based_timeout_policies(
         &self,
     ) -> ActivityBasedTimeoutPolicyCollectionRequestBuilder {
@@ -6766,6 +7218,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `adminConsentRequestPolicy`.
     ///
     /// URL: `/policies/adminConsentRequestPolicy`
+    #[inline]
     pub fn admin_consent_request_policy(
         &self,
     ) -> AdminConsentRequestPolicyRequestBuilder {
@@ -6777,6 +7230,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/policies/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -6789,6 +7243,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `authenticationFlowsPolicy`.
     ///
     /// URL: `/policies/authenticationFlowsPolicy`
+    #[inline]
     pub fn authentication_flows_policy(
         &self,
     ) -> AuthenticationFlowsPolicyRequestBuilder {
@@ -6800,6 +7255,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `authenticationMethodsPolicy`.
     ///
     /// URL: `/policies/authenticationMethodsPolicy`
+    #[inline]
     pub fn authentication_methods_policy(
         &self,
     ) -> AuthenticationMethodsPolicyRequestBuilder {
@@ -6811,6 +7267,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `authenticationStrengthPolicies`.
     ///
     /// URL: `/policies/authenticationStrengthPolicies`
+    #[inline]
     pub fn authentication_strength_policies(
         &self,
     ) -> AuthenticationStrengthPolicyCollectionRequestBuilder {
@@ -6823,6 +7280,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `authorizationPolicy`.
     ///
     /// URL: `/policies/authorizationPolicy`
+    #[inline]
     pub fn authorization_policy(&self) -> AuthorizationPolicyRequestBuilder {
         AuthorizationPolicyRequestBuilder {
             client: self.client.clone(),
@@ -6832,6 +7290,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/policies/claimsMappingPolicies`
+    #[inline]
     pub fn claims_mapping_policies(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -6844,6 +7303,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `conditionalAccessPolicies`.
     ///
     /// URL: `/policies/conditionalAccessPolicies`
+    #[inline]
     pub fn conditional_access_policies(
         &self,
     ) -> ConditionalAccessPolicyCollectionRequestBuilder {
@@ -6856,6 +7316,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `crossTenantAccessPolicy`.
     ///
     /// URL: `/policies/crossTenantAccessPolicy`
+    #[inline]
     pub fn cross_tenant_access_policy(&self) -> CrossTenantAccessPolicyRequestBuilder {
         CrossTenantAccessPolicyRequestBuilder {
             client: self.client.clone(),
@@ -6865,6 +7326,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `defaultAppManagementPolicy`.
     ///
     /// URL: `/policies/defaultAppManagementPolicy`
+    #[inline]
     pub fn default_app_management_policy(
         &self,
     ) -> TenantAppManagementPolicyRequestBuilder {
@@ -6876,6 +7338,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `deviceRegistrationPolicy`.
     ///
     /// URL: `/policies/deviceRegistrationPolicy`
+    #[inline]
     pub fn device_registration_policy(&self) -> DeviceRegistrationPolicyRequestBuilder {
         DeviceRegistrationPolicyRequestBuilder {
             client: self.client.clone(),
@@ -6885,6 +7348,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `featureRolloutPolicies`.
     ///
     /// URL: `/policies/featureRolloutPolicies`
+    #[inline]
     pub fn feature_rollout_policies(
         &self,
     ) -> FeatureRolloutPolicyCollectionRequestBuilder {
@@ -6897,6 +7361,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `federatedTokenValidationPolicy`.
     ///
     /// URL: `/policies/federatedTokenValidationPolicy`
+    #[inline]
     pub fn federated_token_validation_policy(
         &self,
     ) -> FederatedTokenValidationPolicyRequestBuilder {
@@ -6908,6 +7373,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/policies/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -6920,6 +7386,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `identitySecurityDefaultsEnforcementPolicy`.
     ///
     /// URL: `/policies/identitySecurityDefaultsEnforcementPolicy`
+    #[inline]
     pub fn identity_security_defaults_enforcement_policy(
         &self,
     ) -> IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
@@ -6931,6 +7398,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `ownerlessGroupPolicy`.
     ///
     /// URL: `/policies/ownerlessGroupPolicy`
+    #[inline]
     pub fn ownerless_group_policy(&self) -> OwnerlessGroupPolicyRequestBuilder {
         OwnerlessGroupPolicyRequestBuilder {
             client: self.client.clone(),
@@ -6940,6 +7408,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `permissionGrantPolicies`.
     ///
     /// URL: `/policies/permissionGrantPolicies`
+    #[inline]
     pub fn permission_grant_policies(
         &self,
     ) -> PermissionGrantPolicyCollectionRequestBuilder {
@@ -6952,6 +7421,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `roleManagementPolicies`.
     ///
     /// URL: `/policies/roleManagementPolicies`
+    #[inline]
     pub fn role_management_policies(
         &self,
     ) -> UnifiedRoleManagementPolicyCollectionRequestBuilder {
@@ -6964,6 +7434,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `roleManagementPolicyAssignments`.
     ///
     /// URL: `/policies/roleManagementPolicyAssignments`
+    #[inline]
     pub fn role_management_policy_assignments(
         &self,
     ) -> UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
@@ -6976,6 +7447,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/policies/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -6988,6 +7460,7 @@ impl PolicyRootRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/policies/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -7021,6 +7494,7 @@ impl PolicyTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PolicyTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7031,6 +7505,7 @@ impl PolicyTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PolicyTemplate) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7041,12 +7516,14 @@ impl PolicyTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `multiTenantOrganizationIdentitySynchronization`.
     ///
     /// URL: `/policies/crossTenantAccessPolicy/templates/multiTenantOrganizationIdentitySynchronization`
+    #[inline]
     pub fn multi_tenant_organization_identity_synchronization(
         &self,
     ) -> MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
@@ -7061,6 +7538,7 @@ impl PolicyTemplateRequestBuilder {
     /// Navigation property `multiTenantOrganizationPartnerConfiguration`.
     ///
     /// URL: `/policies/crossTenantAccessPolicy/templates/multiTenantOrganizationPartnerConfiguration`
+    #[inline]
     pub fn multi_tenant_organization_partner_configuration(
         &self,
     ) -> MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
@@ -7095,6 +7573,7 @@ impl PostCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Post>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7105,6 +7584,7 @@ impl PostCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7118,6 +7598,7 @@ impl PostCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Post,
@@ -7125,6 +7606,7 @@ impl PostCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PostRequestBuilder {
         PostRequestBuilder {
             client: self.client.clone(),
@@ -7155,6 +7637,7 @@ impl PostRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Post> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7165,6 +7648,7 @@ impl PostRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7175,12 +7659,14 @@ impl PostRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7191,6 +7677,7 @@ impl PostRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7201,6 +7688,7 @@ impl PostRequestBuilder {
     /// Navigation property `inReplyTo`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/inReplyTo`
+    #[inline]
     pub fn in_reply_to(&self) -> PostRequestBuilder {
         PostRequestBuilder {
             client: self.client.clone(),
@@ -7210,6 +7698,7 @@ impl PostRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -7222,6 +7711,7 @@ impl PostRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -7238,6 +7728,7 @@ impl PostRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::PostForwardParameters,
@@ -7252,6 +7743,7 @@ impl PostRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn reply(&self, post: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_member_body("post", Some(post))
@@ -7279,6 +7771,7 @@ impl PresenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Presence.Read`, `Presence.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Presence>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7289,6 +7782,7 @@ impl PresenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Presence.Read`, `Presence.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7302,6 +7796,7 @@ impl PresenceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Presence,
@@ -7309,6 +7804,7 @@ impl PresenceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PresenceRequestBuilder {
         PresenceRequestBuilder {
             client: self.client.clone(),
@@ -7339,6 +7835,7 @@ impl PresenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Presence.Read`, `Presence.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Presence> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7349,6 +7846,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Presence) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7359,6 +7857,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7369,6 +7868,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear_automatic_location(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7383,6 +7883,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear_location(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7397,6 +7898,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear_presence(&self, session_id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7412,6 +7914,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear_user_preferred_presence(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7426,6 +7929,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_automatic_location(
         &self,
         parameters: &super::parameters::SetAutomaticLocationParameters,
@@ -7444,6 +7948,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_manual_location(
         &self,
         parameters: &super::parameters::SetManualLocationParameters,
@@ -7462,6 +7967,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_presence(
         &self,
         parameters: &super::parameters::SetPresenceParameters,
@@ -7480,6 +7986,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_status_message(
         &self,
         status_message: &models::microsoft_graph::PresenceStatusMessage,
@@ -7498,6 +8005,7 @@ impl PresenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_user_preferred_presence(
         &self,
         parameters: &super::parameters::SetUserPreferredPresenceParameters,
@@ -7534,6 +8042,7 @@ impl PrintConnectorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintConnector>> {
@@ -7546,6 +8055,7 @@ impl PrintConnectorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7559,6 +8069,7 @@ impl PrintConnectorCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintConnector,
@@ -7566,6 +8077,7 @@ impl PrintConnectorCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintConnectorRequestBuilder {
         PrintConnectorRequestBuilder {
             client: self.client.clone(),
@@ -7594,6 +8106,7 @@ impl PrintConnectorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintConnector.Read.All`, `PrintConnector.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrintConnector> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7604,6 +8117,7 @@ impl PrintConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintConnector.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PrintConnector) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7614,6 +8128,7 @@ impl PrintConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintConnector.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7640,6 +8155,7 @@ impl PrintDocumentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintDocument>> {
@@ -7652,6 +8168,7 @@ impl PrintDocumentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7665,6 +8182,7 @@ impl PrintDocumentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintDocument,
@@ -7672,6 +8190,7 @@ impl PrintDocumentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintDocumentRequestBuilder {
         PrintDocumentRequestBuilder {
             client: self.client.clone(),
@@ -7702,6 +8221,7 @@ impl PrintDocumentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /print/printers/{id}/jobs/{id}/documents/{id}`): DelegatedWork `PrintJob.Read`, `PrintJob.Read.All`, `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`; Application `PrintJob.Read.All`, `PrintJob.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrintDocument> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7712,6 +8232,7 @@ impl PrintDocumentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PrintDocument) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7722,6 +8243,7 @@ impl PrintDocumentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7734,6 +8256,7 @@ impl PrintDocumentRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -7747,6 +8270,7 @@ impl PrintDocumentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /print/printers/{id}/jobs/{id}/documents/{id}/createUploadSession`): DelegatedWork `PrintJob.Create`, `PrintJob.ReadWrite`, `PrintJob.ReadWrite.All`; Application `PrintJob.ReadWrite.All`.
+    #[inline]
     pub fn create_upload_session(
         &self,
         properties: &models::microsoft_graph::PrintDocumentUploadProperties,
@@ -7783,6 +8307,7 @@ impl PrintJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`; Application `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PrintJob>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7793,6 +8318,7 @@ impl PrintJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`; Application `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7806,6 +8332,7 @@ impl PrintJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintJob.Create`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`; Application `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintJob,
@@ -7813,6 +8340,7 @@ impl PrintJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintJobRequestBuilder {
         PrintJobRequestBuilder {
             client: self.client.clone(),
@@ -7843,6 +8371,7 @@ impl PrintJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintJob.ReadBasic`, `PrintJob.Read`, `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`; Application `PrintJob.ReadBasic.All`, `PrintJob.Read.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrintJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7853,6 +8382,7 @@ impl PrintJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`; Application `PrintJob.Manage.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PrintJob) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7863,12 +8393,14 @@ impl PrintJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `documents`.
     ///
     /// URL: `/print/printers/{id}/jobs/{id}/documents`
+    #[inline]
     pub fn documents(&self) -> PrintDocumentCollectionRequestBuilder {
         PrintDocumentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7879,6 +8411,7 @@ impl PrintJobRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/print/printers/{id}/jobs/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> PrintTaskCollectionRequestBuilder {
         PrintTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7893,6 +8426,7 @@ impl PrintJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `PrintJob.Manage.All`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
+    #[inline]
     pub fn abort(&self, reason: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("abort"))
             .json_member_body("reason", Some(reason))
@@ -7904,6 +8438,7 @@ impl PrintJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `PrintJob.ReadWriteBasic`, `PrintJob.ReadWrite`, `PrintJob.ReadWriteBasic.All`, `PrintJob.ReadWrite.All`.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -7914,6 +8449,7 @@ impl PrintJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `PrintJob.Manage.All`.
+    #[inline]
     pub fn redirect(
         &self,
         parameters: &super::parameters::PrintJobRedirectParameters,
@@ -7928,6 +8464,7 @@ impl PrintJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn start(&self) -> Request<models::microsoft_graph::PrintJobStatus> {
         Request::json(&self.client, Method::POST, self.path.clone().action("start"))
     }
@@ -7954,6 +8491,7 @@ impl PrintOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPrintOperation>> {
@@ -7966,6 +8504,7 @@ impl PrintOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7979,6 +8518,7 @@ impl PrintOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyPrintOperation,
@@ -7986,6 +8526,7 @@ impl PrintOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintOperationRequestBuilder {
         PrintOperationRequestBuilder {
             client: self.client.clone(),
@@ -7995,6 +8536,7 @@ impl PrintOperationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printerCreateOperation`: its navigations and operations.
     ///
     /// URL: `/print/operations/microsoft.graph.printerCreateOperation`
+    #[inline]
     pub fn as_printer_create_operation(
         &self,
     ) -> PrinterCreateOperationCollectionRequestBuilder {
@@ -8026,6 +8568,7 @@ impl PrintOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.Create`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyPrintOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8036,6 +8579,7 @@ impl PrintOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyPrintOperation,
@@ -8049,12 +8593,14 @@ impl PrintOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.printerCreateOperation`: its navigations and operations.
     ///
     /// URL: `/print/operations/{id}/microsoft.graph.printerCreateOperation`
+    #[inline]
     pub fn as_printer_create_operation(&self) -> PrinterCreateOperationRequestBuilder {
         PrinterCreateOperationRequestBuilder {
             client: self.client.clone(),
@@ -8083,6 +8629,7 @@ impl PrintRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Print> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8093,6 +8640,7 @@ impl PrintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Print) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8103,12 +8651,14 @@ impl PrintRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `connectors`.
     ///
     /// URL: `/print/connectors`
+    #[inline]
     pub fn connectors(&self) -> PrintConnectorCollectionRequestBuilder {
         PrintConnectorCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8119,6 +8669,7 @@ impl PrintRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/print/operations`
+    #[inline]
     pub fn operations(&self) -> PrintOperationCollectionRequestBuilder {
         PrintOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8129,6 +8680,7 @@ impl PrintRequestBuilder {
     /// Navigation property `printers`.
     ///
     /// URL: `/print/printers`
+    #[inline]
     pub fn printers(&self) -> PrinterCollectionRequestBuilder {
         PrinterCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8139,6 +8691,7 @@ impl PrintRequestBuilder {
     /// Navigation property `services`.
     ///
     /// URL: `/print/services`
+    #[inline]
     pub fn services(&self) -> PrintServiceCollectionRequestBuilder {
         PrintServiceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8149,6 +8702,7 @@ impl PrintRequestBuilder {
     /// Navigation property `shares`.
     ///
     /// URL: `/print/shares`
+    #[inline]
     pub fn shares(&self) -> PrinterShareCollectionRequestBuilder {
         PrinterShareCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8159,6 +8713,7 @@ impl PrintRequestBuilder {
     /// Navigation property `taskDefinitions`.
     ///
     /// URL: `/print/taskDefinitions`
+    #[inline]
     pub fn task_definitions(&self) -> PrintTaskDefinitionCollectionRequestBuilder {
         PrintTaskDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8189,6 +8744,7 @@ impl PrintServiceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PrintService>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8199,6 +8755,7 @@ impl PrintServiceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8212,6 +8769,7 @@ impl PrintServiceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintService,
@@ -8219,6 +8777,7 @@ impl PrintServiceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintServiceRequestBuilder {
         PrintServiceRequestBuilder {
             client: self.client.clone(),
@@ -8248,6 +8807,7 @@ impl PrintServiceEndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintServiceEndpoint>> {
@@ -8260,6 +8820,7 @@ impl PrintServiceEndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8273,6 +8834,7 @@ impl PrintServiceEndpointCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintServiceEndpoint,
@@ -8280,6 +8842,7 @@ impl PrintServiceEndpointCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintServiceEndpointRequestBuilder {
         PrintServiceEndpointRequestBuilder {
             client: self.client.clone(),
@@ -8308,6 +8871,7 @@ impl PrintServiceEndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrintServiceEndpoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8318,6 +8882,7 @@ impl PrintServiceEndpointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrintServiceEndpoint,
@@ -8331,6 +8896,7 @@ impl PrintServiceEndpointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8358,6 +8924,7 @@ impl PrintServiceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrintService> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8368,6 +8935,7 @@ impl PrintServiceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PrintService) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8378,12 +8946,14 @@ impl PrintServiceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `endpoints`.
     ///
     /// URL: `/print/services/{id}/endpoints`
+    #[inline]
     pub fn endpoints(&self) -> PrintServiceEndpointCollectionRequestBuilder {
         PrintServiceEndpointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8416,6 +8986,7 @@ impl PrintTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PrintTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8426,6 +8997,7 @@ impl PrintTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8439,6 +9011,7 @@ impl PrintTaskCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintTask,
@@ -8446,6 +9019,7 @@ impl PrintTaskCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintTaskRequestBuilder {
         PrintTaskRequestBuilder {
             client: self.client.clone(),
@@ -8475,6 +9049,7 @@ impl PrintTaskDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintTaskDefinition>> {
@@ -8487,6 +9062,7 @@ impl PrintTaskDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8500,6 +9076,7 @@ impl PrintTaskDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintTaskDefinition,
@@ -8507,6 +9084,7 @@ impl PrintTaskDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintTaskDefinitionRequestBuilder {
         PrintTaskDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -8537,6 +9115,7 @@ impl PrintTaskDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrintTaskDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8547,6 +9126,7 @@ impl PrintTaskDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrintTaskDefinition,
@@ -8560,12 +9140,14 @@ impl PrintTaskDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `tasks`.
     ///
     /// URL: `/print/taskDefinitions/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> PrintTaskCollectionRequestBuilder {
         PrintTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8597,6 +9179,7 @@ impl PrintTaskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrintTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8607,6 +9190,7 @@ impl PrintTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PrintTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8617,12 +9201,14 @@ impl PrintTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `definition`.
     ///
     /// URL: `/print/taskDefinitions/{id}/tasks/{id}/definition`
+    #[inline]
     pub fn definition(&self) -> PrintTaskDefinitionRequestBuilder {
         PrintTaskDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -8632,6 +9218,7 @@ impl PrintTaskRequestBuilder {
     /// Navigation property `trigger`.
     ///
     /// URL: `/print/taskDefinitions/{id}/tasks/{id}/trigger`
+    #[inline]
     pub fn trigger(&self) -> PrintTaskTriggerRequestBuilder {
         PrintTaskTriggerRequestBuilder {
             client: self.client.clone(),
@@ -8647,6 +9234,7 @@ impl PrintTaskRequestBuilder {
     /// Permissions for `PUT /print/taskDefinitions/{id}/tasks/{id}/definition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /print/taskDefinitions/{id}/tasks/{id}/definition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8662,6 +9250,7 @@ impl PrintTaskRequestBuilder {
     /// Permissions for `PUT /print/taskDefinitions/{id}/tasks/{id}/trigger/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /print/taskDefinitions/{id}/tasks/{id}/trigger/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn trigger_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),

@@ -26,6 +26,7 @@ impl PrintTaskTriggerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintTaskTrigger>> {
@@ -38,6 +39,7 @@ impl PrintTaskTriggerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -51,6 +53,7 @@ impl PrintTaskTriggerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.FullControl.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintTaskTrigger,
@@ -58,6 +61,7 @@ impl PrintTaskTriggerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintTaskTriggerRequestBuilder {
         PrintTaskTriggerRequestBuilder {
             client: self.client.clone(),
@@ -88,6 +92,7 @@ impl PrintTaskTriggerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrintTaskTrigger> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -98,6 +103,7 @@ impl PrintTaskTriggerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrintTaskTrigger,
@@ -111,12 +117,14 @@ impl PrintTaskTriggerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.FullControl.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `definition`.
     ///
     /// URL: `/print/printers/{id}/taskTriggers/{id}/definition`
+    #[inline]
     pub fn definition(&self) -> PrintTaskDefinitionRequestBuilder {
         PrintTaskDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -132,6 +140,7 @@ impl PrintTaskTriggerRequestBuilder {
     /// Permissions for `PUT /print/printers/{id}/taskTriggers/{id}/definition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /print/printers/{id}/taskTriggers/{id}/definition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -163,6 +172,7 @@ impl PrintUsageByPrinterCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintUsageByPrinter>> {
@@ -175,6 +185,7 @@ impl PrintUsageByPrinterCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -188,6 +199,7 @@ impl PrintUsageByPrinterCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintUsageByPrinter,
@@ -195,6 +207,7 @@ impl PrintUsageByPrinterCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintUsageByPrinterRequestBuilder {
         PrintUsageByPrinterRequestBuilder {
             client: self.client.clone(),
@@ -223,6 +236,7 @@ impl PrintUsageByPrinterRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrintUsageByPrinter> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -233,6 +247,7 @@ impl PrintUsageByPrinterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrintUsageByPrinter,
@@ -246,6 +261,7 @@ impl PrintUsageByPrinterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -274,6 +290,7 @@ impl PrintUsageByUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrintUsageByUser>> {
@@ -286,6 +303,7 @@ impl PrintUsageByUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -299,6 +317,7 @@ impl PrintUsageByUserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrintUsageByUser,
@@ -306,6 +325,7 @@ impl PrintUsageByUserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrintUsageByUserRequestBuilder {
         PrintUsageByUserRequestBuilder {
             client: self.client.clone(),
@@ -334,6 +354,7 @@ impl PrintUsageByUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrintUsageByUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -344,6 +365,7 @@ impl PrintUsageByUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrintUsageByUser,
@@ -357,6 +379,7 @@ impl PrintUsageByUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -382,6 +405,7 @@ impl PrinterBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrinterBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -392,6 +416,7 @@ impl PrinterBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PrinterBase) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -402,6 +427,7 @@ impl PrinterBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -409,6 +435,7 @@ impl PrinterBaseRequestBuilder {
     /// Navigation property `jobs`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printerBase/jobs`
+    #[inline]
     pub fn jobs(&self) -> PrintJobCollectionRequestBuilder {
         PrintJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -420,6 +447,7 @@ impl PrinterBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printerBase/microsoft.graph.printer`
+    #[inline]
     pub fn as_printer(&self) -> PrinterRequestBuilder {
         PrinterRequestBuilder {
             client: self.client.clone(),
@@ -430,6 +458,7 @@ impl PrinterBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printerShare`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printerBase/microsoft.graph.printerShare`
+    #[inline]
     pub fn as_printer_share(&self) -> PrinterShareRequestBuilder {
         PrinterShareRequestBuilder {
             client: self.client.clone(),
@@ -459,6 +488,7 @@ impl PrinterCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Printer>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -469,6 +499,7 @@ impl PrinterCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -482,6 +513,7 @@ impl PrinterCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Printer,
@@ -489,6 +521,7 @@ impl PrinterCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrinterRequestBuilder {
         PrinterRequestBuilder {
             client: self.client.clone(),
@@ -504,6 +537,7 @@ impl PrinterCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Printer.Create`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
     ///
     /// Named `create_2` because `create` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn create_2(
         &self,
         parameters: &super::parameters::CreateParameters,
@@ -538,6 +572,7 @@ impl PrinterCreateOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::PrinterCreateOperation>> {
@@ -550,6 +585,7 @@ impl PrinterCreateOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -563,6 +599,7 @@ impl PrinterCreateOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrinterCreateOperation,
@@ -570,6 +607,7 @@ impl PrinterCreateOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrinterCreateOperationRequestBuilder {
         PrinterCreateOperationRequestBuilder {
             client: self.client.clone(),
@@ -600,6 +638,7 @@ impl PrinterCreateOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.Create`, `Printer.FullControl.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrinterCreateOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -610,6 +649,7 @@ impl PrinterCreateOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrinterCreateOperation,
@@ -623,12 +663,14 @@ impl PrinterCreateOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `printer`.
     ///
     /// URL: `/print/operations/{id}/microsoft.graph.printerCreateOperation/printer`
+    #[inline]
     pub fn printer(&self) -> PrinterRequestBuilder {
         PrinterRequestBuilder {
             client: self.client.clone(),
@@ -644,6 +686,7 @@ impl PrinterCreateOperationRequestBuilder {
     /// Permissions for `PUT /print/operations/{id}/microsoft.graph.printerCreateOperation/printer/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /print/operations/{id}/microsoft.graph.printerCreateOperation/printer/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn printer_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -674,6 +717,7 @@ impl PrinterRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.Read.All`, `Printer.FullControl.All`, `Printer.ReadWrite.All`; Application `Printer.Read.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Printer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -684,6 +728,7 @@ impl PrinterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.FullControl.All`, `Printer.ReadWrite.All`; Application `Printer.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Printer) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -694,12 +739,14 @@ impl PrinterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.FullControl.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `connectors`.
     ///
     /// URL: `/print/printers/{id}/connectors`
+    #[inline]
     pub fn connectors(&self) -> PrintConnectorCollectionRequestBuilder {
         PrintConnectorCollectionRequestBuilder {
             client: self.client.clone(),
@@ -710,6 +757,7 @@ impl PrinterRequestBuilder {
     /// Navigation property `jobs`.
     ///
     /// URL: `/print/printers/{id}/jobs`
+    #[inline]
     pub fn jobs(&self) -> PrintJobCollectionRequestBuilder {
         PrintJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -720,6 +768,7 @@ impl PrinterRequestBuilder {
     /// Navigation property `shares`.
     ///
     /// URL: `/print/printers/{id}/shares`
+    #[inline]
     pub fn shares(&self) -> PrinterShareCollectionRequestBuilder {
         PrinterShareCollectionRequestBuilder {
             client: self.client.clone(),
@@ -730,6 +779,7 @@ impl PrinterRequestBuilder {
     /// Navigation property `taskTriggers`.
     ///
     /// URL: `/print/printers/{id}/taskTriggers`
+    #[inline]
     pub fn task_triggers(&self) -> PrintTaskTriggerCollectionRequestBuilder {
         PrintTaskTriggerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -748,6 +798,7 @@ impl PrinterRequestBuilder {
     /// Permissions for `POST /print/printers/{id}/connectors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /print/printers/{id}/connectors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn connectors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -765,6 +816,7 @@ impl PrinterRequestBuilder {
     /// Permissions for `POST /print/printers/{id}/shares/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /print/printers/{id}/shares/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn shares_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -778,6 +830,7 @@ impl PrinterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Printer.FullControl.All`, `Printer.ReadWrite.All`.
+    #[inline]
     pub fn restore_factory_defaults(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -810,6 +863,7 @@ impl PrinterShareCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::PrinterShare>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -820,6 +874,7 @@ impl PrinterShareCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -833,6 +888,7 @@ impl PrinterShareCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrinterShare,
@@ -840,6 +896,7 @@ impl PrinterShareCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> PrinterShareRequestBuilder {
         PrinterShareRequestBuilder {
             client: self.client.clone(),
@@ -870,6 +927,7 @@ impl PrinterShareRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrinterShare> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -880,6 +938,7 @@ impl PrinterShareRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::PrinterShare) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -890,12 +949,14 @@ impl PrinterShareRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `allowedGroups`.
     ///
     /// URL: `/print/shares/{id}/allowedGroups`
+    #[inline]
     pub fn allowed_groups(&self) -> GroupCollectionRequestBuilder {
         GroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -906,6 +967,7 @@ impl PrinterShareRequestBuilder {
     /// Navigation property `allowedUsers`.
     ///
     /// URL: `/print/shares/{id}/allowedUsers`
+    #[inline]
     pub fn allowed_users(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -916,6 +978,7 @@ impl PrinterShareRequestBuilder {
     /// Navigation property `jobs`.
     ///
     /// URL: `/print/shares/{id}/jobs`
+    #[inline]
     pub fn jobs(&self) -> PrintJobCollectionRequestBuilder {
         PrintJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -926,6 +989,7 @@ impl PrinterShareRequestBuilder {
     /// Navigation property `printer`.
     ///
     /// URL: `/print/shares/{id}/printer`
+    #[inline]
     pub fn printer(&self) -> PrinterRequestBuilder {
         PrinterRequestBuilder {
             client: self.client.clone(),
@@ -943,6 +1007,7 @@ impl PrinterShareRequestBuilder {
     /// Permissions for `POST /print/shares/{id}/allowedGroups/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /print/shares/{id}/allowedGroups/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn allowed_groups_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -960,6 +1025,7 @@ impl PrinterShareRequestBuilder {
     /// Permissions for `POST /print/shares/{id}/allowedUsers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /print/shares/{id}/allowedUsers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn allowed_users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -975,6 +1041,7 @@ impl PrinterShareRequestBuilder {
     /// Permissions for `PUT /print/shares/{id}/printer/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /print/shares/{id}/printer/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn printer_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1003,6 +1070,7 @@ impl PrivacyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Privacy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1013,6 +1081,7 @@ impl PrivacyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Privacy) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1023,12 +1092,14 @@ impl PrivacyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `subjectRightsRequests`.
     ///
     /// URL: `/privacy/subjectRightsRequests`
+    #[inline]
     pub fn subject_rights_requests(
         &self,
     ) -> SubjectRightsRequestCollectionRequestBuilder {
@@ -1061,6 +1132,7 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1075,6 +1147,7 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1088,6 +1161,7 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule,
@@ -1095,6 +1169,7 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1111,6 +1186,7 @@ impl PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleFilterByCurrentUserOptions,
@@ -1159,6 +1235,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1175,6 +1252,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1188,6 +1266,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleInstance,
@@ -1197,6 +1276,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1213,6 +1293,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleInstanceFilterByCurrentUserOptions,
@@ -1264,6 +1345,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -1278,6 +1360,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleInstance,
@@ -1291,12 +1374,14 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
@@ -1308,6 +1393,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -1317,6 +1403,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1332,6 +1419,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1347,6 +1435,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1362,6 +1451,7 @@ impl PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1392,6 +1482,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule> {
@@ -1404,6 +1495,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentSchedule,
@@ -1417,12 +1509,14 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
@@ -1434,6 +1528,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -1443,6 +1538,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1458,6 +1554,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1473,6 +1570,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1488,6 +1586,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1517,6 +1616,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1533,6 +1633,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1546,6 +1647,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleRequest,
@@ -1555,6 +1657,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1571,6 +1674,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::AssignmentScheduleRequestFilterByCurrentUserOptions,
@@ -1622,6 +1726,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -1636,6 +1741,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupAssignmentScheduleRequest,
@@ -1649,12 +1755,14 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
@@ -1666,6 +1774,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -1675,6 +1784,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1684,6 +1794,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `targetSchedule`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/targetSchedule`
+    #[inline]
     pub fn target_schedule(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
@@ -1701,6 +1812,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1716,6 +1828,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1731,6 +1844,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1746,6 +1860,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/assignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1759,6 +1874,7 @@ impl PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -1785,6 +1901,7 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1799,6 +1916,7 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1812,6 +1930,7 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule,
@@ -1819,6 +1938,7 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1835,6 +1955,7 @@ impl PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleFilterByCurrentUserOptions,
@@ -1883,6 +2004,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1899,6 +2021,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1912,6 +2035,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleInstance,
@@ -1921,6 +2045,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1937,6 +2062,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleInstanceFilterByCurrentUserOptions,
@@ -1988,6 +2114,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -2002,6 +2129,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleInstance,
@@ -2015,12 +2143,14 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -2030,6 +2160,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2045,6 +2176,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2060,6 +2192,7 @@ impl PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2090,6 +2223,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule> {
@@ -2102,6 +2236,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilitySchedule,
@@ -2115,12 +2250,14 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -2130,6 +2267,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2145,6 +2283,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2160,6 +2299,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2189,6 +2329,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2205,6 +2346,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2218,6 +2360,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleRequest,
@@ -2227,6 +2370,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2243,6 +2387,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::EligibilityScheduleRequestFilterByCurrentUserOptions,
@@ -2294,6 +2439,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -2308,6 +2454,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroupEligibilityScheduleRequest,
@@ -2321,12 +2468,14 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -2336,6 +2485,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2345,6 +2495,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `targetSchedule`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/targetSchedule`
+    #[inline]
     pub fn target_schedule(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
@@ -2362,6 +2513,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2377,6 +2529,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2392,6 +2545,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/privilegedAccess/group/eligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2405,6 +2559,7 @@ impl PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -2432,6 +2587,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrivilegedAccessGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2442,6 +2598,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessGroup,
@@ -2455,12 +2612,14 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignmentApprovals`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentApprovals`
+    #[inline]
     pub fn assignment_approvals(&self) -> ApprovalCollectionRequestBuilder {
         ApprovalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2471,6 +2630,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `assignmentScheduleInstances`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleInstances`
+    #[inline]
     pub fn assignment_schedule_instances(
         &self,
     ) -> PrivilegedAccessGroupAssignmentScheduleInstanceCollectionRequestBuilder {
@@ -2483,6 +2643,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `assignmentScheduleRequests`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentScheduleRequests`
+    #[inline]
     pub fn assignment_schedule_requests(
         &self,
     ) -> PrivilegedAccessGroupAssignmentScheduleRequestCollectionRequestBuilder {
@@ -2495,6 +2656,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `assignmentSchedules`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/assignmentSchedules`
+    #[inline]
     pub fn assignment_schedules(
         &self,
     ) -> PrivilegedAccessGroupAssignmentScheduleCollectionRequestBuilder {
@@ -2507,6 +2669,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `eligibilityScheduleInstances`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleInstances`
+    #[inline]
     pub fn eligibility_schedule_instances(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleInstanceCollectionRequestBuilder {
@@ -2519,6 +2682,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `eligibilityScheduleRequests`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests`
+    #[inline]
     pub fn eligibility_schedule_requests(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestCollectionRequestBuilder {
@@ -2531,6 +2695,7 @@ impl PrivilegedAccessGroupRequestBuilder {
     /// Navigation property `eligibilitySchedules`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group/eligibilitySchedules`
+    #[inline]
     pub fn eligibility_schedules(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleCollectionRequestBuilder {
@@ -2564,6 +2729,7 @@ impl PrivilegedAccessRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PrivilegedAccessRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2574,6 +2740,7 @@ impl PrivilegedAccessRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PrivilegedAccessRoot,
@@ -2587,12 +2754,14 @@ impl PrivilegedAccessRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `group`.
     ///
     /// URL: `/identityGovernance/privilegedAccess/group`
+    #[inline]
     pub fn group(&self) -> PrivilegedAccessGroupRequestBuilder {
         PrivilegedAccessGroupRequestBuilder {
             client: self.client.clone(),
@@ -2622,6 +2791,7 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfileCardProperty>> {
@@ -2634,6 +2804,7 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2647,6 +2818,7 @@ impl ProfileCardPropertyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfileCardProperty,
@@ -2654,6 +2826,7 @@ impl ProfileCardPropertyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProfileCardPropertyRequestBuilder {
         ProfileCardPropertyRequestBuilder {
             client: self.client.clone(),
@@ -2682,6 +2855,7 @@ impl ProfileCardPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProfileCardProperty> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2692,6 +2866,7 @@ impl ProfileCardPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProfileCardProperty,
@@ -2705,6 +2880,7 @@ impl ProfileCardPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2733,6 +2909,7 @@ impl ProfilePhotoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ProfilePhoto>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2743,6 +2920,7 @@ impl ProfilePhotoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2756,6 +2934,7 @@ impl ProfilePhotoCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfilePhoto,
@@ -2763,6 +2942,7 @@ impl ProfilePhotoCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -2793,6 +2973,7 @@ impl ProfilePhotoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProfilePhoto> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2803,6 +2984,7 @@ impl ProfilePhotoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ProfilePhoto) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2813,6 +2995,7 @@ impl ProfilePhotoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2825,6 +3008,7 @@ impl ProfilePhotoRequestBuilder {
     /// Permissions for `PUT /me/photo/$value` (narrowest first): DelegatedWork `User.ReadWrite`.
     ///
     /// Permissions for `DELETE /me/photo/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2854,6 +3038,7 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfilePropertySetting>> {
@@ -2866,6 +3051,7 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2879,6 +3065,7 @@ impl ProfilePropertySettingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfilePropertySetting,
@@ -2886,6 +3073,7 @@ impl ProfilePropertySettingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProfilePropertySettingRequestBuilder {
         ProfilePropertySettingRequestBuilder {
             client: self.client.clone(),
@@ -2914,6 +3102,7 @@ impl ProfilePropertySettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProfilePropertySetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2924,6 +3113,7 @@ impl ProfilePropertySettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProfilePropertySetting,
@@ -2937,6 +3127,7 @@ impl ProfilePropertySettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2963,6 +3154,7 @@ impl ProfileSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProfileSource>> {
@@ -2975,6 +3167,7 @@ impl ProfileSourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2988,6 +3181,7 @@ impl ProfileSourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProfileSource,
@@ -2995,6 +3189,7 @@ impl ProfileSourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProfileSourceRequestBuilder {
         ProfileSourceRequestBuilder {
             client: self.client.clone(),
@@ -3002,6 +3197,7 @@ impl ProfileSourceCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `sourceId`: `/admin/people/profileSources(sourceId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_source_id(
         &self,
         source_id: impl AsRef<str>,
@@ -3035,6 +3231,7 @@ impl ProfileSourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProfileSource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3045,6 +3242,7 @@ impl ProfileSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ProfileSource) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3055,6 +3253,7 @@ impl ProfileSourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3080,6 +3279,7 @@ impl PronounsSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PronounsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3090,6 +3290,7 @@ impl PronounsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PronounsSettings,
@@ -3103,6 +3304,7 @@ impl PronounsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3129,6 +3331,7 @@ impl ProtectionPolicyBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyProtectionPolicyBase>> {
@@ -3141,6 +3344,7 @@ impl ProtectionPolicyBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3154,6 +3358,7 @@ impl ProtectionPolicyBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyProtectionPolicyBase,
@@ -3161,6 +3366,7 @@ impl ProtectionPolicyBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProtectionPolicyBaseRequestBuilder {
         ProtectionPolicyBaseRequestBuilder {
             client: self.client.clone(),
@@ -3170,6 +3376,7 @@ impl ProtectionPolicyBaseCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.exchangeProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/protectionPolicies/microsoft.graph.exchangeProtectionPolicy`
+    #[inline]
     pub fn as_exchange_protection_policy(
         &self,
     ) -> ExchangeProtectionPolicyCollectionRequestBuilder {
@@ -3182,6 +3389,7 @@ impl ProtectionPolicyBaseCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.oneDriveForBusinessProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/protectionPolicies/microsoft.graph.oneDriveForBusinessProtectionPolicy`
+    #[inline]
     pub fn as_one_drive_for_business_protection_policy(
         &self,
     ) -> OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
@@ -3194,6 +3402,7 @@ impl ProtectionPolicyBaseCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharePointProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/protectionPolicies/microsoft.graph.sharePointProtectionPolicy`
+    #[inline]
     pub fn as_share_point_protection_policy(
         &self,
     ) -> SharePointProtectionPolicyCollectionRequestBuilder {
@@ -3227,6 +3436,7 @@ impl ProtectionPolicyBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3237,6 +3447,7 @@ impl ProtectionPolicyBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyProtectionPolicyBase,
@@ -3250,6 +3461,7 @@ impl ProtectionPolicyBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3260,6 +3472,7 @@ impl ProtectionPolicyBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -3270,6 +3483,7 @@ impl ProtectionPolicyBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn deactivate(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
@@ -3278,6 +3492,7 @@ impl ProtectionPolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.exchangeProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/protectionPolicies/{id}/microsoft.graph.exchangeProtectionPolicy`
+    #[inline]
     pub fn as_exchange_protection_policy(
         &self,
     ) -> ExchangeProtectionPolicyRequestBuilder {
@@ -3289,6 +3504,7 @@ impl ProtectionPolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.oneDriveForBusinessProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/protectionPolicies/{id}/microsoft.graph.oneDriveForBusinessProtectionPolicy`
+    #[inline]
     pub fn as_one_drive_for_business_protection_policy(
         &self,
     ) -> OneDriveForBusinessProtectionPolicyRequestBuilder {
@@ -3303,6 +3519,7 @@ impl ProtectionPolicyBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharePointProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/protectionPolicies/{id}/microsoft.graph.sharePointProtectionPolicy`
+    #[inline]
     pub fn as_share_point_protection_policy(
         &self,
     ) -> SharePointProtectionPolicyRequestBuilder {
@@ -3333,6 +3550,7 @@ impl ProtectionRuleBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3343,6 +3561,7 @@ impl ProtectionRuleBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyProtectionRuleBase,
@@ -3356,6 +3575,7 @@ impl ProtectionRuleBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3366,6 +3586,7 @@ impl ProtectionRuleBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete_and_unprotect(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
@@ -3382,6 +3603,7 @@ impl ProtectionRuleBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn run(&self) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("run"))
     }
@@ -3408,6 +3630,7 @@ impl ProtectionUnitBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyProtectionUnitBase>> {
@@ -3420,6 +3643,7 @@ impl ProtectionUnitBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3433,6 +3657,7 @@ impl ProtectionUnitBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyProtectionUnitBase,
@@ -3440,6 +3665,7 @@ impl ProtectionUnitBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProtectionUnitBaseRequestBuilder {
         ProtectionUnitBaseRequestBuilder {
             client: self.client.clone(),
@@ -3470,6 +3696,7 @@ impl ProtectionUnitBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3480,6 +3707,7 @@ impl ProtectionUnitBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyProtectionUnitBase,
@@ -3493,6 +3721,7 @@ impl ProtectionUnitBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3503,6 +3732,7 @@ impl ProtectionUnitBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel_offboard(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
@@ -3519,6 +3749,7 @@ impl ProtectionUnitBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn offboard(&self) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("offboard"))
     }
@@ -3545,6 +3776,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ProvisioningObjectSummary>> {
@@ -3557,6 +3789,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3570,6 +3803,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -3577,6 +3811,7 @@ impl ProvisioningObjectSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ProvisioningObjectSummaryRequestBuilder {
         ProvisioningObjectSummaryRequestBuilder {
             client: self.client.clone(),
@@ -3605,6 +3840,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ProvisioningObjectSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3615,6 +3851,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ProvisioningObjectSummary,
@@ -3628,6 +3865,7 @@ impl ProvisioningObjectSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3655,6 +3893,7 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::PublicKeyInfrastructureRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3665,6 +3904,7 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::PublicKeyInfrastructureRoot,
@@ -3678,12 +3918,14 @@ impl PublicKeyInfrastructureRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `certificateBasedAuthConfigurations`.
     ///
     /// URL: `/directory/publicKeyInfrastructure/certificateBasedAuthConfigurations`
+    #[inline]
     pub fn certificate_based_auth_configurations(
         &self,
     ) -> CertificateBasedAuthPkiCollectionRequestBuilder {
@@ -3716,6 +3958,7 @@ impl QrCodePinAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::QrCodePinAuthenticationMethod>> {
@@ -3728,6 +3971,7 @@ impl QrCodePinAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3741,6 +3985,7 @@ impl QrCodePinAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::QrCodePinAuthenticationMethod,
@@ -3748,6 +3993,7 @@ impl QrCodePinAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3780,6 +4026,7 @@ impl QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3796,6 +4043,7 @@ impl QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3809,6 +4057,7 @@ impl QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::QrCodePinAuthenticationMethodConfiguration,
@@ -3816,6 +4065,7 @@ impl QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3849,6 +4099,7 @@ impl QrCodePinAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::QrCodePinAuthenticationMethodConfiguration> {
@@ -3861,6 +4112,7 @@ impl QrCodePinAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::QrCodePinAuthenticationMethodConfiguration,
@@ -3874,12 +4126,14 @@ impl QrCodePinAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.qrCodePinAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3911,6 +4165,7 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::QrCodePinAuthenticationMethod> {
@@ -3923,6 +4178,7 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::QrCodePinAuthenticationMethod,
@@ -3936,12 +4192,14 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `pin`.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/pin`
+    #[inline]
     pub fn pin(&self) -> QrPinRequestBuilder {
         QrPinRequestBuilder {
             client: self.client.clone(),
@@ -3951,6 +4209,7 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     /// Navigation property `standardQRCode`.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/standardQRCode`
+    #[inline]
     pub fn standard_qr_code(&self) -> QrCodeRequestBuilder {
         QrCodeRequestBuilder {
             client: self.client.clone(),
@@ -3960,6 +4219,7 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     /// Navigation property `temporaryQRCode`.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod/temporaryQRCode`
+    #[inline]
     pub fn temporary_qr_code(&self) -> QrCodeRequestBuilder {
         QrCodeRequestBuilder {
             client: self.client.clone(),
@@ -3973,6 +4233,7 @@ impl QrCodePinAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -4008,6 +4269,7 @@ impl QrCodeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::QrCode> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4018,6 +4280,7 @@ impl QrCodeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::QrCode) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4028,6 +4291,7 @@ impl QrCodeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4053,6 +4317,7 @@ impl QrPinRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::QrPin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4063,6 +4328,7 @@ impl QrPinRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::QrPin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4073,6 +4339,7 @@ impl QrPinRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4100,6 +4367,7 @@ impl RbacApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RbacApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4110,6 +4378,7 @@ impl RbacApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RbacApplication,
@@ -4123,12 +4392,14 @@ impl RbacApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resourceNamespaces`.
     ///
     /// URL: `/roleManagement/directory/resourceNamespaces`
+    #[inline]
     pub fn resource_namespaces(
         &self,
     ) -> UnifiedRbacResourceNamespaceCollectionRequestBuilder {
@@ -4141,6 +4412,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleAssignmentScheduleInstances`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances`
+    #[inline]
     pub fn role_assignment_schedule_instances(
         &self,
     ) -> UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
@@ -4153,6 +4425,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleAssignmentScheduleRequests`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests`
+    #[inline]
     pub fn role_assignment_schedule_requests(
         &self,
     ) -> UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
@@ -4165,6 +4438,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleAssignmentSchedules`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules`
+    #[inline]
     pub fn role_assignment_schedules(
         &self,
     ) -> UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
@@ -4177,6 +4451,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleAssignments`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments`
+    #[inline]
     pub fn role_assignments(&self) -> UnifiedRoleAssignmentCollectionRequestBuilder {
         UnifiedRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4187,6 +4462,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleDefinitions`.
     ///
     /// URL: `/roleManagement/directory/roleDefinitions`
+    #[inline]
     pub fn role_definitions(&self) -> UnifiedRoleDefinitionCollectionRequestBuilder {
         UnifiedRoleDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4197,6 +4473,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleEligibilityScheduleInstances`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances`
+    #[inline]
     pub fn role_eligibility_schedule_instances(
         &self,
     ) -> UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
@@ -4209,6 +4486,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleEligibilityScheduleRequests`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests`
+    #[inline]
     pub fn role_eligibility_schedule_requests(
         &self,
     ) -> UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
@@ -4221,6 +4499,7 @@ impl RbacApplicationRequestBuilder {
     /// Navigation property `roleEligibilitySchedules`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules`
+    #[inline]
     pub fn role_eligibility_schedules(
         &self,
     ) -> UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
@@ -4253,6 +4532,7 @@ impl ReadingAssignmentSubmissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ReadingAssignmentSubmission>> {
@@ -4265,6 +4545,7 @@ impl ReadingAssignmentSubmissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4278,6 +4559,7 @@ impl ReadingAssignmentSubmissionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ReadingAssignmentSubmission,
@@ -4285,6 +4567,7 @@ impl ReadingAssignmentSubmissionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4316,6 +4599,7 @@ impl ReadingAssignmentSubmissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ReadingAssignmentSubmission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4326,6 +4610,7 @@ impl ReadingAssignmentSubmissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ReadingAssignmentSubmission,
@@ -4339,6 +4624,7 @@ impl ReadingAssignmentSubmissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4365,6 +4651,7 @@ impl ReadingCoachPassageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ReadingCoachPassage>> {
@@ -4377,6 +4664,7 @@ impl ReadingCoachPassageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4390,6 +4678,7 @@ impl ReadingCoachPassageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ReadingCoachPassage,
@@ -4397,6 +4686,7 @@ impl ReadingCoachPassageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ReadingCoachPassageRequestBuilder {
         ReadingCoachPassageRequestBuilder {
             client: self.client.clone(),
@@ -4425,6 +4715,7 @@ impl ReadingCoachPassageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ReadingCoachPassage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4435,6 +4726,7 @@ impl ReadingCoachPassageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ReadingCoachPassage,
@@ -4448,6 +4740,7 @@ impl ReadingCoachPassageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4474,6 +4767,7 @@ impl RecycleBinCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RecycleBin>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4484,6 +4778,7 @@ impl RecycleBinCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4497,6 +4792,7 @@ impl RecycleBinCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RecycleBin,
@@ -4505,6 +4801,7 @@ impl RecycleBinCollectionRequestBuilder {
     }
     #[cfg(feature = "storage")]
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RecycleBinRequestBuilder {
         RecycleBinRequestBuilder {
             client: self.client.clone(),
@@ -4534,6 +4831,7 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RecycleBinItem>> {
@@ -4546,6 +4844,7 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4559,6 +4858,7 @@ impl RecycleBinItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RecycleBinItem,
@@ -4566,6 +4866,7 @@ impl RecycleBinItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RecycleBinItemRequestBuilder {
         RecycleBinItemRequestBuilder {
             client: self.client.clone(),
@@ -4596,6 +4897,7 @@ impl RecycleBinItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RecycleBinItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4606,6 +4908,7 @@ impl RecycleBinItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RecycleBinItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4616,12 +4919,14 @@ impl RecycleBinItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -4631,6 +4936,7 @@ impl RecycleBinItemRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -4646,6 +4952,7 @@ impl RecycleBinItemRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4661,6 +4968,7 @@ impl RecycleBinItemRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4691,6 +4999,7 @@ impl RecycleBinRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RecycleBin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4701,6 +5010,7 @@ impl RecycleBinRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RecycleBin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4711,12 +5021,14 @@ impl RecycleBinRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBin/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -4726,6 +5038,7 @@ impl RecycleBinRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBin/items`
+    #[inline]
     pub fn items(&self) -> RecycleBinItemCollectionRequestBuilder {
         RecycleBinItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4736,6 +5049,7 @@ impl RecycleBinRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBin/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -4751,6 +5065,7 @@ impl RecycleBinRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.recycleBin/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBin/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4766,6 +5081,7 @@ impl RecycleBinRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.recycleBin/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.recycleBin/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4794,6 +5110,7 @@ impl ReferenceAttachmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ReferenceAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4804,6 +5121,7 @@ impl ReferenceAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ReferenceAttachment,
@@ -4817,6 +5135,7 @@ impl ReferenceAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4843,6 +5162,7 @@ impl ReflectCheckInResponseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ReflectCheckInResponse>> {
@@ -4855,6 +5175,7 @@ impl ReflectCheckInResponseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4868,6 +5189,7 @@ impl ReflectCheckInResponseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ReflectCheckInResponse,
@@ -4875,6 +5197,7 @@ impl ReflectCheckInResponseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ReflectCheckInResponseRequestBuilder {
         ReflectCheckInResponseRequestBuilder {
             client: self.client.clone(),
@@ -4903,6 +5226,7 @@ impl ReflectCheckInResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ReflectCheckInResponse> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4913,6 +5237,7 @@ impl ReflectCheckInResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ReflectCheckInResponse,
@@ -4926,6 +5251,7 @@ impl ReflectCheckInResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4952,6 +5278,7 @@ impl RemoteAssistancePartnerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RemoteAssistancePartner>> {
@@ -4964,6 +5291,7 @@ impl RemoteAssistancePartnerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4977,6 +5305,7 @@ impl RemoteAssistancePartnerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RemoteAssistancePartner,
@@ -4984,6 +5313,7 @@ impl RemoteAssistancePartnerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RemoteAssistancePartnerRequestBuilder {
         RemoteAssistancePartnerRequestBuilder {
             client: self.client.clone(),
@@ -5014,6 +5344,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RemoteAssistancePartner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5024,6 +5355,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RemoteAssistancePartner,
@@ -5037,6 +5369,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5047,6 +5380,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn begin_onboarding(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5061,6 +5395,7 @@ impl RemoteAssistancePartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn disconnect(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5092,6 +5427,7 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RemoteDesktopSecurityConfiguration> {
@@ -5104,6 +5440,7 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RemoteDesktopSecurityConfiguration,
@@ -5117,12 +5454,14 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `approvedClientApps`.
     ///
     /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/approvedClientApps`
+    #[inline]
     pub fn approved_client_apps(&self) -> ApprovedClientAppCollectionRequestBuilder {
         ApprovedClientAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5133,6 +5472,7 @@ impl RemoteDesktopSecurityConfigurationRequestBuilder {
     /// Navigation property `targetDeviceGroups`.
     ///
     /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration/targetDeviceGroups`
+    #[inline]
     pub fn target_device_groups(&self) -> TargetDeviceGroupCollectionRequestBuilder {
         TargetDeviceGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5163,6 +5503,7 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RemoteTenantGroup>> {
@@ -5175,6 +5516,7 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5188,6 +5530,7 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RemoteTenantGroup,
@@ -5195,6 +5538,7 @@ impl RemoteTenantGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RemoteTenantGroupRequestBuilder {
         RemoteTenantGroupRequestBuilder {
             client: self.client.clone(),
@@ -5208,6 +5552,7 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5224,6 +5569,7 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5248,6 +5594,7 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5266,6 +5613,7 @@ impl RemoteTenantGroupCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5301,6 +5649,7 @@ impl RemoteTenantGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RemoteTenantGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5311,6 +5660,7 @@ impl RemoteTenantGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RemoteTenantGroup,
@@ -5324,6 +5674,7 @@ impl RemoteTenantGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5334,6 +5685,7 @@ impl RemoteTenantGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5352,6 +5704,7 @@ impl RemoteTenantGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5370,6 +5723,7 @@ impl RemoteTenantGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5388,6 +5742,7 @@ impl RemoteTenantGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5406,6 +5761,7 @@ impl RemoteTenantGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5431,6 +5787,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ReportRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5441,6 +5798,7 @@ impl ReportRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ReportRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5451,12 +5809,14 @@ impl ReportRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authenticationMethods`.
     ///
     /// URL: `/reports/authenticationMethods`
+    #[inline]
     pub fn authentication_methods(&self) -> AuthenticationMethodsRootRequestBuilder {
         AuthenticationMethodsRootRequestBuilder {
             client: self.client.clone(),
@@ -5466,6 +5826,7 @@ impl ReportRootRequestBuilder {
     /// Navigation property `dailyPrintUsageByPrinter`.
     ///
     /// URL: `/reports/dailyPrintUsageByPrinter`
+    #[inline]
     pub fn daily_print_usage_by_printer(
         &self,
     ) -> PrintUsageByPrinterCollectionRequestBuilder {
@@ -5478,6 +5839,7 @@ impl ReportRootRequestBuilder {
     /// Navigation property `dailyPrintUsageByUser`.
     ///
     /// URL: `/reports/dailyPrintUsageByUser`
+    #[inline]
     pub fn daily_print_usage_by_user(&self) -> PrintUsageByUserCollectionRequestBuilder {
         PrintUsageByUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5488,6 +5850,7 @@ impl ReportRootRequestBuilder {
     /// Navigation property `monthlyPrintUsageByPrinter`.
     ///
     /// URL: `/reports/monthlyPrintUsageByPrinter`
+    #[inline]
     pub fn monthly_print_usage_by_printer(
         &self,
     ) -> PrintUsageByPrinterCollectionRequestBuilder {
@@ -5500,6 +5863,7 @@ impl ReportRootRequestBuilder {
     /// Navigation property `monthlyPrintUsageByUser`.
     ///
     /// URL: `/reports/monthlyPrintUsageByUser`
+    #[inline]
     pub fn monthly_print_usage_by_user(
         &self,
     ) -> PrintUsageByUserCollectionRequestBuilder {
@@ -5512,6 +5876,7 @@ impl ReportRootRequestBuilder {
     /// Navigation property `partners`.
     ///
     /// URL: `/reports/partners`
+    #[inline]
     pub fn partners(&self) -> PartnersRequestBuilder {
         PartnersRequestBuilder {
             client: self.client.clone(),
@@ -5521,6 +5886,7 @@ impl ReportRootRequestBuilder {
     /// Navigation property `security`.
     ///
     /// URL: `/reports/security`
+    #[inline]
     pub fn security(&self) -> SecurityReportsRootRequestBuilder {
         SecurityReportsRootRequestBuilder {
             client: self.client.clone(),
@@ -5534,6 +5900,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn device_configuration_device_activity(
         &self,
     ) -> Request<models::microsoft_graph::Report> {
@@ -5550,6 +5917,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn device_configuration_user_activity(
         &self,
     ) -> Request<models::microsoft_graph::Report> {
@@ -5566,6 +5934,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5583,6 +5952,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_activity_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5600,6 +5970,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -5622,6 +5993,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_email_activity_user_detail_2` because `get_email_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_email_activity_user_detail_2(
         &self,
         period: &str,
@@ -5642,6 +6014,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_app_usage_apps_user_counts(
         &self,
         period: &str,
@@ -5662,6 +6035,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_app_usage_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5679,6 +6053,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_app_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -5701,6 +6076,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_email_app_usage_user_detail_2` because `get_email_app_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_email_app_usage_user_detail_2(
         &self,
         period: &str,
@@ -5721,6 +6097,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_email_app_usage_versions_user_counts(
         &self,
         period: &str,
@@ -5743,6 +6120,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
+    #[inline]
     pub fn get_group_archived_print_jobs(
         &self,
         group_id: &str,
@@ -5775,6 +6153,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_m365_app_platform_user_counts(
         &self,
         period: &str,
@@ -5795,6 +6174,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_m365_app_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5812,6 +6192,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_m365_app_user_detail(&self, date: &edm::Date) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5831,6 +6212,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_m365_app_user_detail_2` because `get_m365_app_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_m365_app_user_detail_2(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5848,6 +6230,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_mailbox_usage_detail(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5865,6 +6248,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_mailbox_usage_mailbox_counts(
         &self,
         period: &str,
@@ -5885,6 +6269,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_mailbox_usage_quota_status_mailbox_counts(
         &self,
         period: &str,
@@ -5905,6 +6290,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_mailbox_usage_storage(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -5922,6 +6308,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_activation_counts(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -5936,6 +6323,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_activations_user_counts(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -5950,6 +6338,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_activations_user_detail(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -5964,6 +6353,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_active_user_counts(
         &self,
         period: &str,
@@ -5984,6 +6374,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_active_user_detail(
         &self,
         date: &edm::Date,
@@ -6006,6 +6397,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_office365_active_user_detail_2` because `get_office365_active_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_office365_active_user_detail_2(
         &self,
         period: &str,
@@ -6026,6 +6418,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_groups_activity_counts(
         &self,
         period: &str,
@@ -6046,6 +6439,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_groups_activity_detail(
         &self,
         date: &edm::Date,
@@ -6068,6 +6462,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_office365_groups_activity_detail_2` because `get_office365_groups_activity_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_office365_groups_activity_detail_2(
         &self,
         period: &str,
@@ -6088,6 +6483,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_groups_activity_file_counts(
         &self,
         period: &str,
@@ -6108,6 +6504,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_groups_activity_group_counts(
         &self,
         period: &str,
@@ -6128,6 +6525,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_groups_activity_storage(
         &self,
         period: &str,
@@ -6148,6 +6546,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_office365_services_user_counts(
         &self,
         period: &str,
@@ -6168,6 +6567,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_activity_file_counts(
         &self,
         period: &str,
@@ -6188,6 +6588,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_activity_user_counts(
         &self,
         period: &str,
@@ -6208,6 +6609,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -6230,6 +6632,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_one_drive_activity_user_detail_2` because `get_one_drive_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_one_drive_activity_user_detail_2(
         &self,
         period: &str,
@@ -6250,6 +6653,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_usage_account_counts(
         &self,
         period: &str,
@@ -6270,6 +6674,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_usage_account_detail(
         &self,
         date: &edm::Date,
@@ -6292,6 +6697,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_one_drive_usage_account_detail_2` because `get_one_drive_usage_account_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_one_drive_usage_account_detail_2(
         &self,
         period: &str,
@@ -6312,6 +6718,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_usage_file_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -6329,6 +6736,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_one_drive_usage_storage(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -6348,6 +6756,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
+    #[inline]
     pub fn get_printer_archived_print_jobs(
         &self,
         printer_id: &str,
@@ -6380,6 +6789,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_relying_party_detailed_summary(
         &self,
         period: &str,
@@ -6400,6 +6810,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_activity_file_counts(
         &self,
         period: &str,
@@ -6420,6 +6831,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_activity_pages(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -6437,6 +6849,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_activity_user_counts(
         &self,
         period: &str,
@@ -6457,6 +6870,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -6479,6 +6893,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_share_point_activity_user_detail_2` because `get_share_point_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_share_point_activity_user_detail_2(
         &self,
         period: &str,
@@ -6499,6 +6914,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_site_usage_detail(
         &self,
         date: &edm::Date,
@@ -6521,6 +6937,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_share_point_site_usage_detail_2` because `get_share_point_site_usage_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_share_point_site_usage_detail_2(
         &self,
         period: &str,
@@ -6541,6 +6958,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_site_usage_file_counts(
         &self,
         period: &str,
@@ -6561,6 +6979,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_site_usage_pages(
         &self,
         period: &str,
@@ -6581,6 +7000,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_site_usage_site_counts(
         &self,
         period: &str,
@@ -6601,6 +7021,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_share_point_site_usage_storage(
         &self,
         period: &str,
@@ -6621,6 +7042,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_activity_counts(
         &self,
         period: &str,
@@ -6641,6 +7063,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_activity_user_counts(
         &self,
         period: &str,
@@ -6661,6 +7084,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -6683,6 +7107,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_skype_for_business_activity_user_detail_2` because `get_skype_for_business_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_skype_for_business_activity_user_detail_2(
         &self,
         period: &str,
@@ -6703,6 +7128,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -6723,6 +7149,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_device_usage_user_counts(
         &self,
         period: &str,
@@ -6743,6 +7170,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_device_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -6765,6 +7193,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_skype_for_business_device_usage_user_detail_2` because `get_skype_for_business_device_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_skype_for_business_device_usage_user_detail_2(
         &self,
         period: &str,
@@ -6785,6 +7214,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_organizer_activity_counts(
         &self,
         period: &str,
@@ -6805,6 +7235,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_organizer_activity_minute_counts(
         &self,
         period: &str,
@@ -6825,6 +7256,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_organizer_activity_user_counts(
         &self,
         period: &str,
@@ -6845,6 +7277,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_participant_activity_counts(
         &self,
         period: &str,
@@ -6865,6 +7298,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_participant_activity_minute_counts(
         &self,
         period: &str,
@@ -6885,6 +7319,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_participant_activity_user_counts(
         &self,
         period: &str,
@@ -6905,6 +7340,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_peer_to_peer_activity_counts(
         &self,
         period: &str,
@@ -6925,6 +7361,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_peer_to_peer_activity_minute_counts(
         &self,
         period: &str,
@@ -6945,6 +7382,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_skype_for_business_peer_to_peer_activity_user_counts(
         &self,
         period: &str,
@@ -6965,6 +7403,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -6985,6 +7424,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_device_usage_user_counts(
         &self,
         period: &str,
@@ -7005,6 +7445,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_device_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -7027,6 +7468,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_teams_device_usage_user_detail_2` because `get_teams_device_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_teams_device_usage_user_detail_2(
         &self,
         period: &str,
@@ -7047,6 +7489,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_teams_team_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -7064,6 +7507,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_teams_team_activity_detail(
         &self,
         date: &edm::Date,
@@ -7086,6 +7530,7 @@ impl ReportRootRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_teams_team_activity_detail_2` because `get_teams_team_activity_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_teams_team_activity_detail_2(
         &self,
         period: &str,
@@ -7106,6 +7551,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_teams_team_activity_distribution_counts(
         &self,
         period: &str,
@@ -7126,6 +7572,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_teams_team_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -7143,6 +7590,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_user_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -7160,6 +7608,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_user_activity_user_counts(
         &self,
         period: &str,
@@ -7180,6 +7629,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_teams_user_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -7202,6 +7652,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_teams_user_activity_user_detail_2` because `get_teams_user_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_teams_user_activity_user_detail_2(
         &self,
         period: &str,
@@ -7224,6 +7675,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`.
+    #[inline]
     pub fn get_user_archived_print_jobs(
         &self,
         user_id: &str,
@@ -7256,6 +7708,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_yammer_activity_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -7273,6 +7726,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_yammer_activity_user_counts(&self, period: &str) -> Request<edm::Stream> {
         let path = self
             .path
@@ -7290,6 +7744,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_yammer_activity_user_detail(
         &self,
         date: &edm::Date,
@@ -7312,6 +7767,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_yammer_activity_user_detail_2` because `get_yammer_activity_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_yammer_activity_user_detail_2(
         &self,
         period: &str,
@@ -7332,6 +7788,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_yammer_device_usage_distribution_user_counts(
         &self,
         period: &str,
@@ -7352,6 +7809,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_yammer_device_usage_user_counts(
         &self,
         period: &str,
@@ -7372,6 +7830,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_yammer_device_usage_user_detail(
         &self,
         date: &edm::Date,
@@ -7394,6 +7853,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_yammer_device_usage_user_detail_2` because `get_yammer_device_usage_user_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_yammer_device_usage_user_detail_2(
         &self,
         period: &str,
@@ -7414,6 +7874,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_yammer_groups_activity_counts(
         &self,
         period: &str,
@@ -7434,6 +7895,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_yammer_groups_activity_detail(
         &self,
         date: &edm::Date,
@@ -7456,6 +7918,7 @@ impl ReportRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
     ///
     /// Named `get_yammer_groups_activity_detail_2` because `get_yammer_groups_activity_detail` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_yammer_groups_activity_detail_2(
         &self,
         period: &str,
@@ -7476,6 +7939,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Reports.Read.All`; Application `Reports.Read.All`.
+    #[inline]
     pub fn get_yammer_groups_activity_group_counts(
         &self,
         period: &str,
@@ -7496,6 +7960,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn managed_device_enrollment_failure_details(
         &self,
     ) -> Request<models::microsoft_graph::Report> {
@@ -7516,6 +7981,7 @@ impl ReportRootRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `managed_device_enrollment_failure_details_2` because `managed_device_enrollment_failure_details` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn managed_device_enrollment_failure_details_2(
         &self,
         skip: Option<i32>,
@@ -7547,6 +8013,7 @@ impl ReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn managed_device_enrollment_top_failures(
         &self,
     ) -> Request<models::microsoft_graph::Report> {
@@ -7567,6 +8034,7 @@ impl ReportRootRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `managed_device_enrollment_top_failures_2` because `managed_device_enrollment_top_failures` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn managed_device_enrollment_top_failures_2(
         &self,
         period: Option<&str>,
@@ -7604,6 +8072,7 @@ impl ReportsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ReportsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7614,6 +8083,7 @@ impl ReportsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ReportsRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7624,12 +8094,14 @@ impl ReportsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `readingAssignmentSubmissions`.
     ///
     /// URL: `/education/reports/readingAssignmentSubmissions`
+    #[inline]
     pub fn reading_assignment_submissions(
         &self,
     ) -> ReadingAssignmentSubmissionCollectionRequestBuilder {
@@ -7642,6 +8114,7 @@ impl ReportsRootRequestBuilder {
     /// Navigation property `readingCoachPassages`.
     ///
     /// URL: `/education/reports/readingCoachPassages`
+    #[inline]
     pub fn reading_coach_passages(&self) -> ReadingCoachPassageCollectionRequestBuilder {
         ReadingCoachPassageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7652,6 +8125,7 @@ impl ReportsRootRequestBuilder {
     /// Navigation property `reflectCheckInResponses`.
     ///
     /// URL: `/education/reports/reflectCheckInResponses`
+    #[inline]
     pub fn reflect_check_in_responses(
         &self,
     ) -> ReflectCheckInResponseCollectionRequestBuilder {
@@ -7664,6 +8138,7 @@ impl ReportsRootRequestBuilder {
     /// Navigation property `speakerAssignmentSubmissions`.
     ///
     /// URL: `/education/reports/speakerAssignmentSubmissions`
+    #[inline]
     pub fn speaker_assignment_submissions(
         &self,
     ) -> SpeakerAssignmentSubmissionCollectionRequestBuilder {
@@ -7695,6 +8170,7 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ResellerDelegatedAdminRelationship> {
@@ -7707,6 +8183,7 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ResellerDelegatedAdminRelationship,
@@ -7720,12 +8197,14 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessAssignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship/accessAssignments`
+    #[inline]
     pub fn access_assignments(
         &self,
     ) -> DelegatedAdminAccessAssignmentCollectionRequestBuilder {
@@ -7738,6 +8217,7 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship/operations`
+    #[inline]
     pub fn operations(
         &self,
     ) -> DelegatedAdminRelationshipOperationCollectionRequestBuilder {
@@ -7750,6 +8230,7 @@ impl ResellerDelegatedAdminRelationshipRequestBuilder {
     /// Navigation property `requests`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship/requests`
+    #[inline]
     pub fn requests(&self) -> DelegatedAdminRelationshipRequestCollectionRequestBuilder {
         DelegatedAdminRelationshipRequestCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7780,6 +8261,7 @@ impl ResourceOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ResourceOperation>> {
@@ -7792,6 +8274,7 @@ impl ResourceOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7805,6 +8288,7 @@ impl ResourceOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ResourceOperation,
@@ -7812,6 +8296,7 @@ impl ResourceOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ResourceOperationRequestBuilder {
         ResourceOperationRequestBuilder {
             client: self.client.clone(),
@@ -7840,6 +8325,7 @@ impl ResourceOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ResourceOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7850,6 +8336,7 @@ impl ResourceOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ResourceOperation,
@@ -7863,6 +8350,7 @@ impl ResourceOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7911,6 +8399,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /chats/{id}/permissionGrants`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7925,6 +8414,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /chats/{id}/permissionGrants/$count`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7938,6 +8428,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ResourceSpecificPermissionGrant,
@@ -7945,6 +8436,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7962,6 +8454,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -7979,6 +8472,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -8004,6 +8498,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8023,6 +8518,7 @@ impl ResourceSpecificPermissionGrantCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -8078,6 +8574,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ResourceSpecificPermissionGrant> {
@@ -8090,6 +8587,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ResourceSpecificPermissionGrant,
@@ -8103,6 +8601,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8114,6 +8613,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8133,6 +8633,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8152,6 +8653,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8171,6 +8673,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8190,6 +8693,7 @@ impl ResourceSpecificPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -8215,6 +8719,7 @@ impl RestoreArtifactBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RestoreArtifactBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8225,6 +8730,7 @@ impl RestoreArtifactBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RestoreArtifactBase,
@@ -8238,6 +8744,7 @@ impl RestoreArtifactBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8245,6 +8752,7 @@ impl RestoreArtifactBaseRequestBuilder {
     /// Navigation property `restorePoint`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase/restorePoint`
+    #[inline]
     pub fn restore_point(&self) -> RestorePointRequestBuilder {
         RestorePointRequestBuilder {
             client: self.client.clone(),
@@ -8260,6 +8768,7 @@ impl RestoreArtifactBaseRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase/restorePoint/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_point_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8289,6 +8798,7 @@ impl RestorePointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RestorePoint>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8299,6 +8809,7 @@ impl RestorePointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8312,6 +8823,7 @@ impl RestorePointCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RestorePoint,
@@ -8319,6 +8831,7 @@ impl RestorePointCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RestorePointRequestBuilder {
         RestorePointRequestBuilder {
             client: self.client.clone(),
@@ -8332,6 +8845,7 @@ impl RestorePointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search(
         &self,
         parameters: &super::parameters::SearchParameters,
@@ -8367,6 +8881,7 @@ impl RestorePointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RestorePoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8377,6 +8892,7 @@ impl RestorePointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RestorePoint) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8387,12 +8903,14 @@ impl RestorePointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `protectionUnit`.
     ///
     /// URL: `/solutions/backupRestore/restorePoints/{id}/protectionUnit`
+    #[inline]
     pub fn protection_unit(&self) -> ProtectionUnitBaseRequestBuilder {
         ProtectionUnitBaseRequestBuilder {
             client: self.client.clone(),
@@ -8408,6 +8926,7 @@ impl RestorePointRequestBuilder {
     /// Permissions for `PUT /solutions/backupRestore/restorePoints/{id}/protectionUnit/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/restorePoints/{id}/protectionUnit/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn protection_unit_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8437,6 +8956,7 @@ impl RestoreSessionBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRestoreSessionBase>> {
@@ -8449,6 +8969,7 @@ impl RestoreSessionBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8462,6 +8983,7 @@ impl RestoreSessionBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRestoreSessionBase,
@@ -8469,6 +8991,7 @@ impl RestoreSessionBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RestoreSessionBaseRequestBuilder {
         RestoreSessionBaseRequestBuilder {
             client: self.client.clone(),
@@ -8478,6 +9001,7 @@ impl RestoreSessionBaseCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.exchangeRestoreSession`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/restoreSessions/microsoft.graph.exchangeRestoreSession`
+    #[inline]
     pub fn as_exchange_restore_session(
         &self,
     ) -> ExchangeRestoreSessionCollectionRequestBuilder {
@@ -8490,6 +9014,7 @@ impl RestoreSessionBaseCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.oneDriveForBusinessRestoreSession`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/restoreSessions/microsoft.graph.oneDriveForBusinessRestoreSession`
+    #[inline]
     pub fn as_one_drive_for_business_restore_session(
         &self,
     ) -> OneDriveForBusinessRestoreSessionCollectionRequestBuilder {
@@ -8502,6 +9027,7 @@ impl RestoreSessionBaseCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharePointRestoreSession`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/restoreSessions/microsoft.graph.sharePointRestoreSession`
+    #[inline]
     pub fn as_share_point_restore_session(
         &self,
     ) -> SharePointRestoreSessionCollectionRequestBuilder {
@@ -8535,6 +9061,7 @@ impl RestoreSessionBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRestoreSessionBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8545,6 +9072,7 @@ impl RestoreSessionBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRestoreSessionBase,
@@ -8558,6 +9086,7 @@ impl RestoreSessionBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8568,12 +9097,14 @@ impl RestoreSessionBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyRestoreSessionBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
     /// Cast to the derived type `microsoft.graph.exchangeRestoreSession`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/restoreSessions/{id}/microsoft.graph.exchangeRestoreSession`
+    #[inline]
     pub fn as_exchange_restore_session(&self) -> ExchangeRestoreSessionRequestBuilder {
         ExchangeRestoreSessionRequestBuilder {
             client: self.client.clone(),
@@ -8583,6 +9114,7 @@ impl RestoreSessionBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.oneDriveForBusinessRestoreSession`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/restoreSessions/{id}/microsoft.graph.oneDriveForBusinessRestoreSession`
+    #[inline]
     pub fn as_one_drive_for_business_restore_session(
         &self,
     ) -> OneDriveForBusinessRestoreSessionRequestBuilder {
@@ -8597,6 +9129,7 @@ impl RestoreSessionBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharePointRestoreSession`: its navigations and operations.
     ///
     /// URL: `/solutions/backupRestore/restoreSessions/{id}/microsoft.graph.sharePointRestoreSession`
+    #[inline]
     pub fn as_share_point_restore_session(
         &self,
     ) -> SharePointRestoreSessionRequestBuilder {
@@ -8630,6 +9163,7 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RichLongRunningOperation>> {
@@ -8642,6 +9176,7 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8655,6 +9190,7 @@ impl RichLongRunningOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RichLongRunningOperation,
@@ -8662,6 +9198,7 @@ impl RichLongRunningOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RichLongRunningOperationRequestBuilder {
         RichLongRunningOperationRequestBuilder {
             client: self.client.clone(),
@@ -8690,6 +9227,7 @@ impl RichLongRunningOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RichLongRunningOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8700,6 +9238,7 @@ impl RichLongRunningOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RichLongRunningOperation,
@@ -8713,6 +9252,7 @@ impl RichLongRunningOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8739,6 +9279,7 @@ impl RiskDetectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskDetection>> {
@@ -8751,6 +9292,7 @@ impl RiskDetectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8764,6 +9306,7 @@ impl RiskDetectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskDetection,
@@ -8771,6 +9314,7 @@ impl RiskDetectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskDetectionRequestBuilder {
         RiskDetectionRequestBuilder {
             client: self.client.clone(),
@@ -8799,6 +9343,7 @@ impl RiskDetectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskEvent.Read.All`; Application `IdentityRiskEvent.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RiskDetection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8809,6 +9354,7 @@ impl RiskDetectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RiskDetection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8819,6 +9365,7 @@ impl RiskDetectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8844,6 +9391,7 @@ impl RiskPreventionContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RiskPreventionContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8854,6 +9402,7 @@ impl RiskPreventionContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskPreventionContainer,
@@ -8867,12 +9416,14 @@ impl RiskPreventionContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fraudProtectionProviders`.
     ///
     /// URL: `/identity/riskPrevention/fraudProtectionProviders`
+    #[inline]
     pub fn fraud_protection_providers(
         &self,
     ) -> FraudProtectionProviderCollectionRequestBuilder {
@@ -8885,6 +9436,7 @@ impl RiskPreventionContainerRequestBuilder {
     /// Navigation property `webApplicationFirewallProviders`.
     ///
     /// URL: `/identity/riskPrevention/webApplicationFirewallProviders`
+    #[inline]
     pub fn web_application_firewall_providers(
         &self,
     ) -> WebApplicationFirewallProviderCollectionRequestBuilder {
@@ -8897,6 +9449,7 @@ impl RiskPreventionContainerRequestBuilder {
     /// Navigation property `webApplicationFirewallVerifications`.
     ///
     /// URL: `/identity/riskPrevention/webApplicationFirewallVerifications`
+    #[inline]
     pub fn web_application_firewall_verifications(
         &self,
     ) -> WebApplicationFirewallVerificationModelCollectionRequestBuilder {
@@ -8929,6 +9482,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyServicePrincipal>> {
@@ -8941,6 +9495,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8954,6 +9509,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
@@ -8961,6 +9517,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyServicePrincipalRequestBuilder {
         RiskyServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -8974,6 +9531,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -8989,6 +9547,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -9022,6 +9581,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -9036,6 +9596,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9049,6 +9610,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -9056,6 +9618,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -9072,6 +9635,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -9087,6 +9651,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -9119,6 +9684,7 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RiskyServicePrincipalHistoryItem> {
@@ -9131,6 +9697,7 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -9144,12 +9711,14 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/identityProtection/riskyServicePrincipals/{id}/history/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9181,6 +9750,7 @@ impl RiskyServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9191,6 +9761,7 @@ impl RiskyServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
@@ -9204,12 +9775,14 @@ impl RiskyServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/identityProtection/riskyServicePrincipals/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9240,6 +9813,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -9250,6 +9824,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9263,6 +9838,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyUser,
@@ -9270,6 +9846,7 @@ impl RiskyUserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyUserRequestBuilder {
         RiskyUserRequestBuilder {
             client: self.client.clone(),
@@ -9283,6 +9860,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -9298,6 +9876,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -9313,6 +9892,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -9346,6 +9926,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyUserHistoryItem>> {
@@ -9358,6 +9939,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9371,6 +9953,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -9378,6 +9961,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyUserHistoryItemRequestBuilder {
         RiskyUserHistoryItemRequestBuilder {
             client: self.client.clone(),
@@ -9391,6 +9975,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -9406,6 +9991,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -9421,6 +10007,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -9453,6 +10040,7 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`; Application `IdentityRiskyUser.Read.All`, `IdentityRiskyUser.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyUserHistoryItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9463,6 +10051,7 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -9476,12 +10065,14 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/identityProtection/riskyUsers/{id}/history/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyUserHistoryItemCollectionRequestBuilder {
         RiskyUserHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9513,6 +10104,7 @@ impl RiskyUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityRiskyUser.Read.All`; Application `IdentityRiskyUser.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9523,6 +10115,7 @@ impl RiskyUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyRiskyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9533,12 +10126,14 @@ impl RiskyUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/identityProtection/riskyUsers/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyUserHistoryItemCollectionRequestBuilder {
         RiskyUserHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9571,6 +10166,7 @@ impl RoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRoleAssignment>> {
@@ -9583,6 +10179,7 @@ impl RoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9596,6 +10193,7 @@ impl RoleAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRoleAssignment,
@@ -9603,6 +10201,7 @@ impl RoleAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RoleAssignmentRequestBuilder {
         RoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -9633,6 +10232,7 @@ impl RoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9643,6 +10243,7 @@ impl RoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRoleAssignment,
@@ -9656,12 +10257,14 @@ impl RoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> RoleDefinitionRequestBuilder {
         RoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -9677,6 +10280,7 @@ impl RoleAssignmentRequestBuilder {
     /// Permissions for `PUT /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/roleDefinitions/{id}/roleAssignments/{id}/roleDefinition/$ref` (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9706,6 +10310,7 @@ impl RoleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRoleDefinition>> {
@@ -9718,6 +10323,7 @@ impl RoleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9731,6 +10337,7 @@ impl RoleDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRoleDefinition,
@@ -9738,6 +10345,7 @@ impl RoleDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RoleDefinitionRequestBuilder {
         RoleDefinitionRequestBuilder {
             client: self.client.clone(),

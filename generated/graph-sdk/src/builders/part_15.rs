@@ -27,6 +27,7 @@ impl RoleDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRoleDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -37,6 +38,7 @@ impl RoleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRoleDefinition,
@@ -50,12 +52,14 @@ impl RoleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `roleAssignments`.
     ///
     /// URL: `/deviceManagement/roleDefinitions/{id}/roleAssignments`
+    #[inline]
     pub fn role_assignments(&self) -> RoleAssignmentCollectionRequestBuilder {
         RoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -85,6 +89,7 @@ impl RoleManagementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RoleManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -95,6 +100,7 @@ impl RoleManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RoleManagement) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -105,12 +111,14 @@ impl RoleManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `directory`.
     ///
     /// URL: `/roleManagement/directory`
+    #[inline]
     pub fn directory(&self) -> RbacApplicationRequestBuilder {
         RbacApplicationRequestBuilder {
             client: self.client.clone(),
@@ -120,6 +128,7 @@ impl RoleManagementRequestBuilder {
     /// Navigation property `entitlementManagement`.
     ///
     /// URL: `/roleManagement/entitlementManagement`
+    #[inline]
     pub fn entitlement_management(&self) -> RbacApplicationRequestBuilder {
         RbacApplicationRequestBuilder {
             client: self.client.clone(),
@@ -149,6 +158,7 @@ impl RoomCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Room>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -159,6 +169,7 @@ impl RoomCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -172,6 +183,7 @@ impl RoomCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Room,
@@ -179,6 +191,7 @@ impl RoomCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RoomRequestBuilder {
         RoomRequestBuilder {
             client: self.client.clone(),
@@ -208,6 +221,7 @@ impl RoomListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::RoomList>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -218,6 +232,7 @@ impl RoomListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -231,6 +246,7 @@ impl RoomListCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RoomList,
@@ -238,6 +254,7 @@ impl RoomListCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RoomListRequestBuilder {
         RoomListRequestBuilder {
             client: self.client.clone(),
@@ -268,6 +285,7 @@ impl RoomListRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RoomList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -278,6 +296,7 @@ impl RoomListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RoomList) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -288,12 +307,14 @@ impl RoomListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `checkIns`.
     ///
     /// URL: `/places/{id}/microsoft.graph.roomList/checkIns`
+    #[inline]
     pub fn check_ins(&self) -> CheckInClaimCollectionRequestBuilder {
         CheckInClaimCollectionRequestBuilder {
             client: self.client.clone(),
@@ -304,6 +325,7 @@ impl RoomListRequestBuilder {
     /// Navigation property `rooms`.
     ///
     /// URL: `/places/{id}/microsoft.graph.roomList/rooms`
+    #[inline]
     pub fn rooms(&self) -> RoomCollectionRequestBuilder {
         RoomCollectionRequestBuilder {
             client: self.client.clone(),
@@ -314,6 +336,7 @@ impl RoomListRequestBuilder {
     /// Navigation property `workspaces`.
     ///
     /// URL: `/places/{id}/microsoft.graph.roomList/workspaces`
+    #[inline]
     pub fn workspaces(&self) -> WorkspaceCollectionRequestBuilder {
         WorkspaceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -328,6 +351,7 @@ impl RoomListRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -361,6 +385,7 @@ impl RoomRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Room> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -371,6 +396,7 @@ impl RoomRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Room) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -381,12 +407,14 @@ impl RoomRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `checkIns`.
     ///
     /// URL: `/places/{id}/microsoft.graph.roomList/rooms/{id}/checkIns`
+    #[inline]
     pub fn check_ins(&self) -> CheckInClaimCollectionRequestBuilder {
         CheckInClaimCollectionRequestBuilder {
             client: self.client.clone(),
@@ -401,6 +429,7 @@ impl RoomRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -433,6 +462,7 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -447,6 +477,7 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -460,6 +491,7 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SamlOrWsFedExternalDomainFederation,
@@ -467,6 +499,7 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -483,6 +516,7 @@ impl SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -514,6 +548,7 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SamlOrWsFedExternalDomainFederation> {
@@ -526,6 +561,7 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SamlOrWsFedExternalDomainFederation,
@@ -539,12 +575,14 @@ impl SamlOrWsFedExternalDomainFederationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `domains`.
     ///
     /// URL: `/directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation/domains`
+    #[inline]
     pub fn domains(&self) -> ExternalDomainNameCollectionRequestBuilder {
         ExternalDomainNameCollectionRequestBuilder {
             client: self.client.clone(),
@@ -574,6 +612,7 @@ impl SamlOrWsFedProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SamlOrWsFedProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -584,6 +623,7 @@ impl SamlOrWsFedProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SamlOrWsFedProvider,
@@ -597,12 +637,14 @@ impl SamlOrWsFedProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.samlOrWsFedExternalDomainFederation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.samlOrWsFedProvider/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    #[inline]
     pub fn as_saml_or_ws_fed_external_domain_federation(
         &self,
     ) -> SamlOrWsFedExternalDomainFederationRequestBuilder {
@@ -638,6 +680,7 @@ impl ScheduleChangeRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ScheduleChangeRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -648,6 +691,7 @@ impl ScheduleChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ScheduleChangeRequest,
@@ -661,6 +705,7 @@ impl ScheduleChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -671,6 +716,7 @@ impl ScheduleChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn approve(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("approve"))
             .json_member_body("message", Some(message))
@@ -682,6 +728,7 @@ impl ScheduleChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn decline(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("decline"))
             .json_member_body("message", Some(message))
@@ -693,6 +740,7 @@ impl ScheduleChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -724,6 +772,7 @@ impl ScheduleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Schedule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -734,6 +783,7 @@ impl ScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Schedule) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -744,12 +794,14 @@ impl ScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `dayNotes`.
     ///
     /// URL: `/teams/{id}/schedule/dayNotes`
+    #[inline]
     pub fn day_notes(&self) -> DayNoteCollectionRequestBuilder {
         DayNoteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -760,6 +812,7 @@ impl ScheduleRequestBuilder {
     /// Navigation property `offerShiftRequests`.
     ///
     /// URL: `/teams/{id}/schedule/offerShiftRequests`
+    #[inline]
     pub fn offer_shift_requests(&self) -> OfferShiftRequestCollectionRequestBuilder {
         OfferShiftRequestCollectionRequestBuilder {
             client: self.client.clone(),
@@ -770,6 +823,7 @@ impl ScheduleRequestBuilder {
     /// Navigation property `openShiftChangeRequests`.
     ///
     /// URL: `/teams/{id}/schedule/openShiftChangeRequests`
+    #[inline]
     pub fn open_shift_change_requests(
         &self,
     ) -> OpenShiftChangeRequestCollectionRequestBuilder {
@@ -782,6 +836,7 @@ impl ScheduleRequestBuilder {
     /// Navigation property `openShifts`.
     ///
     /// URL: `/teams/{id}/schedule/openShifts`
+    #[inline]
     pub fn open_shifts(&self) -> OpenShiftCollectionRequestBuilder {
         OpenShiftCollectionRequestBuilder {
             client: self.client.clone(),
@@ -792,6 +847,7 @@ impl ScheduleRequestBuilder {
     /// Navigation property `schedulingGroups`.
     ///
     /// URL: `/teams/{id}/schedule/schedulingGroups`
+    #[inline]
     pub fn scheduling_groups(&self) -> SchedulingGroupCollectionRequestBuilder {
         SchedulingGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -802,6 +858,7 @@ impl ScheduleRequestBuilder {
     /// Navigation property `shifts`.
     ///
     /// URL: `/teams/{id}/schedule/shifts`
+    #[inline]
     pub fn shifts(&self) -> ShiftCollectionRequestBuilder {
         ShiftCollectionRequestBuilder {
             client: self.client.clone(),
@@ -812,6 +869,7 @@ impl ScheduleRequestBuilder {
     /// Navigation property `swapShiftsChangeRequests`.
     ///
     /// URL: `/teams/{id}/schedule/swapShiftsChangeRequests`
+    #[inline]
     pub fn swap_shifts_change_requests(
         &self,
     ) -> SwapShiftsChangeRequestCollectionRequestBuilder {
@@ -824,6 +882,7 @@ impl ScheduleRequestBuilder {
     /// Navigation property `timeCards`.
     ///
     /// URL: `/teams/{id}/schedule/timeCards`
+    #[inline]
     pub fn time_cards(&self) -> TimeCardCollectionRequestBuilder {
         TimeCardCollectionRequestBuilder {
             client: self.client.clone(),
@@ -834,6 +893,7 @@ impl ScheduleRequestBuilder {
     /// Navigation property `timeOffReasons`.
     ///
     /// URL: `/teams/{id}/schedule/timeOffReasons`
+    #[inline]
     pub fn time_off_reasons(&self) -> TimeOffReasonCollectionRequestBuilder {
         TimeOffReasonCollectionRequestBuilder {
             client: self.client.clone(),
@@ -844,6 +904,7 @@ impl ScheduleRequestBuilder {
     /// Navigation property `timeOffRequests`.
     ///
     /// URL: `/teams/{id}/schedule/timeOffRequests`
+    #[inline]
     pub fn time_off_requests(&self) -> TimeOffRequestCollectionRequestBuilder {
         TimeOffRequestCollectionRequestBuilder {
             client: self.client.clone(),
@@ -854,6 +915,7 @@ impl ScheduleRequestBuilder {
     /// Navigation property `timesOff`.
     ///
     /// URL: `/teams/{id}/schedule/timesOff`
+    #[inline]
     pub fn times_off(&self) -> TimeOffCollectionRequestBuilder {
         TimeOffCollectionRequestBuilder {
             client: self.client.clone(),
@@ -868,6 +930,7 @@ impl ScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn share(&self, parameters: &super::parameters::ShareParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("share"))
             .json_body(parameters)
@@ -895,6 +958,7 @@ impl SchedulingGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SchedulingGroup>> {
@@ -907,6 +971,7 @@ impl SchedulingGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -920,6 +985,7 @@ impl SchedulingGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SchedulingGroup,
@@ -927,6 +993,7 @@ impl SchedulingGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SchedulingGroupRequestBuilder {
         SchedulingGroupRequestBuilder {
             client: self.client.clone(),
@@ -957,6 +1024,7 @@ impl SchedulingGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SchedulingGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -967,6 +1035,7 @@ impl SchedulingGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SchedulingGroup,
@@ -980,6 +1049,7 @@ impl SchedulingGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -990,6 +1060,7 @@ impl SchedulingGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1020,6 +1091,7 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SchemaExtension>> {
@@ -1032,6 +1104,7 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1045,6 +1118,7 @@ impl SchemaExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SchemaExtension,
@@ -1052,6 +1126,7 @@ impl SchemaExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SchemaExtensionRequestBuilder {
         SchemaExtensionRequestBuilder {
             client: self.client.clone(),
@@ -1080,6 +1155,7 @@ impl SchemaExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `Application.Read.All`; Application `Application.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SchemaExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1090,6 +1166,7 @@ impl SchemaExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SchemaExtension,
@@ -1103,6 +1180,7 @@ impl SchemaExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1149,6 +1227,7 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/scopedRoleMemberOf`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ScopedRoleMembership>> {
@@ -1161,6 +1240,7 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/scopedRoleMemberOf/$count`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1174,6 +1254,7 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ScopedRoleMembership,
@@ -1181,6 +1262,7 @@ impl ScopedRoleMembershipCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ScopedRoleMembershipRequestBuilder {
         ScopedRoleMembershipRequestBuilder {
             client: self.client.clone(),
@@ -1227,6 +1309,7 @@ impl ScopedRoleMembershipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ScopedRoleMembership> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1237,6 +1320,7 @@ impl ScopedRoleMembershipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ScopedRoleMembership,
@@ -1250,6 +1334,7 @@ impl ScopedRoleMembershipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1277,6 +1362,7 @@ impl SearchEntityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SearchEntity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1287,6 +1373,7 @@ impl SearchEntityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SearchEntity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1297,12 +1384,14 @@ impl SearchEntityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `acronyms`.
     ///
     /// URL: `/search/acronyms`
+    #[inline]
     pub fn acronyms(&self) -> MicrosoftGraphSearchAcronymCollectionRequestBuilder {
         MicrosoftGraphSearchAcronymCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1313,6 +1402,7 @@ impl SearchEntityRequestBuilder {
     /// Navigation property `bookmarks`.
     ///
     /// URL: `/search/bookmarks`
+    #[inline]
     pub fn bookmarks(&self) -> MicrosoftGraphSearchBookmarkCollectionRequestBuilder {
         MicrosoftGraphSearchBookmarkCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1323,6 +1413,7 @@ impl SearchEntityRequestBuilder {
     /// Navigation property `qnas`.
     ///
     /// URL: `/search/qnas`
+    #[inline]
     pub fn qnas(&self) -> MicrosoftGraphSearchQnaCollectionRequestBuilder {
         MicrosoftGraphSearchQnaCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1337,6 +1428,7 @@ impl SearchEntityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Read`, `Calendars.Read`, `ExternalItem.Read.All`.
+    #[inline]
     pub fn query(
         &self,
         requests: &[models::microsoft_graph::SearchRequest],
@@ -1369,6 +1461,7 @@ impl SectionGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SectionGroup>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1379,6 +1472,7 @@ impl SectionGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1392,6 +1486,7 @@ impl SectionGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/onenote/notebooks/{id}/sectionGroups`): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SectionGroup,
@@ -1399,6 +1494,7 @@ impl SectionGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SectionGroupRequestBuilder {
         SectionGroupRequestBuilder {
             client: self.client.clone(),
@@ -1429,6 +1525,7 @@ impl SectionGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Notes.Read`, `Notes.Read.All`, `Notes.Create`; DelegatedPersonal `Notes.Read`, `Notes.Create`; Application `Notes.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SectionGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1439,6 +1536,7 @@ impl SectionGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SectionGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1449,12 +1547,14 @@ impl SectionGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `parentNotebook`.
     ///
     /// URL: `/me/onenote/sectionGroups/{id}/parentNotebook`
+    #[inline]
     pub fn parent_notebook(&self) -> NotebookRequestBuilder {
         NotebookRequestBuilder {
             client: self.client.clone(),
@@ -1464,6 +1564,7 @@ impl SectionGroupRequestBuilder {
     /// Navigation property `parentSectionGroup`.
     ///
     /// URL: `/me/onenote/sectionGroups/{id}/parentSectionGroup`
+    #[inline]
     pub fn parent_section_group(&self) -> SectionGroupRequestBuilder {
         SectionGroupRequestBuilder {
             client: self.client.clone(),
@@ -1473,6 +1574,7 @@ impl SectionGroupRequestBuilder {
     /// Navigation property `sectionGroups`.
     ///
     /// URL: `/me/onenote/sectionGroups/{id}/sectionGroups`
+    #[inline]
     pub fn section_groups(&self) -> SectionGroupCollectionRequestBuilder {
         SectionGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1483,6 +1585,7 @@ impl SectionGroupRequestBuilder {
     /// Navigation property `sections`.
     ///
     /// URL: `/me/onenote/sectionGroups/{id}/sections`
+    #[inline]
     pub fn sections(&self) -> OnenoteSectionCollectionRequestBuilder {
         OnenoteSectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1499,6 +1602,7 @@ impl SectionGroupRequestBuilder {
     /// Permissions for `PUT /me/onenote/sectionGroups/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/onenote/sectionGroups/{id}/parentNotebook/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_notebook_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1514,6 +1618,7 @@ impl SectionGroupRequestBuilder {
     /// Permissions for `PUT /me/onenote/sectionGroups/{id}/parentSectionGroup/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/onenote/sectionGroups/{id}/parentSectionGroup/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parent_section_group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1531,6 +1636,7 @@ impl SectionGroupRequestBuilder {
     /// Permissions for `POST /me/onenote/sectionGroups/{id}/sectionGroups/$ref` (narrowest first): DelegatedWork `Notes.Create`; DelegatedPersonal `Notes.Create`.
     ///
     /// Permissions for `DELETE /me/onenote/sectionGroups/{id}/sectionGroups/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn section_groups_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1560,6 +1666,7 @@ impl SectionMapCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SectionMap>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1570,6 +1677,7 @@ impl SectionMapCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1583,6 +1691,7 @@ impl SectionMapCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SectionMap,
@@ -1590,6 +1699,7 @@ impl SectionMapCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SectionMapRequestBuilder {
         SectionMapRequestBuilder {
             client: self.client.clone(),
@@ -1618,6 +1728,7 @@ impl SectionMapRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SectionMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1628,6 +1739,7 @@ impl SectionMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SectionMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1638,6 +1750,7 @@ impl SectionMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1663,6 +1776,7 @@ impl SectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Section> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1673,6 +1787,7 @@ impl SectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Section) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1683,12 +1798,14 @@ impl SectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `checkIns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.section/checkIns`
+    #[inline]
     pub fn check_ins(&self) -> CheckInClaimCollectionRequestBuilder {
         CheckInClaimCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1703,6 +1820,7 @@ impl SectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -1735,6 +1853,7 @@ impl SecureScoreCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SecureScore>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1745,6 +1864,7 @@ impl SecureScoreCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1758,6 +1878,7 @@ impl SecureScoreCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SecureScore,
@@ -1765,6 +1886,7 @@ impl SecureScoreCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SecureScoreRequestBuilder {
         SecureScoreRequestBuilder {
             client: self.client.clone(),
@@ -1794,6 +1916,7 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SecureScoreControlProfile>> {
@@ -1806,6 +1929,7 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1819,6 +1943,7 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SecureScoreControlProfile,
@@ -1826,6 +1951,7 @@ impl SecureScoreControlProfileCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SecureScoreControlProfileRequestBuilder {
         SecureScoreControlProfileRequestBuilder {
             client: self.client.clone(),
@@ -1854,6 +1980,7 @@ impl SecureScoreControlProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SecureScoreControlProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1864,6 +1991,7 @@ impl SecureScoreControlProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SecureScoreControlProfile,
@@ -1877,6 +2005,7 @@ impl SecureScoreControlProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1902,6 +2031,7 @@ impl SecureScoreRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SecureScore> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1912,6 +2042,7 @@ impl SecureScoreRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SecureScore) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1922,6 +2053,7 @@ impl SecureScoreRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1949,6 +2081,7 @@ impl SecurityReportsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SecurityReportsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1959,6 +2092,7 @@ impl SecurityReportsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SecurityReportsRoot,
@@ -1972,6 +2106,7 @@ impl SecurityReportsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1982,6 +2117,7 @@ impl SecurityReportsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_attack_simulation_repeat_offenders(
         &self,
     ) -> Request<
@@ -2000,6 +2136,7 @@ impl SecurityReportsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_attack_simulation_simulation_user_coverage(
         &self,
     ) -> Request<
@@ -2018,6 +2155,7 @@ impl SecurityReportsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_attack_simulation_training_user_coverage(
         &self,
     ) -> Request<
@@ -2051,6 +2189,7 @@ impl SecurityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Security> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2061,6 +2200,7 @@ impl SecurityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Security) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2071,12 +2211,14 @@ impl SecurityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `alerts`.
     ///
     /// URL: `/security/alerts`
+    #[inline]
     pub fn alerts(&self) -> AlertCollectionRequestBuilder {
         AlertCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2087,6 +2229,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `alerts_v2`.
     ///
     /// URL: `/security/alerts_v2`
+    #[inline]
     pub fn alerts_v2(&self) -> MicrosoftGraphSecurityAlertCollectionRequestBuilder {
         MicrosoftGraphSecurityAlertCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2097,6 +2240,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `attackSimulation`.
     ///
     /// URL: `/security/attackSimulation`
+    #[inline]
     pub fn attack_simulation(&self) -> AttackSimulationRootRequestBuilder {
         AttackSimulationRootRequestBuilder {
             client: self.client.clone(),
@@ -2106,6 +2250,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `auditLog`.
     ///
     /// URL: `/security/auditLog`
+    #[inline]
     pub fn audit_log(&self) -> MicrosoftGraphSecurityAuditCoreRootRequestBuilder {
         MicrosoftGraphSecurityAuditCoreRootRequestBuilder {
             client: self.client.clone(),
@@ -2115,6 +2260,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `cases`.
     ///
     /// URL: `/security/cases`
+    #[inline]
     pub fn cases(&self) -> MicrosoftGraphSecurityCasesRootRequestBuilder {
         MicrosoftGraphSecurityCasesRootRequestBuilder {
             client: self.client.clone(),
@@ -2124,6 +2270,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `collaboration`.
     ///
     /// URL: `/security/collaboration`
+    #[inline]
     pub fn collaboration(
         &self,
     ) -> MicrosoftGraphSecurityCollaborationRootRequestBuilder {
@@ -2135,6 +2282,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `dataSecurityAndGovernance`.
     ///
     /// URL: `/security/dataSecurityAndGovernance`
+    #[inline]
     pub fn data_security_and_governance(
         &self,
     ) -> TenantDataSecurityAndGovernanceRequestBuilder {
@@ -2146,6 +2294,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `identities`.
     ///
     /// URL: `/security/identities`
+    #[inline]
     pub fn identities(&self) -> MicrosoftGraphSecurityIdentityContainerRequestBuilder {
         MicrosoftGraphSecurityIdentityContainerRequestBuilder {
             client: self.client.clone(),
@@ -2155,6 +2304,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `incidents`.
     ///
     /// URL: `/security/incidents`
+    #[inline]
     pub fn incidents(&self) -> MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
         MicrosoftGraphSecurityIncidentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2165,6 +2315,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `labels`.
     ///
     /// URL: `/security/labels`
+    #[inline]
     pub fn labels(&self) -> MicrosoftGraphSecurityLabelsRootRequestBuilder {
         MicrosoftGraphSecurityLabelsRootRequestBuilder {
             client: self.client.clone(),
@@ -2174,6 +2325,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `secureScoreControlProfiles`.
     ///
     /// URL: `/security/secureScoreControlProfiles`
+    #[inline]
     pub fn secure_score_control_profiles(
         &self,
     ) -> SecureScoreControlProfileCollectionRequestBuilder {
@@ -2186,6 +2338,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `secureScores`.
     ///
     /// URL: `/security/secureScores`
+    #[inline]
     pub fn secure_scores(&self) -> SecureScoreCollectionRequestBuilder {
         SecureScoreCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2196,6 +2349,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `subjectRightsRequests`.
     ///
     /// URL: `/security/subjectRightsRequests`
+    #[inline]
     pub fn subject_rights_requests(
         &self,
     ) -> SubjectRightsRequestCollectionRequestBuilder {
@@ -2208,6 +2362,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `threatIntelligence`.
     ///
     /// URL: `/security/threatIntelligence`
+    #[inline]
     pub fn threat_intelligence(
         &self,
     ) -> MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
@@ -2219,6 +2374,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `triggerTypes`.
     ///
     /// URL: `/security/triggerTypes`
+    #[inline]
     pub fn trigger_types(&self) -> MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
         MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
             client: self.client.clone(),
@@ -2228,6 +2384,7 @@ impl SecurityRequestBuilder {
     /// Navigation property `triggers`.
     ///
     /// URL: `/security/triggers`
+    #[inline]
     pub fn triggers(&self) -> MicrosoftGraphSecurityTriggersRootRequestBuilder {
         MicrosoftGraphSecurityTriggersRootRequestBuilder {
             client: self.client.clone(),
@@ -2241,6 +2398,7 @@ impl SecurityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn run_hunting_query(
         &self,
         parameters: &super::parameters::RunHuntingQueryParameters,
@@ -2277,6 +2435,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SensitivityLabel>> {
@@ -2289,6 +2448,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2302,6 +2462,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SensitivityLabel,
@@ -2309,6 +2470,7 @@ impl SensitivityLabelCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SensitivityLabelRequestBuilder {
         SensitivityLabelRequestBuilder {
             client: self.client.clone(),
@@ -2324,6 +2486,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn compute_inheritance(
         &self,
         label_ids: &[String],
@@ -2353,6 +2516,7 @@ impl SensitivityLabelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn compute_rights_and_inheritance(
         &self,
         parameters: &super::parameters::ComputeRightsAndInheritanceParameters,
@@ -2388,6 +2552,7 @@ impl SensitivityLabelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SensitivityLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2398,6 +2563,7 @@ impl SensitivityLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SensitivityLabel,
@@ -2411,12 +2577,14 @@ impl SensitivityLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `rights`.
     ///
     /// URL: `/me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights`
+    #[inline]
     pub fn rights(&self) -> UsageRightsIncludedRequestBuilder {
         UsageRightsIncludedRequestBuilder {
             client: self.client.clone(),
@@ -2426,6 +2594,7 @@ impl SensitivityLabelRequestBuilder {
     /// Navigation property `sublabels`.
     ///
     /// URL: `/me/dataSecurityAndGovernance/sensitivityLabels/{id}/sublabels`
+    #[inline]
     pub fn sublabels(&self) -> SensitivityLabelCollectionRequestBuilder {
         SensitivityLabelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2442,6 +2611,7 @@ impl SensitivityLabelRequestBuilder {
     /// Permissions for `PUT /me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/dataSecurityAndGovernance/sensitivityLabels/{id}/rights/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rights_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2471,6 +2641,7 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceAnnouncementAttachment>> {
@@ -2483,6 +2654,7 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2496,6 +2668,7 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncementAttachment,
@@ -2503,6 +2676,7 @@ impl ServiceAnnouncementAttachmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2534,6 +2708,7 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServiceAnnouncementAttachment> {
@@ -2546,6 +2721,7 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncementAttachment,
@@ -2559,6 +2735,7 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2571,6 +2748,7 @@ impl ServiceAnnouncementAttachmentRequestBuilder {
     /// Permissions for `PUT /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /admin/serviceAnnouncement/messages/{id}/attachments/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2601,6 +2779,7 @@ impl ServiceAnnouncementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceAnnouncement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2611,6 +2790,7 @@ impl ServiceAnnouncementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceAnnouncement,
@@ -2624,12 +2804,14 @@ impl ServiceAnnouncementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `healthOverviews`.
     ///
     /// URL: `/admin/serviceAnnouncement/healthOverviews`
+    #[inline]
     pub fn health_overviews(&self) -> ServiceHealthCollectionRequestBuilder {
         ServiceHealthCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2640,6 +2822,7 @@ impl ServiceAnnouncementRequestBuilder {
     /// Navigation property `issues`.
     ///
     /// URL: `/admin/serviceAnnouncement/issues`
+    #[inline]
     pub fn issues(&self) -> ServiceHealthIssueCollectionRequestBuilder {
         ServiceHealthIssueCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2650,6 +2833,7 @@ impl ServiceAnnouncementRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/admin/serviceAnnouncement/messages`
+    #[inline]
     pub fn messages(&self) -> ServiceUpdateMessageCollectionRequestBuilder {
         ServiceUpdateMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2680,6 +2864,7 @@ impl ServiceAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ServiceApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2690,6 +2875,7 @@ impl ServiceAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2703,6 +2889,7 @@ impl ServiceAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceApp,
@@ -2710,6 +2897,7 @@ impl ServiceAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServiceAppRequestBuilder {
         ServiceAppRequestBuilder {
             client: self.client.clone(),
@@ -2740,6 +2928,7 @@ impl ServiceAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2750,6 +2939,7 @@ impl ServiceAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ServiceApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2760,6 +2950,7 @@ impl ServiceAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2770,6 +2961,7 @@ impl ServiceAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(
         &self,
         effective_date_time: &edm::DateTimeOffset,
@@ -2784,6 +2976,7 @@ impl ServiceAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn deactivate(&self) -> Request<models::microsoft_graph::ServiceApp> {
         Request::json(&self.client, Method::POST, self.path.clone().action("deactivate"))
     }
@@ -2810,6 +3003,7 @@ impl ServiceHealthCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceHealth>> {
@@ -2822,6 +3016,7 @@ impl ServiceHealthCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2835,6 +3030,7 @@ impl ServiceHealthCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceHealth,
@@ -2842,6 +3038,7 @@ impl ServiceHealthCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServiceHealthRequestBuilder {
         ServiceHealthRequestBuilder {
             client: self.client.clone(),
@@ -2873,6 +3070,7 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceHealthIssue>> {
@@ -2885,6 +3083,7 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2898,6 +3097,7 @@ impl ServiceHealthIssueCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceHealthIssue,
@@ -2905,6 +3105,7 @@ impl ServiceHealthIssueCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServiceHealthIssueRequestBuilder {
         ServiceHealthIssueRequestBuilder {
             client: self.client.clone(),
@@ -2935,6 +3136,7 @@ impl ServiceHealthIssueRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceHealthIssue> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2945,6 +3147,7 @@ impl ServiceHealthIssueRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceHealthIssue,
@@ -2958,6 +3161,7 @@ impl ServiceHealthIssueRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2968,6 +3172,7 @@ impl ServiceHealthIssueRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn incident_report(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -2999,6 +3204,7 @@ impl ServiceHealthRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceHealth> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3009,6 +3215,7 @@ impl ServiceHealthRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ServiceHealth) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3019,12 +3226,14 @@ impl ServiceHealthRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `issues`.
     ///
     /// URL: `/admin/serviceAnnouncement/healthOverviews/{id}/issues`
+    #[inline]
     pub fn issues(&self) -> ServiceHealthIssueCollectionRequestBuilder {
         ServiceHealthIssueCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3057,6 +3266,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyServicePrincipal>> {
@@ -3069,6 +3279,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3082,6 +3293,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyServicePrincipal,
@@ -3089,6 +3301,7 @@ impl ServicePrincipalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -3102,6 +3315,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3120,6 +3334,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyServicePrincipal>> {
@@ -3136,6 +3351,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3160,6 +3376,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.servicePrincipal/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3178,6 +3395,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.servicePrincipal/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3192,6 +3410,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/microsoft.graph.agentIdentity`
+    #[inline]
     pub fn as_agent_identity(&self) -> AgentIdentityCollectionRequestBuilder {
         AgentIdentityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3202,6 +3421,7 @@ impl ServicePrincipalCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
@@ -3212,6 +3432,7 @@ impl ServicePrincipalCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `appId`: `/servicePrincipals(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -3242,6 +3463,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3252,6 +3474,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyServicePrincipal,
@@ -3265,12 +3488,14 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -3283,6 +3508,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `appRoleAssignedTo`.
     ///
     /// URL: `/servicePrincipals/{id}/appRoleAssignedTo`
+    #[inline]
     pub fn app_role_assigned_to(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3293,6 +3519,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/servicePrincipals/{id}/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3303,6 +3530,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `claimsMappingPolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/claimsMappingPolicies`
+    #[inline]
     pub fn claims_mapping_policies(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -3315,6 +3543,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/servicePrincipals/{id}/createdObjects`
+    #[inline]
     pub fn created_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3325,6 +3554,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `delegatedPermissionClassifications`.
     ///
     /// URL: `/servicePrincipals/{id}/delegatedPermissionClassifications`
+    #[inline]
     pub fn delegated_permission_classifications(
         &self,
     ) -> DelegatedPermissionClassificationCollectionRequestBuilder {
@@ -3337,6 +3567,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `endpoints`.
     ///
     /// URL: `/servicePrincipals/{id}/endpoints`
+    #[inline]
     pub fn endpoints(&self) -> EndpointCollectionRequestBuilder {
         EndpointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3347,6 +3578,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/servicePrincipals/{id}/federatedIdentityCredentials`
+    #[inline]
     pub fn federated_identity_credentials(
         &self,
     ) -> FederatedIdentityCredentialCollectionRequestBuilder {
@@ -3359,6 +3591,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -3371,6 +3604,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/servicePrincipals/{id}/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3381,6 +3615,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/servicePrincipals/{id}/oauth2PermissionGrants`
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> OAuth2PermissionGrantCollectionRequestBuilder {
@@ -3393,6 +3628,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/servicePrincipals/{id}/ownedObjects`
+    #[inline]
     pub fn owned_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3403,6 +3639,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/servicePrincipals/{id}/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3413,6 +3650,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `remoteDesktopSecurityConfiguration`.
     ///
     /// URL: `/servicePrincipals/{id}/remoteDesktopSecurityConfiguration`
+    #[inline]
     pub fn remote_desktop_security_configuration(
         &self,
     ) -> RemoteDesktopSecurityConfigurationRequestBuilder {
@@ -3424,6 +3662,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/servicePrincipals/{id}/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -3433,6 +3672,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -3445,6 +3685,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/servicePrincipals/{id}/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -3457,6 +3698,7 @@ impl ServicePrincipalRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/servicePrincipals/{id}/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3475,6 +3717,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/appManagementPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3492,6 +3735,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/claimsMappingPolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/claimsMappingPolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn claims_mapping_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3509,6 +3753,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/createdObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3526,6 +3771,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/homeRealmDiscoveryPolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/homeRealmDiscoveryPolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -3545,6 +3791,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3562,6 +3809,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3579,6 +3827,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/ownedObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3596,6 +3845,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/owners/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/owners/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3613,6 +3863,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/tokenIssuancePolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/tokenIssuancePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3630,6 +3881,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/tokenLifetimePolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3647,6 +3899,7 @@ impl ServicePrincipalRequestBuilder {
     /// Permissions for `POST /servicePrincipals/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /servicePrincipals/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3660,6 +3913,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_key(
         &self,
         parameters: &super::parameters::ServicePrincipalAddKeyParameters,
@@ -3674,6 +3928,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -3692,6 +3947,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_token_signing_certificate(
         &self,
         parameters: &super::parameters::AddTokenSigningCertificateParameters,
@@ -3710,6 +3966,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `Application.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3728,6 +3985,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3746,6 +4004,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Application.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Application.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3764,6 +4023,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3782,6 +4042,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_key(
         &self,
         parameters: &super::parameters::ServicePrincipalRemoveKeyParameters,
@@ -3796,6 +4057,7 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -3811,12 +4073,14 @@ impl ServicePrincipalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/{id}/microsoft.graph.agentIdentity`
+    #[inline]
     pub fn as_agent_identity(&self) -> AgentIdentityRequestBuilder {
         AgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -3826,6 +4090,7 @@ impl ServicePrincipalRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/servicePrincipals/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> AgentIdentityBlueprintPrincipalRequestBuilder {
@@ -3860,6 +4125,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipalRiskDetection>> {
@@ -3872,6 +4138,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3885,6 +4152,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -3892,6 +4160,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3923,6 +4192,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServicePrincipalRiskDetection> {
@@ -3935,6 +4205,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -3948,6 +4219,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3973,6 +4245,7 @@ impl ServiceProviderConstraintsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyServiceProviderConstraints> {
@@ -3985,6 +4258,7 @@ impl ServiceProviderConstraintsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyServiceProviderConstraints,
@@ -3998,6 +4272,7 @@ impl ServiceProviderConstraintsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4024,6 +4299,7 @@ impl ServiceStorageQuotaBreakdownCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceStorageQuotaBreakdown>> {
@@ -4036,6 +4312,7 @@ impl ServiceStorageQuotaBreakdownCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4049,6 +4326,7 @@ impl ServiceStorageQuotaBreakdownCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceStorageQuotaBreakdown,
@@ -4056,6 +4334,7 @@ impl ServiceStorageQuotaBreakdownCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4087,6 +4366,7 @@ impl ServiceStorageQuotaBreakdownRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceStorageQuotaBreakdown> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4097,6 +4377,7 @@ impl ServiceStorageQuotaBreakdownRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceStorageQuotaBreakdown,
@@ -4110,6 +4391,7 @@ impl ServiceStorageQuotaBreakdownRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4136,6 +4418,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServiceUpdateMessage>> {
@@ -4148,6 +4431,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4161,6 +4445,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServiceUpdateMessage,
@@ -4168,6 +4453,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ServiceUpdateMessageRequestBuilder {
         ServiceUpdateMessageRequestBuilder {
             client: self.client.clone(),
@@ -4181,6 +4467,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn archive(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -4196,6 +4483,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn favorite(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -4211,6 +4499,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mark_read(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -4226,6 +4515,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mark_unread(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -4241,6 +4531,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unarchive(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -4256,6 +4547,7 @@ impl ServiceUpdateMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unfavorite(&self, message_ids: &[String]) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -4288,6 +4580,7 @@ impl ServiceUpdateMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ServiceUpdateMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4298,6 +4591,7 @@ impl ServiceUpdateMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServiceUpdateMessage,
@@ -4311,12 +4605,14 @@ impl ServiceUpdateMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/admin/serviceAnnouncement/messages/{id}/attachments`
+    #[inline]
     pub fn attachments(&self) -> ServiceAnnouncementAttachmentCollectionRequestBuilder {
         ServiceAnnouncementAttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4333,6 +4629,7 @@ impl ServiceUpdateMessageRequestBuilder {
     /// Permissions for `PUT /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /admin/serviceAnnouncement/messages/{id}/attachmentsArchive`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn attachments_archive(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -4364,6 +4661,7 @@ impl SettingStateDeviceSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SettingStateDeviceSummary>> {
@@ -4376,6 +4674,7 @@ impl SettingStateDeviceSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4389,6 +4688,7 @@ impl SettingStateDeviceSummaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SettingStateDeviceSummary,
@@ -4396,6 +4696,7 @@ impl SettingStateDeviceSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SettingStateDeviceSummaryRequestBuilder {
         SettingStateDeviceSummaryRequestBuilder {
             client: self.client.clone(),
@@ -4424,6 +4725,7 @@ impl SettingStateDeviceSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SettingStateDeviceSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4434,6 +4736,7 @@ impl SettingStateDeviceSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SettingStateDeviceSummary,
@@ -4447,6 +4750,7 @@ impl SettingStateDeviceSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4473,6 +4777,7 @@ impl SharePointBrowseSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointBrowseSession>> {
@@ -4485,6 +4790,7 @@ impl SharePointBrowseSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4498,6 +4804,7 @@ impl SharePointBrowseSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointBrowseSession,
@@ -4505,6 +4812,7 @@ impl SharePointBrowseSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharePointBrowseSessionRequestBuilder {
         SharePointBrowseSessionRequestBuilder {
             client: self.client.clone(),
@@ -4535,6 +4843,7 @@ impl SharePointBrowseSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointBrowseSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4545,6 +4854,7 @@ impl SharePointBrowseSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointBrowseSession,
@@ -4558,6 +4868,7 @@ impl SharePointBrowseSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4568,6 +4879,7 @@ impl SharePointBrowseSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn browse(
         &self,
         parameters: &super::parameters::BrowseParameters,
@@ -4584,6 +4896,7 @@ impl SharePointBrowseSessionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `browse_2` because `browse` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn browse_2(
         &self,
         next_fetch_token: &str,
@@ -4620,6 +4933,7 @@ impl SharePointGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointGroup>> {
@@ -4632,6 +4946,7 @@ impl SharePointGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4645,6 +4960,7 @@ impl SharePointGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointGroup,
@@ -4652,6 +4968,7 @@ impl SharePointGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharePointGroupRequestBuilder {
         SharePointGroupRequestBuilder {
             client: self.client.clone(),
@@ -4681,6 +4998,7 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointGroupMember>> {
@@ -4693,6 +5011,7 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4706,6 +5025,7 @@ impl SharePointGroupMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointGroupMember,
@@ -4713,6 +5033,7 @@ impl SharePointGroupMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharePointGroupMemberRequestBuilder {
         SharePointGroupMemberRequestBuilder {
             client: self.client.clone(),
@@ -4741,6 +5062,7 @@ impl SharePointGroupMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointGroupMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4751,6 +5073,7 @@ impl SharePointGroupMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointGroupMember,
@@ -4764,6 +5087,7 @@ impl SharePointGroupMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4791,6 +5115,7 @@ impl SharePointGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4801,6 +5126,7 @@ impl SharePointGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointGroup,
@@ -4814,12 +5140,14 @@ impl SharePointGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `members`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup/members`
+    #[inline]
     pub fn members(&self) -> SharePointGroupMemberCollectionRequestBuilder {
         SharePointGroupMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4850,6 +5178,7 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnySharePointMigrationEvent>> {
@@ -4862,6 +5191,7 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4875,6 +5205,7 @@ impl SharePointMigrationEventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnySharePointMigrationEvent,
@@ -4882,6 +5213,7 @@ impl SharePointMigrationEventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharePointMigrationEventRequestBuilder {
         SharePointMigrationEventRequestBuilder {
             client: self.client.clone(),
@@ -4910,6 +5242,7 @@ impl SharePointMigrationEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnySharePointMigrationEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4920,6 +5253,7 @@ impl SharePointMigrationEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnySharePointMigrationEvent,
@@ -4933,6 +5267,7 @@ impl SharePointMigrationEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4959,6 +5294,7 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointMigrationJob>> {
@@ -4971,6 +5307,7 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4984,6 +5321,7 @@ impl SharePointMigrationJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointMigrationJob,
@@ -4991,6 +5329,7 @@ impl SharePointMigrationJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharePointMigrationJobRequestBuilder {
         SharePointMigrationJobRequestBuilder {
             client: self.client.clone(),
@@ -5021,6 +5360,7 @@ impl SharePointMigrationJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointMigrationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5031,6 +5371,7 @@ impl SharePointMigrationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointMigrationJob,
@@ -5044,12 +5385,14 @@ impl SharePointMigrationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `progressEvents`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob/progressEvents`
+    #[inline]
     pub fn progress_events(&self) -> SharePointMigrationEventCollectionRequestBuilder {
         SharePointMigrationEventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5082,6 +5425,7 @@ impl SharePointProtectionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointProtectionPolicy>> {
@@ -5094,6 +5438,7 @@ impl SharePointProtectionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5107,6 +5452,7 @@ impl SharePointProtectionPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointProtectionPolicy,
@@ -5114,6 +5460,7 @@ impl SharePointProtectionPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5147,6 +5494,7 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointProtectionPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5157,6 +5505,7 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointProtectionPolicy,
@@ -5170,12 +5519,14 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `siteInclusionRules`.
     ///
     /// URL: `/solutions/backupRestore/sharePointProtectionPolicies/{id}/siteInclusionRules`
+    #[inline]
     pub fn site_inclusion_rules(&self) -> SiteProtectionRuleCollectionRequestBuilder {
         SiteProtectionRuleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5186,6 +5537,7 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Navigation property `siteProtectionUnits`.
     ///
     /// URL: `/solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnits`
+    #[inline]
     pub fn site_protection_units(&self) -> SiteProtectionUnitCollectionRequestBuilder {
         SiteProtectionUnitCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5196,6 +5548,7 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Navigation property `siteProtectionUnitsBulkAdditionJobs`.
     ///
     /// URL: `/solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnitsBulkAdditionJobs`
+    #[inline]
     pub fn site_protection_units_bulk_addition_jobs(
         &self,
     ) -> SiteProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
@@ -5216,6 +5569,7 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Permissions for `POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteInclusionRules/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteInclusionRules/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn site_inclusion_rules_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5233,6 +5587,7 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Permissions for `POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnits/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnits/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn site_protection_units_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5250,6 +5605,7 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Permissions for `POST /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/sharePointProtectionPolicies/{id}/siteProtectionUnitsBulkAdditionJobs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn site_protection_units_bulk_addition_jobs_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -5265,6 +5621,7 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -5275,6 +5632,7 @@ impl SharePointProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn deactivate(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
@@ -5305,6 +5663,7 @@ impl SharePointRestoreSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharePointRestoreSession>> {
@@ -5317,6 +5676,7 @@ impl SharePointRestoreSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5330,6 +5690,7 @@ impl SharePointRestoreSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharePointRestoreSession,
@@ -5337,6 +5698,7 @@ impl SharePointRestoreSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharePointRestoreSessionRequestBuilder {
         SharePointRestoreSessionRequestBuilder {
             client: self.client.clone(),
@@ -5367,6 +5729,7 @@ impl SharePointRestoreSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharePointRestoreSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5377,6 +5740,7 @@ impl SharePointRestoreSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharePointRestoreSession,
@@ -5390,12 +5754,14 @@ impl SharePointRestoreSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `granularSiteRestoreArtifacts`.
     ///
     /// URL: `/solutions/backupRestore/sharePointRestoreSessions/{id}/granularSiteRestoreArtifacts`
+    #[inline]
     pub fn granular_site_restore_artifacts(
         &self,
     ) -> GranularSiteRestoreArtifactCollectionRequestBuilder {
@@ -5408,6 +5774,7 @@ impl SharePointRestoreSessionRequestBuilder {
     /// Navigation property `siteRestoreArtifacts`.
     ///
     /// URL: `/solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifacts`
+    #[inline]
     pub fn site_restore_artifacts(&self) -> SiteRestoreArtifactCollectionRequestBuilder {
         SiteRestoreArtifactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5418,6 +5785,7 @@ impl SharePointRestoreSessionRequestBuilder {
     /// Navigation property `siteRestoreArtifactsBulkAdditionRequests`.
     ///
     /// URL: `/solutions/backupRestore/sharePointRestoreSessions/{id}/siteRestoreArtifactsBulkAdditionRequests`
+    #[inline]
     pub fn site_restore_artifacts_bulk_addition_requests(
         &self,
     ) -> SiteRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
@@ -5434,6 +5802,7 @@ impl SharePointRestoreSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyRestoreSessionBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -5462,6 +5831,7 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharedDriveItem>> {
@@ -5474,6 +5844,7 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5487,6 +5858,7 @@ impl SharedDriveItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharedDriveItem,
@@ -5494,6 +5866,7 @@ impl SharedDriveItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharedDriveItemRequestBuilder {
         SharedDriveItemRequestBuilder {
             client: self.client.clone(),
@@ -5524,6 +5897,7 @@ impl SharedDriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharedDriveItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5534,6 +5908,7 @@ impl SharedDriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharedDriveItem,
@@ -5547,12 +5922,14 @@ impl SharedDriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/shares/{id}/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -5562,6 +5939,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `driveItem`.
     ///
     /// URL: `/shares/{id}/driveItem`
+    #[inline]
     pub fn drive_item(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -5571,6 +5949,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/shares/{id}/items`
+    #[inline]
     pub fn items(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5581,6 +5960,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/shares/{id}/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -5590,6 +5970,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `list`.
     ///
     /// URL: `/shares/{id}/list`
+    #[inline]
     pub fn list(&self) -> ListRequestBuilder {
         ListRequestBuilder {
             client: self.client.clone(),
@@ -5599,6 +5980,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `listItem`.
     ///
     /// URL: `/shares/{id}/listItem`
+    #[inline]
     pub fn list_item(&self) -> ListItemRequestBuilder {
         ListItemRequestBuilder {
             client: self.client.clone(),
@@ -5608,6 +5990,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `permission`.
     ///
     /// URL: `/shares/{id}/permission`
+    #[inline]
     pub fn permission(&self) -> PermissionRequestBuilder {
         PermissionRequestBuilder {
             client: self.client.clone(),
@@ -5617,6 +6000,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `root`.
     ///
     /// URL: `/shares/{id}/root`
+    #[inline]
     pub fn root(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -5626,6 +6010,7 @@ impl SharedDriveItemRequestBuilder {
     /// Navigation property `site`.
     ///
     /// URL: `/shares/{id}/site`
+    #[inline]
     pub fn site(&self) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -5641,6 +6026,7 @@ impl SharedDriveItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5656,6 +6042,7 @@ impl SharedDriveItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/driveItem/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/driveItem/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_item_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5673,6 +6060,7 @@ impl SharedDriveItemRequestBuilder {
     /// Permissions for `POST /shares/{id}/items/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/items/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn items_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5688,6 +6076,7 @@ impl SharedDriveItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5703,6 +6092,7 @@ impl SharedDriveItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/listItem/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/listItem/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list_item_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5718,6 +6108,7 @@ impl SharedDriveItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/root/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/root/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn root_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5733,6 +6124,7 @@ impl SharedDriveItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/site/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/site/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn site_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5764,6 +6156,7 @@ impl SharedInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharedInsight>> {
@@ -5776,6 +6169,7 @@ impl SharedInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5789,6 +6183,7 @@ impl SharedInsightCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharedInsight,
@@ -5796,6 +6191,7 @@ impl SharedInsightCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharedInsightRequestBuilder {
         SharedInsightRequestBuilder {
             client: self.client.clone(),
@@ -5826,6 +6222,7 @@ impl SharedInsightRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharedInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5836,6 +6233,7 @@ impl SharedInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SharedInsight) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5846,12 +6244,14 @@ impl SharedInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `lastSharedMethod`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod`
+    #[inline]
     pub fn last_shared_method(&self) -> EntityRequestBuilder {
         EntityRequestBuilder {
             client: self.client.clone(),
@@ -5861,6 +6261,7 @@ impl SharedInsightRequestBuilder {
     /// Navigation property `resource`.
     ///
     /// URL: `/me/insights/shared/{id}/resource`
+    #[inline]
     pub fn resource(&self) -> EntityRequestBuilder {
         EntityRequestBuilder {
             client: self.client.clone(),
@@ -5876,6 +6277,7 @@ impl SharedInsightRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_shared_method_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5891,6 +6293,7 @@ impl SharedInsightRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/resource/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/resource/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resource_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5919,6 +6322,7 @@ impl SharedPcConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharedPcConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5929,6 +6333,7 @@ impl SharedPcConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharedPcConfiguration,
@@ -5942,12 +6347,14 @@ impl SharedPcConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5958,6 +6365,7 @@ impl SharedPcConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -5970,6 +6378,7 @@ impl SharedPcConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -5981,6 +6390,7 @@ impl SharedPcConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -5993,6 +6403,7 @@ impl SharedPcConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -6002,6 +6413,7 @@ impl SharedPcConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -6018,6 +6430,7 @@ impl SharedPcConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -6034,6 +6447,7 @@ impl SharedPcConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -6076,6 +6490,7 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SharedWithChannelTeamInfo>> {
@@ -6088,6 +6503,7 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6101,6 +6517,7 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SharedWithChannelTeamInfo,
@@ -6108,6 +6525,7 @@ impl SharedWithChannelTeamInfoCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SharedWithChannelTeamInfoRequestBuilder {
         SharedWithChannelTeamInfoRequestBuilder {
             client: self.client.clone(),
@@ -6138,6 +6556,7 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharedWithChannelTeamInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6148,6 +6567,7 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharedWithChannelTeamInfo,
@@ -6161,12 +6581,14 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `allowedMembers`.
     ///
     /// URL: `/teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers`
+    #[inline]
     pub fn allowed_members(&self) -> ConversationMemberCollectionRequestBuilder {
         ConversationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6177,6 +6599,7 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Navigation property `team`.
     ///
     /// URL: `/teams/{id}/primaryChannel/sharedWithTeams/{id}/team`
+    #[inline]
     pub fn team(&self) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -6194,6 +6617,7 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Permissions for `POST /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/allowedMembers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn allowed_members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6209,6 +6633,7 @@ impl SharedWithChannelTeamInfoRequestBuilder {
     /// Permissions for `PUT /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/primaryChannel/sharedWithTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn team_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6239,6 +6664,7 @@ impl SharepointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Sharepoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6249,6 +6675,7 @@ impl SharepointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Sharepoint) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6259,12 +6686,14 @@ impl SharepointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `settings`.
     ///
     /// URL: `/admin/sharepoint/settings`
+    #[inline]
     pub fn settings(&self) -> SharepointSettingsRequestBuilder {
         SharepointSettingsRequestBuilder {
             client: self.client.clone(),
@@ -6293,6 +6722,7 @@ impl SharepointSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SharepointSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6303,6 +6733,7 @@ impl SharepointSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SharepointSettings,
@@ -6316,6 +6747,7 @@ impl SharepointSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6342,6 +6774,7 @@ impl ShiftCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Shift>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6352,6 +6785,7 @@ impl ShiftCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6365,6 +6799,7 @@ impl ShiftCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Shift,
@@ -6372,6 +6807,7 @@ impl ShiftCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ShiftRequestBuilder {
         ShiftRequestBuilder {
             client: self.client.clone(),
@@ -6402,6 +6838,7 @@ impl ShiftPreferencesRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ShiftPreferences> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6412,6 +6849,7 @@ impl ShiftPreferencesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ShiftPreferences,
@@ -6425,6 +6863,7 @@ impl ShiftPreferencesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6435,6 +6874,7 @@ impl ShiftPreferencesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6466,6 +6906,7 @@ impl ShiftRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Shift> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6476,6 +6917,7 @@ impl ShiftRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Shift) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6486,6 +6928,7 @@ impl ShiftRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6496,6 +6939,7 @@ impl ShiftRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6526,6 +6970,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SignIn>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6536,6 +6981,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6549,6 +6995,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SignIn,
@@ -6556,6 +7003,7 @@ impl SignInCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SignInRequestBuilder {
         SignInRequestBuilder {
             client: self.client.clone(),
@@ -6569,6 +7017,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_compromised(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6584,6 +7033,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm_safe(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6599,6 +7049,7 @@ impl SignInCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss(&self, request_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -6631,6 +7082,7 @@ impl SignInRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SignIn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6641,6 +7093,7 @@ impl SignInRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SignIn) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6651,6 +7104,7 @@ impl SignInRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6677,6 +7131,7 @@ impl SimulationAutomationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SimulationAutomation>> {
@@ -6689,6 +7144,7 @@ impl SimulationAutomationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6702,6 +7158,7 @@ impl SimulationAutomationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SimulationAutomation,
@@ -6709,6 +7166,7 @@ impl SimulationAutomationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SimulationAutomationRequestBuilder {
         SimulationAutomationRequestBuilder {
             client: self.client.clone(),
@@ -6739,6 +7197,7 @@ impl SimulationAutomationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SimulationAutomation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6749,6 +7208,7 @@ impl SimulationAutomationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SimulationAutomation,
@@ -6762,12 +7222,14 @@ impl SimulationAutomationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `runs`.
     ///
     /// URL: `/security/attackSimulation/simulationAutomations/{id}/runs`
+    #[inline]
     pub fn runs(&self) -> SimulationAutomationRunCollectionRequestBuilder {
         SimulationAutomationRunCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6798,6 +7260,7 @@ impl SimulationAutomationRunCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SimulationAutomationRun>> {
@@ -6810,6 +7273,7 @@ impl SimulationAutomationRunCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6823,6 +7287,7 @@ impl SimulationAutomationRunCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SimulationAutomationRun,
@@ -6830,6 +7295,7 @@ impl SimulationAutomationRunCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SimulationAutomationRunRequestBuilder {
         SimulationAutomationRunRequestBuilder {
             client: self.client.clone(),
@@ -6858,6 +7324,7 @@ impl SimulationAutomationRunRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SimulationAutomationRun> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6868,6 +7335,7 @@ impl SimulationAutomationRunRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SimulationAutomationRun,
@@ -6881,6 +7349,7 @@ impl SimulationAutomationRunRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6907,6 +7376,7 @@ impl SimulationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`; Application `SecurityEvents.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Simulation>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6917,6 +7387,7 @@ impl SimulationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`; Application `SecurityEvents.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6930,6 +7401,7 @@ impl SimulationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Simulation,
@@ -6937,6 +7409,7 @@ impl SimulationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SimulationRequestBuilder {
         SimulationRequestBuilder {
             client: self.client.clone(),
@@ -6967,6 +7440,7 @@ impl SimulationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Simulation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6977,6 +7451,7 @@ impl SimulationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Simulation) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6987,12 +7462,14 @@ impl SimulationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `landingPage`.
     ///
     /// URL: `/security/attackSimulation/simulations/{id}/landingPage`
+    #[inline]
     pub fn landing_page(&self) -> LandingPageRequestBuilder {
         LandingPageRequestBuilder {
             client: self.client.clone(),
@@ -7002,6 +7479,7 @@ impl SimulationRequestBuilder {
     /// Navigation property `loginPage`.
     ///
     /// URL: `/security/attackSimulation/simulations/{id}/loginPage`
+    #[inline]
     pub fn login_page(&self) -> LoginPageRequestBuilder {
         LoginPageRequestBuilder {
             client: self.client.clone(),
@@ -7011,6 +7489,7 @@ impl SimulationRequestBuilder {
     /// Navigation property `payload`.
     ///
     /// URL: `/security/attackSimulation/simulations/{id}/payload`
+    #[inline]
     pub fn payload(&self) -> PayloadRequestBuilder {
         PayloadRequestBuilder {
             client: self.client.clone(),
@@ -7026,6 +7505,7 @@ impl SimulationRequestBuilder {
     /// Permissions for `PUT /security/attackSimulation/simulations/{id}/landingPage/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/attackSimulation/simulations/{id}/landingPage/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn landing_page_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7041,6 +7521,7 @@ impl SimulationRequestBuilder {
     /// Permissions for `PUT /security/attackSimulation/simulations/{id}/loginPage/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/attackSimulation/simulations/{id}/loginPage/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn login_page_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7056,6 +7537,7 @@ impl SimulationRequestBuilder {
     /// Permissions for `PUT /security/attackSimulation/simulations/{id}/payload/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /security/attackSimulation/simulations/{id}/payload/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn payload_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7087,6 +7569,7 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7101,6 +7584,7 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7114,6 +7598,7 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SingleValueLegacyExtendedProperty,
@@ -7121,6 +7606,7 @@ impl SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7152,6 +7638,7 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SingleValueLegacyExtendedProperty> {
@@ -7164,6 +7651,7 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SingleValueLegacyExtendedProperty,
@@ -7177,6 +7665,7 @@ impl SingleValueLegacyExtendedPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7221,6 +7710,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Site>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7231,6 +7721,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7244,6 +7735,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Site,
@@ -7251,6 +7743,7 @@ impl SiteCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -7265,6 +7758,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         value: &[models::microsoft_graph::Site],
@@ -7284,6 +7778,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Site>> {
         Request::page(
             &self.client,
@@ -7299,6 +7794,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_sites(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::Site>> {
@@ -7316,6 +7812,7 @@ impl SiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove(
         &self,
         value: &[models::microsoft_graph::Site],
@@ -7352,6 +7849,7 @@ impl SitePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.sitePage`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::SitePage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7362,6 +7860,7 @@ impl SitePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/microsoft.graph.sitePage/$count`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7375,6 +7874,7 @@ impl SitePageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SitePage,
@@ -7382,6 +7882,7 @@ impl SitePageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SitePageRequestBuilder {
         SitePageRequestBuilder {
             client: self.client.clone(),
@@ -7412,6 +7913,7 @@ impl SitePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/pages/{id}/microsoft.graph.sitePage`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SitePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7422,6 +7924,7 @@ impl SitePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SitePage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7432,12 +7935,14 @@ impl SitePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `canvasLayout`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout`
+    #[inline]
     pub fn canvas_layout(&self) -> CanvasLayoutRequestBuilder {
         CanvasLayoutRequestBuilder {
             client: self.client.clone(),
@@ -7447,6 +7952,7 @@ impl SitePageRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7456,6 +7962,7 @@ impl SitePageRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7465,6 +7972,7 @@ impl SitePageRequestBuilder {
     /// Navigation property `webParts`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/webParts`
+    #[inline]
     pub fn web_parts(&self) -> WebPartCollectionRequestBuilder {
         WebPartCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7481,6 +7989,7 @@ impl SitePageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7496,6 +8005,7 @@ impl SitePageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/microsoft.graph.sitePage/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7509,6 +8019,7 @@ impl SitePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_web_parts_by_position(
         &self,
         parameters: &super::parameters::GetWebPartsByPositionParameters,
@@ -7527,6 +8038,7 @@ impl SitePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -7555,6 +8067,7 @@ impl SiteProtectionRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SiteProtectionRule>> {
@@ -7567,6 +8080,7 @@ impl SiteProtectionRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7580,6 +8094,7 @@ impl SiteProtectionRuleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SiteProtectionRule,
@@ -7587,6 +8102,7 @@ impl SiteProtectionRuleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SiteProtectionRuleRequestBuilder {
         SiteProtectionRuleRequestBuilder {
             client: self.client.clone(),
@@ -7617,6 +8133,7 @@ impl SiteProtectionRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SiteProtectionRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7627,6 +8144,7 @@ impl SiteProtectionRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SiteProtectionRule,
@@ -7640,6 +8158,7 @@ impl SiteProtectionRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7650,6 +8169,7 @@ impl SiteProtectionRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete_and_unprotect(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
@@ -7666,6 +8186,7 @@ impl SiteProtectionRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn run(&self) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("run"))
     }
@@ -7694,6 +8215,7 @@ impl SiteProtectionUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SiteProtectionUnit>> {
@@ -7706,6 +8228,7 @@ impl SiteProtectionUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7719,6 +8242,7 @@ impl SiteProtectionUnitCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SiteProtectionUnit,
@@ -7726,6 +8250,7 @@ impl SiteProtectionUnitCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SiteProtectionUnitRequestBuilder {
         SiteProtectionUnitRequestBuilder {
             client: self.client.clone(),
@@ -7756,6 +8281,7 @@ impl SiteProtectionUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SiteProtectionUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7766,6 +8292,7 @@ impl SiteProtectionUnitRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SiteProtectionUnit,
@@ -7779,6 +8306,7 @@ impl SiteProtectionUnitRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7789,6 +8317,7 @@ impl SiteProtectionUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel_offboard(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
@@ -7805,6 +8334,7 @@ impl SiteProtectionUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn offboard(&self) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("offboard"))
     }
@@ -7833,6 +8363,7 @@ impl SiteProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7847,6 +8378,7 @@ impl SiteProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7860,6 +8392,7 @@ impl SiteProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SiteProtectionUnitsBulkAdditionJob,
@@ -7867,6 +8400,7 @@ impl SiteProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7898,6 +8432,7 @@ impl SiteProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SiteProtectionUnitsBulkAdditionJob> {
@@ -7910,6 +8445,7 @@ impl SiteProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SiteProtectionUnitsBulkAdditionJob,
@@ -7923,6 +8459,7 @@ impl SiteProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7970,6 +8507,7 @@ impl SiteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Site> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7980,6 +8518,7 @@ impl SiteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Site) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7990,6 +8529,7 @@ impl SiteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7997,6 +8537,7 @@ impl SiteRequestBuilder {
     /// Navigation property `analytics`.
     ///
     /// URL: `/sites/{id}/analytics`
+    #[inline]
     pub fn analytics(&self) -> ItemAnalyticsRequestBuilder {
         ItemAnalyticsRequestBuilder {
             client: self.client.clone(),
@@ -8014,6 +8555,7 @@ impl SiteRequestBuilder {
     /// Navigation property `columns`.
     ///
     /// URL: `/sites/{id}/columns`
+    #[inline]
     pub fn columns(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8025,6 +8567,7 @@ impl SiteRequestBuilder {
     /// Navigation property `contentTypes`.
     ///
     /// URL: `/sites/{id}/contentTypes`
+    #[inline]
     pub fn content_types(&self) -> ContentTypeCollectionRequestBuilder {
         ContentTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8057,6 +8600,7 @@ impl SiteRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -8078,6 +8622,7 @@ impl SiteRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/sites/{id}/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -8097,6 +8642,7 @@ impl SiteRequestBuilder {
     /// Navigation property `drives`.
     ///
     /// URL: `/sites/{id}/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8115,6 +8661,7 @@ impl SiteRequestBuilder {
     /// Navigation property `externalColumns`.
     ///
     /// URL: `/sites/{id}/externalColumns`
+    #[inline]
     pub fn external_columns(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8126,6 +8673,7 @@ impl SiteRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/sites/{id}/items`
+    #[inline]
     pub fn items(&self) -> BaseItemCollectionRequestBuilder {
         BaseItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8158,6 +8706,7 @@ impl SiteRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -8168,6 +8717,7 @@ impl SiteRequestBuilder {
     /// Navigation property `lists`.
     ///
     /// URL: `/sites/{id}/lists`
+    #[inline]
     pub fn lists(&self) -> ListCollectionRequestBuilder {
         ListCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8179,6 +8729,7 @@ impl SiteRequestBuilder {
     /// Navigation property `onenote`.
     ///
     /// URL: `/sites/{id}/onenote`
+    #[inline]
     pub fn onenote(&self) -> OnenoteRequestBuilder {
         OnenoteRequestBuilder {
             client: self.client.clone(),
@@ -8189,6 +8740,7 @@ impl SiteRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/sites/{id}/operations`
+    #[inline]
     pub fn operations(&self) -> RichLongRunningOperationCollectionRequestBuilder {
         RichLongRunningOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8200,6 +8752,7 @@ impl SiteRequestBuilder {
     /// Navigation property `pages`.
     ///
     /// URL: `/sites/{id}/pages`
+    #[inline]
     pub fn pages(&self) -> BaseSitePageCollectionRequestBuilder {
         BaseSitePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8218,6 +8771,7 @@ impl SiteRequestBuilder {
     /// Navigation property `permissions`.
     ///
     /// URL: `/sites/{id}/permissions`
+    #[inline]
     pub fn permissions(&self) -> PermissionCollectionRequestBuilder {
         PermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8237,6 +8791,7 @@ impl SiteRequestBuilder {
     /// Navigation property `sites`.
     ///
     /// URL: `/sites/{id}/sites`
+    #[inline]
     pub fn sites(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8248,6 +8803,7 @@ impl SiteRequestBuilder {
     /// Navigation property `termStore`.
     ///
     /// URL: `/sites/{id}/termStore`
+    #[inline]
     pub fn term_store(&self) -> MicrosoftGraphTermStoreStoreRequestBuilder {
         MicrosoftGraphTermStoreStoreRequestBuilder {
             client: self.client.clone(),
@@ -8258,6 +8814,7 @@ impl SiteRequestBuilder {
     /// Navigation property `termStores`.
     ///
     /// URL: `/sites/{id}/termStores`
+    #[inline]
     pub fn term_stores(&self) -> MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
         MicrosoftGraphTermStoreStoreCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8274,6 +8831,7 @@ impl SiteRequestBuilder {
     /// Permissions for `PUT /sites/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8289,6 +8847,7 @@ impl SiteRequestBuilder {
     /// Permissions for `PUT /sites/{id}/drive/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/drive/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8306,6 +8865,7 @@ impl SiteRequestBuilder {
     /// Permissions for `POST /sites/{id}/drives/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/drives/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drives_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8323,6 +8883,7 @@ impl SiteRequestBuilder {
     /// Permissions for `POST /sites/{id}/externalColumns/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/externalColumns/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn external_columns_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8340,6 +8901,7 @@ impl SiteRequestBuilder {
     /// Permissions for `POST /sites/{id}/items/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn items_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8355,6 +8917,7 @@ impl SiteRequestBuilder {
     /// Permissions for `PUT /sites/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8372,6 +8935,7 @@ impl SiteRequestBuilder {
     /// Permissions for `POST /sites/{id}/sites/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/sites/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sites_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8386,6 +8950,7 @@ impl SiteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get_activities_by_interval(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemActivityStat>> {
@@ -8407,6 +8972,7 @@ impl SiteRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Sites.Read.All`; Application `Sites.Read.All`.
     ///
     /// Named `get_activities_by_interval_2` because `get_activities_by_interval` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_activities_by_interval_2(
         &self,
         start_date_time: Option<&str>,
@@ -8440,6 +9006,7 @@ impl SiteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn get_applicable_content_types_for_list(
         &self,
         list_id: &str,
@@ -8463,6 +9030,7 @@ impl SiteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_path(
         &self,
         path: Option<&str>,
@@ -8481,6 +9049,7 @@ impl SiteRequestBuilder {
     /// is percent-encoded, `/` separates them, and `.`/`..` are resolved inside `path`.
     ///
     /// Added by the override file: A SharePoint site is addressed by its server-relative path below the host's site (/sites/{hostname}:/sites/team:), then continues like any site (:/drive, :/lists); CSDL cannot express this URL form.
+    #[inline]
     pub fn by_path(&self, path: impl AsRef<str>) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -8510,6 +9079,7 @@ impl SiteRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SiteRestoreArtifact>> {
@@ -8522,6 +9092,7 @@ impl SiteRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8535,6 +9106,7 @@ impl SiteRestoreArtifactCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SiteRestoreArtifact,
@@ -8542,6 +9114,7 @@ impl SiteRestoreArtifactCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SiteRestoreArtifactRequestBuilder {
         SiteRestoreArtifactRequestBuilder {
             client: self.client.clone(),
@@ -8572,6 +9145,7 @@ impl SiteRestoreArtifactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SiteRestoreArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8582,6 +9156,7 @@ impl SiteRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SiteRestoreArtifact,
@@ -8595,12 +9170,14 @@ impl SiteRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `restorePoint`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact/restorePoint`
+    #[inline]
     pub fn restore_point(&self) -> RestorePointRequestBuilder {
         RestorePointRequestBuilder {
             client: self.client.clone(),
@@ -8616,6 +9193,7 @@ impl SiteRestoreArtifactRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_point_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8645,6 +9223,7 @@ impl SiteRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8659,6 +9238,7 @@ impl SiteRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8672,6 +9252,7 @@ impl SiteRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SiteRestoreArtifactsBulkAdditionRequest,
@@ -8679,6 +9260,7 @@ impl SiteRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8710,6 +9292,7 @@ impl SiteRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SiteRestoreArtifactsBulkAdditionRequest> {
@@ -8722,6 +9305,7 @@ impl SiteRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SiteRestoreArtifactsBulkAdditionRequest,
@@ -8735,6 +9319,7 @@ impl SiteRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8760,6 +9345,7 @@ impl SkypeForBusinessUserConversationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SkypeForBusinessUserConversationMember> {
@@ -8772,6 +9358,7 @@ impl SkypeForBusinessUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SkypeForBusinessUserConversationMember,
@@ -8785,6 +9372,7 @@ impl SkypeForBusinessUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8810,6 +9398,7 @@ impl SkypeUserConversationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SkypeUserConversationMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8820,6 +9409,7 @@ impl SkypeUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SkypeUserConversationMember,
@@ -8833,6 +9423,7 @@ impl SkypeUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -26,6 +26,7 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -40,6 +41,7 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -53,6 +55,7 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
@@ -60,6 +63,7 @@ impl SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -93,6 +97,7 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SmsAuthenticationMethodConfiguration> {
@@ -105,6 +110,7 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodConfiguration,
@@ -118,12 +124,14 @@ impl SmsAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(
         &self,
     ) -> SmsAuthenticationMethodTargetCollectionRequestBuilder {
@@ -156,6 +164,7 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SmsAuthenticationMethodTarget>> {
@@ -168,6 +177,7 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -181,6 +191,7 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodTarget,
@@ -188,6 +199,7 @@ impl SmsAuthenticationMethodTargetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -219,6 +231,7 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SmsAuthenticationMethodTarget> {
@@ -231,6 +244,7 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SmsAuthenticationMethodTarget,
@@ -244,6 +258,7 @@ impl SmsAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -269,6 +284,7 @@ impl SocialIdentityProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SocialIdentityProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -279,6 +295,7 @@ impl SocialIdentityProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SocialIdentityProvider,
@@ -292,6 +309,7 @@ impl SocialIdentityProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -318,6 +336,7 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -332,6 +351,7 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -345,6 +365,7 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethod,
@@ -352,6 +373,7 @@ impl SoftwareOathAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -384,6 +406,7 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -400,6 +423,7 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -413,6 +437,7 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethodConfiguration,
@@ -422,6 +447,7 @@ impl SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -455,6 +481,7 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -469,6 +496,7 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethodConfiguration,
@@ -482,12 +510,14 @@ impl SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -519,6 +549,7 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::SoftwareOathAuthenticationMethod> {
@@ -531,6 +562,7 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SoftwareOathAuthenticationMethod,
@@ -544,6 +576,7 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -554,6 +587,7 @@ impl SoftwareOathAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -587,6 +621,7 @@ impl SoftwareUpdateStatusSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SoftwareUpdateStatusSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -597,6 +632,7 @@ impl SoftwareUpdateStatusSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SoftwareUpdateStatusSummary,
@@ -610,6 +646,7 @@ impl SoftwareUpdateStatusSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -635,6 +672,7 @@ impl SolutionsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SolutionsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -645,6 +683,7 @@ impl SolutionsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SolutionsRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -655,12 +694,14 @@ impl SolutionsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `backupRestore`.
     ///
     /// URL: `/solutions/backupRestore`
+    #[inline]
     pub fn backup_restore(&self) -> BackupRestoreRootRequestBuilder {
         BackupRestoreRootRequestBuilder {
             client: self.client.clone(),
@@ -670,6 +711,7 @@ impl SolutionsRootRequestBuilder {
     /// Navigation property `bookingBusinesses`.
     ///
     /// URL: `/solutions/bookingBusinesses`
+    #[inline]
     pub fn booking_businesses(&self) -> BookingBusinessCollectionRequestBuilder {
         BookingBusinessCollectionRequestBuilder {
             client: self.client.clone(),
@@ -680,6 +722,7 @@ impl SolutionsRootRequestBuilder {
     /// Navigation property `bookingCurrencies`.
     ///
     /// URL: `/solutions/bookingCurrencies`
+    #[inline]
     pub fn booking_currencies(&self) -> BookingCurrencyCollectionRequestBuilder {
         BookingCurrencyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -690,6 +733,7 @@ impl SolutionsRootRequestBuilder {
     /// Navigation property `virtualEvents`.
     ///
     /// URL: `/solutions/virtualEvents`
+    #[inline]
     pub fn virtual_events(&self) -> VirtualEventsRootRequestBuilder {
         VirtualEventsRootRequestBuilder {
             client: self.client.clone(),
@@ -719,6 +763,7 @@ impl SpeakerAssignmentSubmissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SpeakerAssignmentSubmission>> {
@@ -731,6 +776,7 @@ impl SpeakerAssignmentSubmissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -744,6 +790,7 @@ impl SpeakerAssignmentSubmissionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SpeakerAssignmentSubmission,
@@ -751,6 +798,7 @@ impl SpeakerAssignmentSubmissionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -782,6 +830,7 @@ impl SpeakerAssignmentSubmissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SpeakerAssignmentSubmission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -792,6 +841,7 @@ impl SpeakerAssignmentSubmissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SpeakerAssignmentSubmission,
@@ -805,6 +855,7 @@ impl SpeakerAssignmentSubmissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -830,6 +881,7 @@ impl StandardWebPartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::StandardWebPart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -840,6 +892,7 @@ impl StandardWebPartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::StandardWebPart,
@@ -853,6 +906,7 @@ impl StandardWebPartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -863,6 +917,7 @@ impl StandardWebPartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_position_of_web_part(
         &self,
     ) -> Request<models::microsoft_graph::WebPartPosition> {
@@ -894,6 +949,7 @@ impl StorageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Storage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -904,6 +960,7 @@ impl StorageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Storage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -914,12 +971,14 @@ impl StorageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fileStorage`.
     ///
     /// URL: `/storage/fileStorage`
+    #[inline]
     pub fn file_storage(&self) -> FileStorageRequestBuilder {
         FileStorageRequestBuilder {
             client: self.client.clone(),
@@ -929,6 +988,7 @@ impl StorageRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/storage/settings`
+    #[inline]
     pub fn settings(&self) -> StorageSettingsRequestBuilder {
         StorageSettingsRequestBuilder {
             client: self.client.clone(),
@@ -959,6 +1019,7 @@ impl StorageSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::StorageSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -969,6 +1030,7 @@ impl StorageSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::StorageSettings,
@@ -982,12 +1044,14 @@ impl StorageSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `quota`.
     ///
     /// URL: `/storage/settings/quota`
+    #[inline]
     pub fn quota(&self) -> UnifiedStorageQuotaRequestBuilder {
         UnifiedStorageQuotaRequestBuilder {
             client: self.client.clone(),
@@ -1017,6 +1081,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::StsPolicy>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1027,6 +1092,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1040,6 +1106,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::StsPolicy,
@@ -1047,6 +1114,7 @@ impl StsPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> StsPolicyRequestBuilder {
         StsPolicyRequestBuilder {
             client: self.client.clone(),
@@ -1060,6 +1128,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -1076,6 +1145,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -1100,6 +1170,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -1118,6 +1189,7 @@ impl StsPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -1153,6 +1225,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::StsPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1163,6 +1236,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::StsPolicy) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1173,12 +1247,14 @@ impl StsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1197,6 +1273,7 @@ impl StsPolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.stsPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1210,6 +1287,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1228,6 +1306,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1246,6 +1325,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1264,6 +1344,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1282,6 +1363,7 @@ impl StsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -1310,6 +1392,7 @@ impl SubjectRightsRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SubjectRightsRequest>> {
@@ -1322,6 +1405,7 @@ impl SubjectRightsRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1335,6 +1419,7 @@ impl SubjectRightsRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SubjectRightsRequest,
@@ -1342,6 +1427,7 @@ impl SubjectRightsRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SubjectRightsRequestRequestBuilder {
         SubjectRightsRequestRequestBuilder {
             client: self.client.clone(),
@@ -1372,6 +1458,7 @@ impl SubjectRightsRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SubjectRightsRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1382,6 +1469,7 @@ impl SubjectRightsRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SubjectRightsRequest,
@@ -1395,12 +1483,14 @@ impl SubjectRightsRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `approvers`.
     ///
     /// URL: `/privacy/subjectRightsRequests/{id}/approvers`
+    #[inline]
     pub fn approvers(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1411,6 +1501,7 @@ impl SubjectRightsRequestRequestBuilder {
     /// Navigation property `collaborators`.
     ///
     /// URL: `/privacy/subjectRightsRequests/{id}/collaborators`
+    #[inline]
     pub fn collaborators(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1421,6 +1512,7 @@ impl SubjectRightsRequestRequestBuilder {
     /// Navigation property `notes`.
     ///
     /// URL: `/privacy/subjectRightsRequests/{id}/notes`
+    #[inline]
     pub fn notes(&self) -> AuthoredNoteCollectionRequestBuilder {
         AuthoredNoteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1431,6 +1523,7 @@ impl SubjectRightsRequestRequestBuilder {
     /// Navigation property `team`.
     ///
     /// URL: `/privacy/subjectRightsRequests/{id}/team`
+    #[inline]
     pub fn team(&self) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -1448,6 +1541,7 @@ impl SubjectRightsRequestRequestBuilder {
     /// Permissions for `POST /privacy/subjectRightsRequests/{id}/approvers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /privacy/subjectRightsRequests/{id}/approvers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn approvers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1465,6 +1559,7 @@ impl SubjectRightsRequestRequestBuilder {
     /// Permissions for `POST /privacy/subjectRightsRequests/{id}/collaborators/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /privacy/subjectRightsRequests/{id}/collaborators/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn collaborators_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1480,6 +1575,7 @@ impl SubjectRightsRequestRequestBuilder {
     /// Permissions for `PUT /privacy/subjectRightsRequests/{id}/team/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /privacy/subjectRightsRequests/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn team_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1493,6 +1589,7 @@ impl SubjectRightsRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_final_attachment(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -1507,6 +1604,7 @@ impl SubjectRightsRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_final_report(&self) -> Request<edm::Stream> {
         Request::value(
             &self.client,
@@ -1537,6 +1635,7 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SubscribedSku>> {
@@ -1549,6 +1648,7 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1562,6 +1662,7 @@ impl SubscribedSkuCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SubscribedSku,
@@ -1569,6 +1670,7 @@ impl SubscribedSkuCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SubscribedSkuRequestBuilder {
         SubscribedSkuRequestBuilder {
             client: self.client.clone(),
@@ -1597,6 +1699,7 @@ impl SubscribedSkuRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Organization.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Organization.Read.All`, `Directory.Read.All`, `Organization.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SubscribedSku> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1607,6 +1710,7 @@ impl SubscribedSkuRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::SubscribedSku) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1617,6 +1721,7 @@ impl SubscribedSkuRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1659,6 +1764,7 @@ impl SubscriptionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Subscription>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1669,6 +1775,7 @@ impl SubscriptionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1682,6 +1789,7 @@ impl SubscriptionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Subscription,
@@ -1689,6 +1797,7 @@ impl SubscriptionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SubscriptionRequestBuilder {
         SubscriptionRequestBuilder {
             client: self.client.clone(),
@@ -1733,6 +1842,7 @@ impl SubscriptionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Subscription> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1743,6 +1853,7 @@ impl SubscriptionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Subscription) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1753,6 +1864,7 @@ impl SubscriptionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1764,6 +1876,7 @@ impl SubscriptionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reauthorize(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1794,6 +1907,7 @@ impl SwapShiftsChangeRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SwapShiftsChangeRequest>> {
@@ -1806,6 +1920,7 @@ impl SwapShiftsChangeRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1819,6 +1934,7 @@ impl SwapShiftsChangeRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SwapShiftsChangeRequest,
@@ -1826,6 +1942,7 @@ impl SwapShiftsChangeRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SwapShiftsChangeRequestRequestBuilder {
         SwapShiftsChangeRequestRequestBuilder {
             client: self.client.clone(),
@@ -1856,6 +1973,7 @@ impl SwapShiftsChangeRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SwapShiftsChangeRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1866,6 +1984,7 @@ impl SwapShiftsChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SwapShiftsChangeRequest,
@@ -1879,6 +1998,7 @@ impl SwapShiftsChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1889,6 +2009,7 @@ impl SwapShiftsChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn approve(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("approve"))
             .json_member_body("message", Some(message))
@@ -1900,6 +2021,7 @@ impl SwapShiftsChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn decline(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("decline"))
             .json_member_body("message", Some(message))
@@ -1911,6 +2033,7 @@ impl SwapShiftsChangeRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1941,6 +2064,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationJob>> {
@@ -1953,6 +2077,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1966,6 +2091,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -1973,6 +2099,7 @@ impl SynchronizationJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SynchronizationJobRequestBuilder {
         SynchronizationJobRequestBuilder {
             client: self.client.clone(),
@@ -1986,6 +2113,7 @@ impl SynchronizationJobCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_credentials(
         &self,
         parameters: &super::parameters::SynchronizationJobCollectionValidateCredentialsParameters,
@@ -2021,6 +2149,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2031,6 +2160,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationJob,
@@ -2044,12 +2174,14 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `bulkUpload`.
     ///
     /// URL: `/applications/{id}/synchronization/jobs/{id}/bulkUpload`
+    #[inline]
     pub fn bulk_upload(&self) -> BulkUploadRequestBuilder {
         BulkUploadRequestBuilder {
             client: self.client.clone(),
@@ -2059,6 +2191,7 @@ impl SynchronizationJobRequestBuilder {
     /// Navigation property `schema`.
     ///
     /// URL: `/applications/{id}/synchronization/jobs/{id}/schema`
+    #[inline]
     pub fn schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),
@@ -2072,6 +2205,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pause(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("pause"))
     }
@@ -2082,6 +2216,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn provision_on_demand(
         &self,
         parameters: &[models::microsoft_graph::SynchronizationJobApplicationParameters],
@@ -2100,6 +2235,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restart(
         &self,
         criteria: &models::microsoft_graph::SynchronizationJobRestartCriteria,
@@ -2114,6 +2250,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn start(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("start"))
     }
@@ -2124,6 +2261,7 @@ impl SynchronizationJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_credentials(
         &self,
         parameters: &super::parameters::SynchronizationJobValidateCredentialsParameters,
@@ -2159,6 +2297,7 @@ impl SynchronizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Synchronization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2172,6 +2311,7 @@ impl SynchronizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::Synchronization,
@@ -2185,12 +2325,14 @@ impl SynchronizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `jobs`.
     ///
     /// URL: `/applications/{id}/synchronization/jobs`
+    #[inline]
     pub fn jobs(&self) -> SynchronizationJobCollectionRequestBuilder {
         SynchronizationJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2201,6 +2343,7 @@ impl SynchronizationRequestBuilder {
     /// Navigation property `templates`.
     ///
     /// URL: `/applications/{id}/synchronization/templates`
+    #[inline]
     pub fn templates(&self) -> SynchronizationTemplateCollectionRequestBuilder {
         SynchronizationTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2211,6 +2354,7 @@ impl SynchronizationRequestBuilder {
     /// The collection property `secrets`.
     ///
     /// URL: `/applications/{id}/synchronization/secrets`
+    #[inline]
     pub fn secrets(&self) -> SynchronizationSecretsRequestBuilder {
         SynchronizationSecretsRequestBuilder {
             client: self.client.clone(),
@@ -2224,6 +2368,7 @@ impl SynchronizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn acquire_access_token(
         &self,
         credentials: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -2259,6 +2404,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /applications/{id}/synchronization/templates/{id}/schema`): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2272,6 +2418,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PUT /applications/{id}/synchronization/templates/{id}/schema`): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::SynchronizationSchema,
@@ -2285,12 +2432,14 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /applications/{id}/synchronization/templates/{id}/schema`): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `directories`.
     ///
     /// URL: `/applications/{id}/synchronization/jobs/{id}/schema/directories`
+    #[inline]
     pub fn directories(&self) -> DirectoryDefinitionCollectionRequestBuilder {
         DirectoryDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2305,6 +2454,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /applications/{id}/synchronization/templates/{id}/schema/filterOperators(...)`): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn filter_operators(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
@@ -2321,6 +2471,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /applications/{id}/synchronization/templates/{id}/schema/functions(...)`): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn functions(
         &self,
     ) -> Request<
@@ -2339,6 +2490,7 @@ impl SynchronizationSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn parse_expression(
         &self,
         parameters: &super::parameters::ParseExpressionParameters,
@@ -2371,6 +2523,7 @@ impl SynchronizationSecretsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<Vec<models::microsoft_graph::SynchronizationSecretKeyStringValuePair>> {
@@ -2383,6 +2536,7 @@ impl SynchronizationSecretsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         items: &[models::microsoft_graph::SynchronizationSecretKeyStringValuePair],
@@ -2401,6 +2555,7 @@ impl SynchronizationSecretsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.path.clone())
     }
@@ -2427,6 +2582,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::SynchronizationTemplate>> {
@@ -2439,6 +2595,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2452,6 +2609,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -2459,6 +2617,7 @@ impl SynchronizationTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> SynchronizationTemplateRequestBuilder {
         SynchronizationTemplateRequestBuilder {
             client: self.client.clone(),
@@ -2489,6 +2648,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::SynchronizationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2499,6 +2659,7 @@ impl SynchronizationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::SynchronizationTemplate,
@@ -2512,12 +2673,14 @@ impl SynchronizationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `schema`.
     ///
     /// URL: `/applications/{id}/synchronization/templates/{id}/schema`
+    #[inline]
     pub fn schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),
@@ -2547,6 +2710,7 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TargetDeviceGroup>> {
@@ -2559,6 +2723,7 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2572,6 +2737,7 @@ impl TargetDeviceGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetDeviceGroup,
@@ -2579,6 +2745,7 @@ impl TargetDeviceGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TargetDeviceGroupRequestBuilder {
         TargetDeviceGroupRequestBuilder {
             client: self.client.clone(),
@@ -2607,6 +2774,7 @@ impl TargetDeviceGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TargetDeviceGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2617,6 +2785,7 @@ impl TargetDeviceGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetDeviceGroup,
@@ -2630,6 +2799,7 @@ impl TargetDeviceGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2656,6 +2826,7 @@ impl TargetedChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TargetedChatMessage>> {
@@ -2668,6 +2839,7 @@ impl TargetedChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2681,6 +2853,7 @@ impl TargetedChatMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetedChatMessage,
@@ -2688,6 +2861,7 @@ impl TargetedChatMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TargetedChatMessageRequestBuilder {
         TargetedChatMessageRequestBuilder {
             client: self.client.clone(),
@@ -2701,6 +2875,7 @@ impl TargetedChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -2717,6 +2892,7 @@ impl TargetedChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_with_quote(
         &self,
         parameters: &super::parameters::ReplyWithQuoteParameters,
@@ -2752,6 +2928,7 @@ impl TargetedChatMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TargetedChatMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2762,6 +2939,7 @@ impl TargetedChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetedChatMessage,
@@ -2775,12 +2953,14 @@ impl TargetedChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `hostedContents`.
     ///
     /// URL: `/chats/{id}/targetedMessages/{id}/hostedContents`
+    #[inline]
     pub fn hosted_contents(&self) -> ChatMessageHostedContentCollectionRequestBuilder {
         ChatMessageHostedContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2791,6 +2971,7 @@ impl TargetedChatMessageRequestBuilder {
     /// Navigation property `replies`.
     ///
     /// URL: `/chats/{id}/targetedMessages/{id}/replies`
+    #[inline]
     pub fn replies(&self) -> ChatMessageCollectionRequestBuilder {
         ChatMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2805,6 +2986,7 @@ impl TargetedChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_reaction(&self, reaction_type: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2820,6 +3002,7 @@ impl TargetedChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn soft_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2834,6 +3017,7 @@ impl TargetedChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn undo_soft_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2848,6 +3032,7 @@ impl TargetedChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unset_reaction(&self, reaction_type: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2881,6 +3066,7 @@ impl TargetedManagedAppConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.targetedManagedAppConfiguration`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2895,6 +3081,7 @@ impl TargetedManagedAppConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.targetedManagedAppConfiguration/$count`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2908,6 +3095,7 @@ impl TargetedManagedAppConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppConfiguration,
@@ -2915,6 +3103,7 @@ impl TargetedManagedAppConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2948,6 +3137,7 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppConfiguration`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TargetedManagedAppConfiguration> {
@@ -2960,6 +3150,7 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppConfiguration,
@@ -2973,12 +3164,14 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `apps`.
     ///
     /// URL: `/deviceAppManagement/targetedManagedAppConfigurations/{id}/apps`
+    #[inline]
     pub fn apps(&self) -> ManagedMobileAppCollectionRequestBuilder {
         ManagedMobileAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2989,6 +3182,7 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/targetedManagedAppConfigurations/{id}/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
@@ -3001,6 +3195,7 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Navigation property `deploymentSummary`.
     ///
     /// URL: `/deviceAppManagement/targetedManagedAppConfigurations/{id}/deploymentSummary`
+    #[inline]
     pub fn deployment_summary(&self) -> ManagedAppPolicyDeploymentSummaryRequestBuilder {
         ManagedAppPolicyDeploymentSummaryRequestBuilder {
             client: self.client.clone(),
@@ -3014,6 +3209,7 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppConfiguration/assign`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -3028,6 +3224,7 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppConfiguration/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -3048,6 +3245,7 @@ impl TargetedManagedAppConfigurationRequestBuilder {
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppConfiguration/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn target_apps_2(
         &self,
         parameters: &super::parameters::TargetedManagedAppConfigurationTargetAppsParameters,
@@ -3084,6 +3282,7 @@ impl TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3098,6 +3297,7 @@ impl TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3111,6 +3311,7 @@ impl TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppPolicyAssignment,
@@ -3118,6 +3319,7 @@ impl TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3149,6 +3351,7 @@ impl TargetedManagedAppPolicyAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TargetedManagedAppPolicyAssignment> {
@@ -3161,6 +3364,7 @@ impl TargetedManagedAppPolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppPolicyAssignment,
@@ -3174,6 +3378,7 @@ impl TargetedManagedAppPolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3202,6 +3407,7 @@ impl TargetedManagedAppProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TargetedManagedAppProtection>> {
@@ -3214,6 +3420,7 @@ impl TargetedManagedAppProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3227,6 +3434,7 @@ impl TargetedManagedAppProtectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppProtection,
@@ -3234,6 +3442,7 @@ impl TargetedManagedAppProtectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3246,6 +3455,7 @@ impl TargetedManagedAppProtectionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.targetedManagedAppProtection/microsoft.graph.androidManagedAppProtection`
+    #[inline]
     pub fn as_android_managed_app_protection(
         &self,
     ) -> AndroidManagedAppProtectionCollectionRequestBuilder {
@@ -3258,6 +3468,7 @@ impl TargetedManagedAppProtectionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.targetedManagedAppProtection/microsoft.graph.iosManagedAppProtection`
+    #[inline]
     pub fn as_ios_managed_app_protection(
         &self,
     ) -> IosManagedAppProtectionCollectionRequestBuilder {
@@ -3291,6 +3502,7 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TargetedManagedAppProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3301,6 +3513,7 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TargetedManagedAppProtection,
@@ -3314,12 +3527,14 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
@@ -3336,6 +3551,7 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -3350,6 +3566,7 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -3370,6 +3587,7 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn target_apps_2(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -3390,6 +3608,7 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_3` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn target_apps_3(
         &self,
         parameters: &super::parameters::TargetedManagedAppProtectionTargetAppsParameters,
@@ -3404,6 +3623,7 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection/microsoft.graph.androidManagedAppProtection`
+    #[inline]
     pub fn as_android_managed_app_protection(
         &self,
     ) -> AndroidManagedAppProtectionRequestBuilder {
@@ -3418,6 +3638,7 @@ impl TargetedManagedAppProtectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection/microsoft.graph.iosManagedAppProtection`
+    #[inline]
     pub fn as_ios_managed_app_protection(
         &self,
     ) -> IosManagedAppProtectionRequestBuilder {
@@ -3448,6 +3669,7 @@ impl TaskFileAttachmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TaskFileAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3458,6 +3680,7 @@ impl TaskFileAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TaskFileAttachment,
@@ -3471,6 +3694,7 @@ impl TaskFileAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3483,6 +3707,7 @@ impl TaskFileAttachmentRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -3528,6 +3753,7 @@ impl TeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/joinedTeams`): DelegatedWork `Team.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Team.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Team>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3538,6 +3764,7 @@ impl TeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/joinedTeams/$count`): DelegatedWork `Team.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Team.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3551,6 +3778,7 @@ impl TeamCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Team.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Team.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Team,
@@ -3558,6 +3786,7 @@ impl TeamCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -3572,6 +3801,7 @@ impl TeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -3603,6 +3833,7 @@ impl TeamInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3613,6 +3844,7 @@ impl TeamInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamInfo) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3623,12 +3855,14 @@ impl TeamInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `team`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo/team`
+    #[inline]
     pub fn team(&self) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -3644,6 +3878,7 @@ impl TeamInfoRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo/team/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo/team/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn team_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3654,6 +3889,7 @@ impl TeamInfoRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharedWithChannelTeamInfo`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo/microsoft.graph.sharedWithChannelTeamInfo`
+    #[inline]
     pub fn as_shared_with_channel_team_info(
         &self,
     ) -> SharedWithChannelTeamInfoRequestBuilder {
@@ -3708,6 +3944,7 @@ impl TeamRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Team.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Team.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Team> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3718,6 +3955,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Team) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3728,6 +3966,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3735,6 +3974,7 @@ impl TeamRequestBuilder {
     /// Navigation property `allChannels`.
     ///
     /// URL: `/teams/{id}/allChannels`
+    #[inline]
     pub fn all_channels(&self) -> ChannelCollectionRequestBuilder {
         ChannelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3746,6 +3986,7 @@ impl TeamRequestBuilder {
     /// Navigation property `channels`.
     ///
     /// URL: `/teams/{id}/channels`
+    #[inline]
     pub fn channels(&self) -> ChannelCollectionRequestBuilder {
         ChannelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3767,6 +4008,7 @@ impl TeamRequestBuilder {
     /// Navigation property `group`.
     ///
     /// URL: `/teams/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -3777,6 +4019,7 @@ impl TeamRequestBuilder {
     /// Navigation property `incomingChannels`.
     ///
     /// URL: `/teams/{id}/incomingChannels`
+    #[inline]
     pub fn incoming_channels(&self) -> ChannelCollectionRequestBuilder {
         ChannelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3788,6 +4031,7 @@ impl TeamRequestBuilder {
     /// Navigation property `installedApps`.
     ///
     /// URL: `/teams/{id}/installedApps`
+    #[inline]
     pub fn installed_apps(&self) -> TeamsAppInstallationCollectionRequestBuilder {
         TeamsAppInstallationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3799,6 +4043,7 @@ impl TeamRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/teams/{id}/members`
+    #[inline]
     pub fn members(&self) -> ConversationMemberCollectionRequestBuilder {
         ConversationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3810,6 +4055,7 @@ impl TeamRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/teams/{id}/operations`
+    #[inline]
     pub fn operations(&self) -> TeamsAsyncOperationCollectionRequestBuilder {
         TeamsAsyncOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3831,6 +4077,7 @@ impl TeamRequestBuilder {
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/teams/{id}/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -3844,6 +4091,7 @@ impl TeamRequestBuilder {
     /// Navigation property `photo`.
     ///
     /// URL: `/teams/{id}/photo`
+    #[inline]
     pub fn photo(&self) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -3854,6 +4102,7 @@ impl TeamRequestBuilder {
     /// Navigation property `primaryChannel`.
     ///
     /// URL: `/teams/{id}/primaryChannel`
+    #[inline]
     pub fn primary_channel(&self) -> ChannelRequestBuilder {
         ChannelRequestBuilder {
             client: self.client.clone(),
@@ -3864,6 +4113,7 @@ impl TeamRequestBuilder {
     /// Navigation property `schedule`.
     ///
     /// URL: `/teams/{id}/schedule`
+    #[inline]
     pub fn schedule(&self) -> ScheduleRequestBuilder {
         ScheduleRequestBuilder {
             client: self.client.clone(),
@@ -3874,6 +4124,7 @@ impl TeamRequestBuilder {
     /// Navigation property `tags`.
     ///
     /// URL: `/teams/{id}/tags`
+    #[inline]
     pub fn tags(&self) -> TeamworkTagCollectionRequestBuilder {
         TeamworkTagCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3885,6 +4136,7 @@ impl TeamRequestBuilder {
     /// Navigation property `template`.
     ///
     /// URL: `/teams/{id}/template`
+    #[inline]
     pub fn template(&self) -> TeamsTemplateRequestBuilder {
         TeamsTemplateRequestBuilder {
             client: self.client.clone(),
@@ -3902,6 +4154,7 @@ impl TeamRequestBuilder {
     /// Permissions for `POST /teams/{id}/allChannels/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/allChannels/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn all_channels_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3917,6 +4170,7 @@ impl TeamRequestBuilder {
     /// Permissions for `PUT /teams/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3934,6 +4188,7 @@ impl TeamRequestBuilder {
     /// Permissions for `POST /teams/{id}/incomingChannels/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/incomingChannels/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn incoming_channels_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3949,6 +4204,7 @@ impl TeamRequestBuilder {
     /// Permissions for `PUT /teams/{id}/template/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/template/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn template_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3963,6 +4219,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn archive(
         &self,
         should_set_spo_site_read_only_for_members: bool,
@@ -3983,6 +4240,7 @@ impl TeamRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `clone_2` because `clone` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn clone_2(
         &self,
         parameters: &super::parameters::CloneTypeParameters,
@@ -3998,6 +4256,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn complete_migration(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4013,6 +4272,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_activity_notification(
         &self,
         parameters: &super::parameters::TeamSendActivityNotificationParameters,
@@ -4032,6 +4292,7 @@ impl TeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
@@ -4060,6 +4321,7 @@ impl TeamsAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamsApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4070,6 +4332,7 @@ impl TeamsAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4083,6 +4346,7 @@ impl TeamsAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsApp,
@@ -4090,6 +4354,7 @@ impl TeamsAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsAppRequestBuilder {
         TeamsAppRequestBuilder {
             client: self.client.clone(),
@@ -4119,6 +4384,7 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsAppDefinition>> {
@@ -4131,6 +4397,7 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4144,6 +4411,7 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsAppDefinition,
@@ -4151,6 +4419,7 @@ impl TeamsAppDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsAppDefinitionRequestBuilder {
         TeamsAppDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -4197,6 +4466,7 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAppDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4207,6 +4477,7 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAppDefinition,
@@ -4220,6 +4491,7 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /appCatalogs/teamsApps/{id}/appDefinitions/{id}`): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4227,6 +4499,7 @@ impl TeamsAppDefinitionRequestBuilder {
     /// Navigation property `bot`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition/bot`
+    #[inline]
     pub fn bot(&self) -> TeamworkBotRequestBuilder {
         TeamworkBotRequestBuilder {
             client: self.client.clone(),
@@ -4258,6 +4531,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyTeamsAppInstallation>> {
@@ -4270,6 +4544,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4283,6 +4558,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyTeamsAppInstallation,
@@ -4290,6 +4566,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsAppInstallationRequestBuilder {
         TeamsAppInstallationRequestBuilder {
             client: self.client.clone(),
@@ -4300,6 +4577,7 @@ impl TeamsAppInstallationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userScopeTeamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/installedApps/microsoft.graph.userScopeTeamsAppInstallation`
+    #[inline]
     pub fn as_user_scope_teams_app_installation(
         &self,
     ) -> UserScopeTeamsAppInstallationCollectionRequestBuilder {
@@ -4333,6 +4611,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyTeamsAppInstallation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4343,6 +4622,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyTeamsAppInstallation,
@@ -4356,12 +4636,14 @@ impl TeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsApp`
+    #[inline]
     pub fn teams_app(&self) -> TeamsAppRequestBuilder {
         TeamsAppRequestBuilder {
             client: self.client.clone(),
@@ -4371,6 +4653,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Navigation property `teamsAppDefinition`.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/teamsAppDefinition`
+    #[inline]
     pub fn teams_app_definition(&self) -> TeamsAppDefinitionRequestBuilder {
         TeamsAppDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -4386,6 +4669,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Permissions for `PUT /chats/{id}/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4401,6 +4685,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Permissions for `PUT /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn teams_app_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4414,6 +4699,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn upgrade(
         &self,
         consented_permission_set: &models::microsoft_graph::TeamsAppPermissionSet,
@@ -4425,6 +4711,7 @@ impl TeamsAppInstallationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userScopeTeamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation`
+    #[inline]
     pub fn as_user_scope_teams_app_installation(
         &self,
     ) -> UserScopeTeamsAppInstallationRequestBuilder {
@@ -4478,6 +4765,7 @@ impl TeamsAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4488,6 +4776,7 @@ impl TeamsAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamsApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4498,6 +4787,7 @@ impl TeamsAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4505,6 +4795,7 @@ impl TeamsAppRequestBuilder {
     /// Navigation property `appDefinitions`.
     ///
     /// URL: `/appCatalogs/teamsApps/{id}/appDefinitions`
+    #[inline]
     pub fn app_definitions(&self) -> TeamsAppDefinitionCollectionRequestBuilder {
         TeamsAppDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4534,6 +4825,7 @@ impl TeamsAppSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAppSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4544,6 +4836,7 @@ impl TeamsAppSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAppSettings,
@@ -4557,6 +4850,7 @@ impl TeamsAppSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4583,6 +4877,7 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsAsyncOperation>> {
@@ -4595,6 +4890,7 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4608,6 +4904,7 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsAsyncOperation,
@@ -4615,6 +4912,7 @@ impl TeamsAsyncOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsAsyncOperationRequestBuilder {
         TeamsAsyncOperationRequestBuilder {
             client: self.client.clone(),
@@ -4643,6 +4941,7 @@ impl TeamsAsyncOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsAsyncOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4653,6 +4952,7 @@ impl TeamsAsyncOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamsAsyncOperation,
@@ -4666,6 +4966,7 @@ impl TeamsAsyncOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4694,6 +4995,7 @@ impl TeamsTabCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamsTab>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4704,6 +5006,7 @@ impl TeamsTabCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4717,6 +5020,7 @@ impl TeamsTabCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsTab,
@@ -4724,6 +5028,7 @@ impl TeamsTabCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsTabRequestBuilder {
         TeamsTabRequestBuilder {
             client: self.client.clone(),
@@ -4754,6 +5059,7 @@ impl TeamsTabRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsTab> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4764,6 +5070,7 @@ impl TeamsTabRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamsTab) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4774,12 +5081,14 @@ impl TeamsTabRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/chats/{id}/tabs/{id}/teamsApp`
+    #[inline]
     pub fn teams_app(&self) -> TeamsAppRequestBuilder {
         TeamsAppRequestBuilder {
             client: self.client.clone(),
@@ -4795,6 +5104,7 @@ impl TeamsTabRequestBuilder {
     /// Permissions for `PUT /chats/{id}/tabs/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/tabs/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4824,6 +5134,7 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamsTemplate>> {
@@ -4836,6 +5147,7 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4849,6 +5161,7 @@ impl TeamsTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamsTemplate,
@@ -4856,6 +5169,7 @@ impl TeamsTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamsTemplateRequestBuilder {
         TeamsTemplateRequestBuilder {
             client: self.client.clone(),
@@ -4886,6 +5200,7 @@ impl TeamsTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamsTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4896,6 +5211,7 @@ impl TeamsTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamsTemplate) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4906,6 +5222,7 @@ impl TeamsTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4931,6 +5248,7 @@ impl TeamworkBotRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkBot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4941,6 +5259,7 @@ impl TeamworkBotRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamworkBot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4951,6 +5270,7 @@ impl TeamworkBotRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4978,6 +5298,7 @@ impl TeamworkRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Teamwork> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4988,6 +5309,7 @@ impl TeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Teamwork) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4998,12 +5320,14 @@ impl TeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `deletedChats`.
     ///
     /// URL: `/teamwork/deletedChats`
+    #[inline]
     pub fn deleted_chats(&self) -> DeletedChatCollectionRequestBuilder {
         DeletedChatCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5014,6 +5338,7 @@ impl TeamworkRequestBuilder {
     /// Navigation property `deletedTeams`.
     ///
     /// URL: `/teamwork/deletedTeams`
+    #[inline]
     pub fn deleted_teams(&self) -> DeletedTeamCollectionRequestBuilder {
         DeletedTeamCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5024,6 +5349,7 @@ impl TeamworkRequestBuilder {
     /// Navigation property `teamsAppSettings`.
     ///
     /// URL: `/teamwork/teamsAppSettings`
+    #[inline]
     pub fn teams_app_settings(&self) -> TeamsAppSettingsRequestBuilder {
         TeamsAppSettingsRequestBuilder {
             client: self.client.clone(),
@@ -5033,6 +5359,7 @@ impl TeamworkRequestBuilder {
     /// Navigation property `workforceIntegrations`.
     ///
     /// URL: `/teamwork/workforceIntegrations`
+    #[inline]
     pub fn workforce_integrations(
         &self,
     ) -> WorkforceIntegrationCollectionRequestBuilder {
@@ -5049,6 +5376,7 @@ impl TeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_activity_notification_to_recipients(
         &self,
         parameters: &super::parameters::SendActivityNotificationToRecipientsParameters,
@@ -5083,6 +5411,7 @@ impl TeamworkTagCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TeamworkTag>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5093,6 +5422,7 @@ impl TeamworkTagCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5106,6 +5436,7 @@ impl TeamworkTagCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkTag,
@@ -5113,6 +5444,7 @@ impl TeamworkTagCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamworkTagRequestBuilder {
         TeamworkTagRequestBuilder {
             client: self.client.clone(),
@@ -5142,6 +5474,7 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TeamworkTagMember>> {
@@ -5154,6 +5487,7 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5167,6 +5501,7 @@ impl TeamworkTagMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TeamworkTagMember,
@@ -5174,6 +5509,7 @@ impl TeamworkTagMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TeamworkTagMemberRequestBuilder {
         TeamworkTagMemberRequestBuilder {
             client: self.client.clone(),
@@ -5202,6 +5538,7 @@ impl TeamworkTagMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkTagMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5212,6 +5549,7 @@ impl TeamworkTagMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TeamworkTagMember,
@@ -5225,6 +5563,7 @@ impl TeamworkTagMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5252,6 +5591,7 @@ impl TeamworkTagRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TeamworkTag> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5262,6 +5602,7 @@ impl TeamworkTagRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TeamworkTag) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5272,12 +5613,14 @@ impl TeamworkTagRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `members`.
     ///
     /// URL: `/teams/{id}/tags/{id}/members`
+    #[inline]
     pub fn members(&self) -> TeamworkTagMemberCollectionRequestBuilder {
         TeamworkTagMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5308,6 +5651,7 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5322,6 +5666,7 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5335,6 +5680,7 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethod,
@@ -5342,6 +5688,7 @@ impl TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5374,6 +5721,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5390,6 +5738,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5403,6 +5752,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethodConfiguration,
@@ -5412,6 +5762,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilde
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5445,6 +5796,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -5459,6 +5811,7 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethodConfiguration,
@@ -5472,12 +5825,14 @@ impl TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5509,6 +5864,7 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TemporaryAccessPassAuthenticationMethod> {
@@ -5521,6 +5877,7 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TemporaryAccessPassAuthenticationMethod,
@@ -5534,6 +5891,7 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5544,6 +5902,7 @@ impl TemporaryAccessPassAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -5579,6 +5938,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TenantAppManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5589,6 +5949,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantAppManagementPolicy,
@@ -5602,6 +5963,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5612,6 +5974,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5630,6 +5993,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5648,6 +6012,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5666,6 +6031,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5684,6 +6050,7 @@ impl TenantAppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5711,6 +6078,7 @@ impl TenantDataSecurityAndGovernanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TenantDataSecurityAndGovernance> {
@@ -5723,6 +6091,7 @@ impl TenantDataSecurityAndGovernanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantDataSecurityAndGovernance,
@@ -5736,12 +6105,14 @@ impl TenantDataSecurityAndGovernanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `protectionScopes`.
     ///
     /// URL: `/security/dataSecurityAndGovernance/protectionScopes`
+    #[inline]
     pub fn protection_scopes(&self) -> TenantProtectionScopeContainerRequestBuilder {
         TenantProtectionScopeContainerRequestBuilder {
             client: self.client.clone(),
@@ -5751,6 +6122,7 @@ impl TenantDataSecurityAndGovernanceRequestBuilder {
     /// Navigation property `sensitivityLabels`.
     ///
     /// URL: `/security/dataSecurityAndGovernance/sensitivityLabels`
+    #[inline]
     pub fn sensitivity_labels(&self) -> SensitivityLabelCollectionRequestBuilder {
         SensitivityLabelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5765,6 +6137,7 @@ impl TenantDataSecurityAndGovernanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn process_content_async(
         &self,
         process_content_requests: &[models::microsoft_graph::ProcessContentBatchRequest],
@@ -5800,6 +6173,7 @@ impl TenantProtectionScopeContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TenantProtectionScopeContainer> {
@@ -5812,6 +6186,7 @@ impl TenantProtectionScopeContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantProtectionScopeContainer,
@@ -5825,6 +6200,7 @@ impl TenantProtectionScopeContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5835,6 +6211,7 @@ impl TenantProtectionScopeContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn compute(
         &self,
         parameters: &super::parameters::TenantProtectionScopeContainerComputeParameters,
@@ -5864,6 +6241,7 @@ impl TenantRelationshipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TenantRelationship> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5874,6 +6252,7 @@ impl TenantRelationshipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TenantRelationship,
@@ -5887,12 +6266,14 @@ impl TenantRelationshipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `delegatedAdminCustomers`.
     ///
     /// URL: `/tenantRelationships/delegatedAdminCustomers`
+    #[inline]
     pub fn delegated_admin_customers(
         &self,
     ) -> DelegatedAdminCustomerCollectionRequestBuilder {
@@ -5905,6 +6286,7 @@ impl TenantRelationshipRequestBuilder {
     /// Navigation property `delegatedAdminRelationships`.
     ///
     /// URL: `/tenantRelationships/delegatedAdminRelationships`
+    #[inline]
     pub fn delegated_admin_relationships(
         &self,
     ) -> DelegatedAdminRelationshipCollectionRequestBuilder {
@@ -5917,6 +6299,7 @@ impl TenantRelationshipRequestBuilder {
     /// Navigation property `multiTenantOrganization`.
     ///
     /// URL: `/tenantRelationships/multiTenantOrganization`
+    #[inline]
     pub fn multi_tenant_organization(&self) -> MultiTenantOrganizationRequestBuilder {
         MultiTenantOrganizationRequestBuilder {
             client: self.client.clone(),
@@ -5932,6 +6315,7 @@ impl TenantRelationshipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find_tenant_information_by_domain_name(
         &self,
         domain_name: Option<&str>,
@@ -5959,6 +6343,7 @@ impl TenantRelationshipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find_tenant_information_by_tenant_id(
         &self,
         tenant_id: Option<&str>,
@@ -5995,6 +6380,7 @@ impl TermsAndConditionsAcceptanceStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6009,6 +6395,7 @@ impl TermsAndConditionsAcceptanceStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6022,6 +6409,7 @@ impl TermsAndConditionsAcceptanceStatusCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TermsAndConditionsAcceptanceStatus,
@@ -6029,6 +6417,7 @@ impl TermsAndConditionsAcceptanceStatusCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6062,6 +6451,7 @@ impl TermsAndConditionsAcceptanceStatusRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::TermsAndConditionsAcceptanceStatus> {
@@ -6074,6 +6464,7 @@ impl TermsAndConditionsAcceptanceStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TermsAndConditionsAcceptanceStatus,
@@ -6087,12 +6478,14 @@ impl TermsAndConditionsAcceptanceStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `termsAndConditions`.
     ///
     /// URL: `/deviceManagement/termsAndConditions/{id}/acceptanceStatuses/{id}/termsAndConditions`
+    #[inline]
     pub fn terms_and_conditions(&self) -> TermsAndConditionsRequestBuilder {
         TermsAndConditionsRequestBuilder {
             client: self.client.clone(),
@@ -6108,6 +6501,7 @@ impl TermsAndConditionsAcceptanceStatusRequestBuilder {
     /// Permissions for `PUT /deviceManagement/termsAndConditions/{id}/acceptanceStatuses/{id}/termsAndConditions/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/termsAndConditions/{id}/acceptanceStatuses/{id}/termsAndConditions/$ref` (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn terms_and_conditions_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6137,6 +6531,7 @@ impl TermsAndConditionsAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TermsAndConditionsAssignment>> {
@@ -6149,6 +6544,7 @@ impl TermsAndConditionsAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6162,6 +6558,7 @@ impl TermsAndConditionsAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TermsAndConditionsAssignment,
@@ -6169,6 +6566,7 @@ impl TermsAndConditionsAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6200,6 +6598,7 @@ impl TermsAndConditionsAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TermsAndConditionsAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6210,6 +6609,7 @@ impl TermsAndConditionsAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TermsAndConditionsAssignment,
@@ -6223,6 +6623,7 @@ impl TermsAndConditionsAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6249,6 +6650,7 @@ impl TermsAndConditionsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TermsAndConditions>> {
@@ -6261,6 +6663,7 @@ impl TermsAndConditionsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6274,6 +6677,7 @@ impl TermsAndConditionsCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TermsAndConditions,
@@ -6281,6 +6685,7 @@ impl TermsAndConditionsCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TermsAndConditionsRequestBuilder {
         TermsAndConditionsRequestBuilder {
             client: self.client.clone(),
@@ -6311,6 +6716,7 @@ impl TermsAndConditionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TermsAndConditions> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6321,6 +6727,7 @@ impl TermsAndConditionsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TermsAndConditions,
@@ -6334,12 +6741,14 @@ impl TermsAndConditionsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `acceptanceStatuses`.
     ///
     /// URL: `/deviceManagement/termsAndConditions/{id}/acceptanceStatuses`
+    #[inline]
     pub fn acceptance_statuses(
         &self,
     ) -> TermsAndConditionsAcceptanceStatusCollectionRequestBuilder {
@@ -6352,6 +6761,7 @@ impl TermsAndConditionsRequestBuilder {
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceManagement/termsAndConditions/{id}/assignments`
+    #[inline]
     pub fn assignments(&self) -> TermsAndConditionsAssignmentCollectionRequestBuilder {
         TermsAndConditionsAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6383,6 +6793,7 @@ impl TermsOfUseContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TermsOfUseContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6393,6 +6804,7 @@ impl TermsOfUseContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TermsOfUseContainer,
@@ -6406,12 +6818,14 @@ impl TermsOfUseContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `agreementAcceptances`.
     ///
     /// URL: `/identityGovernance/termsOfUse/agreementAcceptances`
+    #[inline]
     pub fn agreement_acceptances(&self) -> AgreementAcceptanceCollectionRequestBuilder {
         AgreementAcceptanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6422,6 +6836,7 @@ impl TermsOfUseContainerRequestBuilder {
     /// Navigation property `agreements`.
     ///
     /// URL: `/identityGovernance/termsOfUse/agreements`
+    #[inline]
     pub fn agreements(&self) -> AgreementCollectionRequestBuilder {
         AgreementCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6451,6 +6866,7 @@ impl TextWebPartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TextWebPart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6461,6 +6877,7 @@ impl TextWebPartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TextWebPart) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6471,6 +6888,7 @@ impl TextWebPartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6481,6 +6899,7 @@ impl TextWebPartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_position_of_web_part(
         &self,
     ) -> Request<models::microsoft_graph::WebPartPosition> {
@@ -6513,6 +6932,7 @@ impl ThreatAssessmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyThreatAssessmentRequest>> {
@@ -6525,6 +6945,7 @@ impl ThreatAssessmentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6538,6 +6959,7 @@ impl ThreatAssessmentRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyThreatAssessmentRequest,
@@ -6545,6 +6967,7 @@ impl ThreatAssessmentRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ThreatAssessmentRequestRequestBuilder {
         ThreatAssessmentRequestRequestBuilder {
             client: self.client.clone(),
@@ -6575,6 +6998,7 @@ impl ThreatAssessmentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyThreatAssessmentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6585,6 +7009,7 @@ impl ThreatAssessmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyThreatAssessmentRequest,
@@ -6598,12 +7023,14 @@ impl ThreatAssessmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `results`.
     ///
     /// URL: `/informationProtection/threatAssessmentRequests/{id}/results`
+    #[inline]
     pub fn results(&self) -> ThreatAssessmentResultCollectionRequestBuilder {
         ThreatAssessmentResultCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6636,6 +7063,7 @@ impl ThreatAssessmentResultCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ThreatAssessmentResult>> {
@@ -6648,6 +7076,7 @@ impl ThreatAssessmentResultCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6661,6 +7090,7 @@ impl ThreatAssessmentResultCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ThreatAssessmentResult,
@@ -6668,6 +7098,7 @@ impl ThreatAssessmentResultCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ThreatAssessmentResultRequestBuilder {
         ThreatAssessmentResultRequestBuilder {
             client: self.client.clone(),
@@ -6696,6 +7127,7 @@ impl ThreatAssessmentResultRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ThreatAssessmentResult> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6706,6 +7138,7 @@ impl ThreatAssessmentResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ThreatAssessmentResult,
@@ -6719,6 +7152,7 @@ impl ThreatAssessmentResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6745,6 +7179,7 @@ impl ThumbnailSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ThumbnailSet>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6755,6 +7190,7 @@ impl ThumbnailSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6768,6 +7204,7 @@ impl ThumbnailSetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ThumbnailSet,
@@ -6775,6 +7212,7 @@ impl ThumbnailSetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ThumbnailSetRequestBuilder {
         ThumbnailSetRequestBuilder {
             client: self.client.clone(),
@@ -6803,6 +7241,7 @@ impl ThumbnailSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ThumbnailSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6813,6 +7252,7 @@ impl ThumbnailSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ThumbnailSet) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6823,6 +7263,7 @@ impl ThumbnailSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6849,6 +7290,7 @@ impl TimeCardCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TimeCard>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6859,6 +7301,7 @@ impl TimeCardCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6872,6 +7315,7 @@ impl TimeCardCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TimeCard,
@@ -6879,6 +7323,7 @@ impl TimeCardCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TimeCardRequestBuilder {
         TimeCardRequestBuilder {
             client: self.client.clone(),
@@ -6892,6 +7337,7 @@ impl TimeCardCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clock_in(
         &self,
         parameters: &super::parameters::ClockInParameters,
@@ -6927,6 +7373,7 @@ impl TimeCardRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TimeCard> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6937,6 +7384,7 @@ impl TimeCardRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TimeCard) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6947,6 +7395,7 @@ impl TimeCardRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6957,6 +7406,7 @@ impl TimeCardRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clock_out(
         &self,
         parameters: &super::parameters::ClockOutParameters,
@@ -6971,6 +7421,7 @@ impl TimeCardRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confirm(&self) -> Request<models::microsoft_graph::TimeCard> {
         Request::json(&self.client, Method::POST, self.path.clone().action("confirm"))
     }
@@ -6981,6 +7432,7 @@ impl TimeCardRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn end_break(
         &self,
         parameters: &super::parameters::EndBreakParameters,
@@ -6995,6 +7447,7 @@ impl TimeCardRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7009,6 +7462,7 @@ impl TimeCardRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn start_break(
         &self,
         parameters: &super::parameters::StartBreakParameters,
@@ -7039,6 +7493,7 @@ impl TimeOffCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TimeOff>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7049,6 +7504,7 @@ impl TimeOffCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7062,6 +7518,7 @@ impl TimeOffCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TimeOff,
@@ -7069,6 +7526,7 @@ impl TimeOffCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TimeOffRequestBuilder {
         TimeOffRequestBuilder {
             client: self.client.clone(),
@@ -7098,6 +7556,7 @@ impl TimeOffReasonCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TimeOffReason>> {
@@ -7110,6 +7569,7 @@ impl TimeOffReasonCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7123,6 +7583,7 @@ impl TimeOffReasonCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TimeOffReason,
@@ -7130,6 +7591,7 @@ impl TimeOffReasonCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TimeOffReasonRequestBuilder {
         TimeOffReasonRequestBuilder {
             client: self.client.clone(),
@@ -7160,6 +7622,7 @@ impl TimeOffReasonRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TimeOffReason> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7170,6 +7633,7 @@ impl TimeOffReasonRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TimeOffReason) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7180,6 +7644,7 @@ impl TimeOffReasonRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7190,6 +7655,7 @@ impl TimeOffReasonRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7221,6 +7687,7 @@ impl TimeOffRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TimeOff> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7231,6 +7698,7 @@ impl TimeOffRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TimeOff) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7241,6 +7709,7 @@ impl TimeOffRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7251,6 +7720,7 @@ impl TimeOffRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7281,6 +7751,7 @@ impl TimeOffRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TimeOffRequest>> {
@@ -7293,6 +7764,7 @@ impl TimeOffRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7306,6 +7778,7 @@ impl TimeOffRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TimeOffRequest,
@@ -7313,6 +7786,7 @@ impl TimeOffRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TimeOffRequestRequestBuilder {
         TimeOffRequestRequestBuilder {
             client: self.client.clone(),
@@ -7343,6 +7817,7 @@ impl TimeOffRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TimeOffRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7353,6 +7828,7 @@ impl TimeOffRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TimeOffRequest) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7363,6 +7839,7 @@ impl TimeOffRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7373,6 +7850,7 @@ impl TimeOffRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn approve(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("approve"))
             .json_member_body("message", Some(message))
@@ -7384,6 +7862,7 @@ impl TimeOffRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn decline(&self, message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("decline"))
             .json_member_body("message", Some(message))
@@ -7395,6 +7874,7 @@ impl TimeOffRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7426,6 +7906,7 @@ impl TodoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Todo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7436,6 +7917,7 @@ impl TodoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Todo) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7446,12 +7928,14 @@ impl TodoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `lists`.
     ///
     /// URL: `/me/todo/lists`
+    #[inline]
     pub fn lists(&self) -> TodoTaskListCollectionRequestBuilder {
         TodoTaskListCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7482,6 +7966,7 @@ impl TodoTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTask>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7492,6 +7977,7 @@ impl TodoTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7505,6 +7991,7 @@ impl TodoTaskCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TodoTask,
@@ -7512,6 +7999,7 @@ impl TodoTaskCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TodoTaskRequestBuilder {
         TodoTaskRequestBuilder {
             client: self.client.clone(),
@@ -7525,6 +8013,7 @@ impl TodoTaskCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTask>> {
         Request::page(
             &self.client,
@@ -7555,6 +8044,7 @@ impl TodoTaskListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::TodoTaskList>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7565,6 +8055,7 @@ impl TodoTaskListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7578,6 +8069,7 @@ impl TodoTaskListCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TodoTaskList,
@@ -7585,6 +8077,7 @@ impl TodoTaskListCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TodoTaskListRequestBuilder {
         TodoTaskListRequestBuilder {
             client: self.client.clone(),
@@ -7598,6 +8091,7 @@ impl TodoTaskListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TodoTaskList>> {
@@ -7631,6 +8125,7 @@ impl TodoTaskListRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TodoTaskList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7641,6 +8136,7 @@ impl TodoTaskListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TodoTaskList) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7651,12 +8147,14 @@ impl TodoTaskListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Tasks.Read`; DelegatedPersonal `Tasks.Read`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/todo/lists/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7667,6 +8165,7 @@ impl TodoTaskListRequestBuilder {
     /// Navigation property `tasks`.
     ///
     /// URL: `/me/todo/lists/{id}/tasks`
+    #[inline]
     pub fn tasks(&self) -> TodoTaskCollectionRequestBuilder {
         TodoTaskCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7698,6 +8197,7 @@ impl TodoTaskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/todo/lists/{id}/tasks/{id}`): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TodoTask> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7708,6 +8208,7 @@ impl TodoTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /me/todo/lists/{id}/tasks/{id}`): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::TodoTask) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7718,12 +8219,14 @@ impl TodoTaskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /me/todo/lists/{id}/tasks/{id}`): DelegatedWork `Tasks.ReadWrite`; DelegatedPersonal `Tasks.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachmentSessions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/attachmentSessions`
+    #[inline]
     pub fn attachment_sessions(&self) -> AttachmentSessionCollectionRequestBuilder {
         AttachmentSessionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7734,6 +8237,7 @@ impl TodoTaskRequestBuilder {
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentBaseCollectionRequestBuilder {
         AttachmentBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7744,6 +8248,7 @@ impl TodoTaskRequestBuilder {
     /// Navigation property `checklistItems`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/checklistItems`
+    #[inline]
     pub fn checklist_items(&self) -> ChecklistItemCollectionRequestBuilder {
         ChecklistItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7754,6 +8259,7 @@ impl TodoTaskRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7764,6 +8270,7 @@ impl TodoTaskRequestBuilder {
     /// Navigation property `linkedResources`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/linkedResources`
+    #[inline]
     pub fn linked_resources(&self) -> LinkedResourceCollectionRequestBuilder {
         LinkedResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7810,6 +8317,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/tokenIssuancePolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TokenIssuancePolicy>> {
@@ -7822,6 +8330,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/tokenIssuancePolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7835,6 +8344,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/tokenIssuancePolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TokenIssuancePolicy,
@@ -7842,6 +8352,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TokenIssuancePolicyRequestBuilder {
         TokenIssuancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -7856,6 +8367,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -7873,6 +8385,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -7898,6 +8411,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -7917,6 +8431,7 @@ impl TokenIssuancePolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -7966,6 +8481,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TokenIssuancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7976,6 +8492,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TokenIssuancePolicy,
@@ -7989,12 +8506,14 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8013,6 +8532,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8027,6 +8547,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8046,6 +8567,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8065,6 +8587,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8084,6 +8607,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8103,6 +8627,7 @@ impl TokenIssuancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -8145,6 +8670,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/tokenLifetimePolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TokenLifetimePolicy>> {
@@ -8157,6 +8683,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/tokenLifetimePolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8170,6 +8697,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/tokenLifetimePolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TokenLifetimePolicy,
@@ -8177,6 +8705,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TokenLifetimePolicyRequestBuilder {
         TokenLifetimePolicyRequestBuilder {
             client: self.client.clone(),
@@ -8191,6 +8720,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -8208,6 +8738,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -8233,6 +8764,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8252,6 +8784,7 @@ impl TokenLifetimePolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -8301,6 +8834,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TokenLifetimePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8311,6 +8845,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TokenLifetimePolicy,
@@ -8324,12 +8859,14 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8348,6 +8885,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8362,6 +8900,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8381,6 +8920,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8400,6 +8940,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8419,6 +8960,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8438,6 +8980,7 @@ impl TokenLifetimePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -8464,6 +9007,7 @@ impl TrainingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Training>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8474,6 +9018,7 @@ impl TrainingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8487,6 +9032,7 @@ impl TrainingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Training,
@@ -8494,6 +9040,7 @@ impl TrainingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TrainingRequestBuilder {
         TrainingRequestBuilder {
             client: self.client.clone(),
@@ -8523,6 +9070,7 @@ impl TrainingLanguageDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TrainingLanguageDetail>> {
@@ -8535,6 +9083,7 @@ impl TrainingLanguageDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8548,6 +9097,7 @@ impl TrainingLanguageDetailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::TrainingLanguageDetail,
@@ -8555,6 +9105,7 @@ impl TrainingLanguageDetailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TrainingLanguageDetailRequestBuilder {
         TrainingLanguageDetailRequestBuilder {
             client: self.client.clone(),
@@ -8583,6 +9134,7 @@ impl TrainingLanguageDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::TrainingLanguageDetail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8593,6 +9145,7 @@ impl TrainingLanguageDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::TrainingLanguageDetail,
@@ -8606,6 +9159,7 @@ impl TrainingLanguageDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8633,6 +9187,7 @@ impl TrainingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Training> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8643,6 +9198,7 @@ impl TrainingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Training) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8653,12 +9209,14 @@ impl TrainingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `languageDetails`.
     ///
     /// URL: `/security/attackSimulation/trainings/{id}/languageDetails`
+    #[inline]
     pub fn language_details(&self) -> TrainingLanguageDetailCollectionRequestBuilder {
         TrainingLanguageDetailCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8691,6 +9249,7 @@ impl TrendingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Trending>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8701,6 +9260,7 @@ impl TrendingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8714,6 +9274,7 @@ impl TrendingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Trending,
@@ -8721,6 +9282,7 @@ impl TrendingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> TrendingRequestBuilder {
         TrendingRequestBuilder {
             client: self.client.clone(),
@@ -8751,6 +9313,7 @@ impl TrendingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Trending> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8761,6 +9324,7 @@ impl TrendingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Trending) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8771,12 +9335,14 @@ impl TrendingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resource`.
     ///
     /// URL: `/me/insights/trending/{id}/resource`
+    #[inline]
     pub fn resource(&self) -> EntityRequestBuilder {
         EntityRequestBuilder {
             client: self.client.clone(),
@@ -8792,6 +9358,7 @@ impl TrendingRequestBuilder {
     /// Permissions for `PUT /me/insights/trending/{id}/resource/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/trending/{id}/resource/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resource_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),

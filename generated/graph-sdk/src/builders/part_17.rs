@@ -26,6 +26,7 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRbacResourceAction>> {
@@ -38,6 +39,7 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -51,6 +53,7 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceAction,
@@ -58,6 +61,7 @@ impl UnifiedRbacResourceActionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UnifiedRbacResourceActionRequestBuilder {
         UnifiedRbacResourceActionRequestBuilder {
             client: self.client.clone(),
@@ -86,6 +90,7 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceAction> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -96,6 +101,7 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceAction,
@@ -109,6 +115,7 @@ impl UnifiedRbacResourceActionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -135,6 +142,7 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRbacResourceNamespace>> {
@@ -147,6 +155,7 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -160,6 +169,7 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceNamespace,
@@ -167,6 +177,7 @@ impl UnifiedRbacResourceNamespaceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -200,6 +211,7 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRbacResourceNamespace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -210,6 +222,7 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRbacResourceNamespace,
@@ -223,12 +236,14 @@ impl UnifiedRbacResourceNamespaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resourceActions`.
     ///
     /// URL: `/roleManagement/directory/resourceNamespaces/{id}/resourceActions`
+    #[inline]
     pub fn resource_actions(&self) -> UnifiedRbacResourceActionCollectionRequestBuilder {
         UnifiedRbacResourceActionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -259,6 +274,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignment>> {
@@ -271,6 +287,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -284,6 +301,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignment,
@@ -291,6 +309,7 @@ impl UnifiedRoleAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UnifiedRoleAssignmentRequestBuilder {
         UnifiedRoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -321,6 +340,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -331,6 +351,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignment,
@@ -344,12 +365,14 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -359,6 +382,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -368,6 +392,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -377,6 +402,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleAssignments/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -392,6 +418,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -407,6 +434,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -422,6 +450,7 @@ impl UnifiedRoleAssignmentRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -451,6 +480,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleAssignmentSchedule>> {
@@ -463,6 +493,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -476,6 +507,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentSchedule,
@@ -483,6 +515,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -499,6 +532,7 @@ impl UnifiedRoleAssignmentScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleFilterByCurrentUserOptions,
@@ -545,6 +579,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -559,6 +594,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -572,6 +608,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance,
@@ -579,6 +616,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -595,6 +633,7 @@ impl UnifiedRoleAssignmentScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleInstanceFilterByCurrentUserOptions,
@@ -644,6 +683,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance> {
@@ -656,6 +696,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleInstance,
@@ -669,12 +710,14 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(
         &self,
     ) -> UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
@@ -686,6 +729,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -695,6 +739,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -704,6 +749,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -713,6 +759,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -728,6 +775,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -743,6 +791,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -758,6 +807,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -773,6 +823,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -788,6 +839,7 @@ impl UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -818,6 +870,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentSchedule> {
@@ -830,6 +883,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentSchedule,
@@ -843,12 +897,14 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(&self) -> UnifiedRoleEligibilityScheduleRequestBuilder {
         UnifiedRoleEligibilityScheduleRequestBuilder {
             client: self.client.clone(),
@@ -858,6 +914,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -867,6 +924,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -876,6 +934,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -885,6 +944,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -900,6 +960,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -915,6 +976,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -930,6 +992,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -945,6 +1008,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -960,6 +1024,7 @@ impl UnifiedRoleAssignmentScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentSchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -989,6 +1054,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1003,6 +1069,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1016,6 +1083,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.ReadWrite.Directory`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest,
@@ -1023,6 +1091,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1039,6 +1108,7 @@ impl UnifiedRoleAssignmentScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleAssignmentScheduleRequestFilterByCurrentUserOptions,
@@ -1088,6 +1158,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest> {
@@ -1100,6 +1171,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleAssignmentScheduleRequest,
@@ -1113,12 +1185,14 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activatedUsing`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing`
+    #[inline]
     pub fn activated_using(&self) -> UnifiedRoleEligibilityScheduleRequestBuilder {
         UnifiedRoleEligibilityScheduleRequestBuilder {
             client: self.client.clone(),
@@ -1128,6 +1202,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -1137,6 +1212,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1146,6 +1222,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1155,6 +1232,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -1164,6 +1242,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Navigation property `targetSchedule`.
     ///
     /// URL: `/roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule`
+    #[inline]
     pub fn target_schedule(&self) -> UnifiedRoleAssignmentScheduleRequestBuilder {
         UnifiedRoleAssignmentScheduleRequestBuilder {
             client: self.client.clone(),
@@ -1179,6 +1258,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/activatedUsing/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activated_using_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1194,6 +1274,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1209,6 +1290,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1224,6 +1306,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1239,6 +1322,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1254,6 +1338,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleAssignmentScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1267,6 +1352,7 @@ impl UnifiedRoleAssignmentScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleAssignmentSchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -1295,6 +1381,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleDefinition>> {
@@ -1307,6 +1394,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1320,6 +1408,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -1327,6 +1416,7 @@ impl UnifiedRoleDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -1357,6 +1447,7 @@ impl UnifiedRoleDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `EntitlementManagement.Read.All`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `EntitlementManagement.ReadWrite.All`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `DeviceManagementRBAC.Read.All`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1367,6 +1458,7 @@ impl UnifiedRoleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleDefinition,
@@ -1380,12 +1472,14 @@ impl UnifiedRoleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.ReadWrite.Directory`, `DeviceManagementRBAC.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `inheritsPermissionsFrom`.
     ///
     /// URL: `/roleManagement/directory/roleDefinitions/{id}/inheritsPermissionsFrom`
+    #[inline]
     pub fn inherits_permissions_from(
         &self,
     ) -> UnifiedRoleDefinitionCollectionRequestBuilder {
@@ -1418,6 +1512,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1432,6 +1527,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1445,6 +1541,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilitySchedule,
@@ -1452,6 +1549,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1468,6 +1566,7 @@ impl UnifiedRoleEligibilityScheduleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleFilterByCurrentUserOptions,
@@ -1516,6 +1615,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1530,6 +1630,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1543,6 +1644,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance,
@@ -1550,6 +1652,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1566,6 +1669,7 @@ impl UnifiedRoleEligibilityScheduleInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleInstanceFilterByCurrentUserOptions,
@@ -1615,6 +1719,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance> {
@@ -1627,6 +1732,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleInstance,
@@ -1640,12 +1746,14 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -1655,6 +1763,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1664,6 +1773,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1673,6 +1783,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -1688,6 +1799,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1703,6 +1815,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1718,6 +1831,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1733,6 +1847,7 @@ impl UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleInstances/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1763,6 +1878,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilitySchedule> {
@@ -1775,6 +1891,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilitySchedule,
@@ -1788,12 +1905,14 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -1803,6 +1922,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1812,6 +1932,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -1821,6 +1942,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -1836,6 +1958,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1851,6 +1974,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1866,6 +1990,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1881,6 +2006,7 @@ impl UnifiedRoleEligibilityScheduleRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilitySchedules/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1910,6 +2036,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1924,6 +2051,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1937,6 +2065,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.ReadWrite.Directory`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest,
@@ -1944,6 +2073,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1960,6 +2090,7 @@ impl UnifiedRoleEligibilityScheduleRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::RoleEligibilityScheduleRequestFilterByCurrentUserOptions,
@@ -2009,6 +2140,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.Read.Directory`, `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest> {
@@ -2021,6 +2153,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleEligibilityScheduleRequest,
@@ -2034,12 +2167,14 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -2049,6 +2184,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2058,6 +2194,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2067,6 +2204,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -2076,6 +2214,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Navigation property `targetSchedule`.
     ///
     /// URL: `/roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule`
+    #[inline]
     pub fn target_schedule(&self) -> UnifiedRoleEligibilityScheduleRequestBuilder {
         UnifiedRoleEligibilityScheduleRequestBuilder {
             client: self.client.clone(),
@@ -2091,6 +2230,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2106,6 +2246,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2121,6 +2262,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2136,6 +2278,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2151,6 +2294,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Permissions for `PUT /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /roleManagement/directory/roleEligibilityScheduleRequests/{id}/targetSchedule/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn target_schedule_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2164,6 +2308,7 @@ impl UnifiedRoleEligibilityScheduleRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleEligibilitySchedule.ReadWrite.Directory`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -2190,6 +2335,7 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2204,6 +2350,7 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2217,6 +2364,7 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicyAssignment,
@@ -2224,6 +2372,7 @@ impl UnifiedRoleManagementPolicyAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2257,6 +2406,7 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleManagementPolicyAssignment> {
@@ -2269,6 +2419,7 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicyAssignment,
@@ -2282,12 +2433,14 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `policy`.
     ///
     /// URL: `/policies/roleManagementPolicyAssignments/{id}/policy`
+    #[inline]
     pub fn policy(&self) -> UnifiedRoleManagementPolicyRequestBuilder {
         UnifiedRoleManagementPolicyRequestBuilder {
             client: self.client.clone(),
@@ -2303,6 +2456,7 @@ impl UnifiedRoleManagementPolicyAssignmentRequestBuilder {
     /// Permissions for `PUT /policies/roleManagementPolicyAssignments/{id}/policy/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /policies/roleManagementPolicyAssignments/{id}/policy/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn policy_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2332,6 +2486,7 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UnifiedRoleManagementPolicy>> {
@@ -2344,6 +2499,7 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2357,6 +2513,7 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicy,
@@ -2364,6 +2521,7 @@ impl UnifiedRoleManagementPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2397,6 +2555,7 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2407,6 +2566,7 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleManagementPolicy,
@@ -2420,12 +2580,14 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `effectiveRules`.
     ///
     /// URL: `/policies/roleManagementPolicies/{id}/effectiveRules`
+    #[inline]
     pub fn effective_rules(
         &self,
     ) -> UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
@@ -2438,6 +2600,7 @@ impl UnifiedRoleManagementPolicyRequestBuilder {
     /// Navigation property `rules`.
     ///
     /// URL: `/policies/roleManagementPolicies/{id}/rules`
+    #[inline]
     pub fn rules(&self) -> UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
         UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2470,6 +2633,7 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2484,6 +2648,7 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2497,6 +2662,7 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule,
@@ -2504,6 +2670,7 @@ impl UnifiedRoleManagementPolicyRuleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2535,6 +2702,7 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.Read.Directory`, `RoleManagement.Read.All`, `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule> {
@@ -2547,6 +2715,7 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyUnifiedRoleManagementPolicyRule,
@@ -2560,6 +2729,7 @@ impl UnifiedRoleManagementPolicyRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2585,6 +2755,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedRoleScheduleBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2595,6 +2766,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleScheduleBase,
@@ -2608,6 +2780,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2615,6 +2788,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Navigation property `appScope`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -2624,6 +2798,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2633,6 +2808,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2643,6 +2819,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -2658,6 +2835,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2673,6 +2851,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2688,6 +2867,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2703,6 +2883,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2713,6 +2894,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleAssignmentSchedule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/microsoft.graph.unifiedRoleAssignmentSchedule`
+    #[inline]
     pub fn as_unified_role_assignment_schedule(
         &self,
     ) -> UnifiedRoleAssignmentScheduleRequestBuilder {
@@ -2728,6 +2910,7 @@ impl UnifiedRoleScheduleBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleEligibilitySchedule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase/microsoft.graph.unifiedRoleEligibilitySchedule`
+    #[inline]
     pub fn as_unified_role_eligibility_schedule(
         &self,
     ) -> UnifiedRoleEligibilityScheduleRequestBuilder {
@@ -2761,6 +2944,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UnifiedRoleScheduleInstanceBase> {
@@ -2773,6 +2957,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedRoleScheduleInstanceBase,
@@ -2786,6 +2971,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2793,6 +2979,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Navigation property `appScope`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/appScope`
+    #[inline]
     pub fn app_scope(&self) -> AppScopeRequestBuilder {
         AppScopeRequestBuilder {
             client: self.client.clone(),
@@ -2802,6 +2989,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Navigation property `directoryScope`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/directoryScope`
+    #[inline]
     pub fn directory_scope(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2811,6 +2999,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Navigation property `principal`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/principal`
+    #[inline]
     pub fn principal(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2821,6 +3010,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -2836,6 +3026,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/appScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/appScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2851,6 +3042,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/directoryScope/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/directoryScope/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn directory_scope_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2866,6 +3058,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/principal/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/principal/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn principal_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2881,6 +3074,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2891,6 +3085,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleAssignmentScheduleInstance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/microsoft.graph.unifiedRoleAssignmentScheduleInstance`
+    #[inline]
     pub fn as_unified_role_assignment_schedule_instance(
         &self,
     ) -> UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
@@ -2906,6 +3101,7 @@ impl UnifiedRoleScheduleInstanceBaseRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleEligibilityScheduleInstance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase/microsoft.graph.unifiedRoleEligibilityScheduleInstance`
+    #[inline]
     pub fn as_unified_role_eligibility_schedule_instance(
         &self,
     ) -> UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
@@ -2941,6 +3137,7 @@ impl UnifiedStorageQuotaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnifiedStorageQuota> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2951,6 +3148,7 @@ impl UnifiedStorageQuotaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UnifiedStorageQuota,
@@ -2964,12 +3162,14 @@ impl UnifiedStorageQuotaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `services`.
     ///
     /// URL: `/storage/settings/quota/services`
+    #[inline]
     pub fn services(&self) -> ServiceStorageQuotaBreakdownCollectionRequestBuilder {
         ServiceStorageQuotaBreakdownCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3000,6 +3200,7 @@ impl UnitMapCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::UnitMap>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3010,6 +3211,7 @@ impl UnitMapCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3023,6 +3225,7 @@ impl UnitMapCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UnitMap,
@@ -3030,6 +3233,7 @@ impl UnitMapCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UnitMapRequestBuilder {
         UnitMapRequestBuilder {
             client: self.client.clone(),
@@ -3058,6 +3262,7 @@ impl UnitMapRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UnitMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3068,6 +3273,7 @@ impl UnitMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::UnitMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3078,6 +3284,7 @@ impl UnitMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3103,6 +3310,7 @@ impl UrlAssessmentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UrlAssessmentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3113,6 +3321,7 @@ impl UrlAssessmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UrlAssessmentRequest,
@@ -3126,12 +3335,14 @@ impl UrlAssessmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `results`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.urlAssessmentRequest/results`
+    #[inline]
     pub fn results(&self) -> ThreatAssessmentResultCollectionRequestBuilder {
         ThreatAssessmentResultCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3161,6 +3372,7 @@ impl UsageRightsIncludedRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UsageRightsIncluded> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3171,6 +3383,7 @@ impl UsageRightsIncludedRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UsageRightsIncluded,
@@ -3184,6 +3397,7 @@ impl UsageRightsIncludedRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3212,6 +3426,7 @@ impl UsedInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::UsedInsight>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3222,6 +3437,7 @@ impl UsedInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3235,6 +3451,7 @@ impl UsedInsightCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UsedInsight,
@@ -3242,6 +3459,7 @@ impl UsedInsightCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UsedInsightRequestBuilder {
         UsedInsightRequestBuilder {
             client: self.client.clone(),
@@ -3272,6 +3490,7 @@ impl UsedInsightRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UsedInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3282,6 +3501,7 @@ impl UsedInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::UsedInsight) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3292,12 +3512,14 @@ impl UsedInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resource`.
     ///
     /// URL: `/me/insights/used/{id}/resource`
+    #[inline]
     pub fn resource(&self) -> EntityRequestBuilder {
         EntityRequestBuilder {
             client: self.client.clone(),
@@ -3313,6 +3535,7 @@ impl UsedInsightRequestBuilder {
     /// Permissions for `PUT /me/insights/used/{id}/resource/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/used/{id}/resource/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resource_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3344,6 +3567,7 @@ impl UserActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::UserActivity>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3354,6 +3578,7 @@ impl UserActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3367,6 +3592,7 @@ impl UserActivityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserActivity,
@@ -3374,6 +3600,7 @@ impl UserActivityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserActivityRequestBuilder {
         UserActivityRequestBuilder {
             client: self.client.clone(),
@@ -3387,6 +3614,7 @@ impl UserActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn recent(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserActivity>> {
@@ -3420,6 +3648,7 @@ impl UserActivityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3430,6 +3659,7 @@ impl UserActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::UserActivity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3440,12 +3670,14 @@ impl UserActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `historyItems`.
     ///
     /// URL: `/me/activities/{id}/historyItems`
+    #[inline]
     pub fn history_items(&self) -> ActivityHistoryItemCollectionRequestBuilder {
         ActivityHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3498,6 +3730,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3508,6 +3741,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3521,6 +3755,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyUser,
@@ -3528,6 +3763,7 @@ impl UserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3542,6 +3778,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3561,6 +3798,7 @@ impl UserCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::AnyUser>> {
         Request::page(
             &self.client,
@@ -3576,6 +3814,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3601,6 +3840,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.user/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3620,6 +3860,7 @@ impl UserCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.user/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3632,6 +3873,7 @@ impl UserCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `userPrincipalName`: `/users(userPrincipalName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_user_principal_name(
         &self,
         user_principal_name: impl AsRef<str>,
@@ -3669,6 +3911,7 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserConsentRequest>> {
@@ -3681,6 +3924,7 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3694,6 +3938,7 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserConsentRequest,
@@ -3701,6 +3946,7 @@ impl UserConsentRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserConsentRequestRequestBuilder {
         UserConsentRequestRequestBuilder {
             client: self.client.clone(),
@@ -3714,6 +3960,7 @@ impl UserConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::ConsentRequestFilterByCurrentUserOptions,
@@ -3761,6 +4008,7 @@ impl UserConsentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserConsentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3771,6 +4019,7 @@ impl UserConsentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserConsentRequest,
@@ -3784,12 +4033,14 @@ impl UserConsentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `approval`.
     ///
     /// URL: `/identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests/{id}/approval`
+    #[inline]
     pub fn approval(&self) -> ApprovalRequestBuilder {
         ApprovalRequestBuilder {
             client: self.client.clone(),
@@ -3820,6 +4071,7 @@ impl UserDataSecurityAndGovernanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserDataSecurityAndGovernance> {
@@ -3832,6 +4084,7 @@ impl UserDataSecurityAndGovernanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserDataSecurityAndGovernance,
@@ -3845,12 +4098,14 @@ impl UserDataSecurityAndGovernanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activities`.
     ///
     /// URL: `/me/dataSecurityAndGovernance/activities`
+    #[inline]
     pub fn activities(&self) -> ActivitiesContainerRequestBuilder {
         ActivitiesContainerRequestBuilder {
             client: self.client.clone(),
@@ -3860,6 +4115,7 @@ impl UserDataSecurityAndGovernanceRequestBuilder {
     /// Navigation property `protectionScopes`.
     ///
     /// URL: `/me/dataSecurityAndGovernance/protectionScopes`
+    #[inline]
     pub fn protection_scopes(&self) -> UserProtectionScopeContainerRequestBuilder {
         UserProtectionScopeContainerRequestBuilder {
             client: self.client.clone(),
@@ -3869,6 +4125,7 @@ impl UserDataSecurityAndGovernanceRequestBuilder {
     /// Navigation property `sensitivityLabels`.
     ///
     /// URL: `/me/dataSecurityAndGovernance/sensitivityLabels`
+    #[inline]
     pub fn sensitivity_labels(&self) -> SensitivityLabelCollectionRequestBuilder {
         SensitivityLabelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3883,6 +4140,7 @@ impl UserDataSecurityAndGovernanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn process_content(
         &self,
         content_to_process: &models::microsoft_graph::ProcessContentRequest,
@@ -3917,6 +4175,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3933,6 +4192,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3946,6 +4206,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails,
@@ -3955,6 +4216,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollection
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3986,6 +4248,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -4000,6 +4263,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsRequestBui
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetails,
@@ -4013,6 +4277,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsRequestBui
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4039,6 +4304,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4055,6 +4321,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4068,6 +4335,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId,
@@ -4077,6 +4345,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectio
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4108,6 +4377,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdRequestBu
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -4122,6 +4392,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdRequestBu
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceId,
@@ -4135,6 +4406,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdRequestBu
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4161,6 +4433,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4177,6 +4450,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4190,6 +4464,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
@@ -4199,6 +4474,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestB
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4230,6 +4506,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -4244,6 +4521,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion,
@@ -4257,6 +4535,7 @@ impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4283,6 +4562,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4299,6 +4579,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4312,6 +4593,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthApplicationPerformance,
@@ -4321,6 +4603,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuil
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4352,6 +4635,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -4366,6 +4650,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthApplicationPerformance,
@@ -4379,6 +4664,7 @@ impl UserExperienceAnalyticsAppHealthApplicationPerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4405,6 +4691,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4421,6 +4708,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4434,6 +4722,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
@@ -4443,6 +4732,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuil
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4474,6 +4764,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -4488,6 +4779,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDeviceModelPerformance,
@@ -4501,6 +4793,7 @@ impl UserExperienceAnalyticsAppHealthDeviceModelPerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4527,6 +4820,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4543,6 +4837,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4556,6 +4851,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformance,
@@ -4565,6 +4861,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4597,6 +4894,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4613,6 +4911,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4626,6 +4925,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
@@ -4635,6 +4935,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBu
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4666,6 +4967,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -4680,6 +4982,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformanceDetails,
@@ -4693,6 +4996,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4718,6 +5022,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -4732,6 +5037,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthDevicePerformance,
@@ -4745,6 +5051,7 @@ impl UserExperienceAnalyticsAppHealthDevicePerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4771,6 +5078,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4787,6 +5095,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4800,6 +5109,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthOsVersionPerformance,
@@ -4809,6 +5119,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilde
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4840,6 +5151,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -4854,6 +5166,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsAppHealthOsVersionPerformance,
@@ -4867,6 +5180,7 @@ impl UserExperienceAnalyticsAppHealthOsVersionPerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4893,6 +5207,7 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4907,6 +5222,7 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4920,6 +5236,7 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsBaseline,
@@ -4927,6 +5244,7 @@ impl UserExperienceAnalyticsBaselineCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4960,6 +5278,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsBaseline> {
@@ -4972,6 +5291,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsBaseline,
@@ -4985,12 +5305,14 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appHealthMetrics`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics`
+    #[inline]
     pub fn app_health_metrics(&self) -> UserExperienceAnalyticsCategoryRequestBuilder {
         UserExperienceAnalyticsCategoryRequestBuilder {
             client: self.client.clone(),
@@ -5000,6 +5322,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Navigation property `batteryHealthMetrics`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsBaselines/{id}/batteryHealthMetrics`
+    #[inline]
     pub fn battery_health_metrics(
         &self,
     ) -> UserExperienceAnalyticsCategoryRequestBuilder {
@@ -5011,6 +5334,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Navigation property `bestPracticesMetrics`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics`
+    #[inline]
     pub fn best_practices_metrics(
         &self,
     ) -> UserExperienceAnalyticsCategoryRequestBuilder {
@@ -5022,6 +5346,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Navigation property `deviceBootPerformanceMetrics`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics`
+    #[inline]
     pub fn device_boot_performance_metrics(
         &self,
     ) -> UserExperienceAnalyticsCategoryRequestBuilder {
@@ -5033,6 +5358,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Navigation property `rebootAnalyticsMetrics`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics`
+    #[inline]
     pub fn reboot_analytics_metrics(
         &self,
     ) -> UserExperienceAnalyticsCategoryRequestBuilder {
@@ -5044,6 +5370,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Navigation property `resourcePerformanceMetrics`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics`
+    #[inline]
     pub fn resource_performance_metrics(
         &self,
     ) -> UserExperienceAnalyticsCategoryRequestBuilder {
@@ -5055,6 +5382,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Navigation property `workFromAnywhereMetrics`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics`
+    #[inline]
     pub fn work_from_anywhere_metrics(
         &self,
     ) -> UserExperienceAnalyticsCategoryRequestBuilder {
@@ -5072,6 +5400,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/appHealthMetrics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_health_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5087,6 +5416,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/batteryHealthMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/batteryHealthMetrics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn battery_health_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5102,6 +5432,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/bestPracticesMetrics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn best_practices_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5117,6 +5448,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/deviceBootPerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn device_boot_performance_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5132,6 +5464,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/rebootAnalyticsMetrics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reboot_analytics_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5147,6 +5480,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/resourcePerformanceMetrics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resource_performance_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5162,6 +5496,7 @@ impl UserExperienceAnalyticsBaselineRequestBuilder {
     /// Permissions for `PUT /deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/userExperienceAnalyticsBaselines/{id}/workFromAnywhereMetrics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn work_from_anywhere_metrics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5191,6 +5526,7 @@ impl UserExperienceAnalyticsCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5205,6 +5541,7 @@ impl UserExperienceAnalyticsCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5218,6 +5555,7 @@ impl UserExperienceAnalyticsCategoryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsCategory,
@@ -5225,6 +5563,7 @@ impl UserExperienceAnalyticsCategoryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5258,6 +5597,7 @@ impl UserExperienceAnalyticsCategoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsCategory> {
@@ -5270,6 +5610,7 @@ impl UserExperienceAnalyticsCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsCategory,
@@ -5283,12 +5624,14 @@ impl UserExperienceAnalyticsCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `metricValues`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsAppHealthOverview/metricValues`
+    #[inline]
     pub fn metric_values(
         &self,
     ) -> UserExperienceAnalyticsMetricCollectionRequestBuilder {
@@ -5321,6 +5664,7 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5335,6 +5679,7 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5348,6 +5693,7 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDevicePerformance,
@@ -5355,6 +5701,7 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5371,6 +5718,7 @@ impl UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn summarize_device_performance_devices(
         &self,
         summarize_by: &models::microsoft_graph::UserExperienceAnalyticsSummarizedBy,
@@ -5420,6 +5768,7 @@ impl UserExperienceAnalyticsDevicePerformanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDevicePerformance> {
@@ -5432,6 +5781,7 @@ impl UserExperienceAnalyticsDevicePerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDevicePerformance,
@@ -5445,6 +5795,7 @@ impl UserExperienceAnalyticsDevicePerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5471,6 +5822,7 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5485,6 +5837,7 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5498,6 +5851,7 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceScores,
@@ -5505,6 +5859,7 @@ impl UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5536,6 +5891,7 @@ impl UserExperienceAnalyticsDeviceScoresRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDeviceScores> {
@@ -5548,6 +5904,7 @@ impl UserExperienceAnalyticsDeviceScoresRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceScores,
@@ -5561,6 +5918,7 @@ impl UserExperienceAnalyticsDeviceScoresRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5587,6 +5945,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5603,6 +5962,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5616,6 +5976,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupHistory,
@@ -5623,6 +5984,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5654,6 +6016,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDeviceStartupHistory> {
@@ -5666,6 +6029,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupHistory,
@@ -5679,6 +6043,7 @@ impl UserExperienceAnalyticsDeviceStartupHistoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5705,6 +6070,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5721,6 +6087,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5734,6 +6101,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcess,
@@ -5741,6 +6109,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5773,6 +6142,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5789,6 +6159,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5802,6 +6173,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcessPerformance,
@@ -5811,6 +6183,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuil
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5842,6 +6215,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -5856,6 +6230,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcessPerformance,
@@ -5869,6 +6244,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessPerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5894,6 +6270,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcess> {
@@ -5906,6 +6283,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsDeviceStartupProcess,
@@ -5919,6 +6297,7 @@ impl UserExperienceAnalyticsDeviceStartupProcessRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5945,6 +6324,7 @@ impl UserExperienceAnalyticsMetricCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserExperienceAnalyticsMetric>> {
@@ -5957,6 +6337,7 @@ impl UserExperienceAnalyticsMetricCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5970,6 +6351,7 @@ impl UserExperienceAnalyticsMetricCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsMetric,
@@ -5977,6 +6359,7 @@ impl UserExperienceAnalyticsMetricCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6009,6 +6392,7 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6023,6 +6407,7 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6036,6 +6421,7 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsMetricHistory,
@@ -6043,6 +6429,7 @@ impl UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6074,6 +6461,7 @@ impl UserExperienceAnalyticsMetricHistoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsMetricHistory> {
@@ -6086,6 +6474,7 @@ impl UserExperienceAnalyticsMetricHistoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsMetricHistory,
@@ -6099,6 +6488,7 @@ impl UserExperienceAnalyticsMetricHistoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6124,6 +6514,7 @@ impl UserExperienceAnalyticsMetricRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsMetric> {
@@ -6136,6 +6527,7 @@ impl UserExperienceAnalyticsMetricRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsMetric,
@@ -6149,6 +6541,7 @@ impl UserExperienceAnalyticsMetricRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6175,6 +6568,7 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6189,6 +6583,7 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6202,6 +6597,7 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsModelScores,
@@ -6209,6 +6605,7 @@ impl UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6240,6 +6637,7 @@ impl UserExperienceAnalyticsModelScoresRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsModelScores> {
@@ -6252,6 +6650,7 @@ impl UserExperienceAnalyticsModelScoresRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsModelScores,
@@ -6265,6 +6664,7 @@ impl UserExperienceAnalyticsModelScoresRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6290,6 +6690,7 @@ impl UserExperienceAnalyticsOverviewRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsOverview> {
@@ -6302,6 +6703,7 @@ impl UserExperienceAnalyticsOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsOverview,
@@ -6315,6 +6717,7 @@ impl UserExperienceAnalyticsOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6341,6 +6744,7 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6355,6 +6759,7 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6368,6 +6773,7 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsScoreHistory,
@@ -6375,6 +6781,7 @@ impl UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6406,6 +6813,7 @@ impl UserExperienceAnalyticsScoreHistoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserExperienceAnalyticsScoreHistory> {
@@ -6418,6 +6826,7 @@ impl UserExperienceAnalyticsScoreHistoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsScoreHistory,
@@ -6431,6 +6840,7 @@ impl UserExperienceAnalyticsScoreHistoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6457,6 +6867,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6473,6 +6884,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6486,6 +6898,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereDevice,
@@ -6495,6 +6908,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6526,6 +6940,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6540,6 +6955,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereDevice,
@@ -6553,6 +6969,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6578,6 +6995,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricRequestBuilde
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6592,6 +7010,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricRequestBuilde
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric,
@@ -6605,6 +7024,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricRequestBuilde
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6631,6 +7051,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6647,6 +7068,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6660,6 +7082,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereMetric,
@@ -6669,6 +7092,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6702,6 +7126,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6716,6 +7141,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereMetric,
@@ -6729,12 +7155,14 @@ impl UserExperienceAnalyticsWorkFromAnywhereMetricRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `metricDevices`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics/{id}/metricDevices`
+    #[inline]
     pub fn metric_devices(
         &self,
     ) -> UserExperienceAnalyticsWorkFromAnywhereDeviceCollectionRequestBuilder {
@@ -6767,6 +7195,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6783,6 +7212,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceCollectionRequestBui
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6796,6 +7226,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceCollectionRequestBui
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereModelPerformance,
@@ -6805,6 +7236,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceCollectionRequestBui
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6836,6 +7268,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6850,6 +7283,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserExperienceAnalyticsWorkFromAnywhereModelPerformance,
@@ -6863,6 +7297,7 @@ impl UserExperienceAnalyticsWorkFromAnywhereModelPerformanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6889,6 +7324,7 @@ impl UserFlowLanguageConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserFlowLanguageConfiguration>> {
@@ -6901,6 +7337,7 @@ impl UserFlowLanguageConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6914,6 +7351,7 @@ impl UserFlowLanguageConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserFlowLanguageConfiguration,
@@ -6921,6 +7359,7 @@ impl UserFlowLanguageConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6954,6 +7393,7 @@ impl UserFlowLanguageConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserFlowLanguageConfiguration> {
@@ -6966,6 +7406,7 @@ impl UserFlowLanguageConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserFlowLanguageConfiguration,
@@ -6979,12 +7420,14 @@ impl UserFlowLanguageConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `defaultPages`.
     ///
     /// URL: `/identity/b2xUserFlows/{id}/languages/{id}/defaultPages`
+    #[inline]
     pub fn default_pages(&self) -> UserFlowLanguagePageCollectionRequestBuilder {
         UserFlowLanguagePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6995,6 +7438,7 @@ impl UserFlowLanguageConfigurationRequestBuilder {
     /// Navigation property `overridesPages`.
     ///
     /// URL: `/identity/b2xUserFlows/{id}/languages/{id}/overridesPages`
+    #[inline]
     pub fn overrides_pages(&self) -> UserFlowLanguagePageCollectionRequestBuilder {
         UserFlowLanguagePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7027,6 +7471,7 @@ impl UserFlowLanguagePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserFlowLanguagePage>> {
@@ -7039,6 +7484,7 @@ impl UserFlowLanguagePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7052,6 +7498,7 @@ impl UserFlowLanguagePageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserFlowLanguagePage,
@@ -7059,6 +7506,7 @@ impl UserFlowLanguagePageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserFlowLanguagePageRequestBuilder {
         UserFlowLanguagePageRequestBuilder {
             client: self.client.clone(),
@@ -7087,6 +7535,7 @@ impl UserFlowLanguagePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserFlowLanguagePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7097,6 +7546,7 @@ impl UserFlowLanguagePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserFlowLanguagePage,
@@ -7110,6 +7560,7 @@ impl UserFlowLanguagePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7122,6 +7573,7 @@ impl UserFlowLanguagePageRequestBuilder {
     /// Permissions for `PUT /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identity/b2xUserFlows/{id}/languages/{id}/defaultPages/{id}/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -7150,6 +7602,7 @@ impl UserInsightsSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserInsightsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7160,6 +7613,7 @@ impl UserInsightsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserInsightsSettings,
@@ -7173,6 +7627,7 @@ impl UserInsightsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7201,6 +7656,7 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserInstallStateSummary>> {
@@ -7213,6 +7669,7 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7226,6 +7683,7 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserInstallStateSummary,
@@ -7233,6 +7691,7 @@ impl UserInstallStateSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserInstallStateSummaryRequestBuilder {
         UserInstallStateSummaryRequestBuilder {
             client: self.client.clone(),
@@ -7263,6 +7722,7 @@ impl UserInstallStateSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserInstallStateSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7273,6 +7733,7 @@ impl UserInstallStateSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserInstallStateSummary,
@@ -7286,12 +7747,14 @@ impl UserInstallStateSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `deviceStates`.
     ///
     /// URL: `/deviceAppManagement/managedEBooks/{id}/userStateSummary/{id}/deviceStates`
+    #[inline]
     pub fn device_states(&self) -> DeviceInstallStateCollectionRequestBuilder {
         DeviceInstallStateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7323,6 +7786,7 @@ impl UserProtectionScopeContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserProtectionScopeContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7333,6 +7797,7 @@ impl UserProtectionScopeContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserProtectionScopeContainer,
@@ -7346,6 +7811,7 @@ impl UserProtectionScopeContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7356,6 +7822,7 @@ impl UserProtectionScopeContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn compute(
         &self,
         parameters: &super::parameters::UserProtectionScopeContainerComputeParameters,
@@ -7386,6 +7853,7 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserRegistrationDetails>> {
@@ -7398,6 +7866,7 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7411,6 +7880,7 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserRegistrationDetails,
@@ -7418,6 +7888,7 @@ impl UserRegistrationDetailsCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> UserRegistrationDetailsRequestBuilder {
         UserRegistrationDetailsRequestBuilder {
             client: self.client.clone(),
@@ -7446,6 +7917,7 @@ impl UserRegistrationDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserRegistrationDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7456,6 +7928,7 @@ impl UserRegistrationDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserRegistrationDetails,
@@ -7469,6 +7942,7 @@ impl UserRegistrationDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7538,6 +8012,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7548,6 +8023,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /users/{id}`): DelegatedWork `User.ReadWrite`, `User.ManageIdentities.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.ReadWrite`; Application `User.ManageIdentities.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7558,6 +8034,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /users/{id}`): DelegatedWork `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7565,6 +8042,7 @@ impl UserRequestBuilder {
     /// Navigation property `activities`.
     ///
     /// URL: `/me/activities`
+    #[inline]
     pub fn activities(&self) -> UserActivityCollectionRequestBuilder {
         UserActivityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7576,6 +8054,7 @@ impl UserRequestBuilder {
     /// Navigation property `adhocCalls`.
     ///
     /// URL: `/me/adhocCalls`
+    #[inline]
     pub fn adhoc_calls(&self) -> AdhocCallCollectionRequestBuilder {
         AdhocCallCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7596,6 +8075,7 @@ impl UserRequestBuilder {
     /// Navigation property `agreementAcceptances`.
     ///
     /// URL: `/me/agreementAcceptances`
+    #[inline]
     pub fn agreement_acceptances(&self) -> AgreementAcceptanceCollectionRequestBuilder {
         AgreementAcceptanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7614,6 +8094,7 @@ impl UserRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/me/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7625,6 +8106,7 @@ impl UserRequestBuilder {
     /// Navigation property `authentication`.
     ///
     /// URL: `/me/authentication`
+    #[inline]
     pub fn authentication(&self) -> AuthenticationRequestBuilder {
         AuthenticationRequestBuilder {
             client: self.client.clone(),
@@ -7635,6 +8117,7 @@ impl UserRequestBuilder {
     /// Navigation property `calendar`.
     ///
     /// URL: `/me/calendar`
+    #[inline]
     pub fn calendar(&self) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -7645,6 +8128,7 @@ impl UserRequestBuilder {
     /// Navigation property `calendarGroups`.
     ///
     /// URL: `/me/calendarGroups`
+    #[inline]
     pub fn calendar_groups(&self) -> CalendarGroupCollectionRequestBuilder {
         CalendarGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7656,6 +8140,7 @@ impl UserRequestBuilder {
     /// Navigation property `calendarView`.
     ///
     /// URL: `/me/calendarView`
+    #[inline]
     pub fn calendar_view(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7667,6 +8152,7 @@ impl UserRequestBuilder {
     /// Navigation property `calendars`.
     ///
     /// URL: `/me/calendars`
+    #[inline]
     pub fn calendars(&self) -> CalendarCollectionRequestBuilder {
         CalendarCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7685,6 +8171,7 @@ impl UserRequestBuilder {
     /// Navigation property `chats`.
     ///
     /// URL: `/me/chats`
+    #[inline]
     pub fn chats(&self) -> ChatCollectionRequestBuilder {
         ChatCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7696,6 +8183,7 @@ impl UserRequestBuilder {
     /// Navigation property `cloudClipboard`.
     ///
     /// URL: `/me/cloudClipboard`
+    #[inline]
     pub fn cloud_clipboard(&self) -> CloudClipboardRootRequestBuilder {
         CloudClipboardRootRequestBuilder {
             client: self.client.clone(),
@@ -7706,6 +8194,7 @@ impl UserRequestBuilder {
     /// Navigation property `cloudPCs`.
     ///
     /// URL: `/me/cloudPCs`
+    #[inline]
     pub fn cloud_p_cs(&self) -> CloudPcCollectionRequestBuilder {
         CloudPcCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7717,6 +8206,7 @@ impl UserRequestBuilder {
     /// Navigation property `contactFolders`.
     ///
     /// URL: `/me/contactFolders`
+    #[inline]
     pub fn contact_folders(&self) -> ContactFolderCollectionRequestBuilder {
         ContactFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7728,6 +8218,7 @@ impl UserRequestBuilder {
     /// Navigation property `contacts`.
     ///
     /// URL: `/me/contacts`
+    #[inline]
     pub fn contacts(&self) -> ContactCollectionRequestBuilder {
         ContactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7756,6 +8247,7 @@ impl UserRequestBuilder {
     /// Navigation property `createdObjects`.
     ///
     /// URL: `/me/createdObjects`
+    #[inline]
     pub fn created_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7767,6 +8259,7 @@ impl UserRequestBuilder {
     /// Navigation property `dataSecurityAndGovernance`.
     ///
     /// URL: `/me/dataSecurityAndGovernance`
+    #[inline]
     pub fn data_security_and_governance(
         &self,
     ) -> UserDataSecurityAndGovernanceRequestBuilder {
@@ -7779,6 +8272,7 @@ impl UserRequestBuilder {
     /// Navigation property `deviceManagementTroubleshootingEvents`.
     ///
     /// URL: `/me/deviceManagementTroubleshootingEvents`
+    #[inline]
     pub fn device_management_troubleshooting_events(
         &self,
     ) -> DeviceManagementTroubleshootingEventCollectionRequestBuilder {
@@ -7809,6 +8303,7 @@ impl UserRequestBuilder {
     /// Navigation property `directReports`.
     ///
     /// URL: `/me/directReports`
+    #[inline]
     pub fn direct_reports(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7831,6 +8326,7 @@ impl UserRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/me/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -7850,6 +8346,7 @@ impl UserRequestBuilder {
     /// Navigation property `drives`.
     ///
     /// URL: `/me/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7861,6 +8358,7 @@ impl UserRequestBuilder {
     /// Navigation property `employeeExperience`.
     ///
     /// URL: `/me/employeeExperience`
+    #[inline]
     pub fn employee_experience(&self) -> EmployeeExperienceUserRequestBuilder {
         EmployeeExperienceUserRequestBuilder {
             client: self.client.clone(),
@@ -7871,6 +8369,7 @@ impl UserRequestBuilder {
     /// Navigation property `events`.
     ///
     /// URL: `/me/events`
+    #[inline]
     pub fn events(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7891,6 +8390,7 @@ impl UserRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7910,6 +8410,7 @@ impl UserRequestBuilder {
     /// Navigation property `followedSites`.
     ///
     /// URL: `/me/followedSites`
+    #[inline]
     pub fn followed_sites(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7921,6 +8422,7 @@ impl UserRequestBuilder {
     /// Navigation property `inferenceClassification`.
     ///
     /// URL: `/me/inferenceClassification`
+    #[inline]
     pub fn inference_classification(&self) -> InferenceClassificationRequestBuilder {
         InferenceClassificationRequestBuilder {
             client: self.client.clone(),
@@ -7931,6 +8433,7 @@ impl UserRequestBuilder {
     /// Navigation property `insights`.
     ///
     /// URL: `/me/insights`
+    #[inline]
     pub fn insights(&self) -> ItemInsightsRequestBuilder {
         ItemInsightsRequestBuilder {
             client: self.client.clone(),
@@ -7948,6 +8451,7 @@ impl UserRequestBuilder {
     /// Navigation property `joinedTeams`.
     ///
     /// URL: `/me/joinedTeams`
+    #[inline]
     pub fn joined_teams(&self) -> TeamCollectionRequestBuilder {
         TeamCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7959,6 +8463,7 @@ impl UserRequestBuilder {
     /// Navigation property `licenseDetails`.
     ///
     /// URL: `/me/licenseDetails`
+    #[inline]
     pub fn license_details(&self) -> LicenseDetailsCollectionRequestBuilder {
         LicenseDetailsCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7970,6 +8475,7 @@ impl UserRequestBuilder {
     /// Navigation property `mailFolders`.
     ///
     /// URL: `/me/mailFolders`
+    #[inline]
     pub fn mail_folders(&self) -> MailFolderCollectionRequestBuilder {
         MailFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7988,6 +8494,7 @@ impl UserRequestBuilder {
     /// Navigation property `managedAppRegistrations`.
     ///
     /// URL: `/me/managedAppRegistrations`
+    #[inline]
     pub fn managed_app_registrations(
         &self,
     ) -> ManagedAppRegistrationCollectionRequestBuilder {
@@ -8001,6 +8508,7 @@ impl UserRequestBuilder {
     /// Navigation property `managedDevices`.
     ///
     /// URL: `/me/managedDevices`
+    #[inline]
     pub fn managed_devices(&self) -> ManagedDeviceCollectionRequestBuilder {
         ManagedDeviceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8030,6 +8538,7 @@ impl UserRequestBuilder {
     /// Navigation property `manager`.
     ///
     /// URL: `/me/manager`
+    #[inline]
     pub fn manager(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -8057,6 +8566,7 @@ impl UserRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/me/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8068,6 +8578,7 @@ impl UserRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/me/messages`
+    #[inline]
     pub fn messages(&self) -> MessageCollectionRequestBuilder {
         MessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8087,6 +8598,7 @@ impl UserRequestBuilder {
     /// Navigation property `oauth2PermissionGrants`.
     ///
     /// URL: `/me/oauth2PermissionGrants`
+    #[inline]
     pub fn oauth2_permission_grants(
         &self,
     ) -> OAuth2PermissionGrantCollectionRequestBuilder {
@@ -8102,6 +8614,7 @@ impl UserRequestBuilder {
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/me/onPremisesSyncBehavior`
+    #[inline]
     pub fn on_premises_sync_behavior(&self) -> OnPremisesSyncBehaviorRequestBuilder {
         OnPremisesSyncBehaviorRequestBuilder {
             client: self.client.clone(),
@@ -8112,6 +8625,7 @@ impl UserRequestBuilder {
     /// Navigation property `onenote`.
     ///
     /// URL: `/me/onenote`
+    #[inline]
     pub fn onenote(&self) -> OnenoteRequestBuilder {
         OnenoteRequestBuilder {
             client: self.client.clone(),
@@ -8122,6 +8636,7 @@ impl UserRequestBuilder {
     /// Navigation property `onlineMeetings`.
     ///
     /// URL: `/me/onlineMeetings`
+    #[inline]
     pub fn online_meetings(&self) -> OnlineMeetingCollectionRequestBuilder {
         OnlineMeetingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8133,6 +8648,7 @@ impl UserRequestBuilder {
     /// Navigation property `outlook`.
     ///
     /// URL: `/me/outlook`
+    #[inline]
     pub fn outlook(&self) -> OutlookUserRequestBuilder {
         OutlookUserRequestBuilder {
             client: self.client.clone(),
@@ -8160,6 +8676,7 @@ impl UserRequestBuilder {
     /// Navigation property `ownedDevices`.
     ///
     /// URL: `/me/ownedDevices`
+    #[inline]
     pub fn owned_devices(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8188,6 +8705,7 @@ impl UserRequestBuilder {
     /// Navigation property `ownedObjects`.
     ///
     /// URL: `/me/ownedObjects`
+    #[inline]
     pub fn owned_objects(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8199,6 +8717,7 @@ impl UserRequestBuilder {
     /// Navigation property `people`.
     ///
     /// URL: `/me/people`
+    #[inline]
     pub fn people(&self) -> PersonCollectionRequestBuilder {
         PersonCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8220,6 +8739,7 @@ impl UserRequestBuilder {
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/me/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -8233,6 +8753,7 @@ impl UserRequestBuilder {
     /// Navigation property `photo`.
     ///
     /// URL: `/me/photo`
+    #[inline]
     pub fn photo(&self) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -8243,6 +8764,7 @@ impl UserRequestBuilder {
     /// Navigation property `photos`.
     ///
     /// URL: `/me/photos`
+    #[inline]
     pub fn photos(&self) -> ProfilePhotoCollectionRequestBuilder {
         ProfilePhotoCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8254,6 +8776,7 @@ impl UserRequestBuilder {
     /// Navigation property `planner`.
     ///
     /// URL: `/me/planner`
+    #[inline]
     pub fn planner(&self) -> PlannerUserRequestBuilder {
         PlannerUserRequestBuilder {
             client: self.client.clone(),
@@ -8264,6 +8787,7 @@ impl UserRequestBuilder {
     /// Navigation property `presence`.
     ///
     /// URL: `/me/presence`
+    #[inline]
     pub fn presence(&self) -> PresenceRequestBuilder {
         PresenceRequestBuilder {
             client: self.client.clone(),
@@ -8291,6 +8815,7 @@ impl UserRequestBuilder {
     /// Navigation property `registeredDevices`.
     ///
     /// URL: `/me/registeredDevices`
+    #[inline]
     pub fn registered_devices(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8311,6 +8836,7 @@ impl UserRequestBuilder {
     /// Navigation property `scopedRoleMemberOf`.
     ///
     /// URL: `/me/scopedRoleMemberOf`
+    #[inline]
     pub fn scoped_role_member_of(&self) -> ScopedRoleMembershipCollectionRequestBuilder {
         ScopedRoleMembershipCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8322,6 +8848,7 @@ impl UserRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/me/settings`
+    #[inline]
     pub fn settings(&self) -> UserSettingsRequestBuilder {
         UserSettingsRequestBuilder {
             client: self.client.clone(),
@@ -8332,6 +8859,7 @@ impl UserRequestBuilder {
     /// Navigation property `solutions`.
     ///
     /// URL: `/me/solutions`
+    #[inline]
     pub fn solutions(&self) -> UserSolutionRootRequestBuilder {
         UserSolutionRootRequestBuilder {
             client: self.client.clone(),
@@ -8359,6 +8887,7 @@ impl UserRequestBuilder {
     /// Navigation property `sponsorOf`.
     ///
     /// URL: `/me/sponsorOf`
+    #[inline]
     pub fn sponsor_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8387,6 +8916,7 @@ impl UserRequestBuilder {
     /// Navigation property `sponsors`.
     ///
     /// URL: `/me/sponsors`
+    #[inline]
     pub fn sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8398,6 +8928,7 @@ impl UserRequestBuilder {
     /// Navigation property `teamwork`.
     ///
     /// URL: `/me/teamwork`
+    #[inline]
     pub fn teamwork(&self) -> UserTeamworkRequestBuilder {
         UserTeamworkRequestBuilder {
             client: self.client.clone(),
@@ -8408,6 +8939,7 @@ impl UserRequestBuilder {
     /// Navigation property `todo`.
     ///
     /// URL: `/me/todo`
+    #[inline]
     pub fn todo(&self) -> TodoRequestBuilder {
         TodoRequestBuilder {
             client: self.client.clone(),
@@ -8435,6 +8967,7 @@ impl UserRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/me/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8453,6 +8986,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/agreementAcceptances/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/agreementAcceptances/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn agreement_acceptances_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8470,6 +9004,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/createdObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/createdObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8487,6 +9022,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/directReports/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/directReports/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn direct_reports_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8502,6 +9038,7 @@ impl UserRequestBuilder {
     /// Permissions for `PUT /me/drive/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/drive/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8519,6 +9056,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/drives/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/drives/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drives_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8536,6 +9074,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/followedSites/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/followedSites/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn followed_sites_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8553,6 +9092,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/managedAppRegistrations/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/managedAppRegistrations/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn managed_app_registrations_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8568,6 +9108,7 @@ impl UserRequestBuilder {
     /// Permissions for `PUT /me/manager/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/manager/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn manager_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8585,6 +9126,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8602,6 +9144,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/oauth2PermissionGrants/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/oauth2PermissionGrants/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oauth2_permission_grants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8619,6 +9162,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/ownedDevices/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/ownedDevices/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8636,6 +9180,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/ownedObjects/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/ownedObjects/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owned_objects_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8653,6 +9198,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/registeredDevices/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/registeredDevices/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn registered_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8670,6 +9216,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/sponsorOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/sponsorOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsor_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8687,6 +9234,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/sponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/sponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8704,6 +9252,7 @@ impl UserRequestBuilder {
     /// Permissions for `POST /me/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8719,6 +9268,7 @@ impl UserRequestBuilder {
     /// Success: `202 Accepted`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send_mail_mime(&self, body: impl Into<Vec<u8>>) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("sendMail"))
             .bytes_body(body.into(), "text/plain")
@@ -8731,6 +9281,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /users/{id}/assignLicense`): DelegatedWork `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn assign_license(
         &self,
         parameters: &super::parameters::UserAssignLicenseParameters,
@@ -8750,6 +9301,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn change_password(
         &self,
         parameters: &super::parameters::ChangePasswordParameters,
@@ -8769,6 +9321,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8788,6 +9341,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8807,6 +9361,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export_device_and_app_management_data(
         &self,
     ) -> Request<models::microsoft_graph::DeviceAndAppManagementData> {
@@ -8826,6 +9381,7 @@ impl UserRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `export_device_and_app_management_data_2` because `export_device_and_app_management_data` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn export_device_and_app_management_data_2(
         &self,
         skip: i32,
@@ -8851,6 +9407,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /users/{id}/exportPersonalData`): DelegatedWork `User.Read.All`, `User.Export.All`; Application `User.Read.All`, `User.Export.All`.
+    #[inline]
     pub fn export_personal_data(&self, storage_location: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -8867,6 +9424,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read.Shared`.
+    #[inline]
     pub fn find_meeting_times(
         &self,
         parameters: &super::parameters::FindMeetingTimesParameters,
@@ -8886,6 +9444,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Read.Shared`, `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
+    #[inline]
     pub fn get_mail_tips(
         &self,
         parameters: &super::parameters::GetMailTipsParameters,
@@ -8905,6 +9464,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_managed_app_diagnostic_statuses(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedAppDiagnosticStatus>> {
@@ -8922,6 +9482,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_managed_app_policies(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedAppPolicy>> {
@@ -8939,6 +9500,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_managed_devices_with_app_failures(
         &self,
     ) -> Request<runtime::Page<String>> {
@@ -8956,6 +9518,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8975,6 +9538,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8996,6 +9560,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /users/{id}/reminderView(...)`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn reminder_view(
         &self,
         start_date_time: &str,
@@ -9024,6 +9589,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_all_devices_from_management(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9039,6 +9605,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /users/{id}/reprocessLicenseAssignment`): DelegatedWork `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn reprocess_license_assignment(
         &self,
     ) -> Request<models::microsoft_graph::AnyUser> {
@@ -9056,6 +9623,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -9067,6 +9635,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9082,6 +9651,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn revoke_sign_in_sessions(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -9097,6 +9667,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send_mail(
         &self,
         parameters: &super::parameters::SendMailParameters,
@@ -9112,6 +9683,7 @@ impl UserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn translate_exchange_ids(
         &self,
         parameters: &super::parameters::TranslateExchangeIdsParameters,
@@ -9131,6 +9703,7 @@ impl UserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn wipe_managed_app_registrations_by_device_tag(
         &self,
         device_tag: &str,
@@ -9167,6 +9740,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /chats/{id}/installedApps/microsoft.graph.userScopeTeamsAppInstallation`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::UserScopeTeamsAppInstallation>> {
@@ -9179,6 +9753,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /chats/{id}/installedApps/microsoft.graph.userScopeTeamsAppInstallation/$count`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9192,6 +9767,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::UserScopeTeamsAppInstallation,
@@ -9199,6 +9775,7 @@ impl UserScopeTeamsAppInstallationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -9232,6 +9809,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::UserScopeTeamsAppInstallation> {
@@ -9244,6 +9822,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserScopeTeamsAppInstallation,
@@ -9257,12 +9836,14 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `chat`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/chat`
+    #[inline]
     pub fn chat(&self) -> ChatRequestBuilder {
         ChatRequestBuilder {
             client: self.client.clone(),
@@ -9272,6 +9853,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Navigation property `teamsApp`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/teamsApp`
+    #[inline]
     pub fn teams_app(&self) -> TeamsAppRequestBuilder {
         TeamsAppRequestBuilder {
             client: self.client.clone(),
@@ -9281,6 +9863,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Navigation property `teamsAppDefinition`.
     ///
     /// URL: `/me/teamwork/installedApps/{id}/teamsAppDefinition`
+    #[inline]
     pub fn teams_app_definition(&self) -> TeamsAppDefinitionRequestBuilder {
         TeamsAppDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -9296,6 +9879,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Permissions for `PUT /me/teamwork/installedApps/{id}/chat/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/teamwork/installedApps/{id}/chat/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn chat_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9311,6 +9895,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Permissions for `PUT /me/teamwork/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/teamwork/installedApps/{id}/teamsApp/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn teams_app_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9326,6 +9911,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Permissions for `PUT /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/teamwork/installedApps/{id}/teamsAppDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn teams_app_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9339,6 +9925,7 @@ impl UserScopeTeamsAppInstallationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /chats/{id}/installedApps/{id}/microsoft.graph.userScopeTeamsAppInstallation/upgrade`): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn upgrade(
         &self,
         consented_permission_set: &models::microsoft_graph::TeamsAppPermissionSet,
@@ -9370,6 +9957,7 @@ impl UserSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `User.ReadWrite.All`; Application `User.Read.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9380,6 +9968,7 @@ impl UserSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadWrite`, `User.ReadWrite.All`; Application `User.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::UserSettings) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9390,12 +9979,14 @@ impl UserSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `exchange`.
     ///
     /// URL: `/me/settings/exchange`
+    #[inline]
     pub fn exchange(&self) -> ExchangeSettingsRequestBuilder {
         ExchangeSettingsRequestBuilder {
             client: self.client.clone(),
@@ -9405,6 +9996,7 @@ impl UserSettingsRequestBuilder {
     /// Navigation property `itemInsights`.
     ///
     /// URL: `/me/settings/itemInsights`
+    #[inline]
     pub fn item_insights(&self) -> UserInsightsSettingsRequestBuilder {
         UserInsightsSettingsRequestBuilder {
             client: self.client.clone(),
@@ -9414,6 +10006,7 @@ impl UserSettingsRequestBuilder {
     /// Navigation property `shiftPreferences`.
     ///
     /// URL: `/me/settings/shiftPreferences`
+    #[inline]
     pub fn shift_preferences(&self) -> ShiftPreferencesRequestBuilder {
         ShiftPreferencesRequestBuilder {
             client: self.client.clone(),
@@ -9423,6 +10016,7 @@ impl UserSettingsRequestBuilder {
     /// Navigation property `storage`.
     ///
     /// URL: `/me/settings/storage`
+    #[inline]
     pub fn storage(&self) -> UserStorageRequestBuilder {
         UserStorageRequestBuilder {
             client: self.client.clone(),
@@ -9432,6 +10026,7 @@ impl UserSettingsRequestBuilder {
     /// Navigation property `windows`.
     ///
     /// URL: `/me/settings/windows`
+    #[inline]
     pub fn windows(&self) -> WindowsSettingCollectionRequestBuilder {
         WindowsSettingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9442,6 +10037,7 @@ impl UserSettingsRequestBuilder {
     /// Navigation property `workHoursAndLocations`.
     ///
     /// URL: `/me/settings/workHoursAndLocations`
+    #[inline]
     pub fn work_hours_and_locations(
         &self,
     ) -> WorkHoursAndLocationsSettingRequestBuilder {

@@ -27,6 +27,7 @@ impl UserSolutionRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserSolutionRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -37,6 +38,7 @@ impl UserSolutionRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::UserSolutionRoot,
@@ -50,12 +52,14 @@ impl UserSolutionRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `workingTimeSchedule`.
     ///
     /// URL: `/me/solutions/workingTimeSchedule`
+    #[inline]
     pub fn working_time_schedule(&self) -> WorkingTimeScheduleRequestBuilder {
         WorkingTimeScheduleRequestBuilder {
             client: self.client.clone(),
@@ -86,6 +90,7 @@ impl UserStorageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserStorage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -96,6 +101,7 @@ impl UserStorageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::UserStorage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -106,12 +112,14 @@ impl UserStorageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `quota`.
     ///
     /// URL: `/me/settings/storage/quota`
+    #[inline]
     pub fn quota(&self) -> UnifiedStorageQuotaRequestBuilder {
         UnifiedStorageQuotaRequestBuilder {
             client: self.client.clone(),
@@ -142,6 +150,7 @@ impl UserTeamworkRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::UserTeamwork> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -152,6 +161,7 @@ impl UserTeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::UserTeamwork) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -162,12 +172,14 @@ impl UserTeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `associatedTeams`.
     ///
     /// URL: `/me/teamwork/associatedTeams`
+    #[inline]
     pub fn associated_teams(&self) -> AssociatedTeamInfoCollectionRequestBuilder {
         AssociatedTeamInfoCollectionRequestBuilder {
             client: self.client.clone(),
@@ -178,6 +190,7 @@ impl UserTeamworkRequestBuilder {
     /// Navigation property `installedApps`.
     ///
     /// URL: `/me/teamwork/installedApps`
+    #[inline]
     pub fn installed_apps(
         &self,
     ) -> UserScopeTeamsAppInstallationCollectionRequestBuilder {
@@ -194,6 +207,7 @@ impl UserTeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete_targeted_message(
         &self,
         parameters: &super::parameters::DeleteTargetedMessageParameters,
@@ -212,6 +226,7 @@ impl UserTeamworkRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_retained_targeted_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TargetedChatMessage>> {
@@ -228,6 +243,7 @@ impl UserTeamworkRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_targeted_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::TargetedChatMessage>> {
@@ -244,6 +260,7 @@ impl UserTeamworkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_activity_notification(
         &self,
         parameters: &super::parameters::UserTeamworkSendActivityNotificationParameters,
@@ -278,6 +295,7 @@ impl VerifiableCredentialAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -294,6 +312,7 @@ impl VerifiableCredentialAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -307,6 +326,7 @@ impl VerifiableCredentialAuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VerifiableCredentialAuthenticationMethodTarget,
@@ -316,6 +336,7 @@ impl VerifiableCredentialAuthenticationMethodTargetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -347,6 +368,7 @@ impl VerifiableCredentialAuthenticationMethodTargetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -361,6 +383,7 @@ impl VerifiableCredentialAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VerifiableCredentialAuthenticationMethodTarget,
@@ -374,6 +397,7 @@ impl VerifiableCredentialAuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -400,6 +424,7 @@ impl VerifiableCredentialsAuthenticationMethodConfigurationCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -416,6 +441,7 @@ impl VerifiableCredentialsAuthenticationMethodConfigurationCollectionRequestBuil
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -429,6 +455,7 @@ impl VerifiableCredentialsAuthenticationMethodConfigurationCollectionRequestBuil
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VerifiableCredentialsAuthenticationMethodConfiguration,
@@ -438,6 +465,7 @@ impl VerifiableCredentialsAuthenticationMethodConfigurationCollectionRequestBuil
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -471,6 +499,7 @@ impl VerifiableCredentialsAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -485,6 +514,7 @@ impl VerifiableCredentialsAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VerifiableCredentialsAuthenticationMethodConfiguration,
@@ -498,12 +528,14 @@ impl VerifiableCredentialsAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(
         &self,
     ) -> VerifiableCredentialAuthenticationMethodTargetCollectionRequestBuilder {
@@ -536,6 +568,7 @@ impl VerifiedIdProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::VerifiedIdProfile>> {
@@ -548,6 +581,7 @@ impl VerifiedIdProfileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -561,6 +595,7 @@ impl VerifiedIdProfileCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VerifiedIdProfile,
@@ -568,6 +603,7 @@ impl VerifiedIdProfileCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> VerifiedIdProfileRequestBuilder {
         VerifiedIdProfileRequestBuilder {
             client: self.client.clone(),
@@ -596,6 +632,7 @@ impl VerifiedIdProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VerifiedIdProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -606,6 +643,7 @@ impl VerifiedIdProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VerifiedIdProfile,
@@ -619,6 +657,7 @@ impl VerifiedIdProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -646,6 +685,7 @@ impl VerticalSectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VerticalSection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -656,6 +696,7 @@ impl VerticalSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VerticalSection,
@@ -669,12 +710,14 @@ impl VerticalSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `webparts`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.verticalSection/webparts`
+    #[inline]
     pub fn webparts(&self) -> WebPartCollectionRequestBuilder {
         WebPartCollectionRequestBuilder {
             client: self.client.clone(),
@@ -706,6 +749,7 @@ impl VirtualEndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VirtualEndpoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -716,6 +760,7 @@ impl VirtualEndpointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VirtualEndpoint,
@@ -729,12 +774,14 @@ impl VirtualEndpointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `auditEvents`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/auditEvents`
+    #[inline]
     pub fn audit_events(&self) -> CloudPcAuditEventCollectionRequestBuilder {
         CloudPcAuditEventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -745,6 +792,7 @@ impl VirtualEndpointRequestBuilder {
     /// Navigation property `cloudPCs`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/cloudPCs`
+    #[inline]
     pub fn cloud_p_cs(&self) -> CloudPcCollectionRequestBuilder {
         CloudPcCollectionRequestBuilder {
             client: self.client.clone(),
@@ -755,6 +803,7 @@ impl VirtualEndpointRequestBuilder {
     /// Navigation property `deviceImages`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/deviceImages`
+    #[inline]
     pub fn device_images(&self) -> CloudPcDeviceImageCollectionRequestBuilder {
         CloudPcDeviceImageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -765,6 +814,7 @@ impl VirtualEndpointRequestBuilder {
     /// Navigation property `galleryImages`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/galleryImages`
+    #[inline]
     pub fn gallery_images(&self) -> CloudPcGalleryImageCollectionRequestBuilder {
         CloudPcGalleryImageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -775,6 +825,7 @@ impl VirtualEndpointRequestBuilder {
     /// Navigation property `onPremisesConnections`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/onPremisesConnections`
+    #[inline]
     pub fn on_premises_connections(
         &self,
     ) -> CloudPcOnPremisesConnectionCollectionRequestBuilder {
@@ -787,6 +838,7 @@ impl VirtualEndpointRequestBuilder {
     /// Navigation property `provisioningPolicies`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/provisioningPolicies`
+    #[inline]
     pub fn provisioning_policies(
         &self,
     ) -> CloudPcProvisioningPolicyCollectionRequestBuilder {
@@ -799,6 +851,7 @@ impl VirtualEndpointRequestBuilder {
     /// Navigation property `report`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/report`
+    #[inline]
     pub fn report(&self) -> CloudPcReportRequestBuilder {
         CloudPcReportRequestBuilder {
             client: self.client.clone(),
@@ -808,6 +861,7 @@ impl VirtualEndpointRequestBuilder {
     /// Navigation property `servicePlans`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/servicePlans`
+    #[inline]
     pub fn service_plans(&self) -> CloudPcServicePlanCollectionRequestBuilder {
         CloudPcServicePlanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -818,6 +872,7 @@ impl VirtualEndpointRequestBuilder {
     /// Navigation property `userSettings`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/userSettings`
+    #[inline]
     pub fn user_settings(&self) -> CloudPcUserSettingCollectionRequestBuilder {
         CloudPcUserSettingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -848,6 +903,7 @@ impl VirtualEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyVirtualEvent>> {
@@ -860,6 +916,7 @@ impl VirtualEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -873,6 +930,7 @@ impl VirtualEventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyVirtualEvent,
@@ -880,6 +938,7 @@ impl VirtualEventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> VirtualEventRequestBuilder {
         VirtualEventRequestBuilder {
             client: self.client.clone(),
@@ -889,6 +948,7 @@ impl VirtualEventCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventTownhall`: its navigations and operations.
     ///
     /// URL: `/solutions/virtualEvents/events/microsoft.graph.virtualEventTownhall`
+    #[inline]
     pub fn as_virtual_event_townhall(
         &self,
     ) -> VirtualEventTownhallCollectionRequestBuilder {
@@ -901,6 +961,7 @@ impl VirtualEventCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventWebinar`: its navigations and operations.
     ///
     /// URL: `/solutions/virtualEvents/events/microsoft.graph.virtualEventWebinar`
+    #[inline]
     pub fn as_virtual_event_webinar(
         &self,
     ) -> VirtualEventWebinarCollectionRequestBuilder {
@@ -935,6 +996,7 @@ impl VirtualEventPresenterCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::VirtualEventPresenter>> {
@@ -947,6 +1009,7 @@ impl VirtualEventPresenterCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -960,6 +1023,7 @@ impl VirtualEventPresenterCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VirtualEventPresenter,
@@ -967,6 +1031,7 @@ impl VirtualEventPresenterCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> VirtualEventPresenterRequestBuilder {
         VirtualEventPresenterRequestBuilder {
             client: self.client.clone(),
@@ -995,6 +1060,7 @@ impl VirtualEventPresenterRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VirtualEventPresenter> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1005,6 +1071,7 @@ impl VirtualEventPresenterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VirtualEventPresenter,
@@ -1018,6 +1085,7 @@ impl VirtualEventPresenterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1046,6 +1114,7 @@ impl VirtualEventRegistrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::VirtualEventRegistration>> {
@@ -1058,6 +1127,7 @@ impl VirtualEventRegistrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1071,6 +1141,7 @@ impl VirtualEventRegistrationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VirtualEventRegistration,
@@ -1078,6 +1149,7 @@ impl VirtualEventRegistrationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> VirtualEventRegistrationRequestBuilder {
         VirtualEventRegistrationRequestBuilder {
             client: self.client.clone(),
@@ -1085,6 +1157,7 @@ impl VirtualEventRegistrationCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `email`: `/solutions/virtualEvents/townhalls/{id}/registrations(email='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_email(
         &self,
         email: impl AsRef<str>,
@@ -1095,6 +1168,7 @@ impl VirtualEventRegistrationCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `userId`: `/solutions/virtualEvents/townhalls/{id}/registrations(userId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_user_id(
         &self,
         user_id: impl AsRef<str>,
@@ -1128,6 +1202,7 @@ impl VirtualEventRegistrationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::VirtualEventRegistrationConfiguration> {
@@ -1140,6 +1215,7 @@ impl VirtualEventRegistrationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VirtualEventRegistrationConfiguration,
@@ -1153,6 +1229,7 @@ impl VirtualEventRegistrationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1160,6 +1237,7 @@ impl VirtualEventRegistrationConfigurationRequestBuilder {
     /// Navigation property `questions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventRegistrationConfiguration/questions`
+    #[inline]
     pub fn questions(
         &self,
     ) -> VirtualEventRegistrationQuestionBaseCollectionRequestBuilder {
@@ -1194,6 +1272,7 @@ impl VirtualEventRegistrationQuestionBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1208,6 +1287,7 @@ impl VirtualEventRegistrationQuestionBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1221,6 +1301,7 @@ impl VirtualEventRegistrationQuestionBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyVirtualEventRegistrationQuestionBase,
@@ -1228,6 +1309,7 @@ impl VirtualEventRegistrationQuestionBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1259,6 +1341,7 @@ impl VirtualEventRegistrationQuestionBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyVirtualEventRegistrationQuestionBase> {
@@ -1271,6 +1354,7 @@ impl VirtualEventRegistrationQuestionBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyVirtualEventRegistrationQuestionBase,
@@ -1284,6 +1368,7 @@ impl VirtualEventRegistrationQuestionBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1311,6 +1396,7 @@ impl VirtualEventRegistrationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VirtualEventRegistration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1321,6 +1407,7 @@ impl VirtualEventRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VirtualEventRegistration,
@@ -1334,12 +1421,14 @@ impl VirtualEventRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `sessions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventRegistration/sessions`
+    #[inline]
     pub fn sessions(&self) -> VirtualEventSessionCollectionRequestBuilder {
         VirtualEventSessionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1358,6 +1447,7 @@ impl VirtualEventRegistrationRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventRegistration/sessions/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventRegistration/sessions/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sessions_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1371,6 +1461,7 @@ impl VirtualEventRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -1398,6 +1489,7 @@ impl VirtualEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyVirtualEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1408,6 +1500,7 @@ impl VirtualEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyVirtualEvent,
@@ -1421,12 +1514,14 @@ impl VirtualEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `presenters`.
     ///
     /// URL: `/solutions/virtualEvents/events/{id}/presenters`
+    #[inline]
     pub fn presenters(&self) -> VirtualEventPresenterCollectionRequestBuilder {
         VirtualEventPresenterCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1437,6 +1532,7 @@ impl VirtualEventRequestBuilder {
     /// Navigation property `sessions`.
     ///
     /// URL: `/solutions/virtualEvents/events/{id}/sessions`
+    #[inline]
     pub fn sessions(&self) -> VirtualEventSessionCollectionRequestBuilder {
         VirtualEventSessionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1451,6 +1547,7 @@ impl VirtualEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -1461,6 +1558,7 @@ impl VirtualEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -1471,6 +1569,7 @@ impl VirtualEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_external_event_information(
         &self,
         external_event_id: &str,
@@ -1485,6 +1584,7 @@ impl VirtualEventRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventTownhall`: its navigations and operations.
     ///
     /// URL: `/solutions/virtualEvents/events/{id}/microsoft.graph.virtualEventTownhall`
+    #[inline]
     pub fn as_virtual_event_townhall(&self) -> VirtualEventTownhallRequestBuilder {
         VirtualEventTownhallRequestBuilder {
             client: self.client.clone(),
@@ -1494,6 +1594,7 @@ impl VirtualEventRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventWebinar`: its navigations and operations.
     ///
     /// URL: `/solutions/virtualEvents/events/{id}/microsoft.graph.virtualEventWebinar`
+    #[inline]
     pub fn as_virtual_event_webinar(&self) -> VirtualEventWebinarRequestBuilder {
         VirtualEventWebinarRequestBuilder {
             client: self.client.clone(),
@@ -1525,6 +1626,7 @@ impl VirtualEventSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::VirtualEventSession>> {
@@ -1537,6 +1639,7 @@ impl VirtualEventSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1550,6 +1653,7 @@ impl VirtualEventSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VirtualEventSession,
@@ -1557,6 +1661,7 @@ impl VirtualEventSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> VirtualEventSessionRequestBuilder {
         VirtualEventSessionRequestBuilder {
             client: self.client.clone(),
@@ -1587,6 +1692,7 @@ impl VirtualEventSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VirtualEventSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1597,6 +1703,7 @@ impl VirtualEventSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VirtualEventSession,
@@ -1610,12 +1717,14 @@ impl VirtualEventSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attendanceReports`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventSession/attendanceReports`
+    #[inline]
     pub fn attendance_reports(&self) -> MeetingAttendanceReportCollectionRequestBuilder {
         MeetingAttendanceReportCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1648,6 +1757,7 @@ impl VirtualEventTownhallCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::VirtualEventTownhall>> {
@@ -1660,6 +1770,7 @@ impl VirtualEventTownhallCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1673,6 +1784,7 @@ impl VirtualEventTownhallCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VirtualEventTownhall,
@@ -1680,6 +1792,7 @@ impl VirtualEventTownhallCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> VirtualEventTownhallRequestBuilder {
         VirtualEventTownhallRequestBuilder {
             client: self.client.clone(),
@@ -1693,6 +1806,7 @@ impl VirtualEventTownhallCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_user_id_and_role(
         &self,
         user_id: &str,
@@ -1717,6 +1831,7 @@ impl VirtualEventTownhallCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_user_role(
         &self,
         role: &str,
@@ -1754,6 +1869,7 @@ impl VirtualEventTownhallRegistrationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -1768,6 +1884,7 @@ impl VirtualEventTownhallRegistrationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VirtualEventTownhallRegistrationConfiguration,
@@ -1781,12 +1898,14 @@ impl VirtualEventTownhallRegistrationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `questions`.
     ///
     /// URL: `/solutions/virtualEvents/townhalls/{id}/registrationConfiguration/questions`
+    #[inline]
     pub fn questions(
         &self,
     ) -> VirtualEventRegistrationQuestionBaseCollectionRequestBuilder {
@@ -1820,6 +1939,7 @@ impl VirtualEventTownhallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VirtualEventTownhall> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1830,6 +1950,7 @@ impl VirtualEventTownhallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VirtualEventTownhall,
@@ -1843,12 +1964,14 @@ impl VirtualEventTownhallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `presenters`.
     ///
     /// URL: `/solutions/virtualEvents/townhalls/{id}/presenters`
+    #[inline]
     pub fn presenters(&self) -> VirtualEventPresenterCollectionRequestBuilder {
         VirtualEventPresenterCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1859,6 +1982,7 @@ impl VirtualEventTownhallRequestBuilder {
     /// Navigation property `registrationConfiguration`.
     ///
     /// URL: `/solutions/virtualEvents/townhalls/{id}/registrationConfiguration`
+    #[inline]
     pub fn registration_configuration(
         &self,
     ) -> VirtualEventTownhallRegistrationConfigurationRequestBuilder {
@@ -1870,6 +1994,7 @@ impl VirtualEventTownhallRequestBuilder {
     /// Navigation property `registrations`.
     ///
     /// URL: `/solutions/virtualEvents/townhalls/{id}/registrations`
+    #[inline]
     pub fn registrations(&self) -> VirtualEventRegistrationCollectionRequestBuilder {
         VirtualEventRegistrationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1880,6 +2005,7 @@ impl VirtualEventTownhallRequestBuilder {
     /// Navigation property `sessions`.
     ///
     /// URL: `/solutions/virtualEvents/townhalls/{id}/sessions`
+    #[inline]
     pub fn sessions(&self) -> VirtualEventSessionCollectionRequestBuilder {
         VirtualEventSessionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1894,6 +2020,7 @@ impl VirtualEventTownhallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -1904,6 +2031,7 @@ impl VirtualEventTownhallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -1914,6 +2042,7 @@ impl VirtualEventTownhallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_external_event_information(
         &self,
         external_event_id: &str,
@@ -1950,6 +2079,7 @@ impl VirtualEventWebinarCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::VirtualEventWebinar>> {
@@ -1962,6 +2092,7 @@ impl VirtualEventWebinarCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1975,6 +2106,7 @@ impl VirtualEventWebinarCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VirtualEventWebinar,
@@ -1982,6 +2114,7 @@ impl VirtualEventWebinarCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> VirtualEventWebinarRequestBuilder {
         VirtualEventWebinarRequestBuilder {
             client: self.client.clone(),
@@ -1995,6 +2128,7 @@ impl VirtualEventWebinarCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_user_id_and_role(
         &self,
         user_id: &str,
@@ -2019,6 +2153,7 @@ impl VirtualEventWebinarCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_user_role(
         &self,
         role: &str,
@@ -2056,6 +2191,7 @@ impl VirtualEventWebinarRegistrationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::VirtualEventWebinarRegistrationConfiguration> {
@@ -2068,6 +2204,7 @@ impl VirtualEventWebinarRegistrationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VirtualEventWebinarRegistrationConfiguration,
@@ -2081,12 +2218,14 @@ impl VirtualEventWebinarRegistrationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `questions`.
     ///
     /// URL: `/solutions/virtualEvents/webinars/{id}/registrationConfiguration/questions`
+    #[inline]
     pub fn questions(
         &self,
     ) -> VirtualEventRegistrationQuestionBaseCollectionRequestBuilder {
@@ -2120,6 +2259,7 @@ impl VirtualEventWebinarRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VirtualEventWebinar> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2130,6 +2270,7 @@ impl VirtualEventWebinarRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VirtualEventWebinar,
@@ -2143,12 +2284,14 @@ impl VirtualEventWebinarRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `presenters`.
     ///
     /// URL: `/solutions/virtualEvents/webinars/{id}/presenters`
+    #[inline]
     pub fn presenters(&self) -> VirtualEventPresenterCollectionRequestBuilder {
         VirtualEventPresenterCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2159,6 +2302,7 @@ impl VirtualEventWebinarRequestBuilder {
     /// Navigation property `registrationConfiguration`.
     ///
     /// URL: `/solutions/virtualEvents/webinars/{id}/registrationConfiguration`
+    #[inline]
     pub fn registration_configuration(
         &self,
     ) -> VirtualEventWebinarRegistrationConfigurationRequestBuilder {
@@ -2170,6 +2314,7 @@ impl VirtualEventWebinarRequestBuilder {
     /// Navigation property `registrations`.
     ///
     /// URL: `/solutions/virtualEvents/webinars/{id}/registrations`
+    #[inline]
     pub fn registrations(&self) -> VirtualEventRegistrationCollectionRequestBuilder {
         VirtualEventRegistrationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2180,6 +2325,7 @@ impl VirtualEventWebinarRequestBuilder {
     /// Navigation property `sessions`.
     ///
     /// URL: `/solutions/virtualEvents/webinars/{id}/sessions`
+    #[inline]
     pub fn sessions(&self) -> VirtualEventSessionCollectionRequestBuilder {
         VirtualEventSessionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2194,6 +2340,7 @@ impl VirtualEventWebinarRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
     }
@@ -2204,6 +2351,7 @@ impl VirtualEventWebinarRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -2214,6 +2362,7 @@ impl VirtualEventWebinarRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_external_event_information(
         &self,
         external_event_id: &str,
@@ -2249,6 +2398,7 @@ impl VirtualEventsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VirtualEventsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2259,6 +2409,7 @@ impl VirtualEventsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VirtualEventsRoot,
@@ -2272,12 +2423,14 @@ impl VirtualEventsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `events`.
     ///
     /// URL: `/solutions/virtualEvents/events`
+    #[inline]
     pub fn events(&self) -> VirtualEventCollectionRequestBuilder {
         VirtualEventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2288,6 +2441,7 @@ impl VirtualEventsRootRequestBuilder {
     /// Navigation property `townhalls`.
     ///
     /// URL: `/solutions/virtualEvents/townhalls`
+    #[inline]
     pub fn townhalls(&self) -> VirtualEventTownhallCollectionRequestBuilder {
         VirtualEventTownhallCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2298,6 +2452,7 @@ impl VirtualEventsRootRequestBuilder {
     /// Navigation property `webinars`.
     ///
     /// URL: `/solutions/virtualEvents/webinars`
+    #[inline]
     pub fn webinars(&self) -> VirtualEventWebinarCollectionRequestBuilder {
         VirtualEventWebinarCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2328,6 +2483,7 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2342,6 +2498,7 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2355,6 +2512,7 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VoiceAuthenticationMethodConfiguration,
@@ -2362,6 +2520,7 @@ impl VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2395,6 +2554,7 @@ impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::VoiceAuthenticationMethodConfiguration> {
@@ -2407,6 +2567,7 @@ impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::VoiceAuthenticationMethodConfiguration,
@@ -2420,12 +2581,14 @@ impl VoiceAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2456,6 +2619,7 @@ impl VppTokenCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::VppToken>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2466,6 +2630,7 @@ impl VppTokenCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2479,6 +2644,7 @@ impl VppTokenCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::VppToken,
@@ -2486,6 +2652,7 @@ impl VppTokenCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> VppTokenRequestBuilder {
         VppTokenRequestBuilder {
             client: self.client.clone(),
@@ -2516,6 +2683,7 @@ impl VppTokenRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::VppToken> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2526,6 +2694,7 @@ impl VppTokenRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::VppToken) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2536,6 +2705,7 @@ impl VppTokenRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2546,6 +2716,7 @@ impl VppTokenRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn sync_licenses(&self) -> Request<models::microsoft_graph::VppToken> {
         Request::json(
             &self.client,
@@ -2575,6 +2746,7 @@ impl WebAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WebApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2585,6 +2757,7 @@ impl WebAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WebApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2595,12 +2768,14 @@ impl WebAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2611,6 +2786,7 @@ impl WebAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2629,6 +2805,7 @@ impl WebAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2642,6 +2819,7 @@ impl WebAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -2672,6 +2850,7 @@ impl WebApplicationFirewallProviderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2686,6 +2865,7 @@ impl WebApplicationFirewallProviderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2699,6 +2879,7 @@ impl WebApplicationFirewallProviderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyWebApplicationFirewallProvider,
@@ -2706,6 +2887,7 @@ impl WebApplicationFirewallProviderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2739,6 +2921,7 @@ impl WebApplicationFirewallProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyWebApplicationFirewallProvider> {
@@ -2751,6 +2934,7 @@ impl WebApplicationFirewallProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyWebApplicationFirewallProvider,
@@ -2764,6 +2948,7 @@ impl WebApplicationFirewallProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2774,6 +2959,7 @@ impl WebApplicationFirewallProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn verify(
         &self,
         host_name: &str,
@@ -2804,6 +2990,7 @@ impl WebApplicationFirewallVerificationModelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2818,6 +3005,7 @@ impl WebApplicationFirewallVerificationModelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2831,6 +3019,7 @@ impl WebApplicationFirewallVerificationModelCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WebApplicationFirewallVerificationModel,
@@ -2838,6 +3027,7 @@ impl WebApplicationFirewallVerificationModelCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2871,6 +3061,7 @@ impl WebApplicationFirewallVerificationModelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WebApplicationFirewallVerificationModel> {
@@ -2883,6 +3074,7 @@ impl WebApplicationFirewallVerificationModelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WebApplicationFirewallVerificationModel,
@@ -2896,12 +3088,14 @@ impl WebApplicationFirewallVerificationModelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `provider`.
     ///
     /// URL: `/identity/riskPrevention/webApplicationFirewallVerifications/{id}/provider`
+    #[inline]
     pub fn provider(&self) -> WebApplicationFirewallProviderRequestBuilder {
         WebApplicationFirewallProviderRequestBuilder {
             client: self.client.clone(),
@@ -2917,6 +3111,7 @@ impl WebApplicationFirewallVerificationModelRequestBuilder {
     /// Permissions for `PUT /identity/riskPrevention/webApplicationFirewallVerifications/{id}/provider/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identity/riskPrevention/webApplicationFirewallVerifications/{id}/provider/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn provider_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2948,6 +3143,7 @@ impl WebPartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyWebPart>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2958,6 +3154,7 @@ impl WebPartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2971,6 +3168,7 @@ impl WebPartCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyWebPart,
@@ -2978,6 +3176,7 @@ impl WebPartCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WebPartRequestBuilder {
         WebPartRequestBuilder {
             client: self.client.clone(),
@@ -3008,6 +3207,7 @@ impl WebPartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyWebPart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3018,6 +3218,7 @@ impl WebPartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyWebPart) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3028,6 +3229,7 @@ impl WebPartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3038,6 +3240,7 @@ impl WebPartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_position_of_web_part(
         &self,
     ) -> Request<models::microsoft_graph::WebPartPosition> {
@@ -3072,6 +3275,7 @@ impl Win32LobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Win32LobApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3082,6 +3286,7 @@ impl Win32LobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3095,6 +3300,7 @@ impl Win32LobAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Win32LobApp,
@@ -3102,6 +3308,7 @@ impl Win32LobAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> Win32LobAppRequestBuilder {
         Win32LobAppRequestBuilder {
             client: self.client.clone(),
@@ -3132,6 +3339,7 @@ impl Win32LobAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Win32LobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3142,6 +3350,7 @@ impl Win32LobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Win32LobApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3152,12 +3361,14 @@ impl Win32LobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3168,6 +3379,7 @@ impl Win32LobAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3178,6 +3390,7 @@ impl Win32LobAppRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3196,6 +3409,7 @@ impl Win32LobAppRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.win32LobApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3209,6 +3423,7 @@ impl Win32LobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -3223,6 +3438,7 @@ impl Win32LobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable_applicable_architectures(
         &self,
         applicable_architectures: &models::microsoft_graph::WindowsArchitecture,
@@ -3256,6 +3472,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Windows10CompliancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3266,6 +3483,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows10CompliancePolicy,
@@ -3279,12 +3497,14 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
@@ -3297,6 +3517,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -3309,6 +3530,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceComplianceDeviceOverviewRequestBuilder {
@@ -3320,6 +3542,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceComplianceDeviceStatusCollectionRequestBuilder {
@@ -3332,6 +3555,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/scheduledActionsForRule`
+    #[inline]
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
@@ -3344,6 +3568,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceComplianceUserOverviewRequestBuilder {
         DeviceComplianceUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -3353,6 +3578,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy/userStatuses`
+    #[inline]
     pub fn user_statuses(&self) -> DeviceComplianceUserStatusCollectionRequestBuilder {
         DeviceComplianceUserStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3367,6 +3593,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -3383,6 +3610,7 @@ impl Windows10CompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -3419,6 +3647,7 @@ impl Windows10CustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Windows10CustomConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3429,6 +3658,7 @@ impl Windows10CustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows10CustomConfiguration,
@@ -3442,12 +3672,14 @@ impl Windows10CustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3458,6 +3690,7 @@ impl Windows10CustomConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -3470,6 +3703,7 @@ impl Windows10CustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -3481,6 +3715,7 @@ impl Windows10CustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -3493,6 +3728,7 @@ impl Windows10CustomConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -3502,6 +3738,7 @@ impl Windows10CustomConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -3518,6 +3755,7 @@ impl Windows10CustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -3534,6 +3772,7 @@ impl Windows10CustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -3575,6 +3814,7 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::Windows10EndpointProtectionConfiguration> {
@@ -3587,6 +3827,7 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows10EndpointProtectionConfiguration,
@@ -3600,12 +3841,14 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3616,6 +3859,7 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -3628,6 +3872,7 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -3639,6 +3884,7 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -3651,6 +3897,7 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -3660,6 +3907,7 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -3676,6 +3924,7 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -3692,6 +3941,7 @@ impl Windows10EndpointProtectionConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -3733,6 +3983,7 @@ impl Windows10EnrollmentCompletionPageConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -3747,6 +3998,7 @@ impl Windows10EnrollmentCompletionPageConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows10EnrollmentCompletionPageConfiguration,
@@ -3760,12 +4012,14 @@ impl Windows10EnrollmentCompletionPageConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnrollmentCompletionPageConfiguration/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> EnrollmentConfigurationAssignmentCollectionRequestBuilder {
@@ -3782,6 +4036,7 @@ impl Windows10EnrollmentCompletionPageConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         enrollment_configuration_assignments: &[models::microsoft_graph::EnrollmentConfigurationAssignment],
@@ -3799,6 +4054,7 @@ impl Windows10EnrollmentCompletionPageConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_priority(&self, priority: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -3829,6 +4085,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -3843,6 +4100,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows10EnterpriseModernAppManagementConfiguration,
@@ -3856,12 +4114,14 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3872,6 +4132,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -3884,6 +4145,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -3895,6 +4157,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -3907,6 +4170,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -3916,6 +4180,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -3932,6 +4197,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -3948,6 +4214,7 @@ impl Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -3989,6 +4256,7 @@ impl Windows10GeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::Windows10GeneralConfiguration> {
@@ -4001,6 +4269,7 @@ impl Windows10GeneralConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows10GeneralConfiguration,
@@ -4014,12 +4283,14 @@ impl Windows10GeneralConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4030,6 +4301,7 @@ impl Windows10GeneralConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -4042,6 +4314,7 @@ impl Windows10GeneralConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -4053,6 +4326,7 @@ impl Windows10GeneralConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -4065,6 +4339,7 @@ impl Windows10GeneralConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -4074,6 +4349,7 @@ impl Windows10GeneralConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -4090,6 +4366,7 @@ impl Windows10GeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -4106,6 +4383,7 @@ impl Windows10GeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -4147,6 +4425,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::Windows10MobileCompliancePolicy> {
@@ -4159,6 +4438,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows10MobileCompliancePolicy,
@@ -4172,12 +4452,14 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
@@ -4190,6 +4472,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -4202,6 +4485,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceComplianceDeviceOverviewRequestBuilder {
@@ -4213,6 +4497,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceComplianceDeviceStatusCollectionRequestBuilder {
@@ -4225,6 +4510,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/scheduledActionsForRule`
+    #[inline]
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
@@ -4237,6 +4523,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceComplianceUserOverviewRequestBuilder {
         DeviceComplianceUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -4246,6 +4533,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy/userStatuses`
+    #[inline]
     pub fn user_statuses(&self) -> DeviceComplianceUserStatusCollectionRequestBuilder {
         DeviceComplianceUserStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4260,6 +4548,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -4276,6 +4565,7 @@ impl Windows10MobileCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -4312,6 +4602,7 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::Windows10SecureAssessmentConfiguration> {
@@ -4324,6 +4615,7 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows10SecureAssessmentConfiguration,
@@ -4337,12 +4629,14 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4353,6 +4647,7 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -4365,6 +4660,7 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -4376,6 +4672,7 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -4388,6 +4685,7 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -4397,6 +4695,7 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -4413,6 +4712,7 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -4429,6 +4729,7 @@ impl Windows10SecureAssessmentConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -4470,6 +4771,7 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::Windows10TeamGeneralConfiguration> {
@@ -4482,6 +4784,7 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows10TeamGeneralConfiguration,
@@ -4495,12 +4798,14 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4511,6 +4816,7 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -4523,6 +4829,7 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -4534,6 +4841,7 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -4546,6 +4854,7 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -4555,6 +4864,7 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -4571,6 +4881,7 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -4587,6 +4898,7 @@ impl Windows10TeamGeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -4628,6 +4940,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Windows81CompliancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4638,6 +4951,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows81CompliancePolicy,
@@ -4651,12 +4965,14 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
@@ -4669,6 +4985,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -4681,6 +4998,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceComplianceDeviceOverviewRequestBuilder {
@@ -4692,6 +5010,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceComplianceDeviceStatusCollectionRequestBuilder {
@@ -4704,6 +5023,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/scheduledActionsForRule`
+    #[inline]
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
@@ -4716,6 +5036,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceComplianceUserOverviewRequestBuilder {
         DeviceComplianceUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -4725,6 +5046,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy/userStatuses`
+    #[inline]
     pub fn user_statuses(&self) -> DeviceComplianceUserStatusCollectionRequestBuilder {
         DeviceComplianceUserStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4739,6 +5061,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -4755,6 +5078,7 @@ impl Windows81CompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -4791,6 +5115,7 @@ impl Windows81GeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::Windows81GeneralConfiguration> {
@@ -4803,6 +5128,7 @@ impl Windows81GeneralConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Windows81GeneralConfiguration,
@@ -4816,12 +5142,14 @@ impl Windows81GeneralConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4832,6 +5160,7 @@ impl Windows81GeneralConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -4844,6 +5173,7 @@ impl Windows81GeneralConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -4855,6 +5185,7 @@ impl Windows81GeneralConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -4867,6 +5198,7 @@ impl Windows81GeneralConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -4876,6 +5208,7 @@ impl Windows81GeneralConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -4892,6 +5225,7 @@ impl Windows81GeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -4908,6 +5242,7 @@ impl Windows81GeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -4950,6 +5285,7 @@ impl WindowsAppXCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::WindowsAppX>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4960,6 +5296,7 @@ impl WindowsAppXCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4973,6 +5310,7 @@ impl WindowsAppXCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsAppX,
@@ -4980,6 +5318,7 @@ impl WindowsAppXCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WindowsAppXRequestBuilder {
         WindowsAppXRequestBuilder {
             client: self.client.clone(),
@@ -5010,6 +5349,7 @@ impl WindowsAppXRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsAppX> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5020,6 +5360,7 @@ impl WindowsAppXRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WindowsAppX) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5030,12 +5371,14 @@ impl WindowsAppXRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5046,6 +5389,7 @@ impl WindowsAppXRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5056,6 +5400,7 @@ impl WindowsAppXRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5074,6 +5419,7 @@ impl WindowsAppXRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsAppX/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5087,6 +5433,7 @@ impl WindowsAppXRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -5116,6 +5463,7 @@ impl WindowsAutopilotDeploymentProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsAutopilotDeploymentProfile> {
@@ -5128,6 +5476,7 @@ impl WindowsAutopilotDeploymentProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsAutopilotDeploymentProfile,
@@ -5141,6 +5490,7 @@ impl WindowsAutopilotDeploymentProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5148,6 +5498,7 @@ impl WindowsAutopilotDeploymentProfileRequestBuilder {
     /// Navigation property `assignedDevices`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsAutopilotDeploymentProfile/assignedDevices`
+    #[inline]
     pub fn assigned_devices(
         &self,
     ) -> WindowsAutopilotDeviceIdentityCollectionRequestBuilder {
@@ -5182,6 +5533,7 @@ impl WindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5196,6 +5548,7 @@ impl WindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5209,6 +5562,7 @@ impl WindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsAutopilotDeviceIdentity,
@@ -5216,6 +5570,7 @@ impl WindowsAutopilotDeviceIdentityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5249,6 +5604,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsAutopilotDeviceIdentity> {
@@ -5261,6 +5617,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsAutopilotDeviceIdentity,
@@ -5274,6 +5631,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5284,6 +5642,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn assign_user_to_device(
         &self,
         parameters: &super::parameters::AssignUserToDeviceParameters,
@@ -5302,6 +5661,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn unassign_user_from_device(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5316,6 +5676,7 @@ impl WindowsAutopilotDeviceIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update_device_properties(
         &self,
         parameters: &super::parameters::UpdateDevicePropertiesParameters,
@@ -5349,6 +5710,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -5363,6 +5725,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsDefenderAdvancedThreatProtectionConfiguration,
@@ -5376,12 +5739,14 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5392,6 +5757,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -5404,6 +5770,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -5415,6 +5782,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -5427,6 +5795,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -5436,6 +5805,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -5452,6 +5822,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -5468,6 +5839,7 @@ impl WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -5510,6 +5882,7 @@ impl WindowsDeviceMalwareStateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsDeviceMalwareState>> {
@@ -5522,6 +5895,7 @@ impl WindowsDeviceMalwareStateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5535,6 +5909,7 @@ impl WindowsDeviceMalwareStateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsDeviceMalwareState,
@@ -5542,6 +5917,7 @@ impl WindowsDeviceMalwareStateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WindowsDeviceMalwareStateRequestBuilder {
         WindowsDeviceMalwareStateRequestBuilder {
             client: self.client.clone(),
@@ -5570,6 +5946,7 @@ impl WindowsDeviceMalwareStateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsDeviceMalwareState> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5580,6 +5957,7 @@ impl WindowsDeviceMalwareStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsDeviceMalwareState,
@@ -5593,6 +5971,7 @@ impl WindowsDeviceMalwareStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5621,6 +6000,7 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5637,6 +6017,7 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5650,6 +6031,7 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsHelloForBusinessAuthenticationMethod,
@@ -5657,6 +6039,7 @@ impl WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5690,6 +6073,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsHelloForBusinessAuthenticationMethod> {
@@ -5702,6 +6086,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsHelloForBusinessAuthenticationMethod,
@@ -5715,12 +6100,14 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `device`.
     ///
     /// URL: `/me/authentication/windowsHelloForBusinessMethods/{id}/device`
+    #[inline]
     pub fn device(&self) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -5736,6 +6123,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Permissions for `PUT /me/authentication/windowsHelloForBusinessMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/authentication/windowsHelloForBusinessMethods/{id}/device/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn device_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5749,6 +6137,7 @@ impl WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -5783,6 +6172,7 @@ impl WindowsInformationProtectionAppLearningSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5799,6 +6189,7 @@ impl WindowsInformationProtectionAppLearningSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5812,6 +6203,7 @@ impl WindowsInformationProtectionAppLearningSummaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionAppLearningSummary,
@@ -5821,6 +6213,7 @@ impl WindowsInformationProtectionAppLearningSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5852,6 +6245,7 @@ impl WindowsInformationProtectionAppLearningSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -5866,6 +6260,7 @@ impl WindowsInformationProtectionAppLearningSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionAppLearningSummary,
@@ -5879,6 +6274,7 @@ impl WindowsInformationProtectionAppLearningSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5907,6 +6303,7 @@ impl WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5921,6 +6318,7 @@ impl WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5934,6 +6332,7 @@ impl WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionAppLockerFile,
@@ -5941,6 +6340,7 @@ impl WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5972,6 +6372,7 @@ impl WindowsInformationProtectionAppLockerFileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsInformationProtectionAppLockerFile> {
@@ -5984,6 +6385,7 @@ impl WindowsInformationProtectionAppLockerFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionAppLockerFile,
@@ -5997,6 +6399,7 @@ impl WindowsInformationProtectionAppLockerFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6023,6 +6426,7 @@ impl WindowsInformationProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsInformationProtection>> {
@@ -6035,6 +6439,7 @@ impl WindowsInformationProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6048,6 +6453,7 @@ impl WindowsInformationProtectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtection,
@@ -6055,6 +6461,7 @@ impl WindowsInformationProtectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6087,6 +6494,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryCollectionRequestBuilder 
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6103,6 +6511,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryCollectionRequestBuilder 
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6116,6 +6525,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryCollectionRequestBuilder 
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionNetworkLearningSummary,
@@ -6125,6 +6535,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryCollectionRequestBuilder 
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6156,6 +6567,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -6170,6 +6582,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionNetworkLearningSummary,
@@ -6183,6 +6596,7 @@ impl WindowsInformationProtectionNetworkLearningSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6211,6 +6625,7 @@ impl WindowsInformationProtectionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6225,6 +6640,7 @@ impl WindowsInformationProtectionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6238,6 +6654,7 @@ impl WindowsInformationProtectionPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionPolicy,
@@ -6245,6 +6662,7 @@ impl WindowsInformationProtectionPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6278,6 +6696,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsInformationProtectionPolicy> {
@@ -6290,6 +6709,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtectionPolicy,
@@ -6303,12 +6723,14 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/windowsInformationProtectionPolicies/{id}/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
@@ -6321,6 +6743,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     /// Navigation property `exemptAppLockerFiles`.
     ///
     /// URL: `/deviceAppManagement/windowsInformationProtectionPolicies/{id}/exemptAppLockerFiles`
+    #[inline]
     pub fn exempt_app_locker_files(
         &self,
     ) -> WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
@@ -6333,6 +6756,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     /// Navigation property `protectedAppLockerFiles`.
     ///
     /// URL: `/deviceAppManagement/windowsInformationProtectionPolicies/{id}/protectedAppLockerFiles`
+    #[inline]
     pub fn protected_app_locker_files(
         &self,
     ) -> WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
@@ -6349,6 +6773,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.windowsInformationProtectionPolicy/assign`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -6363,6 +6788,7 @@ impl WindowsInformationProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.windowsInformationProtectionPolicy/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -6398,6 +6824,7 @@ impl WindowsInformationProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsInformationProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6408,6 +6835,7 @@ impl WindowsInformationProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsInformationProtection,
@@ -6421,12 +6849,14 @@ impl WindowsInformationProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.windowsInformationProtection/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
@@ -6439,6 +6869,7 @@ impl WindowsInformationProtectionRequestBuilder {
     /// Navigation property `exemptAppLockerFiles`.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.windowsInformationProtection/exemptAppLockerFiles`
+    #[inline]
     pub fn exempt_app_locker_files(
         &self,
     ) -> WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
@@ -6451,6 +6882,7 @@ impl WindowsInformationProtectionRequestBuilder {
     /// Navigation property `protectedAppLockerFiles`.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.windowsInformationProtection/protectedAppLockerFiles`
+    #[inline]
     pub fn protected_app_locker_files(
         &self,
     ) -> WindowsInformationProtectionAppLockerFileCollectionRequestBuilder {
@@ -6467,6 +6899,7 @@ impl WindowsInformationProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -6481,6 +6914,7 @@ impl WindowsInformationProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -6515,6 +6949,7 @@ impl WindowsMalwareInformationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsMalwareInformation>> {
@@ -6527,6 +6962,7 @@ impl WindowsMalwareInformationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6540,6 +6976,7 @@ impl WindowsMalwareInformationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsMalwareInformation,
@@ -6547,6 +6984,7 @@ impl WindowsMalwareInformationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WindowsMalwareInformationRequestBuilder {
         WindowsMalwareInformationRequestBuilder {
             client: self.client.clone(),
@@ -6577,6 +7015,7 @@ impl WindowsMalwareInformationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsMalwareInformation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6587,6 +7026,7 @@ impl WindowsMalwareInformationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsMalwareInformation,
@@ -6600,12 +7040,14 @@ impl WindowsMalwareInformationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `deviceMalwareStates`.
     ///
     /// URL: `/deviceManagement/windowsMalwareInformation/{id}/deviceMalwareStates`
+    #[inline]
     pub fn device_malware_states(
         &self,
     ) -> MalwareStateForWindowsDeviceCollectionRequestBuilder {
@@ -6637,6 +7079,7 @@ impl WindowsMicrosoftEdgeAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsMicrosoftEdgeApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6647,6 +7090,7 @@ impl WindowsMicrosoftEdgeAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsMicrosoftEdgeApp,
@@ -6660,12 +7104,14 @@ impl WindowsMicrosoftEdgeAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMicrosoftEdgeApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6676,6 +7122,7 @@ impl WindowsMicrosoftEdgeAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMicrosoftEdgeApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6694,6 +7141,7 @@ impl WindowsMicrosoftEdgeAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMicrosoftEdgeApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMicrosoftEdgeApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6707,6 +7155,7 @@ impl WindowsMicrosoftEdgeAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -6737,6 +7186,7 @@ impl WindowsMobileMsiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsMobileMsi>> {
@@ -6749,6 +7199,7 @@ impl WindowsMobileMsiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6762,6 +7213,7 @@ impl WindowsMobileMsiCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsMobileMsi,
@@ -6769,6 +7221,7 @@ impl WindowsMobileMsiCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WindowsMobileMsiRequestBuilder {
         WindowsMobileMsiRequestBuilder {
             client: self.client.clone(),
@@ -6799,6 +7252,7 @@ impl WindowsMobileMsiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsMobileMsi> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6809,6 +7263,7 @@ impl WindowsMobileMsiRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsMobileMsi,
@@ -6822,12 +7277,14 @@ impl WindowsMobileMsiRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6838,6 +7295,7 @@ impl WindowsMobileMsiRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6848,6 +7306,7 @@ impl WindowsMobileMsiRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6866,6 +7325,7 @@ impl WindowsMobileMsiRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsMobileMSI/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6879,6 +7339,7 @@ impl WindowsMobileMsiRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -6908,6 +7369,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsPhone81CompliancePolicy> {
@@ -6920,6 +7382,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsPhone81CompliancePolicy,
@@ -6933,12 +7396,14 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
@@ -6951,6 +7416,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -6963,6 +7429,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceComplianceDeviceOverviewRequestBuilder {
@@ -6974,6 +7441,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceComplianceDeviceStatusCollectionRequestBuilder {
@@ -6986,6 +7454,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/scheduledActionsForRule`
+    #[inline]
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
@@ -6998,6 +7467,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceComplianceUserOverviewRequestBuilder {
         DeviceComplianceUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -7007,6 +7477,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy/userStatuses`
+    #[inline]
     pub fn user_statuses(&self) -> DeviceComplianceUserStatusCollectionRequestBuilder {
         DeviceComplianceUserStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7021,6 +7492,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -7037,6 +7509,7 @@ impl WindowsPhone81CompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -7073,6 +7546,7 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsPhone81CustomConfiguration> {
@@ -7085,6 +7559,7 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsPhone81CustomConfiguration,
@@ -7098,12 +7573,14 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7114,6 +7591,7 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -7126,6 +7604,7 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -7137,6 +7616,7 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -7149,6 +7629,7 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -7158,6 +7639,7 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -7174,6 +7656,7 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -7190,6 +7673,7 @@ impl WindowsPhone81CustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -7231,6 +7715,7 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsPhone81GeneralConfiguration> {
@@ -7243,6 +7728,7 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsPhone81GeneralConfiguration,
@@ -7256,12 +7742,14 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7272,6 +7760,7 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -7284,6 +7773,7 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -7295,6 +7785,7 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -7307,6 +7798,7 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -7316,6 +7808,7 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -7332,6 +7825,7 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -7348,6 +7842,7 @@ impl WindowsPhone81GeneralConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -7391,6 +7886,7 @@ impl WindowsProtectionStateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsProtectionState> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7401,6 +7897,7 @@ impl WindowsProtectionStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsProtectionState,
@@ -7414,12 +7911,14 @@ impl WindowsProtectionStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `detectedMalwareState`.
     ///
     /// URL: `/deviceManagement/managedDevices/{id}/windowsProtectionState/detectedMalwareState`
+    #[inline]
     pub fn detected_malware_state(
         &self,
     ) -> WindowsDeviceMalwareStateCollectionRequestBuilder {
@@ -7452,6 +7951,7 @@ impl WindowsSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsSetting>> {
@@ -7464,6 +7964,7 @@ impl WindowsSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7477,6 +7978,7 @@ impl WindowsSettingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsSetting,
@@ -7484,6 +7986,7 @@ impl WindowsSettingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WindowsSettingRequestBuilder {
         WindowsSettingRequestBuilder {
             client: self.client.clone(),
@@ -7513,6 +8016,7 @@ impl WindowsSettingInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsSettingInstance>> {
@@ -7525,6 +8029,7 @@ impl WindowsSettingInstanceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7538,6 +8043,7 @@ impl WindowsSettingInstanceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsSettingInstance,
@@ -7545,6 +8051,7 @@ impl WindowsSettingInstanceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WindowsSettingInstanceRequestBuilder {
         WindowsSettingInstanceRequestBuilder {
             client: self.client.clone(),
@@ -7573,6 +8080,7 @@ impl WindowsSettingInstanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsSettingInstance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7583,6 +8091,7 @@ impl WindowsSettingInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsSettingInstance,
@@ -7596,6 +8105,7 @@ impl WindowsSettingInstanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7623,6 +8133,7 @@ impl WindowsSettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7633,6 +8144,7 @@ impl WindowsSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WindowsSetting) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7643,12 +8155,14 @@ impl WindowsSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `instances`.
     ///
     /// URL: `/me/settings/windows/{id}/instances`
+    #[inline]
     pub fn instances(&self) -> WindowsSettingInstanceCollectionRequestBuilder {
         WindowsSettingInstanceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7681,6 +8195,7 @@ impl WindowsUniversalAppXCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WindowsUniversalAppX>> {
@@ -7693,6 +8208,7 @@ impl WindowsUniversalAppXCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7706,6 +8222,7 @@ impl WindowsUniversalAppXCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WindowsUniversalAppX,
@@ -7713,6 +8230,7 @@ impl WindowsUniversalAppXCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WindowsUniversalAppXRequestBuilder {
         WindowsUniversalAppXRequestBuilder {
             client: self.client.clone(),
@@ -7743,6 +8261,7 @@ impl WindowsUniversalAppXRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsUniversalAppX> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7753,6 +8272,7 @@ impl WindowsUniversalAppXRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsUniversalAppX,
@@ -7766,12 +8286,14 @@ impl WindowsUniversalAppXRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7782,6 +8304,7 @@ impl WindowsUniversalAppXRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7792,6 +8315,7 @@ impl WindowsUniversalAppXRequestBuilder {
     /// Navigation property `committedContainedApps`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/committedContainedApps`
+    #[inline]
     pub fn committed_contained_apps(
         &self,
     ) -> MobileContainedAppCollectionRequestBuilder {
@@ -7804,6 +8328,7 @@ impl WindowsUniversalAppXRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7822,6 +8347,7 @@ impl WindowsUniversalAppXRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.windowsUniversalAppX/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7835,6 +8361,7 @@ impl WindowsUniversalAppXRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -7864,6 +8391,7 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::WindowsUpdateForBusinessConfiguration> {
@@ -7876,6 +8404,7 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WindowsUpdateForBusinessConfiguration,
@@ -7889,12 +8418,14 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7905,6 +8436,7 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -7917,6 +8449,7 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -7928,6 +8461,7 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -7940,6 +8474,7 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -7949,6 +8484,7 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -7965,6 +8501,7 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -7981,6 +8518,7 @@ impl WindowsUpdateForBusinessConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -8022,6 +8560,7 @@ impl WindowsWebAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WindowsWebApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8032,6 +8571,7 @@ impl WindowsWebAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WindowsWebApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8042,12 +8582,14 @@ impl WindowsWebAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsWebApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8058,6 +8600,7 @@ impl WindowsWebAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsWebApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8076,6 +8619,7 @@ impl WindowsWebAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsWebApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsWebApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8089,6 +8633,7 @@ impl WindowsWebAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -8120,6 +8665,7 @@ impl WorkHoursAndLocationsSettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkHoursAndLocationsSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8130,6 +8676,7 @@ impl WorkHoursAndLocationsSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkHoursAndLocationsSetting,
@@ -8143,12 +8690,14 @@ impl WorkHoursAndLocationsSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `occurrences`.
     ///
     /// URL: `/me/settings/workHoursAndLocations/occurrences`
+    #[inline]
     pub fn occurrences(&self) -> WorkPlanOccurrenceCollectionRequestBuilder {
         WorkPlanOccurrenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8159,6 +8708,7 @@ impl WorkHoursAndLocationsSettingRequestBuilder {
     /// Navigation property `recurrences`.
     ///
     /// URL: `/me/settings/workHoursAndLocations/recurrences`
+    #[inline]
     pub fn recurrences(&self) -> WorkPlanRecurrenceCollectionRequestBuilder {
         WorkPlanRecurrenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8175,6 +8725,7 @@ impl WorkHoursAndLocationsSettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn occurrences_view(
         &self,
         start_date_time: &str,
@@ -8218,6 +8769,7 @@ impl WorkPlanOccurrenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkPlanOccurrence>> {
@@ -8230,6 +8782,7 @@ impl WorkPlanOccurrenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8243,6 +8796,7 @@ impl WorkPlanOccurrenceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkPlanOccurrence,
@@ -8250,6 +8804,7 @@ impl WorkPlanOccurrenceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkPlanOccurrenceRequestBuilder {
         WorkPlanOccurrenceRequestBuilder {
             client: self.client.clone(),
@@ -8263,6 +8818,7 @@ impl WorkPlanOccurrenceCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_current_location(
         &self,
         parameters: &super::parameters::SetCurrentLocationParameters,
@@ -8298,6 +8854,7 @@ impl WorkPlanOccurrenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkPlanOccurrence> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8311,6 +8868,7 @@ impl WorkPlanOccurrenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::WorkPlanOccurrence,
@@ -8324,6 +8882,7 @@ impl WorkPlanOccurrenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8350,6 +8909,7 @@ impl WorkPlanRecurrenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkPlanRecurrence>> {
@@ -8362,6 +8922,7 @@ impl WorkPlanRecurrenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8375,6 +8936,7 @@ impl WorkPlanRecurrenceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkPlanRecurrence,
@@ -8382,6 +8944,7 @@ impl WorkPlanRecurrenceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkPlanRecurrenceRequestBuilder {
         WorkPlanRecurrenceRequestBuilder {
             client: self.client.clone(),
@@ -8410,6 +8973,7 @@ impl WorkPlanRecurrenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkPlanRecurrence> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8423,6 +8987,7 @@ impl WorkPlanRecurrenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::WorkPlanRecurrence,
@@ -8436,6 +9001,7 @@ impl WorkPlanRecurrenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8463,6 +9029,7 @@ impl WorkbookApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8473,6 +9040,7 @@ impl WorkbookApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookApplication,
@@ -8486,6 +9054,7 @@ impl WorkbookApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8496,6 +9065,7 @@ impl WorkbookApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn calculate(&self, calculation_type: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("calculate"))
             .json_member_body("calculationType", Some(calculation_type))
@@ -8524,6 +9094,7 @@ impl WorkbookChartAreaFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAreaFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8534,6 +9105,7 @@ impl WorkbookChartAreaFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAreaFormat,
@@ -8547,12 +9119,14 @@ impl WorkbookChartAreaFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAreaFormat/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -8562,6 +9136,7 @@ impl WorkbookChartAreaFormatRequestBuilder {
     /// Navigation property `font`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAreaFormat/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -8592,6 +9167,7 @@ impl WorkbookChartAxesRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxes> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8602,6 +9178,7 @@ impl WorkbookChartAxesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxes,
@@ -8615,12 +9192,14 @@ impl WorkbookChartAxesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `categoryAxis`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxes/categoryAxis`
+    #[inline]
     pub fn category_axis(&self) -> WorkbookChartAxisRequestBuilder {
         WorkbookChartAxisRequestBuilder {
             client: self.client.clone(),
@@ -8630,6 +9209,7 @@ impl WorkbookChartAxesRequestBuilder {
     /// Navigation property `seriesAxis`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxes/seriesAxis`
+    #[inline]
     pub fn series_axis(&self) -> WorkbookChartAxisRequestBuilder {
         WorkbookChartAxisRequestBuilder {
             client: self.client.clone(),
@@ -8639,6 +9219,7 @@ impl WorkbookChartAxesRequestBuilder {
     /// Navigation property `valueAxis`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxes/valueAxis`
+    #[inline]
     pub fn value_axis(&self) -> WorkbookChartAxisRequestBuilder {
         WorkbookChartAxisRequestBuilder {
             client: self.client.clone(),
@@ -8669,6 +9250,7 @@ impl WorkbookChartAxisFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxisFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8679,6 +9261,7 @@ impl WorkbookChartAxisFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxisFormat,
@@ -8692,12 +9275,14 @@ impl WorkbookChartAxisFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `font`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisFormat/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -8707,6 +9292,7 @@ impl WorkbookChartAxisFormatRequestBuilder {
     /// Navigation property `line`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisFormat/line`
+    #[inline]
     pub fn line(&self) -> WorkbookChartLineFormatRequestBuilder {
         WorkbookChartLineFormatRequestBuilder {
             client: self.client.clone(),
@@ -8737,6 +9323,7 @@ impl WorkbookChartAxisRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxis> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8747,6 +9334,7 @@ impl WorkbookChartAxisRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxis,
@@ -8760,12 +9348,14 @@ impl WorkbookChartAxisRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxis/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartAxisFormatRequestBuilder {
         WorkbookChartAxisFormatRequestBuilder {
             client: self.client.clone(),
@@ -8775,6 +9365,7 @@ impl WorkbookChartAxisRequestBuilder {
     /// Navigation property `majorGridlines`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxis/majorGridlines`
+    #[inline]
     pub fn major_gridlines(&self) -> WorkbookChartGridlinesRequestBuilder {
         WorkbookChartGridlinesRequestBuilder {
             client: self.client.clone(),
@@ -8784,6 +9375,7 @@ impl WorkbookChartAxisRequestBuilder {
     /// Navigation property `minorGridlines`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxis/minorGridlines`
+    #[inline]
     pub fn minor_gridlines(&self) -> WorkbookChartGridlinesRequestBuilder {
         WorkbookChartGridlinesRequestBuilder {
             client: self.client.clone(),
@@ -8793,6 +9385,7 @@ impl WorkbookChartAxisRequestBuilder {
     /// Navigation property `title`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxis/title`
+    #[inline]
     pub fn title(&self) -> WorkbookChartAxisTitleRequestBuilder {
         WorkbookChartAxisTitleRequestBuilder {
             client: self.client.clone(),
@@ -8823,6 +9416,7 @@ impl WorkbookChartAxisTitleFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxisTitleFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8833,6 +9427,7 @@ impl WorkbookChartAxisTitleFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxisTitleFormat,
@@ -8846,12 +9441,14 @@ impl WorkbookChartAxisTitleFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `font`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisTitleFormat/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),

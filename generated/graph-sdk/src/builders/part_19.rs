@@ -27,6 +27,7 @@ impl WorkbookChartAxisTitleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartAxisTitle> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -37,6 +38,7 @@ impl WorkbookChartAxisTitleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartAxisTitle,
@@ -50,12 +52,14 @@ impl WorkbookChartAxisTitleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisTitle/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartAxisTitleFormatRequestBuilder {
         WorkbookChartAxisTitleFormatRequestBuilder {
             client: self.client.clone(),
@@ -85,6 +89,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChart>> {
@@ -97,6 +102,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -110,6 +116,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChart,
@@ -117,6 +124,7 @@ impl WorkbookChartCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookChartRequestBuilder {
         WorkbookChartRequestBuilder {
             client: self.client.clone(),
@@ -130,6 +138,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookChartCollectionAddParameters,
@@ -150,6 +159,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -166,6 +176,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item(
         &self,
         name: Option<&str>,
@@ -186,6 +197,7 @@ impl WorkbookChartCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -220,6 +232,7 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartDataLabelFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -230,6 +243,7 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartDataLabelFormat,
@@ -243,12 +257,14 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabelFormat/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -258,6 +274,7 @@ impl WorkbookChartDataLabelFormatRequestBuilder {
     /// Navigation property `font`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabelFormat/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -288,6 +305,7 @@ impl WorkbookChartDataLabelsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartDataLabels> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -298,6 +316,7 @@ impl WorkbookChartDataLabelsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartDataLabels,
@@ -311,12 +330,14 @@ impl WorkbookChartDataLabelsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabels/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartDataLabelFormatRequestBuilder {
         WorkbookChartDataLabelFormatRequestBuilder {
             client: self.client.clone(),
@@ -347,6 +368,7 @@ impl WorkbookChartFillRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartFill> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -357,6 +379,7 @@ impl WorkbookChartFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartFill,
@@ -370,6 +393,7 @@ impl WorkbookChartFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -380,6 +404,7 @@ impl WorkbookChartFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -390,6 +415,7 @@ impl WorkbookChartFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_solid_color(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -422,6 +448,7 @@ impl WorkbookChartFontRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartFont> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -432,6 +459,7 @@ impl WorkbookChartFontRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartFont,
@@ -445,6 +473,7 @@ impl WorkbookChartFontRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -472,6 +501,7 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartGridlinesFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -482,6 +512,7 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartGridlinesFormat,
@@ -495,12 +526,14 @@ impl WorkbookChartGridlinesFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `line`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartGridlinesFormat/line`
+    #[inline]
     pub fn line(&self) -> WorkbookChartLineFormatRequestBuilder {
         WorkbookChartLineFormatRequestBuilder {
             client: self.client.clone(),
@@ -531,6 +564,7 @@ impl WorkbookChartGridlinesRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartGridlines> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -541,6 +575,7 @@ impl WorkbookChartGridlinesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartGridlines,
@@ -554,12 +589,14 @@ impl WorkbookChartGridlinesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartGridlines/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartGridlinesFormatRequestBuilder {
         WorkbookChartGridlinesFormatRequestBuilder {
             client: self.client.clone(),
@@ -590,6 +627,7 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLegendFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -600,6 +638,7 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLegendFormat,
@@ -613,12 +652,14 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegendFormat/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -628,6 +669,7 @@ impl WorkbookChartLegendFormatRequestBuilder {
     /// Navigation property `font`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegendFormat/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -658,6 +700,7 @@ impl WorkbookChartLegendRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLegend> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -668,6 +711,7 @@ impl WorkbookChartLegendRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLegend,
@@ -681,12 +725,14 @@ impl WorkbookChartLegendRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegend/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartLegendFormatRequestBuilder {
         WorkbookChartLegendFormatRequestBuilder {
             client: self.client.clone(),
@@ -717,6 +763,7 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartLineFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -727,6 +774,7 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartLineFormat,
@@ -740,6 +788,7 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -750,6 +799,7 @@ impl WorkbookChartLineFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -776,6 +826,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChartPoint>> {
@@ -788,6 +839,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -801,6 +853,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChartPoint,
@@ -808,6 +861,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookChartPointRequestBuilder {
         WorkbookChartPointRequestBuilder {
             client: self.client.clone(),
@@ -823,6 +877,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -837,6 +892,7 @@ impl WorkbookChartPointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -871,6 +927,7 @@ impl WorkbookChartPointFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartPointFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -881,6 +938,7 @@ impl WorkbookChartPointFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartPointFormat,
@@ -894,12 +952,14 @@ impl WorkbookChartPointFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartPointFormat/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -930,6 +990,7 @@ impl WorkbookChartPointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartPoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -940,6 +1001,7 @@ impl WorkbookChartPointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartPoint,
@@ -953,12 +1015,14 @@ impl WorkbookChartPointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartPoint/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartPointFormatRequestBuilder {
         WorkbookChartPointFormatRequestBuilder {
             client: self.client.clone(),
@@ -989,6 +1053,7 @@ impl WorkbookChartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChart> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -999,6 +1064,7 @@ impl WorkbookChartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WorkbookChart) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1009,12 +1075,14 @@ impl WorkbookChartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `axes`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/axes`
+    #[inline]
     pub fn axes(&self) -> WorkbookChartAxesRequestBuilder {
         WorkbookChartAxesRequestBuilder {
             client: self.client.clone(),
@@ -1024,6 +1092,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `dataLabels`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/dataLabels`
+    #[inline]
     pub fn data_labels(&self) -> WorkbookChartDataLabelsRequestBuilder {
         WorkbookChartDataLabelsRequestBuilder {
             client: self.client.clone(),
@@ -1033,6 +1102,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `format`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartAreaFormatRequestBuilder {
         WorkbookChartAreaFormatRequestBuilder {
             client: self.client.clone(),
@@ -1042,6 +1112,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `legend`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/legend`
+    #[inline]
     pub fn legend(&self) -> WorkbookChartLegendRequestBuilder {
         WorkbookChartLegendRequestBuilder {
             client: self.client.clone(),
@@ -1051,6 +1122,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `series`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/series`
+    #[inline]
     pub fn series(&self) -> WorkbookChartSeriesCollectionRequestBuilder {
         WorkbookChartSeriesCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1061,6 +1133,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `title`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/title`
+    #[inline]
     pub fn title(&self) -> WorkbookChartTitleRequestBuilder {
         WorkbookChartTitleRequestBuilder {
             client: self.client.clone(),
@@ -1070,6 +1143,7 @@ impl WorkbookChartRequestBuilder {
     /// Navigation property `worksheet`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/worksheet`
+    #[inline]
     pub fn worksheet(&self) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -1085,6 +1159,7 @@ impl WorkbookChartRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/worksheet/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart/worksheet/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn worksheet_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1098,6 +1173,7 @@ impl WorkbookChartRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn image(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -1114,6 +1190,7 @@ impl WorkbookChartRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_2` because `image` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn image_2(&self, width: i32) -> Request<String> {
         let path = self
             .path
@@ -1130,6 +1207,7 @@ impl WorkbookChartRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_3` because `image` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn image_3(&self, width: i32, height: i32) -> Request<String> {
         let path = self
             .path
@@ -1152,6 +1230,7 @@ impl WorkbookChartRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `image_4` because `image` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn image_4(
         &self,
         width: i32,
@@ -1178,6 +1257,7 @@ impl WorkbookChartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_data(
         &self,
         parameters: &super::parameters::SetDataParameters,
@@ -1192,6 +1272,7 @@ impl WorkbookChartRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_position(
         &self,
         parameters: &super::parameters::SetPositionParameters,
@@ -1226,6 +1307,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookChartSeries>> {
@@ -1238,6 +1320,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1251,6 +1334,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeries,
@@ -1258,6 +1342,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookChartSeriesRequestBuilder {
         WorkbookChartSeriesRequestBuilder {
             client: self.client.clone(),
@@ -1273,6 +1358,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -1287,6 +1373,7 @@ impl WorkbookChartSeriesCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -1321,6 +1408,7 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartSeriesFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1331,6 +1419,7 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeriesFormat,
@@ -1344,12 +1433,14 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeriesFormat/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -1359,6 +1450,7 @@ impl WorkbookChartSeriesFormatRequestBuilder {
     /// Navigation property `line`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeriesFormat/line`
+    #[inline]
     pub fn line(&self) -> WorkbookChartLineFormatRequestBuilder {
         WorkbookChartLineFormatRequestBuilder {
             client: self.client.clone(),
@@ -1389,6 +1481,7 @@ impl WorkbookChartSeriesRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartSeries> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1399,6 +1492,7 @@ impl WorkbookChartSeriesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartSeries,
@@ -1412,12 +1506,14 @@ impl WorkbookChartSeriesRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartSeriesFormatRequestBuilder {
         WorkbookChartSeriesFormatRequestBuilder {
             client: self.client.clone(),
@@ -1427,6 +1523,7 @@ impl WorkbookChartSeriesRequestBuilder {
     /// Navigation property `points`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries/points`
+    #[inline]
     pub fn points(&self) -> WorkbookChartPointCollectionRequestBuilder {
         WorkbookChartPointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1458,6 +1555,7 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartTitleFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1468,6 +1566,7 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartTitleFormat,
@@ -1481,12 +1580,14 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fill`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitleFormat/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -1496,6 +1597,7 @@ impl WorkbookChartTitleFormatRequestBuilder {
     /// Navigation property `font`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitleFormat/font`
+    #[inline]
     pub fn font(&self) -> WorkbookChartFontRequestBuilder {
         WorkbookChartFontRequestBuilder {
             client: self.client.clone(),
@@ -1526,6 +1628,7 @@ impl WorkbookChartTitleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookChartTitle> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1536,6 +1639,7 @@ impl WorkbookChartTitleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookChartTitle,
@@ -1549,12 +1653,14 @@ impl WorkbookChartTitleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitle/format`
+    #[inline]
     pub fn format(&self) -> WorkbookChartTitleFormatRequestBuilder {
         WorkbookChartTitleFormatRequestBuilder {
             client: self.client.clone(),
@@ -1584,6 +1690,7 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookComment>> {
@@ -1596,6 +1703,7 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1609,6 +1717,7 @@ impl WorkbookCommentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookComment,
@@ -1616,6 +1725,7 @@ impl WorkbookCommentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookCommentRequestBuilder {
         WorkbookCommentRequestBuilder {
             client: self.client.clone(),
@@ -1645,6 +1755,7 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookCommentReply>> {
@@ -1657,6 +1768,7 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1670,6 +1782,7 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookCommentReply,
@@ -1677,6 +1790,7 @@ impl WorkbookCommentReplyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookCommentReplyRequestBuilder {
         WorkbookCommentReplyRequestBuilder {
             client: self.client.clone(),
@@ -1705,6 +1819,7 @@ impl WorkbookCommentReplyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookCommentReply> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1715,6 +1830,7 @@ impl WorkbookCommentReplyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookCommentReply,
@@ -1728,6 +1844,7 @@ impl WorkbookCommentReplyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1755,6 +1872,7 @@ impl WorkbookCommentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookComment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1765,6 +1883,7 @@ impl WorkbookCommentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookComment,
@@ -1778,12 +1897,14 @@ impl WorkbookCommentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `replies`.
     ///
     /// URL: `/drives/{id}/root/workbook/comments/{id}/replies`
+    #[inline]
     pub fn replies(&self) -> WorkbookCommentReplyCollectionRequestBuilder {
         WorkbookCommentReplyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1815,6 +1936,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookFilter> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1825,6 +1947,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WorkbookFilter) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1835,6 +1958,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1845,6 +1969,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply(
         &self,
         criteria: &models::microsoft_graph::WorkbookFilterCriteria,
@@ -1859,6 +1984,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_bottom_items_filter(&self, count: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1874,6 +2000,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_bottom_percent_filter(&self, percent: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1889,6 +2016,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_cell_color_filter(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1904,6 +2032,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_custom_filter(
         &self,
         parameters: &super::parameters::ApplyCustomFilterParameters,
@@ -1922,6 +2051,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_dynamic_filter(&self, criteria: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1937,6 +2067,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_font_color_filter(&self, color: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1952,6 +2083,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_icon_filter(
         &self,
         icon: &models::microsoft_graph::WorkbookIcon,
@@ -1970,6 +2102,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_top_items_filter(&self, count: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -1985,6 +2118,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_top_percent_filter(&self, percent: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2000,6 +2134,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply_values_filter(&self, values: &edm::Untyped) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2015,6 +2150,7 @@ impl WorkbookFilterRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -2040,6 +2176,7 @@ impl WorkbookFormatProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookFormatProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2050,6 +2187,7 @@ impl WorkbookFormatProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookFormatProtection,
@@ -2063,6 +2201,7 @@ impl WorkbookFormatProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2090,6 +2229,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookFunctions> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2100,6 +2240,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookFunctions,
@@ -2113,6 +2254,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2123,6 +2265,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn abs(
         &self,
         number: &edm::Untyped,
@@ -2137,6 +2280,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accr_int(
         &self,
         parameters: &super::parameters::AccrIntParameters,
@@ -2151,6 +2295,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accr_int_m(
         &self,
         parameters: &super::parameters::AccrIntMParameters,
@@ -2165,6 +2310,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn acos(
         &self,
         number: &edm::Untyped,
@@ -2179,6 +2325,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn acosh(
         &self,
         number: &edm::Untyped,
@@ -2193,6 +2340,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn acot(
         &self,
         number: &edm::Untyped,
@@ -2207,6 +2355,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn acoth(
         &self,
         number: &edm::Untyped,
@@ -2221,6 +2370,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn amor_degrc(
         &self,
         parameters: &super::parameters::AmorDegrcParameters,
@@ -2235,6 +2385,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn amor_linc(
         &self,
         parameters: &super::parameters::AmorLincParameters,
@@ -2249,6 +2400,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn and(
         &self,
         values: &edm::Untyped,
@@ -2263,6 +2415,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn arabic(
         &self,
         text: &edm::Untyped,
@@ -2277,6 +2430,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn areas(
         &self,
         reference: &edm::Untyped,
@@ -2291,6 +2445,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn asc(
         &self,
         text: &edm::Untyped,
@@ -2305,6 +2460,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn asin(
         &self,
         number: &edm::Untyped,
@@ -2319,6 +2475,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn asinh(
         &self,
         number: &edm::Untyped,
@@ -2333,6 +2490,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn atan(
         &self,
         number: &edm::Untyped,
@@ -2347,6 +2505,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn atan2(
         &self,
         parameters: &super::parameters::Atan2Parameters,
@@ -2361,6 +2520,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn atanh(
         &self,
         number: &edm::Untyped,
@@ -2375,6 +2535,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ave_dev(
         &self,
         values: &edm::Untyped,
@@ -2389,6 +2550,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn average(
         &self,
         values: &edm::Untyped,
@@ -2403,6 +2565,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn average_a(
         &self,
         values: &edm::Untyped,
@@ -2417,6 +2580,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn average_if(
         &self,
         parameters: &super::parameters::AverageIfParameters,
@@ -2431,6 +2595,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn average_ifs(
         &self,
         parameters: &super::parameters::AverageIfsParameters,
@@ -2445,6 +2610,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn baht_text(
         &self,
         number: &edm::Untyped,
@@ -2459,6 +2625,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn base(
         &self,
         parameters: &super::parameters::BaseParameters,
@@ -2473,6 +2640,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bessel_i(
         &self,
         parameters: &super::parameters::BesselIParameters,
@@ -2487,6 +2655,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bessel_j(
         &self,
         parameters: &super::parameters::BesselJParameters,
@@ -2501,6 +2670,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bessel_k(
         &self,
         parameters: &super::parameters::BesselKParameters,
@@ -2515,6 +2685,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bessel_y(
         &self,
         parameters: &super::parameters::BesselYParameters,
@@ -2529,6 +2700,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn beta_dist(
         &self,
         parameters: &super::parameters::BetaDistParameters,
@@ -2543,6 +2715,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn beta_inv(
         &self,
         parameters: &super::parameters::BetaInvParameters,
@@ -2557,6 +2730,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bin2_dec(
         &self,
         number: &edm::Untyped,
@@ -2571,6 +2745,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bin2_hex(
         &self,
         parameters: &super::parameters::Bin2HexParameters,
@@ -2585,6 +2760,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bin2_oct(
         &self,
         parameters: &super::parameters::Bin2OctParameters,
@@ -2599,6 +2775,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn binom_dist(
         &self,
         parameters: &super::parameters::BinomDistParameters,
@@ -2613,6 +2790,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn binom_dist_range(
         &self,
         parameters: &super::parameters::BinomDistRangeParameters,
@@ -2631,6 +2809,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn binom_inv(
         &self,
         parameters: &super::parameters::BinomInvParameters,
@@ -2645,6 +2824,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bitand(
         &self,
         parameters: &super::parameters::BitandParameters,
@@ -2659,6 +2839,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bitlshift(
         &self,
         parameters: &super::parameters::BitlshiftParameters,
@@ -2673,6 +2854,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bitor(
         &self,
         parameters: &super::parameters::BitorParameters,
@@ -2687,6 +2869,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bitrshift(
         &self,
         parameters: &super::parameters::BitrshiftParameters,
@@ -2701,6 +2884,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bitxor(
         &self,
         parameters: &super::parameters::BitxorParameters,
@@ -2715,6 +2899,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ceiling_math(
         &self,
         parameters: &super::parameters::CeilingMathParameters,
@@ -2733,6 +2918,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ceiling_precise(
         &self,
         parameters: &super::parameters::CeilingPreciseParameters,
@@ -2751,6 +2937,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn char(
         &self,
         number: &edm::Untyped,
@@ -2765,6 +2952,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn chi_sq_dist(
         &self,
         parameters: &super::parameters::ChiSqDistParameters,
@@ -2779,6 +2967,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn chi_sq_dist_rt(
         &self,
         parameters: &super::parameters::ChiSqDistRtParameters,
@@ -2797,6 +2986,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn chi_sq_inv(
         &self,
         parameters: &super::parameters::ChiSqInvParameters,
@@ -2811,6 +3001,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn chi_sq_inv_rt(
         &self,
         parameters: &super::parameters::ChiSqInvRtParameters,
@@ -2829,6 +3020,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn choose(
         &self,
         parameters: &super::parameters::ChooseParameters,
@@ -2843,6 +3035,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clean(
         &self,
         text: &edm::Untyped,
@@ -2857,6 +3050,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn code(
         &self,
         text: &edm::Untyped,
@@ -2871,6 +3065,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn columns(
         &self,
         array: &edm::Untyped,
@@ -2885,6 +3080,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn combin(
         &self,
         parameters: &super::parameters::CombinParameters,
@@ -2899,6 +3095,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn combina(
         &self,
         parameters: &super::parameters::CombinaParameters,
@@ -2913,6 +3110,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn complex(
         &self,
         parameters: &super::parameters::ComplexParameters,
@@ -2927,6 +3125,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn concatenate(
         &self,
         values: &edm::Untyped,
@@ -2945,6 +3144,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confidence_norm(
         &self,
         parameters: &super::parameters::ConfidenceNormParameters,
@@ -2963,6 +3163,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn confidence_t(
         &self,
         parameters: &super::parameters::ConfidenceTParameters,
@@ -2981,6 +3182,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn convert(
         &self,
         parameters: &super::parameters::ConvertParameters,
@@ -2995,6 +3197,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cos(
         &self,
         number: &edm::Untyped,
@@ -3009,6 +3212,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cosh(
         &self,
         number: &edm::Untyped,
@@ -3023,6 +3227,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cot(
         &self,
         number: &edm::Untyped,
@@ -3037,6 +3242,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coth(
         &self,
         number: &edm::Untyped,
@@ -3051,6 +3257,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(
         &self,
         values: &edm::Untyped,
@@ -3065,6 +3272,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count_a(
         &self,
         values: &edm::Untyped,
@@ -3079,6 +3287,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count_blank(
         &self,
         range: &edm::Untyped,
@@ -3093,6 +3302,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count_if(
         &self,
         parameters: &super::parameters::CountIfParameters,
@@ -3107,6 +3317,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count_ifs(
         &self,
         values: &edm::Untyped,
@@ -3121,6 +3332,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_day_bs(
         &self,
         parameters: &super::parameters::CoupDayBsParameters,
@@ -3135,6 +3347,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_days(
         &self,
         parameters: &super::parameters::CoupDaysParameters,
@@ -3149,6 +3362,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_days_nc(
         &self,
         parameters: &super::parameters::CoupDaysNcParameters,
@@ -3163,6 +3377,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_ncd(
         &self,
         parameters: &super::parameters::CoupNcdParameters,
@@ -3177,6 +3392,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_num(
         &self,
         parameters: &super::parameters::CoupNumParameters,
@@ -3191,6 +3407,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn coup_pcd(
         &self,
         parameters: &super::parameters::CoupPcdParameters,
@@ -3205,6 +3422,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn csc(
         &self,
         number: &edm::Untyped,
@@ -3219,6 +3437,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn csch(
         &self,
         number: &edm::Untyped,
@@ -3233,6 +3452,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cum_i_pmt(
         &self,
         parameters: &super::parameters::CumIPmtParameters,
@@ -3247,6 +3467,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cum_princ(
         &self,
         parameters: &super::parameters::CumPrincParameters,
@@ -3261,6 +3482,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn date(
         &self,
         parameters: &super::parameters::DateParameters,
@@ -3275,6 +3497,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn datevalue(
         &self,
         date_text: &edm::Untyped,
@@ -3289,6 +3512,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn daverage(
         &self,
         parameters: &super::parameters::DaverageParameters,
@@ -3303,6 +3527,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn day(
         &self,
         serial_number: &edm::Untyped,
@@ -3317,6 +3542,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn days(
         &self,
         parameters: &super::parameters::DaysParameters,
@@ -3331,6 +3557,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn days360(
         &self,
         parameters: &super::parameters::Days360Parameters,
@@ -3345,6 +3572,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn db(
         &self,
         parameters: &super::parameters::DbParameters,
@@ -3359,6 +3587,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dbcs(
         &self,
         text: &edm::Untyped,
@@ -3373,6 +3602,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dcount(
         &self,
         parameters: &super::parameters::DcountParameters,
@@ -3387,6 +3617,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dcount_a(
         &self,
         parameters: &super::parameters::DcountAParameters,
@@ -3401,6 +3632,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ddb(
         &self,
         parameters: &super::parameters::DdbParameters,
@@ -3415,6 +3647,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dec2_bin(
         &self,
         parameters: &super::parameters::Dec2BinParameters,
@@ -3429,6 +3662,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dec2_hex(
         &self,
         parameters: &super::parameters::Dec2HexParameters,
@@ -3443,6 +3677,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dec2_oct(
         &self,
         parameters: &super::parameters::Dec2OctParameters,
@@ -3457,6 +3692,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn decimal(
         &self,
         parameters: &super::parameters::DecimalParameters,
@@ -3471,6 +3707,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn degrees(
         &self,
         angle: &edm::Untyped,
@@ -3485,6 +3722,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
         parameters: &super::parameters::DeltaParameters,
@@ -3499,6 +3737,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dev_sq(
         &self,
         values: &edm::Untyped,
@@ -3513,6 +3752,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dget(
         &self,
         parameters: &super::parameters::DgetParameters,
@@ -3527,6 +3767,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn disc(
         &self,
         parameters: &super::parameters::DiscParameters,
@@ -3541,6 +3782,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dmax(
         &self,
         parameters: &super::parameters::DmaxParameters,
@@ -3555,6 +3797,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dmin(
         &self,
         parameters: &super::parameters::DminParameters,
@@ -3569,6 +3812,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dollar(
         &self,
         parameters: &super::parameters::DollarParameters,
@@ -3583,6 +3827,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dollar_de(
         &self,
         parameters: &super::parameters::DollarDeParameters,
@@ -3597,6 +3842,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dollar_fr(
         &self,
         parameters: &super::parameters::DollarFrParameters,
@@ -3611,6 +3857,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dproduct(
         &self,
         parameters: &super::parameters::DproductParameters,
@@ -3625,6 +3872,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dst_dev(
         &self,
         parameters: &super::parameters::DstDevParameters,
@@ -3639,6 +3887,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dst_dev_p(
         &self,
         parameters: &super::parameters::DstDevPParameters,
@@ -3653,6 +3902,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dsum(
         &self,
         parameters: &super::parameters::DsumParameters,
@@ -3667,6 +3917,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn duration(
         &self,
         parameters: &super::parameters::DurationParameters,
@@ -3681,6 +3932,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dvar(
         &self,
         parameters: &super::parameters::DvarParameters,
@@ -3695,6 +3947,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dvar_p(
         &self,
         parameters: &super::parameters::DvarPParameters,
@@ -3709,6 +3962,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ecma_ceiling(
         &self,
         parameters: &super::parameters::EcmaCeilingParameters,
@@ -3727,6 +3981,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn edate(
         &self,
         parameters: &super::parameters::EdateParameters,
@@ -3741,6 +3996,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn effect(
         &self,
         parameters: &super::parameters::EffectParameters,
@@ -3755,6 +4011,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn eo_month(
         &self,
         parameters: &super::parameters::EoMonthParameters,
@@ -3769,6 +4026,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn erf(
         &self,
         parameters: &super::parameters::ErfParameters,
@@ -3783,6 +4041,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn erf_c(
         &self,
         x: &edm::Untyped,
@@ -3797,6 +4056,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn erf_c_precise(
         &self,
         x: &edm::Untyped,
@@ -3815,6 +4075,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn erf_precise(
         &self,
         x: &edm::Untyped,
@@ -3833,6 +4094,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn error_type(
         &self,
         error_val: &edm::Untyped,
@@ -3847,6 +4109,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn even(
         &self,
         number: &edm::Untyped,
@@ -3861,6 +4124,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn exact(
         &self,
         parameters: &super::parameters::ExactParameters,
@@ -3875,6 +4139,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn exp(
         &self,
         number: &edm::Untyped,
@@ -3889,6 +4154,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn expon_dist(
         &self,
         parameters: &super::parameters::ExponDistParameters,
@@ -3903,6 +4169,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn f_dist(
         &self,
         parameters: &super::parameters::FDistParameters,
@@ -3917,6 +4184,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn f_dist_rt(
         &self,
         parameters: &super::parameters::FDistRtParameters,
@@ -3931,6 +4199,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn f_inv(
         &self,
         parameters: &super::parameters::FInvParameters,
@@ -3945,6 +4214,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn f_inv_rt(
         &self,
         parameters: &super::parameters::FInvRtParameters,
@@ -3959,6 +4229,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fact(
         &self,
         number: &edm::Untyped,
@@ -3973,6 +4244,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fact_double(
         &self,
         number: &edm::Untyped,
@@ -3987,6 +4259,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#false(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("false"))
     }
@@ -3997,6 +4270,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find(
         &self,
         parameters: &super::parameters::FindParameters,
@@ -4011,6 +4285,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn find_b(
         &self,
         parameters: &super::parameters::FindBParameters,
@@ -4025,6 +4300,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fisher(
         &self,
         x: &edm::Untyped,
@@ -4039,6 +4315,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fisher_inv(
         &self,
         y: &edm::Untyped,
@@ -4053,6 +4330,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fixed(
         &self,
         parameters: &super::parameters::FixedParameters,
@@ -4067,6 +4345,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn floor_math(
         &self,
         parameters: &super::parameters::FloorMathParameters,
@@ -4081,6 +4360,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn floor_precise(
         &self,
         parameters: &super::parameters::FloorPreciseParameters,
@@ -4099,6 +4379,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fv(
         &self,
         parameters: &super::parameters::FvParameters,
@@ -4113,6 +4394,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn fvschedule(
         &self,
         parameters: &super::parameters::FvscheduleParameters,
@@ -4127,6 +4409,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gamma(
         &self,
         x: &edm::Untyped,
@@ -4141,6 +4424,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gamma_ln(
         &self,
         x: &edm::Untyped,
@@ -4155,6 +4439,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gamma_ln_precise(
         &self,
         x: &edm::Untyped,
@@ -4173,6 +4458,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gamma_dist(
         &self,
         parameters: &super::parameters::GammaDistParameters,
@@ -4187,6 +4473,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gamma_inv(
         &self,
         parameters: &super::parameters::GammaInvParameters,
@@ -4201,6 +4488,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gauss(
         &self,
         x: &edm::Untyped,
@@ -4215,6 +4503,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn gcd(
         &self,
         values: &edm::Untyped,
@@ -4229,6 +4518,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ge_step(
         &self,
         parameters: &super::parameters::GeStepParameters,
@@ -4243,6 +4533,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn geo_mean(
         &self,
         values: &edm::Untyped,
@@ -4257,6 +4548,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn har_mean(
         &self,
         values: &edm::Untyped,
@@ -4271,6 +4563,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hex2_bin(
         &self,
         parameters: &super::parameters::Hex2BinParameters,
@@ -4285,6 +4578,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hex2_dec(
         &self,
         number: &edm::Untyped,
@@ -4299,6 +4593,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hex2_oct(
         &self,
         parameters: &super::parameters::Hex2OctParameters,
@@ -4313,6 +4608,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hlookup(
         &self,
         parameters: &super::parameters::HlookupParameters,
@@ -4327,6 +4623,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hour(
         &self,
         serial_number: &edm::Untyped,
@@ -4341,6 +4638,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hyp_geom_dist(
         &self,
         parameters: &super::parameters::HypGeomDistParameters,
@@ -4359,6 +4657,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hyperlink(
         &self,
         parameters: &super::parameters::HyperlinkParameters,
@@ -4373,6 +4672,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#if(
         &self,
         parameters: &super::parameters::IfParameters,
@@ -4387,6 +4687,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_abs(
         &self,
         inumber: &edm::Untyped,
@@ -4401,6 +4702,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_argument(
         &self,
         inumber: &edm::Untyped,
@@ -4415,6 +4717,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_conjugate(
         &self,
         inumber: &edm::Untyped,
@@ -4433,6 +4736,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_cos(
         &self,
         inumber: &edm::Untyped,
@@ -4447,6 +4751,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_cosh(
         &self,
         inumber: &edm::Untyped,
@@ -4461,6 +4766,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_cot(
         &self,
         inumber: &edm::Untyped,
@@ -4475,6 +4781,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_csc(
         &self,
         inumber: &edm::Untyped,
@@ -4489,6 +4796,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_csch(
         &self,
         inumber: &edm::Untyped,
@@ -4503,6 +4811,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_div(
         &self,
         parameters: &super::parameters::ImDivParameters,
@@ -4517,6 +4826,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_exp(
         &self,
         inumber: &edm::Untyped,
@@ -4531,6 +4841,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_ln(
         &self,
         inumber: &edm::Untyped,
@@ -4545,6 +4856,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_log10(
         &self,
         inumber: &edm::Untyped,
@@ -4559,6 +4871,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_log2(
         &self,
         inumber: &edm::Untyped,
@@ -4573,6 +4886,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_power(
         &self,
         parameters: &super::parameters::ImPowerParameters,
@@ -4587,6 +4901,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_product(
         &self,
         values: &edm::Untyped,
@@ -4601,6 +4916,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_real(
         &self,
         inumber: &edm::Untyped,
@@ -4615,6 +4931,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sec(
         &self,
         inumber: &edm::Untyped,
@@ -4629,6 +4946,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sech(
         &self,
         inumber: &edm::Untyped,
@@ -4643,6 +4961,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sin(
         &self,
         inumber: &edm::Untyped,
@@ -4657,6 +4976,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sinh(
         &self,
         inumber: &edm::Untyped,
@@ -4671,6 +4991,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sqrt(
         &self,
         inumber: &edm::Untyped,
@@ -4685,6 +5006,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sub(
         &self,
         parameters: &super::parameters::ImSubParameters,
@@ -4699,6 +5021,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_sum(
         &self,
         values: &edm::Untyped,
@@ -4713,6 +5036,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn im_tan(
         &self,
         inumber: &edm::Untyped,
@@ -4727,6 +5051,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn imaginary(
         &self,
         inumber: &edm::Untyped,
@@ -4741,6 +5066,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn int(
         &self,
         number: &edm::Untyped,
@@ -4755,6 +5081,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn int_rate(
         &self,
         parameters: &super::parameters::IntRateParameters,
@@ -4769,6 +5096,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ipmt(
         &self,
         parameters: &super::parameters::IpmtParameters,
@@ -4783,6 +5111,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn irr(
         &self,
         parameters: &super::parameters::IrrParameters,
@@ -4797,6 +5126,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_err(
         &self,
         value: &edm::Untyped,
@@ -4811,6 +5141,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_error(
         &self,
         value: &edm::Untyped,
@@ -4825,6 +5156,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_even(
         &self,
         number: &edm::Untyped,
@@ -4839,6 +5171,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_formula(
         &self,
         reference: &edm::Untyped,
@@ -4853,6 +5186,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_logical(
         &self,
         value: &edm::Untyped,
@@ -4867,6 +5201,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_na(
         &self,
         value: &edm::Untyped,
@@ -4881,6 +5216,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_non_text(
         &self,
         value: &edm::Untyped,
@@ -4895,6 +5231,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_number(
         &self,
         value: &edm::Untyped,
@@ -4909,6 +5246,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_odd(
         &self,
         number: &edm::Untyped,
@@ -4923,6 +5261,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn is_text(
         &self,
         value: &edm::Untyped,
@@ -4937,6 +5276,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn iso_week_num(
         &self,
         date: &edm::Untyped,
@@ -4951,6 +5291,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn iso_ceiling(
         &self,
         parameters: &super::parameters::IsoCeilingParameters,
@@ -4969,6 +5310,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ispmt(
         &self,
         parameters: &super::parameters::IspmtParameters,
@@ -4983,6 +5325,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn isref(
         &self,
         value: &edm::Untyped,
@@ -4997,6 +5340,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn kurt(
         &self,
         values: &edm::Untyped,
@@ -5011,6 +5355,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn large(
         &self,
         parameters: &super::parameters::LargeParameters,
@@ -5025,6 +5370,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lcm(
         &self,
         values: &edm::Untyped,
@@ -5039,6 +5385,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn left(
         &self,
         parameters: &super::parameters::LeftParameters,
@@ -5053,6 +5400,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn leftb(
         &self,
         parameters: &super::parameters::LeftbParameters,
@@ -5067,6 +5415,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn len(
         &self,
         text: &edm::Untyped,
@@ -5081,6 +5430,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lenb(
         &self,
         text: &edm::Untyped,
@@ -5095,6 +5445,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ln(
         &self,
         number: &edm::Untyped,
@@ -5109,6 +5460,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn log(
         &self,
         parameters: &super::parameters::LogParameters,
@@ -5123,6 +5475,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn log10(
         &self,
         number: &edm::Untyped,
@@ -5137,6 +5490,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn log_norm_dist(
         &self,
         parameters: &super::parameters::LogNormDistParameters,
@@ -5155,6 +5509,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn log_norm_inv(
         &self,
         parameters: &super::parameters::LogNormInvParameters,
@@ -5173,6 +5528,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lookup(
         &self,
         parameters: &super::parameters::LookupParameters,
@@ -5187,6 +5543,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lower(
         &self,
         text: &edm::Untyped,
@@ -5201,6 +5558,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#match(
         &self,
         parameters: &super::parameters::MatchParameters,
@@ -5215,6 +5573,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn max(
         &self,
         values: &edm::Untyped,
@@ -5229,6 +5588,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn max_a(
         &self,
         values: &edm::Untyped,
@@ -5243,6 +5603,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mduration(
         &self,
         parameters: &super::parameters::MdurationParameters,
@@ -5257,6 +5618,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn median(
         &self,
         values: &edm::Untyped,
@@ -5271,6 +5633,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mid(
         &self,
         parameters: &super::parameters::MidParameters,
@@ -5285,6 +5648,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn midb(
         &self,
         parameters: &super::parameters::MidbParameters,
@@ -5299,6 +5663,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn min(
         &self,
         values: &edm::Untyped,
@@ -5313,6 +5678,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn min_a(
         &self,
         values: &edm::Untyped,
@@ -5327,6 +5693,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn minute(
         &self,
         serial_number: &edm::Untyped,
@@ -5341,6 +5708,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mirr(
         &self,
         parameters: &super::parameters::MirrParameters,
@@ -5355,6 +5723,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#mod(
         &self,
         parameters: &super::parameters::ModParameters,
@@ -5369,6 +5738,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn month(
         &self,
         serial_number: &edm::Untyped,
@@ -5383,6 +5753,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mround(
         &self,
         parameters: &super::parameters::MroundParameters,
@@ -5397,6 +5768,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn multi_nomial(
         &self,
         values: &edm::Untyped,
@@ -5415,6 +5787,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn n(
         &self,
         value: &edm::Untyped,
@@ -5429,6 +5802,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn na(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("na"))
     }
@@ -5439,6 +5813,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn neg_binom_dist(
         &self,
         parameters: &super::parameters::NegBinomDistParameters,
@@ -5457,6 +5832,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn network_days(
         &self,
         parameters: &super::parameters::NetworkDaysParameters,
@@ -5475,6 +5851,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn network_days_intl(
         &self,
         parameters: &super::parameters::NetworkDaysIntlParameters,
@@ -5493,6 +5870,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn nominal(
         &self,
         parameters: &super::parameters::NominalParameters,
@@ -5507,6 +5885,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn norm_dist(
         &self,
         parameters: &super::parameters::NormDistParameters,
@@ -5521,6 +5900,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn norm_inv(
         &self,
         parameters: &super::parameters::NormInvParameters,
@@ -5535,6 +5915,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn norm_s_dist(
         &self,
         parameters: &super::parameters::NormSDistParameters,
@@ -5553,6 +5934,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn norm_s_inv(
         &self,
         probability: &edm::Untyped,
@@ -5567,6 +5949,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn not(
         &self,
         logical: &edm::Untyped,
@@ -5581,6 +5964,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn now(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("now"))
     }
@@ -5591,6 +5975,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn nper(
         &self,
         parameters: &super::parameters::NperParameters,
@@ -5605,6 +5990,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn npv(
         &self,
         parameters: &super::parameters::NpvParameters,
@@ -5619,6 +6005,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn number_value(
         &self,
         parameters: &super::parameters::NumberValueParameters,
@@ -5637,6 +6024,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oct2_bin(
         &self,
         parameters: &super::parameters::Oct2BinParameters,
@@ -5651,6 +6039,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oct2_dec(
         &self,
         number: &edm::Untyped,
@@ -5665,6 +6054,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn oct2_hex(
         &self,
         parameters: &super::parameters::Oct2HexParameters,
@@ -5679,6 +6069,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn odd(
         &self,
         number: &edm::Untyped,
@@ -5693,6 +6084,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn odd_f_price(
         &self,
         parameters: &super::parameters::OddFPriceParameters,
@@ -5707,6 +6099,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn odd_f_yield(
         &self,
         parameters: &super::parameters::OddFYieldParameters,
@@ -5721,6 +6114,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn odd_l_price(
         &self,
         parameters: &super::parameters::OddLPriceParameters,
@@ -5735,6 +6129,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn odd_l_yield(
         &self,
         parameters: &super::parameters::OddLYieldParameters,
@@ -5749,6 +6144,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn or(
         &self,
         values: &edm::Untyped,
@@ -5763,6 +6159,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pduration(
         &self,
         parameters: &super::parameters::PdurationParameters,
@@ -5777,6 +6174,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn percent_rank_exc(
         &self,
         parameters: &super::parameters::PercentRankExcParameters,
@@ -5795,6 +6193,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn percent_rank_inc(
         &self,
         parameters: &super::parameters::PercentRankIncParameters,
@@ -5813,6 +6212,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn percentile_exc(
         &self,
         parameters: &super::parameters::PercentileExcParameters,
@@ -5831,6 +6231,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn percentile_inc(
         &self,
         parameters: &super::parameters::PercentileIncParameters,
@@ -5849,6 +6250,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permut(
         &self,
         parameters: &super::parameters::PermutParameters,
@@ -5863,6 +6265,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permutationa(
         &self,
         parameters: &super::parameters::PermutationaParameters,
@@ -5881,6 +6284,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn phi(
         &self,
         x: &edm::Untyped,
@@ -5895,6 +6299,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pi(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("pi"))
     }
@@ -5905,6 +6310,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pmt(
         &self,
         parameters: &super::parameters::PmtParameters,
@@ -5919,6 +6325,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn poisson_dist(
         &self,
         parameters: &super::parameters::PoissonDistParameters,
@@ -5937,6 +6344,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn power(
         &self,
         parameters: &super::parameters::PowerParameters,
@@ -5951,6 +6359,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ppmt(
         &self,
         parameters: &super::parameters::PpmtParameters,
@@ -5965,6 +6374,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn price(
         &self,
         parameters: &super::parameters::PriceParameters,
@@ -5979,6 +6389,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn price_disc(
         &self,
         parameters: &super::parameters::PriceDiscParameters,
@@ -5993,6 +6404,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn price_mat(
         &self,
         parameters: &super::parameters::PriceMatParameters,
@@ -6007,6 +6419,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn product(
         &self,
         values: &edm::Untyped,
@@ -6021,6 +6434,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn proper(
         &self,
         text: &edm::Untyped,
@@ -6035,6 +6449,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pv(
         &self,
         parameters: &super::parameters::PvParameters,
@@ -6049,6 +6464,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn quartile_exc(
         &self,
         parameters: &super::parameters::QuartileExcParameters,
@@ -6067,6 +6483,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn quartile_inc(
         &self,
         parameters: &super::parameters::QuartileIncParameters,
@@ -6085,6 +6502,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn quotient(
         &self,
         parameters: &super::parameters::QuotientParameters,
@@ -6099,6 +6517,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn radians(
         &self,
         angle: &edm::Untyped,
@@ -6113,6 +6532,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rand(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("rand"))
     }
@@ -6123,6 +6543,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rand_between(
         &self,
         parameters: &super::parameters::RandBetweenParameters,
@@ -6141,6 +6562,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rank_avg(
         &self,
         parameters: &super::parameters::RankAvgParameters,
@@ -6155,6 +6577,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rank_eq(
         &self,
         parameters: &super::parameters::RankEqParameters,
@@ -6169,6 +6592,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rate(
         &self,
         parameters: &super::parameters::RateParameters,
@@ -6183,6 +6607,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn received(
         &self,
         parameters: &super::parameters::ReceivedParameters,
@@ -6197,6 +6622,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         parameters: &super::parameters::ReplaceParameters,
@@ -6211,6 +6637,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace_b(
         &self,
         parameters: &super::parameters::ReplaceBParameters,
@@ -6225,6 +6652,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rept(
         &self,
         parameters: &super::parameters::ReptParameters,
@@ -6239,6 +6667,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn right(
         &self,
         parameters: &super::parameters::RightParameters,
@@ -6253,6 +6682,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rightb(
         &self,
         parameters: &super::parameters::RightbParameters,
@@ -6267,6 +6697,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn roman(
         &self,
         parameters: &super::parameters::RomanParameters,
@@ -6281,6 +6712,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn round(
         &self,
         parameters: &super::parameters::RoundParameters,
@@ -6295,6 +6727,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn round_down(
         &self,
         parameters: &super::parameters::RoundDownParameters,
@@ -6309,6 +6742,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn round_up(
         &self,
         parameters: &super::parameters::RoundUpParameters,
@@ -6323,6 +6757,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rows(
         &self,
         array: &edm::Untyped,
@@ -6337,6 +6772,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rri(
         &self,
         parameters: &super::parameters::RriParameters,
@@ -6351,6 +6787,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sec(
         &self,
         number: &edm::Untyped,
@@ -6365,6 +6802,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sech(
         &self,
         number: &edm::Untyped,
@@ -6379,6 +6817,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn second(
         &self,
         serial_number: &edm::Untyped,
@@ -6393,6 +6832,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn series_sum(
         &self,
         parameters: &super::parameters::SeriesSumParameters,
@@ -6407,6 +6847,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sheet(
         &self,
         value: &edm::Untyped,
@@ -6421,6 +6862,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sheets(
         &self,
         reference: &edm::Untyped,
@@ -6435,6 +6877,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sign(
         &self,
         number: &edm::Untyped,
@@ -6449,6 +6892,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sin(
         &self,
         number: &edm::Untyped,
@@ -6463,6 +6907,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sinh(
         &self,
         number: &edm::Untyped,
@@ -6477,6 +6922,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn skew(
         &self,
         values: &edm::Untyped,
@@ -6491,6 +6937,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn skew_p(
         &self,
         values: &edm::Untyped,
@@ -6505,6 +6952,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sln(
         &self,
         parameters: &super::parameters::SlnParameters,
@@ -6519,6 +6967,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn small(
         &self,
         parameters: &super::parameters::SmallParameters,
@@ -6533,6 +6982,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sqrt(
         &self,
         number: &edm::Untyped,
@@ -6547,6 +6997,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sqrt_pi(
         &self,
         number: &edm::Untyped,
@@ -6561,6 +7012,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn st_dev_a(
         &self,
         values: &edm::Untyped,
@@ -6575,6 +7027,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn st_dev_pa(
         &self,
         values: &edm::Untyped,
@@ -6589,6 +7042,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn st_dev_p(
         &self,
         values: &edm::Untyped,
@@ -6603,6 +7057,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn st_dev_s(
         &self,
         values: &edm::Untyped,
@@ -6617,6 +7072,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn standardize(
         &self,
         parameters: &super::parameters::StandardizeParameters,
@@ -6635,6 +7091,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn substitute(
         &self,
         parameters: &super::parameters::SubstituteParameters,
@@ -6649,6 +7106,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn subtotal(
         &self,
         parameters: &super::parameters::SubtotalParameters,
@@ -6663,6 +7121,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sum(
         &self,
         values: &edm::Untyped,
@@ -6677,6 +7136,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sum_if(
         &self,
         parameters: &super::parameters::SumIfParameters,
@@ -6691,6 +7151,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sum_ifs(
         &self,
         parameters: &super::parameters::SumIfsParameters,
@@ -6705,6 +7166,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sum_sq(
         &self,
         values: &edm::Untyped,
@@ -6719,6 +7181,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn syd(
         &self,
         parameters: &super::parameters::SydParameters,
@@ -6733,6 +7196,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t(
         &self,
         value: &edm::Untyped,
@@ -6747,6 +7211,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t_dist(
         &self,
         parameters: &super::parameters::TDistParameters,
@@ -6761,6 +7226,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t_dist_2t(
         &self,
         parameters: &super::parameters::TDist2tParameters,
@@ -6775,6 +7241,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t_dist_rt(
         &self,
         parameters: &super::parameters::TDistRtParameters,
@@ -6789,6 +7256,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t_inv(
         &self,
         parameters: &super::parameters::TInvParameters,
@@ -6803,6 +7271,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn t_inv_2t(
         &self,
         parameters: &super::parameters::TInv2tParameters,
@@ -6817,6 +7286,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tan(
         &self,
         number: &edm::Untyped,
@@ -6831,6 +7301,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tanh(
         &self,
         number: &edm::Untyped,
@@ -6845,6 +7316,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tbill_eq(
         &self,
         parameters: &super::parameters::TbillEqParameters,
@@ -6859,6 +7331,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tbill_price(
         &self,
         parameters: &super::parameters::TbillPriceParameters,
@@ -6873,6 +7346,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tbill_yield(
         &self,
         parameters: &super::parameters::TbillYieldParameters,
@@ -6887,6 +7361,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn text(
         &self,
         parameters: &super::parameters::TextParameters,
@@ -6901,6 +7376,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn time(
         &self,
         parameters: &super::parameters::TimeParameters,
@@ -6915,6 +7391,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn timevalue(
         &self,
         time_text: &edm::Untyped,
@@ -6929,6 +7406,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn today(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("today"))
     }
@@ -6939,6 +7417,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn trim(
         &self,
         text: &edm::Untyped,
@@ -6953,6 +7432,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn trim_mean(
         &self,
         parameters: &super::parameters::TrimMeanParameters,
@@ -6967,6 +7447,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#true(&self) -> Request<models::microsoft_graph::WorkbookFunctionResult> {
         Request::json(&self.client, Method::POST, self.path.clone().action("true"))
     }
@@ -6977,6 +7458,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn trunc(
         &self,
         parameters: &super::parameters::TruncParameters,
@@ -6991,6 +7473,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#type(
         &self,
         value: &edm::Untyped,
@@ -7005,6 +7488,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unichar(
         &self,
         number: &edm::Untyped,
@@ -7019,6 +7503,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unicode(
         &self,
         text: &edm::Untyped,
@@ -7033,6 +7518,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn upper(
         &self,
         text: &edm::Untyped,
@@ -7047,6 +7533,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn usdollar(
         &self,
         parameters: &super::parameters::UsdollarParameters,
@@ -7061,6 +7548,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn value(
         &self,
         text: &edm::Untyped,
@@ -7075,6 +7563,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn var_a(
         &self,
         values: &edm::Untyped,
@@ -7089,6 +7578,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn var_pa(
         &self,
         values: &edm::Untyped,
@@ -7103,6 +7593,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn var_p(
         &self,
         values: &edm::Untyped,
@@ -7117,6 +7608,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn var_s(
         &self,
         values: &edm::Untyped,
@@ -7131,6 +7623,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn vdb(
         &self,
         parameters: &super::parameters::VdbParameters,
@@ -7145,6 +7638,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn vlookup(
         &self,
         parameters: &super::parameters::VlookupParameters,
@@ -7159,6 +7653,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn week_num(
         &self,
         parameters: &super::parameters::WeekNumParameters,
@@ -7173,6 +7668,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn weekday(
         &self,
         parameters: &super::parameters::WeekdayParameters,
@@ -7187,6 +7683,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn weibull_dist(
         &self,
         parameters: &super::parameters::WeibullDistParameters,
@@ -7205,6 +7702,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn work_day(
         &self,
         parameters: &super::parameters::WorkDayParameters,
@@ -7219,6 +7717,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn work_day_intl(
         &self,
         parameters: &super::parameters::WorkDayIntlParameters,
@@ -7237,6 +7736,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn xirr(
         &self,
         parameters: &super::parameters::XirrParameters,
@@ -7251,6 +7751,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn xnpv(
         &self,
         parameters: &super::parameters::XnpvParameters,
@@ -7265,6 +7766,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn xor(
         &self,
         values: &edm::Untyped,
@@ -7279,6 +7781,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn year(
         &self,
         serial_number: &edm::Untyped,
@@ -7293,6 +7796,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn year_frac(
         &self,
         parameters: &super::parameters::YearFracParameters,
@@ -7307,6 +7811,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#yield(
         &self,
         parameters: &super::parameters::YieldParameters,
@@ -7321,6 +7826,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn yield_disc(
         &self,
         parameters: &super::parameters::YieldDiscParameters,
@@ -7335,6 +7841,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn yield_mat(
         &self,
         parameters: &super::parameters::YieldMatParameters,
@@ -7349,6 +7856,7 @@ impl WorkbookFunctionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn z_test(
         &self,
         parameters: &super::parameters::ZTestParameters,
@@ -7381,6 +7889,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookNamedItem>> {
@@ -7393,6 +7902,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7406,6 +7916,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookNamedItem,
@@ -7413,6 +7924,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookNamedItemRequestBuilder {
         WorkbookNamedItemRequestBuilder {
             client: self.client.clone(),
@@ -7426,6 +7938,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookNamedItemCollectionAddParameters,
@@ -7444,6 +7957,7 @@ impl WorkbookNamedItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_formula_local(
         &self,
         parameters: &super::parameters::AddFormulaLocalParameters,
@@ -7479,6 +7993,7 @@ impl WorkbookNamedItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookNamedItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7489,6 +8004,7 @@ impl WorkbookNamedItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookNamedItem,
@@ -7502,12 +8018,14 @@ impl WorkbookNamedItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `worksheet`.
     ///
     /// URL: `/drives/{id}/root/workbook/names/{id}/worksheet`
+    #[inline]
     pub fn worksheet(&self) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -7523,6 +8041,7 @@ impl WorkbookNamedItemRequestBuilder {
     /// Permissions for `PUT /drives/{id}/root/workbook/names/{id}/worksheet/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/root/workbook/names/{id}/worksheet/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn worksheet_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7536,6 +8055,7 @@ impl WorkbookNamedItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -7566,6 +8086,7 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookOperation>> {
@@ -7578,6 +8099,7 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7591,6 +8113,7 @@ impl WorkbookOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookOperation,
@@ -7598,6 +8121,7 @@ impl WorkbookOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookOperationRequestBuilder {
         WorkbookOperationRequestBuilder {
             client: self.client.clone(),
@@ -7626,6 +8150,7 @@ impl WorkbookOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7636,6 +8161,7 @@ impl WorkbookOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookOperation,
@@ -7649,6 +8175,7 @@ impl WorkbookOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7675,6 +8202,7 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookPivotTable>> {
@@ -7687,6 +8215,7 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7700,6 +8229,7 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookPivotTable,
@@ -7707,6 +8237,7 @@ impl WorkbookPivotTableCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookPivotTableRequestBuilder {
         WorkbookPivotTableRequestBuilder {
             client: self.client.clone(),
@@ -7720,6 +8251,7 @@ impl WorkbookPivotTableCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn refresh_all(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7751,6 +8283,7 @@ impl WorkbookPivotTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookPivotTable> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7761,6 +8294,7 @@ impl WorkbookPivotTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookPivotTable,
@@ -7774,12 +8308,14 @@ impl WorkbookPivotTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `worksheet`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable/worksheet`
+    #[inline]
     pub fn worksheet(&self) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -7795,6 +8331,7 @@ impl WorkbookPivotTableRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable/worksheet/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable/worksheet/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn worksheet_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7808,6 +8345,7 @@ impl WorkbookPivotTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn refresh(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("refresh"))
     }
@@ -7834,6 +8372,7 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookRangeBorder>> {
@@ -7846,6 +8385,7 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7859,6 +8399,7 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookRangeBorder,
@@ -7866,6 +8407,7 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookRangeBorderRequestBuilder {
         WorkbookRangeBorderRequestBuilder {
             client: self.client.clone(),
@@ -7881,6 +8423,7 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -7895,6 +8438,7 @@ impl WorkbookRangeBorderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -7929,6 +8473,7 @@ impl WorkbookRangeBorderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeBorder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7939,6 +8484,7 @@ impl WorkbookRangeBorderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeBorder,
@@ -7952,6 +8498,7 @@ impl WorkbookRangeBorderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7979,6 +8526,7 @@ impl WorkbookRangeFillRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeFill> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7989,6 +8537,7 @@ impl WorkbookRangeFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeFill,
@@ -8002,6 +8551,7 @@ impl WorkbookRangeFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8012,6 +8562,7 @@ impl WorkbookRangeFillRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -8037,6 +8588,7 @@ impl WorkbookRangeFontRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeFont> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8047,6 +8599,7 @@ impl WorkbookRangeFontRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeFont,
@@ -8060,6 +8613,7 @@ impl WorkbookRangeFontRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8087,6 +8641,7 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeFormat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8097,6 +8652,7 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeFormat,
@@ -8110,12 +8666,14 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `borders`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/borders`
+    #[inline]
     pub fn borders(&self) -> WorkbookRangeBorderCollectionRequestBuilder {
         WorkbookRangeBorderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8126,6 +8684,7 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Navigation property `fill`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/fill`
+    #[inline]
     pub fn fill(&self) -> WorkbookRangeFillRequestBuilder {
         WorkbookRangeFillRequestBuilder {
             client: self.client.clone(),
@@ -8135,6 +8694,7 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Navigation property `font`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/font`
+    #[inline]
     pub fn font(&self) -> WorkbookRangeFontRequestBuilder {
         WorkbookRangeFontRequestBuilder {
             client: self.client.clone(),
@@ -8144,6 +8704,7 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Navigation property `protection`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat/protection`
+    #[inline]
     pub fn protection(&self) -> WorkbookFormatProtectionRequestBuilder {
         WorkbookFormatProtectionRequestBuilder {
             client: self.client.clone(),
@@ -8157,6 +8718,7 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn autofit_columns(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8171,6 +8733,7 @@ impl WorkbookRangeFormatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn autofit_rows(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8200,6 +8763,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8210,6 +8774,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WorkbookRange) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8220,12 +8785,14 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `format`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/format`
+    #[inline]
     pub fn format(&self) -> WorkbookRangeFormatRequestBuilder {
         WorkbookRangeFormatRequestBuilder {
             client: self.client.clone(),
@@ -8235,6 +8802,7 @@ impl WorkbookRangeRequestBuilder {
     /// Navigation property `sort`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/sort`
+    #[inline]
     pub fn sort(&self) -> WorkbookRangeSortRequestBuilder {
         WorkbookRangeSortRequestBuilder {
             client: self.client.clone(),
@@ -8245,6 +8813,7 @@ impl WorkbookRangeRequestBuilder {
     /// Navigation property `worksheet`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/worksheet`
+    #[inline]
     pub fn worksheet(&self) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -8260,6 +8829,7 @@ impl WorkbookRangeRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/worksheet/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange/worksheet/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn worksheet_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8275,6 +8845,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bounding_rect(
         &self,
         another_range: Option<&str>,
@@ -8300,6 +8871,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cell(
         &self,
         row: i32,
@@ -8324,6 +8896,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear(&self, apply_to: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
             .json_member_body("applyTo", Some(apply_to))
@@ -8335,6 +8908,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn column(
         &self,
         column: i32,
@@ -8352,6 +8926,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn columns_after(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8370,6 +8945,7 @@ impl WorkbookRangeRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `columns_after_2` because `columns_after` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn columns_after_2(
         &self,
         count: Option<i32>,
@@ -8390,6 +8966,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn columns_before(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8408,6 +8985,7 @@ impl WorkbookRangeRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `columns_before_2` because `columns_before` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn columns_before_2(
         &self,
         count: Option<i32>,
@@ -8430,6 +9008,7 @@ impl WorkbookRangeRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delete_2` because `delete` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delete_2(&self, shift: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("delete"))
             .json_member_body("shift", Some(shift))
@@ -8441,6 +9020,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn entire_column(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8455,6 +9035,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn entire_row(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8469,6 +9050,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn insert(
         &self,
         shift: &str,
@@ -8485,6 +9067,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn intersection(
         &self,
         another_range: Option<&str>,
@@ -8510,6 +9093,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_cell(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8524,6 +9108,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_column(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8538,6 +9123,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_row(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8552,6 +9138,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn merge(&self, across: bool) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("merge"))
             .json_member_body("across", Some(&across))
@@ -8563,6 +9150,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn offset_range(
         &self,
         row_offset: i32,
@@ -8587,6 +9175,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resized_range(
         &self,
         delta_rows: i32,
@@ -8611,6 +9200,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn row(&self, row: i32) -> Request<models::microsoft_graph::WorkbookRange> {
         let path = self
             .path
@@ -8625,6 +9215,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rows_above(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8643,6 +9234,7 @@ impl WorkbookRangeRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `rows_above_2` because `rows_above` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn rows_above_2(
         &self,
         count: Option<i32>,
@@ -8663,6 +9255,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rows_below(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8681,6 +9274,7 @@ impl WorkbookRangeRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `rows_below_2` because `rows_below` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn rows_below_2(
         &self,
         count: Option<i32>,
@@ -8701,6 +9295,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unmerge(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unmerge"))
     }
@@ -8711,6 +9306,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn used_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8727,6 +9323,7 @@ impl WorkbookRangeRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `used_range_2` because `used_range` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn used_range_2(
         &self,
         values_only: bool,
@@ -8747,6 +9344,7 @@ impl WorkbookRangeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn visible_view(&self) -> Request<models::microsoft_graph::WorkbookRangeView> {
         Request::json(
             &self.client,
@@ -8778,6 +9376,7 @@ impl WorkbookRangeSortRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeSort> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8788,6 +9387,7 @@ impl WorkbookRangeSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeSort,
@@ -8801,6 +9401,7 @@ impl WorkbookRangeSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8811,6 +9412,7 @@ impl WorkbookRangeSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply(
         &self,
         parameters: &super::parameters::WorkbookRangeSortApplyParameters,
@@ -8841,6 +9443,7 @@ impl WorkbookRangeViewCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookRangeView>> {
@@ -8853,6 +9456,7 @@ impl WorkbookRangeViewCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8866,6 +9470,7 @@ impl WorkbookRangeViewCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookRangeView,
@@ -8873,6 +9478,7 @@ impl WorkbookRangeViewCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookRangeViewRequestBuilder {
         WorkbookRangeViewRequestBuilder {
             client: self.client.clone(),
@@ -8886,6 +9492,7 @@ impl WorkbookRangeViewCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -8920,6 +9527,7 @@ impl WorkbookRangeViewRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookRangeView> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8930,6 +9538,7 @@ impl WorkbookRangeViewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookRangeView,
@@ -8943,12 +9552,14 @@ impl WorkbookRangeViewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `rows`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView/rows`
+    #[inline]
     pub fn rows(&self) -> WorkbookRangeViewCollectionRequestBuilder {
         WorkbookRangeViewCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8963,6 +9574,7 @@ impl WorkbookRangeViewRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -8994,6 +9606,7 @@ impl WorkbookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Workbook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9004,6 +9617,7 @@ impl WorkbookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Workbook) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9014,12 +9628,14 @@ impl WorkbookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `application`.
     ///
     /// URL: `/drives/{id}/root/workbook/application`
+    #[inline]
     pub fn application(&self) -> WorkbookApplicationRequestBuilder {
         WorkbookApplicationRequestBuilder {
             client: self.client.clone(),
@@ -9029,6 +9645,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `comments`.
     ///
     /// URL: `/drives/{id}/root/workbook/comments`
+    #[inline]
     pub fn comments(&self) -> WorkbookCommentCollectionRequestBuilder {
         WorkbookCommentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9039,6 +9656,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `functions`.
     ///
     /// URL: `/drives/{id}/root/workbook/functions`
+    #[inline]
     pub fn functions(&self) -> WorkbookFunctionsRequestBuilder {
         WorkbookFunctionsRequestBuilder {
             client: self.client.clone(),
@@ -9048,6 +9666,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `names`.
     ///
     /// URL: `/drives/{id}/root/workbook/names`
+    #[inline]
     pub fn names(&self) -> WorkbookNamedItemCollectionRequestBuilder {
         WorkbookNamedItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9058,6 +9677,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/drives/{id}/root/workbook/operations`
+    #[inline]
     pub fn operations(&self) -> WorkbookOperationCollectionRequestBuilder {
         WorkbookOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9068,6 +9688,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `tables`.
     ///
     /// URL: `/drives/{id}/root/workbook/tables`
+    #[inline]
     pub fn tables(&self) -> WorkbookTableCollectionRequestBuilder {
         WorkbookTableCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9078,6 +9699,7 @@ impl WorkbookRequestBuilder {
     /// Navigation property `worksheets`.
     ///
     /// URL: `/drives/{id}/root/workbook/worksheets`
+    #[inline]
     pub fn worksheets(&self) -> WorkbookWorksheetCollectionRequestBuilder {
         WorkbookWorksheetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9092,6 +9714,7 @@ impl WorkbookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn close_session(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9106,6 +9729,7 @@ impl WorkbookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_session(
         &self,
         persist_changes: bool,
@@ -9124,6 +9748,7 @@ impl WorkbookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn refresh_session(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9138,6 +9763,7 @@ impl WorkbookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn session_info_resource(
         &self,
         key: &str,
@@ -9158,6 +9784,7 @@ impl WorkbookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn table_row_operation_result(
         &self,
         key: &str,
@@ -9196,6 +9823,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTable>> {
@@ -9208,6 +9836,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9221,6 +9850,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTable,
@@ -9228,6 +9858,7 @@ impl WorkbookTableCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookTableRequestBuilder {
         WorkbookTableRequestBuilder {
             client: self.client.clone(),
@@ -9241,6 +9872,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableCollectionAddParameters,
@@ -9261,6 +9893,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -9275,6 +9908,7 @@ impl WorkbookTableCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -9308,6 +9942,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTableColumn>> {
@@ -9320,6 +9955,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9333,6 +9969,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTableColumn,
@@ -9340,6 +9977,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookTableColumnRequestBuilder {
         WorkbookTableColumnRequestBuilder {
             client: self.client.clone(),
@@ -9353,6 +9991,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableColumnCollectionAddParameters,
@@ -9373,6 +10012,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -9387,6 +10027,7 @@ impl WorkbookTableColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -9421,6 +10062,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableColumn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9431,6 +10073,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableColumn,
@@ -9444,12 +10087,14 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `filter`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableColumn/filter`
+    #[inline]
     pub fn filter(&self) -> WorkbookFilterRequestBuilder {
         WorkbookFilterRequestBuilder {
             client: self.client.clone(),
@@ -9463,6 +10108,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn data_body_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9477,6 +10123,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn header_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9491,6 +10138,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9505,6 +10153,7 @@ impl WorkbookTableColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn total_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9536,6 +10185,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTable> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9546,6 +10196,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::WorkbookTable) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9556,12 +10207,14 @@ impl WorkbookTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `columns`.
     ///
     /// URL: `/drives/{id}/root/workbook/tables/{id}/columns`
+    #[inline]
     pub fn columns(&self) -> WorkbookTableColumnCollectionRequestBuilder {
         WorkbookTableColumnCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9572,6 +10225,7 @@ impl WorkbookTableRequestBuilder {
     /// Navigation property `rows`.
     ///
     /// URL: `/drives/{id}/root/workbook/tables/{id}/rows`
+    #[inline]
     pub fn rows(&self) -> WorkbookTableRowCollectionRequestBuilder {
         WorkbookTableRowCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9582,6 +10236,7 @@ impl WorkbookTableRequestBuilder {
     /// Navigation property `sort`.
     ///
     /// URL: `/drives/{id}/root/workbook/tables/{id}/sort`
+    #[inline]
     pub fn sort(&self) -> WorkbookTableSortRequestBuilder {
         WorkbookTableSortRequestBuilder {
             client: self.client.clone(),
@@ -9591,6 +10246,7 @@ impl WorkbookTableRequestBuilder {
     /// Navigation property `worksheet`.
     ///
     /// URL: `/drives/{id}/root/workbook/tables/{id}/worksheet`
+    #[inline]
     pub fn worksheet(&self) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -9606,6 +10262,7 @@ impl WorkbookTableRequestBuilder {
     /// Permissions for `PUT /drives/{id}/root/workbook/tables/{id}/worksheet/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/root/workbook/tables/{id}/worksheet/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn worksheet_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9619,6 +10276,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear_filters(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9633,6 +10291,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn convert_to_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9647,6 +10306,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn data_body_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9661,6 +10321,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn header_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9675,6 +10336,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9689,6 +10351,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reapply_filters(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9703,6 +10366,7 @@ impl WorkbookTableRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn total_row_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9733,6 +10397,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookTableRow>> {
@@ -9745,6 +10410,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9758,6 +10424,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookTableRow,
@@ -9765,6 +10432,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookTableRowRequestBuilder {
         WorkbookTableRowRequestBuilder {
             client: self.client.clone(),
@@ -9778,6 +10446,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         parameters: &super::parameters::WorkbookTableRowCollectionAddParameters,
@@ -9798,6 +10467,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `count_2` because `count` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn count_2(&self) -> Request<i32> {
         Request::value(
             &self.client,
@@ -9812,6 +10482,7 @@ impl WorkbookTableRowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn item_at(
         &self,
         index: i32,
@@ -9846,6 +10517,7 @@ impl WorkbookTableRowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableRow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9856,6 +10528,7 @@ impl WorkbookTableRowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableRow,
@@ -9869,6 +10542,7 @@ impl WorkbookTableRowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9879,6 +10553,7 @@ impl WorkbookTableRowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -9910,6 +10585,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookTableSort> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9920,6 +10596,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookTableSort,
@@ -9933,6 +10610,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9943,6 +10621,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn apply(
         &self,
         parameters: &super::parameters::WorkbookTableSortApplyParameters,
@@ -9957,6 +10636,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn clear(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("clear"))
     }
@@ -9967,6 +10647,7 @@ impl WorkbookTableSortRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reapply(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reapply"))
     }
@@ -9993,6 +10674,7 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkbookWorksheet>> {
@@ -10005,6 +10687,7 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -10018,6 +10701,7 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheet,
@@ -10025,6 +10709,7 @@ impl WorkbookWorksheetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -10038,6 +10723,7 @@ impl WorkbookWorksheetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add(
         &self,
         name: &str,
@@ -10073,6 +10759,7 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookWorksheetProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10083,6 +10770,7 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheetProtection,
@@ -10096,6 +10784,7 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -10106,6 +10795,7 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn protect(
         &self,
         options: &models::microsoft_graph::WorkbookWorksheetProtectionOptions,
@@ -10120,6 +10810,7 @@ impl WorkbookWorksheetProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unprotect(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unprotect"))
     }
@@ -10147,6 +10838,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkbookWorksheet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10157,6 +10849,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkbookWorksheet,
@@ -10170,12 +10863,14 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `charts`.
     ///
     /// URL: `/drives/{id}/root/workbook/worksheets/{id}/charts`
+    #[inline]
     pub fn charts(&self) -> WorkbookChartCollectionRequestBuilder {
         WorkbookChartCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10186,6 +10881,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Navigation property `names`.
     ///
     /// URL: `/drives/{id}/root/workbook/worksheets/{id}/names`
+    #[inline]
     pub fn names(&self) -> WorkbookNamedItemCollectionRequestBuilder {
         WorkbookNamedItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10196,6 +10892,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Navigation property `pivotTables`.
     ///
     /// URL: `/drives/{id}/root/workbook/worksheets/{id}/pivotTables`
+    #[inline]
     pub fn pivot_tables(&self) -> WorkbookPivotTableCollectionRequestBuilder {
         WorkbookPivotTableCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10206,6 +10903,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Navigation property `protection`.
     ///
     /// URL: `/drives/{id}/root/workbook/worksheets/{id}/protection`
+    #[inline]
     pub fn protection(&self) -> WorkbookWorksheetProtectionRequestBuilder {
         WorkbookWorksheetProtectionRequestBuilder {
             client: self.client.clone(),
@@ -10215,6 +10913,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Navigation property `tables`.
     ///
     /// URL: `/drives/{id}/root/workbook/worksheets/{id}/tables`
+    #[inline]
     pub fn tables(&self) -> WorkbookTableCollectionRequestBuilder {
         WorkbookTableCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10229,6 +10928,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cell(
         &self,
         row: i32,
@@ -10253,6 +10953,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -10271,6 +10972,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `range_2` because `range` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn range_2(
         &self,
         address: Option<&str>,
@@ -10291,6 +10993,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn used_range(&self) -> Request<models::microsoft_graph::WorkbookRange> {
         Request::json(
             &self.client,
@@ -10307,6 +11010,7 @@ impl WorkbookWorksheetRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `used_range_2` because `used_range` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn used_range_2(
         &self,
         values_only: bool,
@@ -10343,6 +11047,7 @@ impl WorkforceIntegrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::WorkforceIntegration>> {
@@ -10355,6 +11060,7 @@ impl WorkforceIntegrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -10368,6 +11074,7 @@ impl WorkforceIntegrationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::WorkforceIntegration,
@@ -10375,6 +11082,7 @@ impl WorkforceIntegrationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkforceIntegrationRequestBuilder {
         WorkforceIntegrationRequestBuilder {
             client: self.client.clone(),
@@ -10405,6 +11113,7 @@ impl WorkforceIntegrationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkforceIntegration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10415,6 +11124,7 @@ impl WorkforceIntegrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkforceIntegration,
@@ -10428,6 +11138,7 @@ impl WorkforceIntegrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -10438,6 +11149,7 @@ impl WorkforceIntegrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -10469,6 +11181,7 @@ impl WorkingTimeScheduleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::WorkingTimeSchedule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10479,6 +11192,7 @@ impl WorkingTimeScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::WorkingTimeSchedule,
@@ -10492,6 +11206,7 @@ impl WorkingTimeScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -10502,6 +11217,7 @@ impl WorkingTimeScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn end_working_time(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -10516,6 +11232,7 @@ impl WorkingTimeScheduleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn start_working_time(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -10546,6 +11263,7 @@ impl WorkspaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Workspace>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -10556,6 +11274,7 @@ impl WorkspaceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -10569,6 +11288,7 @@ impl WorkspaceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Workspace,
@@ -10576,6 +11296,7 @@ impl WorkspaceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> WorkspaceRequestBuilder {
         WorkspaceRequestBuilder {
             client: self.client.clone(),
@@ -10606,6 +11327,7 @@ impl WorkspaceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Workspace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10616,6 +11338,7 @@ impl WorkspaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Workspace) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -10626,12 +11349,14 @@ impl WorkspaceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `checkIns`.
     ///
     /// URL: `/places/{id}/microsoft.graph.roomList/workspaces/{id}/checkIns`
+    #[inline]
     pub fn check_ins(&self) -> CheckInClaimCollectionRequestBuilder {
         CheckInClaimCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10646,6 +11371,7 @@ impl WorkspaceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {

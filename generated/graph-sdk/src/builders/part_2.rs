@@ -26,6 +26,7 @@ impl AlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Alert>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -36,6 +37,7 @@ impl AlertCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -49,6 +51,7 @@ impl AlertCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Alert,
@@ -56,6 +59,7 @@ impl AlertCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AlertRequestBuilder {
         AlertRequestBuilder {
             client: self.client.clone(),
@@ -84,6 +88,7 @@ impl AlertRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.Read.All`, `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Alert> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -94,6 +99,7 @@ impl AlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `SecurityEvents.ReadWrite.All`; Application `SecurityEvents.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Alert) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -104,6 +110,7 @@ impl AlertRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -130,6 +137,7 @@ impl AllowedValueCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AllowedValue>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -140,6 +148,7 @@ impl AllowedValueCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -153,6 +162,7 @@ impl AllowedValueCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AllowedValue,
@@ -160,6 +170,7 @@ impl AllowedValueCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AllowedValueRequestBuilder {
         AllowedValueRequestBuilder {
             client: self.client.clone(),
@@ -188,6 +199,7 @@ impl AllowedValueRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AllowedValue> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -198,6 +210,7 @@ impl AllowedValueRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AllowedValue) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -208,6 +221,7 @@ impl AllowedValueRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -233,6 +247,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AndroidCompliancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -243,6 +258,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AndroidCompliancePolicy,
@@ -256,12 +272,14 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
@@ -274,6 +292,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -286,6 +305,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceComplianceDeviceOverviewRequestBuilder {
@@ -297,6 +317,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceComplianceDeviceStatusCollectionRequestBuilder {
@@ -309,6 +330,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/scheduledActionsForRule`
+    #[inline]
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
@@ -321,6 +343,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceComplianceUserOverviewRequestBuilder {
         DeviceComplianceUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -330,6 +353,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy/userStatuses`
+    #[inline]
     pub fn user_statuses(&self) -> DeviceComplianceUserStatusCollectionRequestBuilder {
         DeviceComplianceUserStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -344,6 +368,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -360,6 +385,7 @@ impl AndroidCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -396,6 +422,7 @@ impl AndroidCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AndroidCustomConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -406,6 +433,7 @@ impl AndroidCustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AndroidCustomConfiguration,
@@ -419,12 +447,14 @@ impl AndroidCustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -435,6 +465,7 @@ impl AndroidCustomConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -447,6 +478,7 @@ impl AndroidCustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -458,6 +490,7 @@ impl AndroidCustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -470,6 +503,7 @@ impl AndroidCustomConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -479,6 +513,7 @@ impl AndroidCustomConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -495,6 +530,7 @@ impl AndroidCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -511,6 +547,7 @@ impl AndroidCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -552,6 +589,7 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AndroidGeneralDeviceConfiguration> {
@@ -564,6 +602,7 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AndroidGeneralDeviceConfiguration,
@@ -577,12 +616,14 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -593,6 +634,7 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -605,6 +647,7 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -616,6 +659,7 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -628,6 +672,7 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -637,6 +682,7 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -653,6 +699,7 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -669,6 +716,7 @@ impl AndroidGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -711,6 +759,7 @@ impl AndroidLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AndroidLobApp>> {
@@ -723,6 +772,7 @@ impl AndroidLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -736,6 +786,7 @@ impl AndroidLobAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AndroidLobApp,
@@ -743,6 +794,7 @@ impl AndroidLobAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AndroidLobAppRequestBuilder {
         AndroidLobAppRequestBuilder {
             client: self.client.clone(),
@@ -773,6 +825,7 @@ impl AndroidLobAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AndroidLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -783,6 +836,7 @@ impl AndroidLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AndroidLobApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -793,12 +847,14 @@ impl AndroidLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -809,6 +865,7 @@ impl AndroidLobAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -819,6 +876,7 @@ impl AndroidLobAppRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -837,6 +895,7 @@ impl AndroidLobAppRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.androidLobApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -850,6 +909,7 @@ impl AndroidLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -882,6 +942,7 @@ impl AndroidManagedAppProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.androidManagedAppProtection`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AndroidManagedAppProtection>> {
@@ -894,6 +955,7 @@ impl AndroidManagedAppProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.androidManagedAppProtection/$count`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -907,6 +969,7 @@ impl AndroidManagedAppProtectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AndroidManagedAppProtection,
@@ -914,6 +977,7 @@ impl AndroidManagedAppProtectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -947,6 +1011,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AndroidManagedAppProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -957,6 +1022,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AndroidManagedAppProtection,
@@ -970,12 +1036,14 @@ impl AndroidManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `apps`.
     ///
     /// URL: `/deviceAppManagement/androidManagedAppProtections/{id}/apps`
+    #[inline]
     pub fn apps(&self) -> ManagedMobileAppCollectionRequestBuilder {
         ManagedMobileAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -986,6 +1054,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/androidManagedAppProtections/{id}/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
@@ -998,6 +1067,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     /// Navigation property `deploymentSummary`.
     ///
     /// URL: `/deviceAppManagement/androidManagedAppProtections/{id}/deploymentSummary`
+    #[inline]
     pub fn deployment_summary(&self) -> ManagedAppPolicyDeploymentSummaryRequestBuilder {
         ManagedAppPolicyDeploymentSummaryRequestBuilder {
             client: self.client.clone(),
@@ -1011,6 +1081,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection/assign`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -1025,6 +1096,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -1045,6 +1117,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn target_apps_2(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -1065,6 +1138,7 @@ impl AndroidManagedAppProtectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_3` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn target_apps_3(
         &self,
         parameters: &super::parameters::TargetedManagedAppProtectionTargetAppsParameters,
@@ -1098,6 +1172,7 @@ impl AndroidManagedAppRegistrationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AndroidManagedAppRegistration> {
@@ -1110,6 +1185,7 @@ impl AndroidManagedAppRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AndroidManagedAppRegistration,
@@ -1123,12 +1199,14 @@ impl AndroidManagedAppRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliedPolicies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidManagedAppRegistration/appliedPolicies`
+    #[inline]
     pub fn applied_policies(&self) -> ManagedAppPolicyCollectionRequestBuilder {
         ManagedAppPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1139,6 +1217,7 @@ impl AndroidManagedAppRegistrationRequestBuilder {
     /// Navigation property `intendedPolicies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidManagedAppRegistration/intendedPolicies`
+    #[inline]
     pub fn intended_policies(&self) -> ManagedAppPolicyCollectionRequestBuilder {
         ManagedAppPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1149,6 +1228,7 @@ impl AndroidManagedAppRegistrationRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidManagedAppRegistration/operations`
+    #[inline]
     pub fn operations(&self) -> ManagedAppOperationCollectionRequestBuilder {
         ManagedAppOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1178,6 +1258,7 @@ impl AndroidStoreAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AndroidStoreApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1188,6 +1269,7 @@ impl AndroidStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AndroidStoreApp,
@@ -1201,12 +1283,14 @@ impl AndroidStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidStoreApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1217,6 +1301,7 @@ impl AndroidStoreAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidStoreApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1235,6 +1320,7 @@ impl AndroidStoreAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidStoreApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidStoreApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1248,6 +1334,7 @@ impl AndroidStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -1277,6 +1364,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AndroidWorkProfileCompliancePolicy> {
@@ -1289,6 +1377,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AndroidWorkProfileCompliancePolicy,
@@ -1302,12 +1391,14 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
@@ -1320,6 +1411,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -1332,6 +1424,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceComplianceDeviceOverviewRequestBuilder {
@@ -1343,6 +1436,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceComplianceDeviceStatusCollectionRequestBuilder {
@@ -1355,6 +1449,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/scheduledActionsForRule`
+    #[inline]
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
@@ -1367,6 +1462,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceComplianceUserOverviewRequestBuilder {
         DeviceComplianceUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -1376,6 +1472,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy/userStatuses`
+    #[inline]
     pub fn user_statuses(&self) -> DeviceComplianceUserStatusCollectionRequestBuilder {
         DeviceComplianceUserStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1390,6 +1487,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -1406,6 +1504,7 @@ impl AndroidWorkProfileCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -1442,6 +1541,7 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AndroidWorkProfileCustomConfiguration> {
@@ -1454,6 +1554,7 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AndroidWorkProfileCustomConfiguration,
@@ -1467,12 +1568,14 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1483,6 +1586,7 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -1495,6 +1599,7 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -1506,6 +1611,7 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -1518,6 +1624,7 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -1527,6 +1634,7 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -1543,6 +1651,7 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -1559,6 +1668,7 @@ impl AndroidWorkProfileCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -1600,6 +1710,7 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AndroidWorkProfileGeneralDeviceConfiguration> {
@@ -1612,6 +1723,7 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AndroidWorkProfileGeneralDeviceConfiguration,
@@ -1625,12 +1737,14 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1641,6 +1755,7 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -1653,6 +1768,7 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -1664,6 +1780,7 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -1676,6 +1793,7 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -1685,6 +1803,7 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -1701,6 +1820,7 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -1717,6 +1837,7 @@ impl AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -1758,6 +1879,7 @@ impl AnonymousGuestConversationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnonymousGuestConversationMember> {
@@ -1770,6 +1892,7 @@ impl AnonymousGuestConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnonymousGuestConversationMember,
@@ -1783,6 +1906,7 @@ impl AnonymousGuestConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1810,6 +1934,7 @@ impl AppCatalogsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppCatalogs> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1820,6 +1945,7 @@ impl AppCatalogsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AppCatalogs) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1830,12 +1956,14 @@ impl AppCatalogsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `teamsApps`.
     ///
     /// URL: `/appCatalogs/teamsApps`
+    #[inline]
     pub fn teams_apps(&self) -> TeamsAppCollectionRequestBuilder {
         TeamsAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1867,6 +1995,7 @@ impl AppConsentApprovalRouteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppConsentApprovalRoute> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1877,6 +2006,7 @@ impl AppConsentApprovalRouteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppConsentApprovalRoute,
@@ -1890,12 +2020,14 @@ impl AppConsentApprovalRouteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appConsentRequests`.
     ///
     /// URL: `/identityGovernance/appConsent/appConsentRequests`
+    #[inline]
     pub fn app_consent_requests(&self) -> AppConsentRequestCollectionRequestBuilder {
         AppConsentRequestCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1926,6 +2058,7 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppConsentRequest>> {
@@ -1938,6 +2071,7 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1951,6 +2085,7 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppConsentRequest,
@@ -1958,6 +2093,7 @@ impl AppConsentRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AppConsentRequestRequestBuilder {
         AppConsentRequestRequestBuilder {
             client: self.client.clone(),
@@ -1971,6 +2107,7 @@ impl AppConsentRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::ConsentRequestFilterByCurrentUserOptions,
@@ -2018,6 +2155,7 @@ impl AppConsentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppConsentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2028,6 +2166,7 @@ impl AppConsentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppConsentRequest,
@@ -2041,12 +2180,14 @@ impl AppConsentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `userConsentRequests`.
     ///
     /// URL: `/identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests`
+    #[inline]
     pub fn user_consent_requests(&self) -> UserConsentRequestCollectionRequestBuilder {
         UserConsentRequestCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2077,6 +2218,7 @@ impl AppLogCollectionRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppLogCollectionRequest>> {
@@ -2089,6 +2231,7 @@ impl AppLogCollectionRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2102,6 +2245,7 @@ impl AppLogCollectionRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppLogCollectionRequest,
@@ -2109,6 +2253,7 @@ impl AppLogCollectionRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AppLogCollectionRequestRequestBuilder {
         AppLogCollectionRequestRequestBuilder {
             client: self.client.clone(),
@@ -2139,6 +2284,7 @@ impl AppLogCollectionRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppLogCollectionRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2149,6 +2295,7 @@ impl AppLogCollectionRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppLogCollectionRequest,
@@ -2162,6 +2309,7 @@ impl AppLogCollectionRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2172,6 +2320,7 @@ impl AppLogCollectionRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create_download_url(
         &self,
     ) -> Request<models::microsoft_graph::AppLogCollectionDownloadDetails> {
@@ -2220,6 +2369,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/appManagementPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppManagementPolicy>> {
@@ -2232,6 +2382,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/appManagementPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2245,6 +2396,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/appManagementPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppManagementPolicy,
@@ -2252,6 +2404,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AppManagementPolicyRequestBuilder {
         AppManagementPolicyRequestBuilder {
             client: self.client.clone(),
@@ -2266,6 +2419,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -2283,6 +2437,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -2308,6 +2463,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2327,6 +2483,7 @@ impl AppManagementPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2376,6 +2533,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppManagementPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2386,6 +2544,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppManagementPolicy,
@@ -2399,12 +2558,14 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.appManagementPolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2423,6 +2584,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.appManagementPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.appManagementPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2437,6 +2599,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -2456,6 +2619,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -2475,6 +2639,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -2494,6 +2659,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2513,6 +2679,7 @@ impl AppManagementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -2555,6 +2722,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /groups/{id}/appRoleAssignments`): DelegatedWork `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AppRoleAssignment>> {
@@ -2567,6 +2735,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /groups/{id}/appRoleAssignments/$count`): DelegatedWork `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `AppRoleAssignment.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2580,6 +2749,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /groups/{id}/appRoleAssignments`): DelegatedWork `AppRoleAssignment.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `AppRoleAssignment.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -2587,6 +2757,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AppRoleAssignmentRequestBuilder {
         AppRoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -2600,6 +2771,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -2616,6 +2788,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -2640,6 +2813,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2658,6 +2832,7 @@ impl AppRoleAssignmentCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2707,6 +2882,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppRoleAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2717,6 +2893,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppRoleAssignment,
@@ -2730,6 +2907,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2740,6 +2918,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -2758,6 +2937,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -2776,6 +2956,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -2794,6 +2975,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2812,6 +2994,7 @@ impl AppRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -2839,6 +3022,7 @@ impl AppScopeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppScope> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2849,6 +3033,7 @@ impl AppScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AppScope) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2859,6 +3044,7 @@ impl AppScopeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2884,6 +3070,7 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AppleDeviceFeaturesConfigurationBase> {
@@ -2896,6 +3083,7 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppleDeviceFeaturesConfigurationBase,
@@ -2909,12 +3097,14 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2925,6 +3115,7 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -2937,6 +3128,7 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -2948,6 +3140,7 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -2960,6 +3153,7 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -2969,6 +3163,7 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -2985,6 +3180,7 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -3001,6 +3197,7 @@ impl AppleDeviceFeaturesConfigurationBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -3042,6 +3239,7 @@ impl AppleManagedIdentityProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AppleManagedIdentityProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3052,6 +3250,7 @@ impl AppleManagedIdentityProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AppleManagedIdentityProvider,
@@ -3065,6 +3264,7 @@ impl AppleManagedIdentityProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3092,6 +3292,7 @@ impl ApplePushNotificationCertificateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ApplePushNotificationCertificate> {
@@ -3104,6 +3305,7 @@ impl ApplePushNotificationCertificateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApplePushNotificationCertificate,
@@ -3117,6 +3319,7 @@ impl ApplePushNotificationCertificateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3127,6 +3330,7 @@ impl ApplePushNotificationCertificateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn download_apple_push_notification_certificate_signing_request(
         &self,
     ) -> Request<String> {
@@ -3164,6 +3368,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyApplication>> {
@@ -3176,6 +3381,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `User.Read`, `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3189,6 +3395,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyApplication,
@@ -3196,6 +3403,7 @@ impl ApplicationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -3209,6 +3417,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyApplication>> {
@@ -3227,6 +3436,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3243,6 +3453,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3267,6 +3478,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.application/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3285,6 +3497,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.application/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3299,6 +3512,7 @@ impl ApplicationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/applications/microsoft.graph.agentIdentityBlueprint`
+    #[inline]
     pub fn as_agent_identity_blueprint(
         &self,
     ) -> AgentIdentityBlueprintCollectionRequestBuilder {
@@ -3309,6 +3523,7 @@ impl ApplicationCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `appId`: `/applications(appId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_app_id(&self, app_id: impl AsRef<str>) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -3316,6 +3531,7 @@ impl ApplicationCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `uniqueName`: `/applications(uniqueName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_unique_name(
         &self,
         unique_name: impl AsRef<str>,
@@ -3351,6 +3567,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyApplication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3361,6 +3578,7 @@ impl ApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyApplication) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3371,12 +3589,14 @@ impl ApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appManagementPolicies`.
     ///
     /// URL: `/applications/{id}/appManagementPolicies`
+    #[inline]
     pub fn app_management_policies(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -3389,6 +3609,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/applications/{id}/createdOnBehalfOf`
+    #[inline]
     pub fn created_on_behalf_of(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -3398,6 +3619,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `extensionProperties`.
     ///
     /// URL: `/applications/{id}/extensionProperties`
+    #[inline]
     pub fn extension_properties(&self) -> ExtensionPropertyCollectionRequestBuilder {
         ExtensionPropertyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3408,6 +3630,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `federatedIdentityCredentials`.
     ///
     /// URL: `/applications/{id}/federatedIdentityCredentials`
+    #[inline]
     pub fn federated_identity_credentials(
         &self,
     ) -> FederatedIdentityCredentialCollectionRequestBuilder {
@@ -3420,6 +3643,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `homeRealmDiscoveryPolicies`.
     ///
     /// URL: `/applications/{id}/homeRealmDiscoveryPolicies`
+    #[inline]
     pub fn home_realm_discovery_policies(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -3432,6 +3656,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/applications/{id}/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3442,6 +3667,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `synchronization`.
     ///
     /// URL: `/applications/{id}/synchronization`
+    #[inline]
     pub fn synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -3451,6 +3677,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `tokenIssuancePolicies`.
     ///
     /// URL: `/applications/{id}/tokenIssuancePolicies`
+    #[inline]
     pub fn token_issuance_policies(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -3463,6 +3690,7 @@ impl ApplicationRequestBuilder {
     /// Navigation property `tokenLifetimePolicies`.
     ///
     /// URL: `/applications/{id}/tokenLifetimePolicies`
+    #[inline]
     pub fn token_lifetime_policies(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -3483,6 +3711,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/appManagementPolicies/$ref` (narrowest first): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
     ///
     /// Permissions for `DELETE /applications/{id}/appManagementPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn app_management_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3498,6 +3727,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `PUT /applications/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_on_behalf_of_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3515,6 +3745,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/homeRealmDiscoveryPolicies/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/homeRealmDiscoveryPolicies/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn home_realm_discovery_policies_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -3534,6 +3765,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/owners/$ref` (narrowest first): DelegatedWork `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/owners/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3551,6 +3783,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/tokenIssuancePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/tokenIssuancePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn token_issuance_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3568,6 +3801,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `POST /applications/{id}/tokenLifetimePolicies/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Application.ReadWrite.OwnedBy`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /applications/{id}/tokenLifetimePolicies/{id}/$ref` (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`, `Application.ReadWrite.All`.
+    #[inline]
     pub fn token_lifetime_policies_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3583,6 +3817,7 @@ impl ApplicationRequestBuilder {
     /// Permissions for `PUT /applications/{id}/logo`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/logo`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn logo(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -3596,6 +3831,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_key(
         &self,
         parameters: &super::parameters::ApplicationAddKeyParameters,
@@ -3610,6 +3846,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_password(
         &self,
         password_credential: &models::microsoft_graph::PasswordCredential,
@@ -3628,6 +3865,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.application/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3646,6 +3884,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3664,6 +3903,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.application/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3682,6 +3922,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.application/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3700,6 +3941,7 @@ impl ApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_key(
         &self,
         parameters: &super::parameters::ApplicationRemoveKeyParameters,
@@ -3714,6 +3956,7 @@ impl ApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_password(&self, key_id: edm::Guid) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -3729,6 +3972,7 @@ impl ApplicationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -3739,6 +3983,7 @@ impl ApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`.
+    #[inline]
     pub fn set_verified_publisher(&self, verified_publisher_id: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -3754,6 +3999,7 @@ impl ApplicationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`.
+    #[inline]
     pub fn unset_verified_publisher(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3764,6 +4010,7 @@ impl ApplicationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/applications/{id}/microsoft.graph.agentIdentityBlueprint`
+    #[inline]
     pub fn as_agent_identity_blueprint(&self) -> AgentIdentityBlueprintRequestBuilder {
         AgentIdentityBlueprintRequestBuilder {
             client: self.client.clone(),
@@ -3793,6 +4040,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ApplicationTemplate>> {
@@ -3805,6 +4053,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3818,6 +4067,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -3825,6 +4075,7 @@ impl ApplicationTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApplicationTemplateRequestBuilder {
         ApplicationTemplateRequestBuilder {
             client: self.client.clone(),
@@ -3855,6 +4106,7 @@ impl ApplicationTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ApplicationTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3865,6 +4117,7 @@ impl ApplicationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApplicationTemplate,
@@ -3878,6 +4131,7 @@ impl ApplicationTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3888,6 +4142,7 @@ impl ApplicationTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn instantiate(
         &self,
         parameters: &super::parameters::InstantiateParameters,
@@ -3924,6 +4179,7 @@ impl ApprovalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Approval>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3934,6 +4190,7 @@ impl ApprovalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3947,6 +4204,7 @@ impl ApprovalCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Approval,
@@ -3954,6 +4212,7 @@ impl ApprovalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApprovalRequestBuilder {
         ApprovalRequestBuilder {
             client: self.client.clone(),
@@ -3967,6 +4226,7 @@ impl ApprovalCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn filter_by_current_user(
         &self,
         on: &models::microsoft_graph::ApprovalFilterByCurrentUserOptions,
@@ -4014,6 +4274,7 @@ impl ApprovalRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Approval> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4024,6 +4285,7 @@ impl ApprovalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Approval) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4034,12 +4296,14 @@ impl ApprovalRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `stages`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals/{id}/stages`
+    #[inline]
     pub fn stages(&self) -> ApprovalStageCollectionRequestBuilder {
         ApprovalStageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4070,6 +4334,7 @@ impl ApprovalStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ApprovalStage>> {
@@ -4082,6 +4347,7 @@ impl ApprovalStageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4095,6 +4361,7 @@ impl ApprovalStageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApprovalStage,
@@ -4102,6 +4369,7 @@ impl ApprovalStageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApprovalStageRequestBuilder {
         ApprovalStageRequestBuilder {
             client: self.client.clone(),
@@ -4130,6 +4398,7 @@ impl ApprovalStageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ApprovalStage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4140,6 +4409,7 @@ impl ApprovalStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ApprovalStage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4150,6 +4420,7 @@ impl ApprovalStageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4176,6 +4447,7 @@ impl ApprovedClientAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ApprovedClientApp>> {
@@ -4188,6 +4460,7 @@ impl ApprovedClientAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4201,6 +4474,7 @@ impl ApprovedClientAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ApprovedClientApp,
@@ -4208,6 +4482,7 @@ impl ApprovedClientAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ApprovedClientAppRequestBuilder {
         ApprovedClientAppRequestBuilder {
             client: self.client.clone(),
@@ -4236,6 +4511,7 @@ impl ApprovedClientAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ApprovedClientApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4246,6 +4522,7 @@ impl ApprovedClientAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ApprovedClientApp,
@@ -4259,6 +4536,7 @@ impl ApprovedClientAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4285,6 +4563,7 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AssociatedTeamInfo>> {
@@ -4297,6 +4576,7 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4310,6 +4590,7 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AssociatedTeamInfo,
@@ -4317,6 +4598,7 @@ impl AssociatedTeamInfoCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AssociatedTeamInfoRequestBuilder {
         AssociatedTeamInfoRequestBuilder {
             client: self.client.clone(),
@@ -4347,6 +4629,7 @@ impl AssociatedTeamInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AssociatedTeamInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4357,6 +4640,7 @@ impl AssociatedTeamInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AssociatedTeamInfo,
@@ -4370,12 +4654,14 @@ impl AssociatedTeamInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `team`.
     ///
     /// URL: `/me/teamwork/associatedTeams/{id}/team`
+    #[inline]
     pub fn team(&self) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -4391,6 +4677,7 @@ impl AssociatedTeamInfoRequestBuilder {
     /// Permissions for `PUT /me/teamwork/associatedTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/teamwork/associatedTeams/{id}/team/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn team_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4420,6 +4707,7 @@ impl AttachmentBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAttachmentBase>> {
@@ -4432,6 +4720,7 @@ impl AttachmentBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4445,6 +4734,7 @@ impl AttachmentBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAttachmentBase,
@@ -4452,6 +4742,7 @@ impl AttachmentBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AttachmentBaseRequestBuilder {
         AttachmentBaseRequestBuilder {
             client: self.client.clone(),
@@ -4465,6 +4756,7 @@ impl AttachmentBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_upload_session(
         &self,
         attachment_info: &models::microsoft_graph::AttachmentInfo,
@@ -4500,6 +4792,7 @@ impl AttachmentBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAttachmentBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4510,6 +4803,7 @@ impl AttachmentBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAttachmentBase,
@@ -4523,6 +4817,7 @@ impl AttachmentBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4535,6 +4830,7 @@ impl AttachmentBaseRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.attachmentBase/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.attachmentBase/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -4566,6 +4862,7 @@ impl AttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/messages/{id}/attachments`): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAttachment>> {
@@ -4578,6 +4875,7 @@ impl AttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/messages/{id}/attachments/$count`): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4591,6 +4889,7 @@ impl AttachmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/messages/{id}/attachments`): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAttachment,
@@ -4598,6 +4897,7 @@ impl AttachmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AttachmentRequestBuilder {
         AttachmentRequestBuilder {
             client: self.client.clone(),
@@ -4611,6 +4911,7 @@ impl AttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/messages/{id}/attachments/createUploadSession`): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_upload_session(
         &self,
         attachment_item: &models::microsoft_graph::AttachmentItem,
@@ -4625,6 +4926,7 @@ impl AttachmentCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.itemAttachment`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/microsoft.graph.itemAttachment`
+    #[inline]
     pub fn as_item_attachment(&self) -> ItemAttachmentCollectionRequestBuilder {
         ItemAttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4656,6 +4958,7 @@ impl AttachmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4666,6 +4969,7 @@ impl AttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyAttachment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4676,12 +4980,14 @@ impl AttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.itemAttachment`: its navigations and operations.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment`
+    #[inline]
     pub fn as_item_attachment(&self) -> ItemAttachmentRequestBuilder {
         ItemAttachmentRequestBuilder {
             client: self.client.clone(),
@@ -4711,6 +5017,7 @@ impl AttachmentSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AttachmentSession>> {
@@ -4723,6 +5030,7 @@ impl AttachmentSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4736,6 +5044,7 @@ impl AttachmentSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AttachmentSession,
@@ -4743,6 +5052,7 @@ impl AttachmentSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AttachmentSessionRequestBuilder {
         AttachmentSessionRequestBuilder {
             client: self.client.clone(),
@@ -4771,6 +5081,7 @@ impl AttachmentSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AttachmentSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4781,6 +5092,7 @@ impl AttachmentSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AttachmentSession,
@@ -4794,6 +5106,7 @@ impl AttachmentSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4806,6 +5119,7 @@ impl AttachmentSessionRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/attachmentSessions/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask/attachmentSessions/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -4835,6 +5149,7 @@ impl AttackSimulationOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AttackSimulationOperation>> {
@@ -4847,6 +5162,7 @@ impl AttackSimulationOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4860,6 +5176,7 @@ impl AttackSimulationOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AttackSimulationOperation,
@@ -4867,6 +5184,7 @@ impl AttackSimulationOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AttackSimulationOperationRequestBuilder {
         AttackSimulationOperationRequestBuilder {
             client: self.client.clone(),
@@ -4895,6 +5213,7 @@ impl AttackSimulationOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AttackSimulationOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4905,6 +5224,7 @@ impl AttackSimulationOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AttackSimulationOperation,
@@ -4918,6 +5238,7 @@ impl AttackSimulationOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4945,6 +5266,7 @@ impl AttackSimulationRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AttackSimulationRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4955,6 +5277,7 @@ impl AttackSimulationRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AttackSimulationRoot,
@@ -4968,12 +5291,14 @@ impl AttackSimulationRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `endUserNotifications`.
     ///
     /// URL: `/security/attackSimulation/endUserNotifications`
+    #[inline]
     pub fn end_user_notifications(&self) -> EndUserNotificationCollectionRequestBuilder {
         EndUserNotificationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4984,6 +5309,7 @@ impl AttackSimulationRootRequestBuilder {
     /// Navigation property `landingPages`.
     ///
     /// URL: `/security/attackSimulation/landingPages`
+    #[inline]
     pub fn landing_pages(&self) -> LandingPageCollectionRequestBuilder {
         LandingPageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4994,6 +5320,7 @@ impl AttackSimulationRootRequestBuilder {
     /// Navigation property `loginPages`.
     ///
     /// URL: `/security/attackSimulation/loginPages`
+    #[inline]
     pub fn login_pages(&self) -> LoginPageCollectionRequestBuilder {
         LoginPageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5004,6 +5331,7 @@ impl AttackSimulationRootRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/security/attackSimulation/operations`
+    #[inline]
     pub fn operations(&self) -> AttackSimulationOperationCollectionRequestBuilder {
         AttackSimulationOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5014,6 +5342,7 @@ impl AttackSimulationRootRequestBuilder {
     /// Navigation property `payloads`.
     ///
     /// URL: `/security/attackSimulation/payloads`
+    #[inline]
     pub fn payloads(&self) -> PayloadCollectionRequestBuilder {
         PayloadCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5024,6 +5353,7 @@ impl AttackSimulationRootRequestBuilder {
     /// Navigation property `simulationAutomations`.
     ///
     /// URL: `/security/attackSimulation/simulationAutomations`
+    #[inline]
     pub fn simulation_automations(
         &self,
     ) -> SimulationAutomationCollectionRequestBuilder {
@@ -5036,6 +5366,7 @@ impl AttackSimulationRootRequestBuilder {
     /// Navigation property `simulations`.
     ///
     /// URL: `/security/attackSimulation/simulations`
+    #[inline]
     pub fn simulations(&self) -> SimulationCollectionRequestBuilder {
         SimulationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5046,6 +5377,7 @@ impl AttackSimulationRootRequestBuilder {
     /// Navigation property `trainings`.
     ///
     /// URL: `/security/attackSimulation/trainings`
+    #[inline]
     pub fn trainings(&self) -> TrainingCollectionRequestBuilder {
         TrainingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5090,6 +5422,7 @@ impl AttendanceRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AttendanceRecord>> {
@@ -5102,6 +5435,7 @@ impl AttendanceRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5115,6 +5449,7 @@ impl AttendanceRecordCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AttendanceRecord,
@@ -5122,6 +5457,7 @@ impl AttendanceRecordCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AttendanceRecordRequestBuilder {
         AttendanceRecordRequestBuilder {
             client: self.client.clone(),
@@ -5164,6 +5500,7 @@ impl AttendanceRecordRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AttendanceRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5174,6 +5511,7 @@ impl AttendanceRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AttendanceRecord,
@@ -5187,6 +5525,7 @@ impl AttendanceRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5213,6 +5552,7 @@ impl AttributeMappingFunctionSchemaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5227,6 +5567,7 @@ impl AttributeMappingFunctionSchemaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5240,6 +5581,7 @@ impl AttributeMappingFunctionSchemaCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AttributeMappingFunctionSchema,
@@ -5247,6 +5589,7 @@ impl AttributeMappingFunctionSchemaCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5278,6 +5621,7 @@ impl AttributeMappingFunctionSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AttributeMappingFunctionSchema> {
@@ -5290,6 +5634,7 @@ impl AttributeMappingFunctionSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AttributeMappingFunctionSchema,
@@ -5303,6 +5648,7 @@ impl AttributeMappingFunctionSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5329,6 +5675,7 @@ impl AttributeSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AttributeSet>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5339,6 +5686,7 @@ impl AttributeSetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5352,6 +5700,7 @@ impl AttributeSetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AttributeSet,
@@ -5359,6 +5708,7 @@ impl AttributeSetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AttributeSetRequestBuilder {
         AttributeSetRequestBuilder {
             client: self.client.clone(),
@@ -5387,6 +5737,7 @@ impl AttributeSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AttributeSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5397,6 +5748,7 @@ impl AttributeSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AttributeSet) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5407,6 +5759,7 @@ impl AttributeSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5433,6 +5786,7 @@ impl AudioRoutingGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AudioRoutingGroup>> {
@@ -5445,6 +5799,7 @@ impl AudioRoutingGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5458,6 +5813,7 @@ impl AudioRoutingGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AudioRoutingGroup,
@@ -5465,6 +5821,7 @@ impl AudioRoutingGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AudioRoutingGroupRequestBuilder {
         AudioRoutingGroupRequestBuilder {
             client: self.client.clone(),
@@ -5493,6 +5850,7 @@ impl AudioRoutingGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AudioRoutingGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5503,6 +5861,7 @@ impl AudioRoutingGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AudioRoutingGroup,
@@ -5516,6 +5875,7 @@ impl AudioRoutingGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5542,6 +5902,7 @@ impl AuditEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AuditEvent>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5552,6 +5913,7 @@ impl AuditEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5565,6 +5927,7 @@ impl AuditEventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuditEvent,
@@ -5572,6 +5935,7 @@ impl AuditEventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AuditEventRequestBuilder {
         AuditEventRequestBuilder {
             client: self.client.clone(),
@@ -5587,6 +5951,7 @@ impl AuditEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get_audit_activity_types(
         &self,
         category: Option<&str>,
@@ -5607,6 +5972,7 @@ impl AuditEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get_audit_categories(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -5638,6 +6004,7 @@ impl AuditEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuditEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5648,6 +6015,7 @@ impl AuditEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AuditEvent) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5658,6 +6026,7 @@ impl AuditEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5683,6 +6052,7 @@ impl AuditLogRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuditLogRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5693,6 +6063,7 @@ impl AuditLogRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AuditLogRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5703,12 +6074,14 @@ impl AuditLogRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `directoryAudits`.
     ///
     /// URL: `/auditLogs/directoryAudits`
+    #[inline]
     pub fn directory_audits(&self) -> DirectoryAuditCollectionRequestBuilder {
         DirectoryAuditCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5719,6 +6092,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `provisioning`.
     ///
     /// URL: `/auditLogs/provisioning`
+    #[inline]
     pub fn provisioning(&self) -> ProvisioningObjectSummaryCollectionRequestBuilder {
         ProvisioningObjectSummaryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5729,6 +6103,7 @@ impl AuditLogRootRequestBuilder {
     /// Navigation property `signIns`.
     ///
     /// URL: `/auditLogs/signIns`
+    #[inline]
     pub fn sign_ins(&self) -> SignInCollectionRequestBuilder {
         SignInCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5759,6 +6134,7 @@ impl AuthenticationCombinationConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5773,6 +6149,7 @@ impl AuthenticationCombinationConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5786,6 +6163,7 @@ impl AuthenticationCombinationConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationCombinationConfiguration,
@@ -5793,6 +6171,7 @@ impl AuthenticationCombinationConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5824,6 +6203,7 @@ impl AuthenticationCombinationConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyAuthenticationCombinationConfiguration> {
@@ -5836,6 +6216,7 @@ impl AuthenticationCombinationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationCombinationConfiguration,
@@ -5849,6 +6230,7 @@ impl AuthenticationCombinationConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5875,6 +6257,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.ConditionalAccess`, `Policy.ReadWrite.ConditionalAccess`; Application `Policy.Read.ConditionalAccess`, `Policy.ReadWrite.ConditionalAccess`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5889,6 +6272,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.ConditionalAccess`, `Policy.ReadWrite.ConditionalAccess`; Application `Policy.Read.ConditionalAccess`, `Policy.ReadWrite.ConditionalAccess`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5902,6 +6286,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.ReadWrite.ConditionalAccess`; Application `Policy.ReadWrite.ConditionalAccess`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuthenticationContextClassReference,
@@ -5909,6 +6294,7 @@ impl AuthenticationContextClassReferenceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5940,6 +6326,7 @@ impl AuthenticationContextClassReferenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.ConditionalAccess`; Application `Policy.Read.ConditionalAccess`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationContextClassReference> {
@@ -5952,6 +6339,7 @@ impl AuthenticationContextClassReferenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.ReadWrite.ConditionalAccess`; Application `Policy.ReadWrite.ConditionalAccess`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationContextClassReference,
@@ -5965,6 +6353,7 @@ impl AuthenticationContextClassReferenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5991,6 +6380,7 @@ impl AuthenticationEventListenerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6005,6 +6395,7 @@ impl AuthenticationEventListenerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6018,6 +6409,7 @@ impl AuthenticationEventListenerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationEventListener,
@@ -6025,6 +6417,7 @@ impl AuthenticationEventListenerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6056,6 +6449,7 @@ impl AuthenticationEventListenerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyAuthenticationEventListener> {
@@ -6068,6 +6462,7 @@ impl AuthenticationEventListenerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationEventListener,
@@ -6081,6 +6476,7 @@ impl AuthenticationEventListenerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6107,6 +6503,7 @@ impl AuthenticationEventsFlowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAuthenticationEventsFlow>> {
@@ -6119,6 +6516,7 @@ impl AuthenticationEventsFlowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6132,6 +6530,7 @@ impl AuthenticationEventsFlowCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationEventsFlow,
@@ -6139,6 +6538,7 @@ impl AuthenticationEventsFlowCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AuthenticationEventsFlowRequestBuilder {
         AuthenticationEventsFlowRequestBuilder {
             client: self.client.clone(),
@@ -6167,6 +6567,7 @@ impl AuthenticationEventsFlowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAuthenticationEventsFlow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6177,6 +6578,7 @@ impl AuthenticationEventsFlowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationEventsFlow,
@@ -6190,6 +6592,7 @@ impl AuthenticationEventsFlowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6215,6 +6618,7 @@ impl AuthenticationFlowsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.AuthenticationFlows`; Application `Policy.Read.All`, `Policy.ReadWrite.AuthenticationFlows`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationFlowsPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6225,6 +6629,7 @@ impl AuthenticationFlowsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationFlowsPolicy,
@@ -6238,6 +6643,7 @@ impl AuthenticationFlowsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6264,6 +6670,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAuthenticationMethod>> {
@@ -6276,6 +6683,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6289,6 +6697,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethod,
@@ -6296,6 +6705,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AuthenticationMethodRequestBuilder {
         AuthenticationMethodRequestBuilder {
             client: self.client.clone(),
@@ -6305,6 +6715,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.fido2AuthenticationMethod`
+    #[inline]
     pub fn as_fido2_authentication_method(
         &self,
     ) -> Fido2AuthenticationMethodCollectionRequestBuilder {
@@ -6317,6 +6728,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.microsoftAuthenticatorAuthenticationMethod`
+    #[inline]
     pub fn as_microsoft_authenticator_authentication_method(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
@@ -6329,6 +6741,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.phoneAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.phoneAuthenticationMethod`
+    #[inline]
     pub fn as_phone_authentication_method(
         &self,
     ) -> PhoneAuthenticationMethodCollectionRequestBuilder {
@@ -6341,6 +6754,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.platformCredentialAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.platformCredentialAuthenticationMethod`
+    #[inline]
     pub fn as_platform_credential_authentication_method(
         &self,
     ) -> PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
@@ -6353,6 +6767,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.qrCodePinAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.qrCodePinAuthenticationMethod`
+    #[inline]
     pub fn as_qr_code_pin_authentication_method(
         &self,
     ) -> QrCodePinAuthenticationMethodCollectionRequestBuilder {
@@ -6365,6 +6780,7 @@ impl AuthenticationMethodCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/microsoft.graph.windowsHelloForBusinessAuthenticationMethod`
+    #[inline]
     pub fn as_windows_hello_for_business_authentication_method(
         &self,
     ) -> WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
@@ -6411,6 +6827,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6425,6 +6842,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6438,6 +6856,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethodConfiguration,
@@ -6445,6 +6864,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6458,6 +6878,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.emailAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_email_authentication_method_configuration(
         &self,
     ) -> EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6471,6 +6892,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.externalAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_external_authentication_method_configuration(
         &self,
     ) -> ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6484,6 +6906,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_fido2_authentication_method_configuration(
         &self,
     ) -> Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6497,6 +6920,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_microsoft_authenticator_authentication_method_configuration(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6510,6 +6934,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_qr_code_pin_authentication_method_configuration(
         &self,
     ) -> QrCodePinAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6523,6 +6948,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.smsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.smsAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_sms_authentication_method_configuration(
         &self,
     ) -> SmsAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6536,6 +6962,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_software_oath_authentication_method_configuration(
         &self,
     ) -> SoftwareOathAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6549,6 +6976,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_temporary_access_pass_authentication_method_configuration(
         &self,
     ) -> TemporaryAccessPassAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6562,6 +6990,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_verifiable_credentials_authentication_method_configuration(
         &self,
     ) -> VerifiableCredentialsAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6575,6 +7004,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.voiceAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.voiceAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_voice_authentication_method_configuration(
         &self,
     ) -> VoiceAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6588,6 +7018,7 @@ impl AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_x509_certificate_authentication_method_configuration(
         &self,
     ) -> X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -6631,6 +7062,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyAuthenticationMethodConfiguration> {
@@ -6643,6 +7075,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethodConfiguration,
@@ -6656,6 +7089,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6663,6 +7097,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_email_authentication_method_configuration(
         &self,
     ) -> EmailAuthenticationMethodConfigurationRequestBuilder {
@@ -6678,6 +7113,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_external_authentication_method_configuration(
         &self,
     ) -> ExternalAuthenticationMethodConfigurationRequestBuilder {
@@ -6693,6 +7129,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_fido2_authentication_method_configuration(
         &self,
     ) -> Fido2AuthenticationMethodConfigurationRequestBuilder {
@@ -6708,6 +7145,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_microsoft_authenticator_authentication_method_configuration(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
@@ -6725,6 +7163,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_qr_code_pin_authentication_method_configuration(
         &self,
     ) -> QrCodePinAuthenticationMethodConfigurationRequestBuilder {
@@ -6740,6 +7179,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.smsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.smsAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_sms_authentication_method_configuration(
         &self,
     ) -> SmsAuthenticationMethodConfigurationRequestBuilder {
@@ -6755,6 +7195,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_software_oath_authentication_method_configuration(
         &self,
     ) -> SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
@@ -6770,6 +7211,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_temporary_access_pass_authentication_method_configuration(
         &self,
     ) -> TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
@@ -6787,6 +7229,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_verifiable_credentials_authentication_method_configuration(
         &self,
     ) -> VerifiableCredentialsAuthenticationMethodConfigurationRequestBuilder {
@@ -6804,6 +7247,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.voiceAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.voiceAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_voice_authentication_method_configuration(
         &self,
     ) -> VoiceAuthenticationMethodConfigurationRequestBuilder {
@@ -6819,6 +7263,7 @@ impl AuthenticationMethodConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_x509_certificate_authentication_method_configuration(
         &self,
     ) -> X509CertificateAuthenticationMethodConfigurationRequestBuilder {
@@ -6855,6 +7300,7 @@ impl AuthenticationMethodModeDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6869,6 +7315,7 @@ impl AuthenticationMethodModeDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6882,6 +7329,7 @@ impl AuthenticationMethodModeDetailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuthenticationMethodModeDetail,
@@ -6889,6 +7337,7 @@ impl AuthenticationMethodModeDetailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6920,6 +7369,7 @@ impl AuthenticationMethodModeDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationMethodModeDetail> {
@@ -6932,6 +7382,7 @@ impl AuthenticationMethodModeDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationMethodModeDetail,
@@ -6945,6 +7396,7 @@ impl AuthenticationMethodModeDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6972,6 +7424,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6982,6 +7435,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethod,
@@ -6995,6 +7449,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7005,6 +7460,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -7019,6 +7475,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.fido2AuthenticationMethod`
+    #[inline]
     pub fn as_fido2_authentication_method(
         &self,
     ) -> Fido2AuthenticationMethodRequestBuilder {
@@ -7030,6 +7487,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.microsoftAuthenticatorAuthenticationMethod`
+    #[inline]
     pub fn as_microsoft_authenticator_authentication_method(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
@@ -7044,6 +7502,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.phoneAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.phoneAuthenticationMethod`
+    #[inline]
     pub fn as_phone_authentication_method(
         &self,
     ) -> PhoneAuthenticationMethodRequestBuilder {
@@ -7055,6 +7514,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.platformCredentialAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.platformCredentialAuthenticationMethod`
+    #[inline]
     pub fn as_platform_credential_authentication_method(
         &self,
     ) -> PlatformCredentialAuthenticationMethodRequestBuilder {
@@ -7069,6 +7529,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.qrCodePinAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.qrCodePinAuthenticationMethod`
+    #[inline]
     pub fn as_qr_code_pin_authentication_method(
         &self,
     ) -> QrCodePinAuthenticationMethodRequestBuilder {
@@ -7083,6 +7544,7 @@ impl AuthenticationMethodRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/authentication/methods/{id}/microsoft.graph.windowsHelloForBusinessAuthenticationMethod`
+    #[inline]
     pub fn as_windows_hello_for_business_authentication_method(
         &self,
     ) -> WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
@@ -7119,6 +7581,7 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyAuthenticationMethodTarget>> {
@@ -7131,6 +7594,7 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7144,6 +7608,7 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethodTarget,
@@ -7151,6 +7616,7 @@ impl AuthenticationMethodTargetCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7182,6 +7648,7 @@ impl AuthenticationMethodTargetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyAuthenticationMethodTarget> {
@@ -7194,6 +7661,7 @@ impl AuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyAuthenticationMethodTarget,
@@ -7207,6 +7675,7 @@ impl AuthenticationMethodTargetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7234,6 +7703,7 @@ impl AuthenticationMethodsPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/authenticationMethodsPolicy`): DelegatedWork `Policy.ReadWrite.AuthenticationMethod`; Application `Policy.ReadWrite.AuthenticationMethod`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationMethodsPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7244,6 +7714,7 @@ impl AuthenticationMethodsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `PATCH /policies/authenticationMethodsPolicy`): DelegatedWork `Policy.ReadWrite.AuthenticationMethod`; Application `Policy.ReadWrite.AuthenticationMethod`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationMethodsPolicy,
@@ -7257,12 +7728,14 @@ impl AuthenticationMethodsPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authenticationMethodConfigurations`.
     ///
     /// URL: `/authenticationMethodsPolicy/authenticationMethodConfigurations`
+    #[inline]
     pub fn authentication_method_configurations(
         &self,
     ) -> AuthenticationMethodConfigurationCollectionRequestBuilder {
@@ -7296,6 +7769,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationMethodsRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7306,6 +7780,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationMethodsRoot,
@@ -7319,12 +7794,14 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `userRegistrationDetails`.
     ///
     /// URL: `/reports/authenticationMethods/userRegistrationDetails`
+    #[inline]
     pub fn user_registration_details(
         &self,
     ) -> UserRegistrationDetailsCollectionRequestBuilder {
@@ -7341,6 +7818,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`.
+    #[inline]
     pub fn users_registered_by_feature(
         &self,
     ) -> Request<models::microsoft_graph::UserRegistrationFeatureSummary> {
@@ -7361,6 +7839,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`.
     ///
     /// Named `users_registered_by_feature_2` because `users_registered_by_feature` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn users_registered_by_feature_2(
         &self,
         included_user_types: Option<&models::microsoft_graph::IncludedUserTypes>,
@@ -7399,6 +7878,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`.
+    #[inline]
     pub fn users_registered_by_method(
         &self,
     ) -> Request<models::microsoft_graph::UserRegistrationMethodSummary> {
@@ -7419,6 +7899,7 @@ impl AuthenticationMethodsRootRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`.
     ///
     /// Named `users_registered_by_method_2` because `users_registered_by_method` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn users_registered_by_method_2(
         &self,
         included_user_types: Option<&models::microsoft_graph::IncludedUserTypes>,
@@ -7474,6 +7955,7 @@ impl AuthenticationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Authentication> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7484,6 +7966,7 @@ impl AuthenticationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Authentication) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7494,12 +7977,14 @@ impl AuthenticationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `emailMethods`.
     ///
     /// URL: `/me/authentication/emailMethods`
+    #[inline]
     pub fn email_methods(&self) -> EmailAuthenticationMethodCollectionRequestBuilder {
         EmailAuthenticationMethodCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7510,6 +7995,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `externalAuthenticationMethods`.
     ///
     /// URL: `/me/authentication/externalAuthenticationMethods`
+    #[inline]
     pub fn external_authentication_methods(
         &self,
     ) -> ExternalAuthenticationMethodCollectionRequestBuilder {
@@ -7522,6 +8008,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `fido2Methods`.
     ///
     /// URL: `/me/authentication/fido2Methods`
+    #[inline]
     pub fn fido2_methods(&self) -> Fido2AuthenticationMethodCollectionRequestBuilder {
         Fido2AuthenticationMethodCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7532,6 +8019,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `methods`.
     ///
     /// URL: `/me/authentication/methods`
+    #[inline]
     pub fn methods(&self) -> AuthenticationMethodCollectionRequestBuilder {
         AuthenticationMethodCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7542,6 +8030,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `microsoftAuthenticatorMethods`.
     ///
     /// URL: `/me/authentication/microsoftAuthenticatorMethods`
+    #[inline]
     pub fn microsoft_authenticator_methods(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodCollectionRequestBuilder {
@@ -7554,6 +8043,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/me/authentication/operations`
+    #[inline]
     pub fn operations(&self) -> LongRunningOperationCollectionRequestBuilder {
         LongRunningOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7564,6 +8054,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `passwordMethods`.
     ///
     /// URL: `/me/authentication/passwordMethods`
+    #[inline]
     pub fn password_methods(
         &self,
     ) -> PasswordAuthenticationMethodCollectionRequestBuilder {
@@ -7576,6 +8067,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `phoneMethods`.
     ///
     /// URL: `/me/authentication/phoneMethods`
+    #[inline]
     pub fn phone_methods(&self) -> PhoneAuthenticationMethodCollectionRequestBuilder {
         PhoneAuthenticationMethodCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7586,6 +8078,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `platformCredentialMethods`.
     ///
     /// URL: `/me/authentication/platformCredentialMethods`
+    #[inline]
     pub fn platform_credential_methods(
         &self,
     ) -> PlatformCredentialAuthenticationMethodCollectionRequestBuilder {
@@ -7598,6 +8091,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `softwareOathMethods`.
     ///
     /// URL: `/me/authentication/softwareOathMethods`
+    #[inline]
     pub fn software_oath_methods(
         &self,
     ) -> SoftwareOathAuthenticationMethodCollectionRequestBuilder {
@@ -7610,6 +8104,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `temporaryAccessPassMethods`.
     ///
     /// URL: `/me/authentication/temporaryAccessPassMethods`
+    #[inline]
     pub fn temporary_access_pass_methods(
         &self,
     ) -> TemporaryAccessPassAuthenticationMethodCollectionRequestBuilder {
@@ -7622,6 +8117,7 @@ impl AuthenticationRequestBuilder {
     /// Navigation property `windowsHelloForBusinessMethods`.
     ///
     /// URL: `/me/authentication/windowsHelloForBusinessMethods`
+    #[inline]
     pub fn windows_hello_for_business_methods(
         &self,
     ) -> WindowsHelloForBusinessAuthenticationMethodCollectionRequestBuilder {
@@ -7656,6 +8152,7 @@ impl AuthenticationStrengthPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AuthenticationStrengthPolicy>> {
@@ -7668,6 +8165,7 @@ impl AuthenticationStrengthPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7681,6 +8179,7 @@ impl AuthenticationStrengthPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuthenticationStrengthPolicy,
@@ -7688,6 +8187,7 @@ impl AuthenticationStrengthPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7721,6 +8221,7 @@ impl AuthenticationStrengthPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationStrengthPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7731,6 +8232,7 @@ impl AuthenticationStrengthPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationStrengthPolicy,
@@ -7744,12 +8246,14 @@ impl AuthenticationStrengthPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `combinationConfigurations`.
     ///
     /// URL: `/policies/authenticationStrengthPolicies/{id}/combinationConfigurations`
+    #[inline]
     pub fn combination_configurations(
         &self,
     ) -> AuthenticationCombinationConfigurationCollectionRequestBuilder {
@@ -7766,6 +8270,7 @@ impl AuthenticationStrengthPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update_allowed_combinations(
         &self,
         allowed_combinations: &[models::microsoft_graph::AuthenticationMethodModes],
@@ -7784,6 +8289,7 @@ impl AuthenticationStrengthPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn usage(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationStrengthUsage> {
@@ -7817,6 +8323,7 @@ impl AuthenticationStrengthRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthenticationStrengthRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7827,6 +8334,7 @@ impl AuthenticationStrengthRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthenticationStrengthRoot,
@@ -7840,12 +8348,14 @@ impl AuthenticationStrengthRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authenticationMethodModes`.
     ///
     /// URL: `/identity/conditionalAccess/authenticationStrength/authenticationMethodModes`
+    #[inline]
     pub fn authentication_method_modes(
         &self,
     ) -> AuthenticationMethodModeDetailCollectionRequestBuilder {
@@ -7858,6 +8368,7 @@ impl AuthenticationStrengthRootRequestBuilder {
     /// Navigation property `policies`.
     ///
     /// URL: `/identity/conditionalAccess/authenticationStrength/policies`
+    #[inline]
     pub fn policies(&self) -> AuthenticationStrengthPolicyCollectionRequestBuilder {
         AuthenticationStrengthPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7888,6 +8399,7 @@ impl AuthoredNoteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AuthoredNote>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7898,6 +8410,7 @@ impl AuthoredNoteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7911,6 +8424,7 @@ impl AuthoredNoteCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AuthoredNote,
@@ -7918,6 +8432,7 @@ impl AuthoredNoteCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AuthoredNoteRequestBuilder {
         AuthoredNoteRequestBuilder {
             client: self.client.clone(),
@@ -7946,6 +8461,7 @@ impl AuthoredNoteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthoredNote> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7956,6 +8472,7 @@ impl AuthoredNoteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AuthoredNote) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7966,6 +8483,7 @@ impl AuthoredNoteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7993,6 +8511,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AuthorizationPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8003,6 +8522,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AuthorizationPolicy,
@@ -8016,6 +8536,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8026,6 +8547,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -8044,6 +8566,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -8062,6 +8585,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -8080,6 +8604,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -8098,6 +8623,7 @@ impl AuthorizationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -8124,6 +8650,7 @@ impl AvailableAccessPackageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AvailableAccessPackage>> {
@@ -8136,6 +8663,7 @@ impl AvailableAccessPackageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8149,6 +8677,7 @@ impl AvailableAccessPackageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AvailableAccessPackage,
@@ -8156,6 +8685,7 @@ impl AvailableAccessPackageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> AvailableAccessPackageRequestBuilder {
         AvailableAccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -8186,6 +8716,7 @@ impl AvailableAccessPackageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AvailableAccessPackage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8196,6 +8727,7 @@ impl AvailableAccessPackageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AvailableAccessPackage,
@@ -8209,12 +8741,14 @@ impl AvailableAccessPackageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resourceRoleScopes`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/availableAccessPackages/{id}/resourceRoleScopes`
+    #[inline]
     pub fn resource_role_scopes(
         &self,
     ) -> AccessPackageResourceRoleScopeCollectionRequestBuilder {
@@ -8235,6 +8769,7 @@ impl AvailableAccessPackageRequestBuilder {
     /// Permissions for `POST /identityGovernance/entitlementManagement/availableAccessPackages/{id}/resourceRoleScopes/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/availableAccessPackages/{id}/resourceRoleScopes/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resource_role_scopes_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8263,6 +8798,7 @@ impl AzureCommunicationServicesUserConversationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -8277,6 +8813,7 @@ impl AzureCommunicationServicesUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AzureCommunicationServicesUserConversationMember,
@@ -8290,6 +8827,7 @@ impl AzureCommunicationServicesUserConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8316,6 +8854,7 @@ impl B2xIdentityUserFlowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::B2xIdentityUserFlow>> {
@@ -8328,6 +8867,7 @@ impl B2xIdentityUserFlowCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8341,6 +8881,7 @@ impl B2xIdentityUserFlowCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::B2xIdentityUserFlow,
@@ -8348,6 +8889,7 @@ impl B2xIdentityUserFlowCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> B2xIdentityUserFlowRequestBuilder {
         B2xIdentityUserFlowRequestBuilder {
             client: self.client.clone(),
@@ -8378,6 +8920,7 @@ impl B2xIdentityUserFlowRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::B2xIdentityUserFlow> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8388,6 +8931,7 @@ impl B2xIdentityUserFlowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::B2xIdentityUserFlow,
@@ -8401,12 +8945,14 @@ impl B2xIdentityUserFlowRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `identityProviders`.
     ///
     /// URL: `/identity/b2xUserFlows/{id}/identityProviders`
+    #[inline]
     pub fn identity_providers(&self) -> IdentityProviderCollectionRequestBuilder {
         IdentityProviderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8417,6 +8963,7 @@ impl B2xIdentityUserFlowRequestBuilder {
     /// Navigation property `languages`.
     ///
     /// URL: `/identity/b2xUserFlows/{id}/languages`
+    #[inline]
     pub fn languages(&self) -> UserFlowLanguageConfigurationCollectionRequestBuilder {
         UserFlowLanguageConfigurationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8427,6 +8974,7 @@ impl B2xIdentityUserFlowRequestBuilder {
     /// Navigation property `userAttributeAssignments`.
     ///
     /// URL: `/identity/b2xUserFlows/{id}/userAttributeAssignments`
+    #[inline]
     pub fn user_attribute_assignments(
         &self,
     ) -> IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
@@ -8439,6 +8987,7 @@ impl B2xIdentityUserFlowRequestBuilder {
     /// Navigation property `userFlowIdentityProviders`.
     ///
     /// URL: `/identity/b2xUserFlows/{id}/userFlowIdentityProviders`
+    #[inline]
     pub fn user_flow_identity_providers(
         &self,
     ) -> IdentityProviderBaseCollectionRequestBuilder {
@@ -8459,6 +9008,7 @@ impl B2xIdentityUserFlowRequestBuilder {
     /// Permissions for `POST /identity/b2xUserFlows/{id}/identityProviders/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identity/b2xUserFlows/{id}/identityProviders/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn identity_providers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8476,6 +9026,7 @@ impl B2xIdentityUserFlowRequestBuilder {
     /// Permissions for `POST /identity/b2xUserFlows/{id}/userFlowIdentityProviders/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identity/b2xUserFlows/{id}/userFlowIdentityProviders/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn user_flow_identity_providers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8506,6 +9057,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BackupRestoreRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8516,6 +9068,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BackupRestoreRoot,
@@ -8529,12 +9082,14 @@ impl BackupRestoreRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `browseSessions`.
     ///
     /// URL: `/solutions/backupRestore/browseSessions`
+    #[inline]
     pub fn browse_sessions(&self) -> BrowseSessionBaseCollectionRequestBuilder {
         BrowseSessionBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8545,6 +9100,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `driveInclusionRules`.
     ///
     /// URL: `/solutions/backupRestore/driveInclusionRules`
+    #[inline]
     pub fn drive_inclusion_rules(&self) -> DriveProtectionRuleCollectionRequestBuilder {
         DriveProtectionRuleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8555,6 +9111,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `driveProtectionUnits`.
     ///
     /// URL: `/solutions/backupRestore/driveProtectionUnits`
+    #[inline]
     pub fn drive_protection_units(&self) -> DriveProtectionUnitCollectionRequestBuilder {
         DriveProtectionUnitCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8565,6 +9122,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `driveProtectionUnitsBulkAdditionJobs`.
     ///
     /// URL: `/solutions/backupRestore/driveProtectionUnitsBulkAdditionJobs`
+    #[inline]
     pub fn drive_protection_units_bulk_addition_jobs(
         &self,
     ) -> DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
@@ -8577,6 +9135,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `emailNotificationsSetting`.
     ///
     /// URL: `/solutions/backupRestore/emailNotificationsSetting`
+    #[inline]
     pub fn email_notifications_setting(
         &self,
     ) -> EmailNotificationsSettingRequestBuilder {
@@ -8588,6 +9147,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `exchangeProtectionPolicies`.
     ///
     /// URL: `/solutions/backupRestore/exchangeProtectionPolicies`
+    #[inline]
     pub fn exchange_protection_policies(
         &self,
     ) -> ExchangeProtectionPolicyCollectionRequestBuilder {
@@ -8600,6 +9160,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `exchangeRestoreSessions`.
     ///
     /// URL: `/solutions/backupRestore/exchangeRestoreSessions`
+    #[inline]
     pub fn exchange_restore_sessions(
         &self,
     ) -> ExchangeRestoreSessionCollectionRequestBuilder {
@@ -8612,6 +9173,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `mailboxInclusionRules`.
     ///
     /// URL: `/solutions/backupRestore/mailboxInclusionRules`
+    #[inline]
     pub fn mailbox_inclusion_rules(
         &self,
     ) -> MailboxProtectionRuleCollectionRequestBuilder {
@@ -8624,6 +9186,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `mailboxProtectionUnits`.
     ///
     /// URL: `/solutions/backupRestore/mailboxProtectionUnits`
+    #[inline]
     pub fn mailbox_protection_units(
         &self,
     ) -> MailboxProtectionUnitCollectionRequestBuilder {
@@ -8636,6 +9199,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `mailboxProtectionUnitsBulkAdditionJobs`.
     ///
     /// URL: `/solutions/backupRestore/mailboxProtectionUnitsBulkAdditionJobs`
+    #[inline]
     pub fn mailbox_protection_units_bulk_addition_jobs(
         &self,
     ) -> MailboxProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
@@ -8648,6 +9212,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `oneDriveForBusinessBrowseSessions`.
     ///
     /// URL: `/solutions/backupRestore/oneDriveForBusinessBrowseSessions`
+    #[inline]
     pub fn one_drive_for_business_browse_sessions(
         &self,
     ) -> OneDriveForBusinessBrowseSessionCollectionRequestBuilder {
@@ -8660,6 +9225,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `oneDriveForBusinessProtectionPolicies`.
     ///
     /// URL: `/solutions/backupRestore/oneDriveForBusinessProtectionPolicies`
+    #[inline]
     pub fn one_drive_for_business_protection_policies(
         &self,
     ) -> OneDriveForBusinessProtectionPolicyCollectionRequestBuilder {
@@ -8672,6 +9238,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `oneDriveForBusinessRestoreSessions`.
     ///
     /// URL: `/solutions/backupRestore/oneDriveForBusinessRestoreSessions`
+    #[inline]
     pub fn one_drive_for_business_restore_sessions(
         &self,
     ) -> OneDriveForBusinessRestoreSessionCollectionRequestBuilder {
@@ -8684,6 +9251,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `protectionPolicies`.
     ///
     /// URL: `/solutions/backupRestore/protectionPolicies`
+    #[inline]
     pub fn protection_policies(&self) -> ProtectionPolicyBaseCollectionRequestBuilder {
         ProtectionPolicyBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8694,6 +9262,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `protectionUnits`.
     ///
     /// URL: `/solutions/backupRestore/protectionUnits`
+    #[inline]
     pub fn protection_units(&self) -> ProtectionUnitBaseCollectionRequestBuilder {
         ProtectionUnitBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8704,6 +9273,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `restorePoints`.
     ///
     /// URL: `/solutions/backupRestore/restorePoints`
+    #[inline]
     pub fn restore_points(&self) -> RestorePointCollectionRequestBuilder {
         RestorePointCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8714,6 +9284,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `restoreSessions`.
     ///
     /// URL: `/solutions/backupRestore/restoreSessions`
+    #[inline]
     pub fn restore_sessions(&self) -> RestoreSessionBaseCollectionRequestBuilder {
         RestoreSessionBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8724,6 +9295,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `serviceApps`.
     ///
     /// URL: `/solutions/backupRestore/serviceApps`
+    #[inline]
     pub fn service_apps(&self) -> ServiceAppCollectionRequestBuilder {
         ServiceAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8734,6 +9306,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `sharePointBrowseSessions`.
     ///
     /// URL: `/solutions/backupRestore/sharePointBrowseSessions`
+    #[inline]
     pub fn share_point_browse_sessions(
         &self,
     ) -> SharePointBrowseSessionCollectionRequestBuilder {
@@ -8746,6 +9319,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `sharePointProtectionPolicies`.
     ///
     /// URL: `/solutions/backupRestore/sharePointProtectionPolicies`
+    #[inline]
     pub fn share_point_protection_policies(
         &self,
     ) -> SharePointProtectionPolicyCollectionRequestBuilder {
@@ -8758,6 +9332,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `sharePointRestoreSessions`.
     ///
     /// URL: `/solutions/backupRestore/sharePointRestoreSessions`
+    #[inline]
     pub fn share_point_restore_sessions(
         &self,
     ) -> SharePointRestoreSessionCollectionRequestBuilder {
@@ -8770,6 +9345,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `siteInclusionRules`.
     ///
     /// URL: `/solutions/backupRestore/siteInclusionRules`
+    #[inline]
     pub fn site_inclusion_rules(&self) -> SiteProtectionRuleCollectionRequestBuilder {
         SiteProtectionRuleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8780,6 +9356,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `siteProtectionUnits`.
     ///
     /// URL: `/solutions/backupRestore/siteProtectionUnits`
+    #[inline]
     pub fn site_protection_units(&self) -> SiteProtectionUnitCollectionRequestBuilder {
         SiteProtectionUnitCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8790,6 +9367,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Navigation property `siteProtectionUnitsBulkAdditionJobs`.
     ///
     /// URL: `/solutions/backupRestore/siteProtectionUnitsBulkAdditionJobs`
+    #[inline]
     pub fn site_protection_units_bulk_addition_jobs(
         &self,
     ) -> SiteProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
@@ -8810,6 +9388,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Permissions for `POST /solutions/backupRestore/protectionUnits/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/protectionUnits/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn protection_units_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8823,6 +9402,7 @@ impl BackupRestoreRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enable(
         &self,
         app_owner_tenant_id: &str,
@@ -8853,6 +9433,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyBaseItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8863,6 +9444,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8876,6 +9458,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBaseItem,
@@ -8883,6 +9466,7 @@ impl BaseItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BaseItemRequestBuilder {
         BaseItemRequestBuilder {
             client: self.client.clone(),
@@ -8892,6 +9476,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.drive`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.drive`
+    #[inline]
     pub fn as_drive(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8903,6 +9488,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.driveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.driveItem`
+    #[inline]
     pub fn as_drive_item(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8913,6 +9499,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.list`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.list`
+    #[inline]
     pub fn as_list(&self) -> ListCollectionRequestBuilder {
         ListCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8923,6 +9510,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.listItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.listItem`
+    #[inline]
     pub fn as_list_item(&self) -> ListItemCollectionRequestBuilder {
         ListItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8933,6 +9521,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.recycleBin`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.recycleBin`
+    #[inline]
     pub fn as_recycle_bin(&self) -> RecycleBinCollectionRequestBuilder {
         RecycleBinCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8944,6 +9533,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharedDriveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.sharedDriveItem`
+    #[inline]
     pub fn as_shared_drive_item(&self) -> SharedDriveItemCollectionRequestBuilder {
         SharedDriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8954,6 +9544,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.site`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.site`
+    #[inline]
     pub fn as_site(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8964,6 +9555,7 @@ impl BaseItemCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sitePage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/microsoft.graph.sitePage`
+    #[inline]
     pub fn as_site_page(&self) -> SitePageCollectionRequestBuilder {
         SitePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8995,6 +9587,7 @@ impl BaseItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBaseItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9005,6 +9598,7 @@ impl BaseItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyBaseItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9015,12 +9609,14 @@ impl BaseItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -9030,6 +9626,7 @@ impl BaseItemRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/items/{id}/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -9045,6 +9642,7 @@ impl BaseItemRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9060,6 +9658,7 @@ impl BaseItemRequestBuilder {
     /// Permissions for `PUT /sites/{id}/items/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/items/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9069,6 +9668,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.drive`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.drive`
+    #[inline]
     pub fn as_drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -9078,6 +9678,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.driveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.driveItem`
+    #[inline]
     pub fn as_drive_item(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -9087,6 +9688,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.list`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.list`
+    #[inline]
     pub fn as_list(&self) -> ListRequestBuilder {
         ListRequestBuilder {
             client: self.client.clone(),
@@ -9096,6 +9698,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.listItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.listItem`
+    #[inline]
     pub fn as_list_item(&self) -> ListItemRequestBuilder {
         ListItemRequestBuilder {
             client: self.client.clone(),
@@ -9106,6 +9709,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.recycleBin`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.recycleBin`
+    #[inline]
     pub fn as_recycle_bin(&self) -> RecycleBinRequestBuilder {
         RecycleBinRequestBuilder {
             client: self.client.clone(),
@@ -9116,6 +9720,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharedDriveItem`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sharedDriveItem`
+    #[inline]
     pub fn as_shared_drive_item(&self) -> SharedDriveItemRequestBuilder {
         SharedDriveItemRequestBuilder {
             client: self.client.clone(),
@@ -9125,6 +9730,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.site`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.site`
+    #[inline]
     pub fn as_site(&self) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -9134,6 +9740,7 @@ impl BaseItemRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sitePage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage`
+    #[inline]
     pub fn as_site_page(&self) -> SitePageRequestBuilder {
         SitePageRequestBuilder {
             client: self.client.clone(),

@@ -26,6 +26,7 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -42,6 +43,7 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -55,6 +57,7 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
@@ -64,6 +67,7 @@ impl X509CertificateAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -97,6 +101,7 @@ impl X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -111,6 +116,7 @@ impl X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::X509CertificateAuthenticationMethodConfiguration,
@@ -124,12 +130,14 @@ impl X509CertificateAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.x509CertificateAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),

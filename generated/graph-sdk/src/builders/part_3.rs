@@ -26,6 +26,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyBaseSitePage>> {
@@ -38,6 +39,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -51,6 +53,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBaseSitePage,
@@ -58,6 +61,7 @@ impl BaseSitePageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BaseSitePageRequestBuilder {
         BaseSitePageRequestBuilder {
             client: self.client.clone(),
@@ -67,6 +71,7 @@ impl BaseSitePageCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sitePage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/pages/microsoft.graph.sitePage`
+    #[inline]
     pub fn as_site_page(&self) -> SitePageCollectionRequestBuilder {
         SitePageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -98,6 +103,7 @@ impl BaseSitePageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBaseSitePage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -108,6 +114,7 @@ impl BaseSitePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyBaseSitePage,
@@ -121,12 +128,14 @@ impl BaseSitePageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/sites/{id}/pages/{id}/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -136,6 +145,7 @@ impl BaseSitePageRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/sites/{id}/pages/{id}/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -151,6 +161,7 @@ impl BaseSitePageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/pages/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/pages/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -166,6 +177,7 @@ impl BaseSitePageRequestBuilder {
     /// Permissions for `PUT /sites/{id}/pages/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/pages/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -175,6 +187,7 @@ impl BaseSitePageRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sitePage`: its navigations and operations.
     ///
     /// URL: `/sites/{id}/pages/{id}/microsoft.graph.sitePage`
+    #[inline]
     pub fn as_site_page(&self) -> SitePageRequestBuilder {
         SitePageRequestBuilder {
             client: self.client.clone(),
@@ -204,6 +217,7 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BitlockerRecoveryKey>> {
@@ -216,6 +230,7 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -229,6 +244,7 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BitlockerRecoveryKey,
@@ -236,6 +252,7 @@ impl BitlockerRecoveryKeyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BitlockerRecoveryKeyRequestBuilder {
         BitlockerRecoveryKeyRequestBuilder {
             client: self.client.clone(),
@@ -264,6 +281,7 @@ impl BitlockerRecoveryKeyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BitlockerRecoveryKey> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -274,6 +292,7 @@ impl BitlockerRecoveryKeyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BitlockerRecoveryKey,
@@ -287,6 +306,7 @@ impl BitlockerRecoveryKeyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -314,6 +334,7 @@ impl BitlockerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Bitlocker> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -324,6 +345,7 @@ impl BitlockerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Bitlocker) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -334,12 +356,14 @@ impl BitlockerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `recoveryKeys`.
     ///
     /// URL: `/informationProtection/bitlocker/recoveryKeys`
+    #[inline]
     pub fn recovery_keys(&self) -> BitlockerRecoveryKeyCollectionRequestBuilder {
         BitlockerRecoveryKeyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -372,6 +396,7 @@ impl BookingAppointmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BookingAppointment>> {
@@ -384,6 +409,7 @@ impl BookingAppointmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -397,6 +423,7 @@ impl BookingAppointmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BookingAppointment,
@@ -404,6 +431,7 @@ impl BookingAppointmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BookingAppointmentRequestBuilder {
         BookingAppointmentRequestBuilder {
             client: self.client.clone(),
@@ -434,6 +462,7 @@ impl BookingAppointmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BookingAppointment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -444,6 +473,7 @@ impl BookingAppointmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BookingAppointment,
@@ -457,6 +487,7 @@ impl BookingAppointmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -467,6 +498,7 @@ impl BookingAppointmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self, cancellation_message: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
             .json_member_body("cancellationMessage", Some(cancellation_message))
@@ -494,6 +526,7 @@ impl BookingBusinessCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BookingBusiness>> {
@@ -506,6 +539,7 @@ impl BookingBusinessCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -519,6 +553,7 @@ impl BookingBusinessCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BookingBusiness,
@@ -526,6 +561,7 @@ impl BookingBusinessCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BookingBusinessRequestBuilder {
         BookingBusinessRequestBuilder {
             client: self.client.clone(),
@@ -556,6 +592,7 @@ impl BookingBusinessRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BookingBusiness> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -566,6 +603,7 @@ impl BookingBusinessRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BookingBusiness,
@@ -579,12 +617,14 @@ impl BookingBusinessRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appointments`.
     ///
     /// URL: `/solutions/bookingBusinesses/{id}/appointments`
+    #[inline]
     pub fn appointments(&self) -> BookingAppointmentCollectionRequestBuilder {
         BookingAppointmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -595,6 +635,7 @@ impl BookingBusinessRequestBuilder {
     /// Navigation property `calendarView`.
     ///
     /// URL: `/solutions/bookingBusinesses/{id}/calendarView`
+    #[inline]
     pub fn calendar_view(&self) -> BookingAppointmentCollectionRequestBuilder {
         BookingAppointmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -605,6 +646,7 @@ impl BookingBusinessRequestBuilder {
     /// Navigation property `customQuestions`.
     ///
     /// URL: `/solutions/bookingBusinesses/{id}/customQuestions`
+    #[inline]
     pub fn custom_questions(&self) -> BookingCustomQuestionCollectionRequestBuilder {
         BookingCustomQuestionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -615,6 +657,7 @@ impl BookingBusinessRequestBuilder {
     /// Navigation property `customers`.
     ///
     /// URL: `/solutions/bookingBusinesses/{id}/customers`
+    #[inline]
     pub fn customers(&self) -> BookingCustomerBaseCollectionRequestBuilder {
         BookingCustomerBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -625,6 +668,7 @@ impl BookingBusinessRequestBuilder {
     /// Navigation property `services`.
     ///
     /// URL: `/solutions/bookingBusinesses/{id}/services`
+    #[inline]
     pub fn services(&self) -> BookingServiceCollectionRequestBuilder {
         BookingServiceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -635,6 +679,7 @@ impl BookingBusinessRequestBuilder {
     /// Navigation property `staffMembers`.
     ///
     /// URL: `/solutions/bookingBusinesses/{id}/staffMembers`
+    #[inline]
     pub fn staff_members(&self) -> BookingStaffMemberBaseCollectionRequestBuilder {
         BookingStaffMemberBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -649,6 +694,7 @@ impl BookingBusinessRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_staff_availability(
         &self,
         parameters: &super::parameters::GetStaffAvailabilityParameters,
@@ -667,6 +713,7 @@ impl BookingBusinessRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -677,6 +724,7 @@ impl BookingBusinessRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unpublish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unpublish"))
     }
@@ -703,6 +751,7 @@ impl BookingCurrencyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BookingCurrency>> {
@@ -715,6 +764,7 @@ impl BookingCurrencyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -728,6 +778,7 @@ impl BookingCurrencyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BookingCurrency,
@@ -735,6 +786,7 @@ impl BookingCurrencyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BookingCurrencyRequestBuilder {
         BookingCurrencyRequestBuilder {
             client: self.client.clone(),
@@ -763,6 +815,7 @@ impl BookingCurrencyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BookingCurrency> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -773,6 +826,7 @@ impl BookingCurrencyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BookingCurrency,
@@ -786,6 +840,7 @@ impl BookingCurrencyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -812,6 +867,7 @@ impl BookingCustomQuestionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BookingCustomQuestion>> {
@@ -824,6 +880,7 @@ impl BookingCustomQuestionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -837,6 +894,7 @@ impl BookingCustomQuestionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BookingCustomQuestion,
@@ -844,6 +902,7 @@ impl BookingCustomQuestionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BookingCustomQuestionRequestBuilder {
         BookingCustomQuestionRequestBuilder {
             client: self.client.clone(),
@@ -872,6 +931,7 @@ impl BookingCustomQuestionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BookingCustomQuestion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -882,6 +942,7 @@ impl BookingCustomQuestionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BookingCustomQuestion,
@@ -895,6 +956,7 @@ impl BookingCustomQuestionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -921,6 +983,7 @@ impl BookingCustomerBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyBookingCustomerBase>> {
@@ -933,6 +996,7 @@ impl BookingCustomerBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -946,6 +1010,7 @@ impl BookingCustomerBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBookingCustomerBase,
@@ -953,6 +1018,7 @@ impl BookingCustomerBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BookingCustomerBaseRequestBuilder {
         BookingCustomerBaseRequestBuilder {
             client: self.client.clone(),
@@ -981,6 +1047,7 @@ impl BookingCustomerBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBookingCustomerBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -991,6 +1058,7 @@ impl BookingCustomerBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyBookingCustomerBase,
@@ -1004,6 +1072,7 @@ impl BookingCustomerBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1030,6 +1099,7 @@ impl BookingServiceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BookingService>> {
@@ -1042,6 +1112,7 @@ impl BookingServiceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1055,6 +1126,7 @@ impl BookingServiceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BookingService,
@@ -1062,6 +1134,7 @@ impl BookingServiceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BookingServiceRequestBuilder {
         BookingServiceRequestBuilder {
             client: self.client.clone(),
@@ -1090,6 +1163,7 @@ impl BookingServiceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BookingService> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1100,6 +1174,7 @@ impl BookingServiceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::BookingService) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1110,6 +1185,7 @@ impl BookingServiceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1136,6 +1212,7 @@ impl BookingStaffMemberBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyBookingStaffMemberBase>> {
@@ -1148,6 +1225,7 @@ impl BookingStaffMemberBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1161,6 +1239,7 @@ impl BookingStaffMemberBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBookingStaffMemberBase,
@@ -1168,6 +1247,7 @@ impl BookingStaffMemberBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BookingStaffMemberBaseRequestBuilder {
         BookingStaffMemberBaseRequestBuilder {
             client: self.client.clone(),
@@ -1196,6 +1276,7 @@ impl BookingStaffMemberBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBookingStaffMemberBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1206,6 +1287,7 @@ impl BookingStaffMemberBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyBookingStaffMemberBase,
@@ -1219,6 +1301,7 @@ impl BookingStaffMemberBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1245,6 +1328,7 @@ impl BrowseSessionBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyBrowseSessionBase>> {
@@ -1257,6 +1341,7 @@ impl BrowseSessionBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1270,6 +1355,7 @@ impl BrowseSessionBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyBrowseSessionBase,
@@ -1277,6 +1363,7 @@ impl BrowseSessionBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BrowseSessionBaseRequestBuilder {
         BrowseSessionBaseRequestBuilder {
             client: self.client.clone(),
@@ -1307,6 +1394,7 @@ impl BrowseSessionBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyBrowseSessionBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1317,6 +1405,7 @@ impl BrowseSessionBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyBrowseSessionBase,
@@ -1330,6 +1419,7 @@ impl BrowseSessionBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1340,6 +1430,7 @@ impl BrowseSessionBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn browse(
         &self,
         parameters: &super::parameters::BrowseParameters,
@@ -1356,6 +1447,7 @@ impl BrowseSessionBaseRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `browse_2` because `browse` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn browse_2(
         &self,
         next_fetch_token: &str,
@@ -1392,6 +1484,7 @@ impl BrowserSharedCookieCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BrowserSharedCookie>> {
@@ -1404,6 +1497,7 @@ impl BrowserSharedCookieCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1417,6 +1511,7 @@ impl BrowserSharedCookieCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BrowserSharedCookie,
@@ -1424,6 +1519,7 @@ impl BrowserSharedCookieCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BrowserSharedCookieRequestBuilder {
         BrowserSharedCookieRequestBuilder {
             client: self.client.clone(),
@@ -1452,6 +1548,7 @@ impl BrowserSharedCookieRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BrowserSharedCookie> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1462,6 +1559,7 @@ impl BrowserSharedCookieRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BrowserSharedCookie,
@@ -1475,6 +1573,7 @@ impl BrowserSharedCookieRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1501,6 +1600,7 @@ impl BrowserSiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::BrowserSite>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1511,6 +1611,7 @@ impl BrowserSiteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1524,6 +1625,7 @@ impl BrowserSiteCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BrowserSite,
@@ -1531,6 +1633,7 @@ impl BrowserSiteCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BrowserSiteRequestBuilder {
         BrowserSiteRequestBuilder {
             client: self.client.clone(),
@@ -1560,6 +1663,7 @@ impl BrowserSiteListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::BrowserSiteList>> {
@@ -1572,6 +1676,7 @@ impl BrowserSiteListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1585,6 +1690,7 @@ impl BrowserSiteListCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::BrowserSiteList,
@@ -1592,6 +1698,7 @@ impl BrowserSiteListCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BrowserSiteListRequestBuilder {
         BrowserSiteListRequestBuilder {
             client: self.client.clone(),
@@ -1622,6 +1729,7 @@ impl BrowserSiteListRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BrowserSiteList> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1632,6 +1740,7 @@ impl BrowserSiteListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BrowserSiteList,
@@ -1645,12 +1754,14 @@ impl BrowserSiteListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `sharedCookies`.
     ///
     /// URL: `/admin/edge/internetExplorerMode/siteLists/{id}/sharedCookies`
+    #[inline]
     pub fn shared_cookies(&self) -> BrowserSharedCookieCollectionRequestBuilder {
         BrowserSharedCookieCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1661,6 +1772,7 @@ impl BrowserSiteListRequestBuilder {
     /// Navigation property `sites`.
     ///
     /// URL: `/admin/edge/internetExplorerMode/siteLists/{id}/sites`
+    #[inline]
     pub fn sites(&self) -> BrowserSiteCollectionRequestBuilder {
         BrowserSiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1675,6 +1787,7 @@ impl BrowserSiteListRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(
         &self,
         parameters: &super::parameters::PublishParameters,
@@ -1704,6 +1817,7 @@ impl BrowserSiteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BrowserSite> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1714,6 +1828,7 @@ impl BrowserSiteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::BrowserSite) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1724,6 +1839,7 @@ impl BrowserSiteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1750,6 +1866,7 @@ impl BuildingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Building>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1760,6 +1877,7 @@ impl BuildingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1773,6 +1891,7 @@ impl BuildingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Building,
@@ -1780,6 +1899,7 @@ impl BuildingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> BuildingRequestBuilder {
         BuildingRequestBuilder {
             client: self.client.clone(),
@@ -1810,6 +1930,7 @@ impl BuildingMapRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BuildingMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1820,6 +1941,7 @@ impl BuildingMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::BuildingMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1830,12 +1952,14 @@ impl BuildingMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `footprints`.
     ///
     /// URL: `/places/{id}/microsoft.graph.building/map/footprints`
+    #[inline]
     pub fn footprints(&self) -> FootprintMapCollectionRequestBuilder {
         FootprintMapCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1846,6 +1970,7 @@ impl BuildingMapRequestBuilder {
     /// Navigation property `levels`.
     ///
     /// URL: `/places/{id}/microsoft.graph.building/map/levels`
+    #[inline]
     pub fn levels(&self) -> LevelMapCollectionRequestBuilder {
         LevelMapCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1877,6 +2002,7 @@ impl BuildingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.Read.All`; Application `Place.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Building> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1887,6 +2013,7 @@ impl BuildingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Place.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Building) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1897,12 +2024,14 @@ impl BuildingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `checkIns`.
     ///
     /// URL: `/places/{id}/microsoft.graph.building/checkIns`
+    #[inline]
     pub fn check_ins(&self) -> CheckInClaimCollectionRequestBuilder {
         CheckInClaimCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1913,6 +2042,7 @@ impl BuildingRequestBuilder {
     /// Navigation property `map`.
     ///
     /// URL: `/places/{id}/microsoft.graph.building/map`
+    #[inline]
     pub fn map(&self) -> BuildingMapRequestBuilder {
         BuildingMapRequestBuilder {
             client: self.client.clone(),
@@ -1926,6 +2056,7 @@ impl BuildingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -1942,6 +2073,7 @@ impl BuildingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn ingest_map_file(
         &self,
         parameters: &super::parameters::IngestMapFileParameters,
@@ -1975,6 +2107,7 @@ impl BuiltInIdentityProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BuiltInIdentityProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1985,6 +2118,7 @@ impl BuiltInIdentityProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::BuiltInIdentityProvider,
@@ -1998,6 +2132,7 @@ impl BuiltInIdentityProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2023,6 +2158,7 @@ impl BulkUploadRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::BulkUpload> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2033,6 +2169,7 @@ impl BulkUploadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::BulkUpload) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2043,6 +2180,7 @@ impl BulkUploadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2055,6 +2193,7 @@ impl BulkUploadRequestBuilder {
     /// Permissions for `PUT /applications/{id}/synchronization/jobs/{id}/bulkUpload/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /applications/{id}/synchronization/jobs/{id}/bulkUpload/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2070,6 +2209,7 @@ impl BulkUploadRequestBuilder {
     /// Success: `202 Accepted`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn submit(&self, body: &models::scim::BulkRequest) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone())
             .json_body_as(body, "application/scim+json")
@@ -2098,6 +2238,7 @@ impl CaPoliciesDeletableRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CaPoliciesDeletableRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2108,6 +2249,7 @@ impl CaPoliciesDeletableRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CaPoliciesDeletableRoot,
@@ -2121,12 +2263,14 @@ impl CaPoliciesDeletableRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `namedLocations`.
     ///
     /// URL: `/identity/conditionalAccess/deletedItems/namedLocations`
+    #[inline]
     pub fn named_locations(&self) -> NamedLocationCollectionRequestBuilder {
         NamedLocationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2137,6 +2281,7 @@ impl CaPoliciesDeletableRootRequestBuilder {
     /// Navigation property `policies`.
     ///
     /// URL: `/identity/conditionalAccess/deletedItems/policies`
+    #[inline]
     pub fn policies(&self) -> ConditionalAccessPolicyCollectionRequestBuilder {
         ConditionalAccessPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2169,6 +2314,7 @@ impl CalendarCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Calendar>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2179,6 +2325,7 @@ impl CalendarCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read.Shared`, `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2192,6 +2339,7 @@ impl CalendarCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Calendar,
@@ -2199,6 +2347,7 @@ impl CalendarCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -2230,6 +2379,7 @@ impl CalendarGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CalendarGroup>> {
@@ -2242,6 +2392,7 @@ impl CalendarGroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2255,6 +2406,7 @@ impl CalendarGroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CalendarGroup,
@@ -2262,6 +2414,7 @@ impl CalendarGroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CalendarGroupRequestBuilder {
         CalendarGroupRequestBuilder {
             client: self.client.clone(),
@@ -2292,6 +2445,7 @@ impl CalendarGroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read`; DelegatedPersonal `Calendars.Read`; Application `Calendars.Read`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CalendarGroup> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2302,6 +2456,7 @@ impl CalendarGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CalendarGroup) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2312,12 +2467,14 @@ impl CalendarGroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `calendars`.
     ///
     /// URL: `/me/calendarGroups/{id}/calendars`
+    #[inline]
     pub fn calendars(&self) -> CalendarCollectionRequestBuilder {
         CalendarCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2348,6 +2505,7 @@ impl CalendarPermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CalendarPermission>> {
@@ -2360,6 +2518,7 @@ impl CalendarPermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2373,6 +2532,7 @@ impl CalendarPermissionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CalendarPermission,
@@ -2380,6 +2540,7 @@ impl CalendarPermissionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CalendarPermissionRequestBuilder {
         CalendarPermissionRequestBuilder {
             client: self.client.clone(),
@@ -2408,6 +2569,7 @@ impl CalendarPermissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CalendarPermission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2418,6 +2580,7 @@ impl CalendarPermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CalendarPermission,
@@ -2431,6 +2594,7 @@ impl CalendarPermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2458,6 +2622,7 @@ impl CalendarRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Calendar> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2468,6 +2633,7 @@ impl CalendarRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Calendar) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2478,12 +2644,14 @@ impl CalendarRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /me/calendars/{id}`): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `calendarPermissions`.
     ///
     /// URL: `/me/calendar/calendarPermissions`
+    #[inline]
     pub fn calendar_permissions(&self) -> CalendarPermissionCollectionRequestBuilder {
         CalendarPermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2494,6 +2662,7 @@ impl CalendarRequestBuilder {
     /// Navigation property `calendarView`.
     ///
     /// URL: `/me/calendar/calendarView`
+    #[inline]
     pub fn calendar_view(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2504,6 +2673,7 @@ impl CalendarRequestBuilder {
     /// Navigation property `events`.
     ///
     /// URL: `/me/calendar/events`
+    #[inline]
     pub fn events(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2514,6 +2684,7 @@ impl CalendarRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/calendar/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2526,6 +2697,7 @@ impl CalendarRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/calendar/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2542,6 +2714,7 @@ impl CalendarRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn allowed_calendar_sharing_roles(
         &self,
         user: &str,
@@ -2562,6 +2735,7 @@ impl CalendarRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn get_schedule(
         &self,
         parameters: &super::parameters::GetScheduleParameters,
@@ -2580,6 +2754,7 @@ impl CalendarRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2610,6 +2785,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CalendarSharingMessage>> {
@@ -2622,6 +2798,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2635,6 +2812,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CalendarSharingMessage,
@@ -2642,6 +2820,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CalendarSharingMessageRequestBuilder {
         CalendarSharingMessageRequestBuilder {
             client: self.client.clone(),
@@ -2655,6 +2834,7 @@ impl CalendarSharingMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -2686,6 +2866,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CalendarSharingMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2696,6 +2877,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CalendarSharingMessage,
@@ -2709,6 +2891,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2721,6 +2904,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Permissions for `PUT /me/messages/{id}/microsoft.graph.calendarSharingMessage/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/messages/{id}/microsoft.graph.calendarSharingMessage/$value` (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -2730,6 +2914,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2740,6 +2925,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2750,6 +2936,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2762,6 +2949,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.calendarSharingMessage/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -2778,6 +2966,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accept(&self) -> Request<models::microsoft_graph::Calendar> {
         Request::json(&self.client, Method::POST, self.path.clone().action("accept"))
     }
@@ -2788,6 +2977,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -2802,6 +2992,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -2820,6 +3011,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -2838,6 +3030,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -2856,6 +3049,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -2870,6 +3064,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -2884,6 +3079,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2898,6 +3094,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -2909,6 +3106,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -2923,6 +3121,7 @@ impl CalendarSharingMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -2949,6 +3148,7 @@ impl CallAiInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CallAiInsight>> {
@@ -2961,6 +3161,7 @@ impl CallAiInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2974,6 +3175,7 @@ impl CallAiInsightCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CallAiInsight,
@@ -2981,6 +3183,7 @@ impl CallAiInsightCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CallAiInsightRequestBuilder {
         CallAiInsightRequestBuilder {
             client: self.client.clone(),
@@ -3009,6 +3212,7 @@ impl CallAiInsightRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CallAiInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3019,6 +3223,7 @@ impl CallAiInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CallAiInsight) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3029,6 +3234,7 @@ impl CallAiInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3055,6 +3261,7 @@ impl CallCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Call>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3065,6 +3272,7 @@ impl CallCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3078,6 +3286,7 @@ impl CallCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): Application `Calls.JoinGroupCalls.Chat`, `Calls.JoinGroupCallsasGuest.All`, `Calls.Initiate.All`, `Calls.InitiateGroupCalls.All`, `Calls.JoinGroupCalls.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Call,
@@ -3085,6 +3294,7 @@ impl CallCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CallRequestBuilder {
         CallRequestBuilder {
             client: self.client.clone(),
@@ -3098,6 +3308,7 @@ impl CallCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Calls.AccessMedia.All`.
+    #[inline]
     pub fn log_teleconference_device_quality(
         &self,
         quality: &models::microsoft_graph::TeleconferenceDeviceQuality,
@@ -3134,6 +3345,7 @@ impl CallEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CallEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3144,6 +3356,7 @@ impl CallEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CallEvent) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3154,6 +3367,7 @@ impl CallEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3161,6 +3375,7 @@ impl CallEventRequestBuilder {
     /// Navigation property `participants`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent/participants`
+    #[inline]
     pub fn participants(&self) -> ParticipantCollectionRequestBuilder {
         ParticipantCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3179,6 +3394,7 @@ impl CallEventRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent/participants/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent/participants/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn participants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3210,6 +3426,7 @@ impl CallRecordingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CallRecording>> {
@@ -3222,6 +3439,7 @@ impl CallRecordingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3235,6 +3453,7 @@ impl CallRecordingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CallRecording,
@@ -3242,6 +3461,7 @@ impl CallRecordingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CallRecordingRequestBuilder {
         CallRecordingRequestBuilder {
             client: self.client.clone(),
@@ -3255,6 +3475,7 @@ impl CallRecordingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CallRecording>> {
@@ -3288,6 +3509,7 @@ impl CallRecordingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CallRecording> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3298,6 +3520,7 @@ impl CallRecordingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CallRecording) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3308,6 +3531,7 @@ impl CallRecordingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3320,6 +3544,7 @@ impl CallRecordingRequestBuilder {
     /// Permissions for `PUT /communications/adhocCalls/{id}/recordings/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /communications/adhocCalls/{id}/recordings/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -3350,6 +3575,7 @@ impl CallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Call> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3360,6 +3586,7 @@ impl CallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Call) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3370,12 +3597,14 @@ impl CallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `audioRoutingGroups`.
     ///
     /// URL: `/communications/calls/{id}/audioRoutingGroups`
+    #[inline]
     pub fn audio_routing_groups(&self) -> AudioRoutingGroupCollectionRequestBuilder {
         AudioRoutingGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3386,6 +3615,7 @@ impl CallRequestBuilder {
     /// Navigation property `contentSharingSessions`.
     ///
     /// URL: `/communications/calls/{id}/contentSharingSessions`
+    #[inline]
     pub fn content_sharing_sessions(
         &self,
     ) -> ContentSharingSessionCollectionRequestBuilder {
@@ -3398,6 +3628,7 @@ impl CallRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/communications/calls/{id}/operations`
+    #[inline]
     pub fn operations(&self) -> CommsOperationCollectionRequestBuilder {
         CommsOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3408,6 +3639,7 @@ impl CallRequestBuilder {
     /// Navigation property `participants`.
     ///
     /// URL: `/communications/calls/{id}/participants`
+    #[inline]
     pub fn participants(&self) -> ParticipantCollectionRequestBuilder {
         ParticipantCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3422,6 +3654,7 @@ impl CallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_large_gallery_view(
         &self,
         client_context: &str,
@@ -3440,6 +3673,7 @@ impl CallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Calls.JoinGroupCallsasGuest.All`, `Calls.JoinGroupCalls.All`.
+    #[inline]
     pub fn answer(
         &self,
         parameters: &super::parameters::AnswerParameters,
@@ -3454,6 +3688,7 @@ impl CallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel_media_processing(
         &self,
         client_context: &str,
@@ -3472,6 +3707,7 @@ impl CallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Calls.AccessMedia.All`.
+    #[inline]
     pub fn change_screen_sharing_role(
         &self,
         role: &models::microsoft_graph::ScreenSharingRole,
@@ -3490,6 +3726,7 @@ impl CallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn keep_alive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("keepAlive"))
     }
@@ -3500,6 +3737,7 @@ impl CallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mute(
         &self,
         client_context: &str,
@@ -3514,6 +3752,7 @@ impl CallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn play_prompt(
         &self,
         parameters: &super::parameters::PlayPromptParameters,
@@ -3528,6 +3767,7 @@ impl CallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Calls.AccessMedia.All`.
+    #[inline]
     pub fn record_response(
         &self,
         parameters: &super::parameters::RecordResponseParameters,
@@ -3546,6 +3786,7 @@ impl CallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Calls.Initiate.All`.
+    #[inline]
     pub fn redirect(
         &self,
         parameters: &super::parameters::CallRedirectParameters,
@@ -3560,6 +3801,7 @@ impl CallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reject(
         &self,
         parameters: &super::parameters::RejectParameters,
@@ -3574,6 +3816,7 @@ impl CallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_dtmf_tones(
         &self,
         parameters: &super::parameters::SendDtmfTonesParameters,
@@ -3592,6 +3835,7 @@ impl CallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Calls.AccessMedia.All`.
+    #[inline]
     pub fn subscribe_to_tone(
         &self,
         client_context: &str,
@@ -3610,6 +3854,7 @@ impl CallRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Calls.Initiate.All`.
+    #[inline]
     pub fn transfer(
         &self,
         parameters: &super::parameters::TransferParameters,
@@ -3624,6 +3869,7 @@ impl CallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unmute(
         &self,
         client_context: &str,
@@ -3638,6 +3884,7 @@ impl CallRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `Calls.AccessMedia.All`, `Calls.JoinGroupCalls.All`.
+    #[inline]
     pub fn update_recording_status(
         &self,
         parameters: &super::parameters::UpdateRecordingStatusParameters,
@@ -3674,6 +3921,7 @@ impl CallTranscriptCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CallTranscript>> {
@@ -3686,6 +3934,7 @@ impl CallTranscriptCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3699,6 +3948,7 @@ impl CallTranscriptCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CallTranscript,
@@ -3706,6 +3956,7 @@ impl CallTranscriptCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CallTranscriptRequestBuilder {
         CallTranscriptRequestBuilder {
             client: self.client.clone(),
@@ -3719,6 +3970,7 @@ impl CallTranscriptCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CallTranscript>> {
@@ -3752,6 +4004,7 @@ impl CallTranscriptRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CallTranscript> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3762,6 +4015,7 @@ impl CallTranscriptRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CallTranscript) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3772,6 +4026,7 @@ impl CallTranscriptRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3784,6 +4039,7 @@ impl CallTranscriptRequestBuilder {
     /// Permissions for `PUT /communications/adhocCalls/{id}/transcripts/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /communications/adhocCalls/{id}/transcripts/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -3799,6 +4055,7 @@ impl CallTranscriptRequestBuilder {
     /// Permissions for `PUT /communications/adhocCalls/{id}/transcripts/{id}/metadataContent`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /communications/adhocCalls/{id}/transcripts/{id}/metadataContent`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn metadata_content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -3829,6 +4086,7 @@ impl CanvasLayoutRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CanvasLayout> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3839,6 +4097,7 @@ impl CanvasLayoutRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CanvasLayout) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3849,12 +4108,14 @@ impl CanvasLayoutRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `horizontalSections`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout/horizontalSections`
+    #[inline]
     pub fn horizontal_sections(&self) -> HorizontalSectionCollectionRequestBuilder {
         HorizontalSectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3865,6 +4126,7 @@ impl CanvasLayoutRequestBuilder {
     /// Navigation property `verticalSection`.
     ///
     /// URL: `/sites/{id}/items/{id}/microsoft.graph.sitePage/canvasLayout/verticalSection`
+    #[inline]
     pub fn vertical_section(&self) -> VerticalSectionRequestBuilder {
         VerticalSectionRequestBuilder {
             client: self.client.clone(),
@@ -3894,6 +4156,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CertificateAuthorityDetail>> {
@@ -3906,6 +4169,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3919,6 +4183,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateAuthorityDetail,
@@ -3926,6 +4191,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3942,6 +4208,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3958,6 +4225,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3982,6 +4250,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4000,6 +4269,7 @@ impl CertificateAuthorityDetailCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4035,6 +4305,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CertificateAuthorityDetail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4045,6 +4316,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateAuthorityDetail,
@@ -4058,6 +4330,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4068,6 +4341,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4086,6 +4360,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4104,6 +4379,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4122,6 +4398,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4140,6 +4417,7 @@ impl CertificateAuthorityDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4168,6 +4446,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /organization/{id}/certificateBasedAuthConfiguration`): DelegatedWork `Organization.Read.All`, `Organization.ReadWrite.All`; Application `Organization.Read.All`, `Organization.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4182,6 +4461,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /organization/{id}/certificateBasedAuthConfiguration/$count`): DelegatedWork `Organization.Read.All`, `Organization.ReadWrite.All`; Application `Organization.Read.All`, `Organization.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4195,6 +4475,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /organization/{id}/certificateBasedAuthConfiguration`): DelegatedWork `Organization.ReadWrite.All`; Application `Organization.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthConfiguration,
@@ -4202,6 +4483,7 @@ impl CertificateBasedAuthConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4233,6 +4515,7 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CertificateBasedAuthConfiguration> {
@@ -4245,6 +4528,7 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthConfiguration,
@@ -4258,6 +4542,7 @@ impl CertificateBasedAuthConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4286,6 +4571,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CertificateBasedAuthPki>> {
@@ -4298,6 +4584,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4311,6 +4598,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthPki,
@@ -4318,6 +4606,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CertificateBasedAuthPkiRequestBuilder {
         CertificateBasedAuthPkiRequestBuilder {
             client: self.client.clone(),
@@ -4331,6 +4620,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4347,6 +4637,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -4371,6 +4662,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -4389,6 +4681,7 @@ impl CertificateBasedAuthPkiCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -4424,6 +4717,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CertificateBasedAuthPki> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4434,6 +4728,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CertificateBasedAuthPki,
@@ -4447,12 +4742,14 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `certificateAuthorities`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki/certificateAuthorities`
+    #[inline]
     pub fn certificate_authorities(
         &self,
     ) -> CertificateAuthorityDetailCollectionRequestBuilder {
@@ -4469,6 +4766,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4487,6 +4785,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4505,6 +4804,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4523,6 +4823,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4541,6 +4842,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4551,6 +4853,7 @@ impl CertificateBasedAuthPkiRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn upload(
         &self,
         parameters: &super::parameters::UploadParameters,
@@ -4580,6 +4883,7 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ChangeTrackedEntity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4590,6 +4894,7 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ChangeTrackedEntity,
@@ -4603,6 +4908,7 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4613,6 +4919,7 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4624,6 +4931,7 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.offerShiftRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.offerShiftRequest`
+    #[inline]
     pub fn as_offer_shift_request(&self) -> OfferShiftRequestRequestBuilder {
         OfferShiftRequestRequestBuilder {
             client: self.client.clone(),
@@ -4634,6 +4942,7 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.openShiftChangeRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.openShiftChangeRequest`
+    #[inline]
     pub fn as_open_shift_change_request(&self) -> OpenShiftChangeRequestRequestBuilder {
         OpenShiftChangeRequestRequestBuilder {
             client: self.client.clone(),
@@ -4643,6 +4952,7 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.scheduleChangeRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.scheduleChangeRequest`
+    #[inline]
     pub fn as_schedule_change_request(&self) -> ScheduleChangeRequestRequestBuilder {
         ScheduleChangeRequestRequestBuilder {
             client: self.client.clone(),
@@ -4653,6 +4963,7 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.swapShiftsChangeRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.swapShiftsChangeRequest`
+    #[inline]
     pub fn as_swap_shifts_change_request(
         &self,
     ) -> SwapShiftsChangeRequestRequestBuilder {
@@ -4665,6 +4976,7 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.timeCard`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.timeCard`
+    #[inline]
     pub fn as_time_card(&self) -> TimeCardRequestBuilder {
         TimeCardRequestBuilder {
             client: self.client.clone(),
@@ -4675,6 +4987,7 @@ impl ChangeTrackedEntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.timeOffRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity/microsoft.graph.timeOffRequest`
+    #[inline]
     pub fn as_time_off_request(&self) -> TimeOffRequestRequestBuilder {
         TimeOffRequestRequestBuilder {
             client: self.client.clone(),
@@ -4706,6 +5019,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels`): DelegatedWork `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Channel>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4716,6 +5030,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels/$count`): DelegatedWork `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.ReadBasic.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4729,6 +5044,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /teams/{id}/channels`): DelegatedWork `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Channel.Create.Group`, `Channel.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Channel,
@@ -4736,6 +5052,7 @@ impl ChannelCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ChannelRequestBuilder {
         ChannelRequestBuilder {
             client: self.client.clone(),
@@ -4749,6 +5066,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /teams/{id}/channels/getAllMessages(...)`): Application `ChannelMessage.Read.All`.
+    #[inline]
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -4765,6 +5083,7 @@ impl ChannelCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_retained_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -4798,6 +5117,7 @@ impl ChannelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Channel.ReadBasic.All`; Application `Channel.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Channel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4808,6 +5128,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Channel) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4818,12 +5139,14 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `allMembers`.
     ///
     /// URL: `/teams/{id}/primaryChannel/allMembers`
+    #[inline]
     pub fn all_members(&self) -> ConversationMemberCollectionRequestBuilder {
         ConversationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4834,6 +5157,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `enabledApps`.
     ///
     /// URL: `/teams/{id}/primaryChannel/enabledApps`
+    #[inline]
     pub fn enabled_apps(&self) -> TeamsAppCollectionRequestBuilder {
         TeamsAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4844,6 +5168,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `filesFolder`.
     ///
     /// URL: `/teams/{id}/primaryChannel/filesFolder`
+    #[inline]
     pub fn files_folder(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -4853,6 +5178,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/teams/{id}/primaryChannel/members`
+    #[inline]
     pub fn members(&self) -> ConversationMemberCollectionRequestBuilder {
         ConversationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4863,6 +5189,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/teams/{id}/primaryChannel/messages`
+    #[inline]
     pub fn messages(&self) -> ChatMessageCollectionRequestBuilder {
         ChatMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4873,6 +5200,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `sharedWithTeams`.
     ///
     /// URL: `/teams/{id}/primaryChannel/sharedWithTeams`
+    #[inline]
     pub fn shared_with_teams(
         &self,
     ) -> SharedWithChannelTeamInfoCollectionRequestBuilder {
@@ -4885,6 +5213,7 @@ impl ChannelRequestBuilder {
     /// Navigation property `tabs`.
     ///
     /// URL: `/teams/{id}/primaryChannel/tabs`
+    #[inline]
     pub fn tabs(&self) -> TeamsTabCollectionRequestBuilder {
         TeamsTabCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4903,6 +5232,7 @@ impl ChannelRequestBuilder {
     /// Permissions for `POST /teams/{id}/primaryChannel/enabledApps/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/primaryChannel/enabledApps/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn enabled_apps_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4918,6 +5248,7 @@ impl ChannelRequestBuilder {
     /// Permissions for `PUT /teams/{id}/primaryChannel/filesFolder/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /teams/{id}/primaryChannel/filesFolder/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn files_folder_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4931,6 +5262,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn archive(
         &self,
         should_set_spo_site_read_only_for_members: bool,
@@ -4948,6 +5280,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn complete_migration(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4964,6 +5297,7 @@ impl ChannelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn does_user_have_access(
         &self,
         user_id: Option<&str>,
@@ -4997,6 +5331,7 @@ impl ChannelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn provision_email(
         &self,
     ) -> Request<models::microsoft_graph::ProvisionChannelEmailResult> {
@@ -5013,6 +5348,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_email(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5027,6 +5363,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn start_migration(
         &self,
         conversation_creation_date_time: &edm::DateTimeOffset,
@@ -5048,6 +5385,7 @@ impl ChannelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unarchive(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unarchive"))
     }
@@ -5090,6 +5428,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Chat>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5100,6 +5439,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5113,6 +5453,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Create`, `Chat.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Chat,
@@ -5120,6 +5461,7 @@ impl ChatCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ChatRequestBuilder {
         ChatRequestBuilder {
             client: self.client.clone(),
@@ -5134,6 +5476,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -5151,6 +5494,7 @@ impl ChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_retained_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -5185,6 +5529,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `Chat.ReadWrite`; Application `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -5197,6 +5542,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `Chat.ReadWrite`; Application `ChatMessage.Read.Chat`, `Chat.Read.All`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5210,6 +5556,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `ChannelMessage.Send`, `ChatMessage.Send`, `Chat.ReadWrite`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyChatMessage,
@@ -5217,6 +5564,7 @@ impl ChatMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ChatMessageRequestBuilder {
         ChatMessageRequestBuilder {
             client: self.client.clone(),
@@ -5230,6 +5578,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -5246,6 +5595,7 @@ impl ChatMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_with_quote(
         &self,
         parameters: &super::parameters::ReplyWithQuoteParameters,
@@ -5282,6 +5632,7 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChatMessageHostedContent>> {
@@ -5294,6 +5645,7 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5307,6 +5659,7 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ChatMessageHostedContent,
@@ -5314,6 +5667,7 @@ impl ChatMessageHostedContentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ChatMessageHostedContentRequestBuilder {
         ChatMessageHostedContentRequestBuilder {
             client: self.client.clone(),
@@ -5342,6 +5696,7 @@ impl ChatMessageHostedContentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ChatMessageHostedContent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5352,6 +5707,7 @@ impl ChatMessageHostedContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ChatMessageHostedContent,
@@ -5365,6 +5721,7 @@ impl ChatMessageHostedContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5377,6 +5734,7 @@ impl ChatMessageHostedContentRequestBuilder {
     /// Permissions for `PUT /chats/{id}/messages/{id}/hostedContents/{id}/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /chats/{id}/messages/{id}/hostedContents/{id}/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -5405,6 +5763,7 @@ impl ChatMessageInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ChatMessageInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5415,6 +5774,7 @@ impl ChatMessageInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ChatMessageInfo,
@@ -5428,6 +5788,7 @@ impl ChatMessageInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5455,6 +5816,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.Read`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite`, `Group.ReadWrite.All`; Application `ChannelMessage.Read.Group`, `ChatMessage.Read.Chat`, `Chat.Read.All`, `ChannelMessage.Read.All`, `Group.Read.All`, `Chat.ReadWrite.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyChatMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5465,6 +5827,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `ChannelMessage.UpdatePolicyViolation.All`, `Chat.UpdatePolicyViolation.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyChatMessage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5475,12 +5838,14 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `hostedContents`.
     ///
     /// URL: `/chats/{id}/messages/{id}/hostedContents`
+    #[inline]
     pub fn hosted_contents(&self) -> ChatMessageHostedContentCollectionRequestBuilder {
         ChatMessageHostedContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5491,6 +5856,7 @@ impl ChatMessageRequestBuilder {
     /// Navigation property `replies`.
     ///
     /// URL: `/chats/{id}/messages/{id}/replies`
+    #[inline]
     pub fn replies(&self) -> ChatMessageCollectionRequestBuilder {
         ChatMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5505,6 +5871,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_reaction(&self, reaction_type: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5520,6 +5887,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn soft_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5534,6 +5902,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn undo_soft_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5548,6 +5917,7 @@ impl ChatMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unset_reaction(&self, reaction_type: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -5594,6 +5964,7 @@ impl ChatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Chat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5604,6 +5975,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadWrite`; Application `Chat.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Chat) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5614,6 +5986,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5621,6 +5994,7 @@ impl ChatRequestBuilder {
     /// Navigation property `installedApps`.
     ///
     /// URL: `/chats/{id}/installedApps`
+    #[inline]
     pub fn installed_apps(&self) -> TeamsAppInstallationCollectionRequestBuilder {
         TeamsAppInstallationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5632,6 +6006,7 @@ impl ChatRequestBuilder {
     /// Navigation property `lastMessagePreview`.
     ///
     /// URL: `/chats/{id}/lastMessagePreview`
+    #[inline]
     pub fn last_message_preview(&self) -> ChatMessageInfoRequestBuilder {
         ChatMessageInfoRequestBuilder {
             client: self.client.clone(),
@@ -5642,6 +6017,7 @@ impl ChatRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/chats/{id}/members`
+    #[inline]
     pub fn members(&self) -> ConversationMemberCollectionRequestBuilder {
         ConversationMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5653,6 +6029,7 @@ impl ChatRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/chats/{id}/messages`
+    #[inline]
     pub fn messages(&self) -> ChatMessageCollectionRequestBuilder {
         ChatMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5663,6 +6040,7 @@ impl ChatRequestBuilder {
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/chats/{id}/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -5676,6 +6054,7 @@ impl ChatRequestBuilder {
     /// Navigation property `pinnedMessages`.
     ///
     /// URL: `/chats/{id}/pinnedMessages`
+    #[inline]
     pub fn pinned_messages(&self) -> PinnedChatMessageInfoCollectionRequestBuilder {
         PinnedChatMessageInfoCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5687,6 +6066,7 @@ impl ChatRequestBuilder {
     /// Navigation property `tabs`.
     ///
     /// URL: `/chats/{id}/tabs`
+    #[inline]
     pub fn tabs(&self) -> TeamsTabCollectionRequestBuilder {
         TeamsTabCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5698,6 +6078,7 @@ impl ChatRequestBuilder {
     /// Navigation property `targetedMessages`.
     ///
     /// URL: `/chats/{id}/targetedMessages`
+    #[inline]
     pub fn targeted_messages(&self) -> TargetedChatMessageCollectionRequestBuilder {
         TargetedChatMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5713,6 +6094,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn complete_migration(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5728,6 +6110,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn hide_for_user(
         &self,
         user: &models::microsoft_graph::TeamworkUserIdentity,
@@ -5747,6 +6130,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mark_chat_read_for_user(
         &self,
         user: &models::microsoft_graph::TeamworkUserIdentity,
@@ -5766,6 +6150,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mark_chat_unread_for_user(
         &self,
         parameters: &super::parameters::MarkChatUnreadForUserParameters,
@@ -5785,6 +6170,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove_all_access_for_user(
         &self,
         user: &models::microsoft_graph::TeamworkUserIdentity,
@@ -5804,6 +6190,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn send_activity_notification(
         &self,
         parameters: &super::parameters::ChatSendActivityNotificationParameters,
@@ -5823,6 +6210,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn start_migration(
         &self,
         conversation_creation_date_time: &edm::DateTimeOffset,
@@ -5845,6 +6233,7 @@ impl ChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unhide_for_user(
         &self,
         user: &models::microsoft_graph::TeamworkUserIdentity,
@@ -5881,6 +6270,7 @@ impl CheckInClaimCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::CheckInClaim>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5891,6 +6281,7 @@ impl CheckInClaimCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5904,6 +6295,7 @@ impl CheckInClaimCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CheckInClaim,
@@ -5911,6 +6303,7 @@ impl CheckInClaimCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CheckInClaimRequestBuilder {
         CheckInClaimRequestBuilder {
             client: self.client.clone(),
@@ -5939,6 +6332,7 @@ impl CheckInClaimRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CheckInClaim> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5949,6 +6343,7 @@ impl CheckInClaimRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CheckInClaim) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5959,6 +6354,7 @@ impl CheckInClaimRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5985,6 +6381,7 @@ impl ChecklistItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ChecklistItem>> {
@@ -5997,6 +6394,7 @@ impl ChecklistItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6010,6 +6408,7 @@ impl ChecklistItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ChecklistItem,
@@ -6017,6 +6416,7 @@ impl ChecklistItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ChecklistItemRequestBuilder {
         ChecklistItemRequestBuilder {
             client: self.client.clone(),
@@ -6045,6 +6445,7 @@ impl ChecklistItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ChecklistItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6055,6 +6456,7 @@ impl ChecklistItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ChecklistItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6065,6 +6467,7 @@ impl ChecklistItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6105,6 +6508,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/claimsMappingPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ClaimsMappingPolicy>> {
@@ -6117,6 +6521,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/claimsMappingPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6130,6 +6535,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/claimsMappingPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ClaimsMappingPolicy,
@@ -6137,6 +6543,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ClaimsMappingPolicyRequestBuilder {
         ClaimsMappingPolicyRequestBuilder {
             client: self.client.clone(),
@@ -6151,6 +6558,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6168,6 +6576,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -6193,6 +6602,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6212,6 +6622,7 @@ impl ClaimsMappingPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6259,6 +6670,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ClaimsMappingPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6269,6 +6681,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ClaimsMappingPolicy,
@@ -6282,12 +6695,14 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6306,6 +6721,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.claimsMappingPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6320,6 +6736,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6339,6 +6756,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6358,6 +6776,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6377,6 +6796,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6396,6 +6816,7 @@ impl ClaimsMappingPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6422,6 +6843,7 @@ impl CloudClipboardItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudClipboardItem>> {
@@ -6434,6 +6856,7 @@ impl CloudClipboardItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6447,6 +6870,7 @@ impl CloudClipboardItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudClipboardItem,
@@ -6454,6 +6878,7 @@ impl CloudClipboardItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CloudClipboardItemRequestBuilder {
         CloudClipboardItemRequestBuilder {
             client: self.client.clone(),
@@ -6482,6 +6907,7 @@ impl CloudClipboardItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudClipboardItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6492,6 +6918,7 @@ impl CloudClipboardItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudClipboardItem,
@@ -6505,6 +6932,7 @@ impl CloudClipboardItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6532,6 +6960,7 @@ impl CloudClipboardRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudClipboardRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6542,6 +6971,7 @@ impl CloudClipboardRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudClipboardRoot,
@@ -6555,12 +6985,14 @@ impl CloudClipboardRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `items`.
     ///
     /// URL: `/me/cloudClipboard/items`
+    #[inline]
     pub fn items(&self) -> CloudClipboardItemCollectionRequestBuilder {
         CloudClipboardItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6590,6 +7022,7 @@ impl CloudCommunicationsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudCommunications> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6600,6 +7033,7 @@ impl CloudCommunicationsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudCommunications,
@@ -6613,12 +7047,14 @@ impl CloudCommunicationsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `adhocCalls`.
     ///
     /// URL: `/communications/adhocCalls`
+    #[inline]
     pub fn adhoc_calls(&self) -> AdhocCallCollectionRequestBuilder {
         AdhocCallCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6629,6 +7065,7 @@ impl CloudCommunicationsRequestBuilder {
     /// Navigation property `callRecords`.
     ///
     /// URL: `/communications/callRecords`
+    #[inline]
     pub fn call_records(
         &self,
     ) -> MicrosoftGraphCallRecordsCallRecordCollectionRequestBuilder {
@@ -6641,6 +7078,7 @@ impl CloudCommunicationsRequestBuilder {
     /// Navigation property `calls`.
     ///
     /// URL: `/communications/calls`
+    #[inline]
     pub fn calls(&self) -> CallCollectionRequestBuilder {
         CallCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6651,6 +7089,7 @@ impl CloudCommunicationsRequestBuilder {
     /// Navigation property `onlineMeetingConversations`.
     ///
     /// URL: `/communications/onlineMeetingConversations`
+    #[inline]
     pub fn online_meeting_conversations(
         &self,
     ) -> OnlineMeetingEngagementConversationCollectionRequestBuilder {
@@ -6663,6 +7102,7 @@ impl CloudCommunicationsRequestBuilder {
     /// Navigation property `onlineMeetings`.
     ///
     /// URL: `/communications/onlineMeetings`
+    #[inline]
     pub fn online_meetings(&self) -> OnlineMeetingCollectionRequestBuilder {
         OnlineMeetingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6673,6 +7113,7 @@ impl CloudCommunicationsRequestBuilder {
     /// Navigation property `presences`.
     ///
     /// URL: `/communications/presences`
+    #[inline]
     pub fn presences(&self) -> PresenceCollectionRequestBuilder {
         PresenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6687,6 +7128,7 @@ impl CloudCommunicationsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_online_meeting_messages(
         &self,
     ) -> Request<
@@ -6705,6 +7147,7 @@ impl CloudCommunicationsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Presence.Read.All`.
+    #[inline]
     pub fn get_presences_by_user_id(
         &self,
         ids: &[String],
@@ -6738,6 +7181,7 @@ impl CloudFlareWebApplicationFirewallProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CloudFlareWebApplicationFirewallProvider> {
@@ -6750,6 +7194,7 @@ impl CloudFlareWebApplicationFirewallProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudFlareWebApplicationFirewallProvider,
@@ -6763,6 +7208,7 @@ impl CloudFlareWebApplicationFirewallProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6773,6 +7219,7 @@ impl CloudFlareWebApplicationFirewallProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn verify(
         &self,
         host_name: &str,
@@ -6803,6 +7250,7 @@ impl CloudPcAuditEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcAuditEvent>> {
@@ -6815,6 +7263,7 @@ impl CloudPcAuditEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6828,6 +7277,7 @@ impl CloudPcAuditEventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcAuditEvent,
@@ -6835,6 +7285,7 @@ impl CloudPcAuditEventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CloudPcAuditEventRequestBuilder {
         CloudPcAuditEventRequestBuilder {
             client: self.client.clone(),
@@ -6848,6 +7299,7 @@ impl CloudPcAuditEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_audit_activity_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -6879,6 +7331,7 @@ impl CloudPcAuditEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcAuditEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6889,6 +7342,7 @@ impl CloudPcAuditEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcAuditEvent,
@@ -6902,6 +7356,7 @@ impl CloudPcAuditEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6930,6 +7385,7 @@ impl CloudPcCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::CloudPc>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6940,6 +7396,7 @@ impl CloudPcCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6953,6 +7410,7 @@ impl CloudPcCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPc,
@@ -6960,6 +7418,7 @@ impl CloudPcCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CloudPcRequestBuilder {
         CloudPcRequestBuilder {
             client: self.client.clone(),
@@ -6989,6 +7448,7 @@ impl CloudPcDeviceImageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcDeviceImage>> {
@@ -7001,6 +7461,7 @@ impl CloudPcDeviceImageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7014,6 +7475,7 @@ impl CloudPcDeviceImageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcDeviceImage,
@@ -7021,6 +7483,7 @@ impl CloudPcDeviceImageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CloudPcDeviceImageRequestBuilder {
         CloudPcDeviceImageRequestBuilder {
             client: self.client.clone(),
@@ -7034,6 +7497,7 @@ impl CloudPcDeviceImageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_source_images(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcSourceDeviceImage>> {
@@ -7067,6 +7531,7 @@ impl CloudPcDeviceImageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcDeviceImage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7077,6 +7542,7 @@ impl CloudPcDeviceImageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcDeviceImage,
@@ -7090,6 +7556,7 @@ impl CloudPcDeviceImageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7116,6 +7583,7 @@ impl CloudPcGalleryImageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcGalleryImage>> {
@@ -7128,6 +7596,7 @@ impl CloudPcGalleryImageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7141,6 +7610,7 @@ impl CloudPcGalleryImageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcGalleryImage,
@@ -7148,6 +7618,7 @@ impl CloudPcGalleryImageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CloudPcGalleryImageRequestBuilder {
         CloudPcGalleryImageRequestBuilder {
             client: self.client.clone(),
@@ -7176,6 +7647,7 @@ impl CloudPcGalleryImageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcGalleryImage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7186,6 +7658,7 @@ impl CloudPcGalleryImageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcGalleryImage,
@@ -7199,6 +7672,7 @@ impl CloudPcGalleryImageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7225,6 +7699,7 @@ impl CloudPcOnPremisesConnectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcOnPremisesConnection>> {
@@ -7237,6 +7712,7 @@ impl CloudPcOnPremisesConnectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7250,6 +7726,7 @@ impl CloudPcOnPremisesConnectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcOnPremisesConnection,
@@ -7257,6 +7734,7 @@ impl CloudPcOnPremisesConnectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7290,6 +7768,7 @@ impl CloudPcOnPremisesConnectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcOnPremisesConnection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7300,6 +7779,7 @@ impl CloudPcOnPremisesConnectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcOnPremisesConnection,
@@ -7313,6 +7793,7 @@ impl CloudPcOnPremisesConnectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7323,6 +7804,7 @@ impl CloudPcOnPremisesConnectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn run_health_checks(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7337,6 +7819,7 @@ impl CloudPcOnPremisesConnectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update_ad_domain_password(&self, ad_domain_password: &str) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7368,6 +7851,7 @@ impl CloudPcProvisioningPolicyAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7382,6 +7866,7 @@ impl CloudPcProvisioningPolicyAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7395,6 +7880,7 @@ impl CloudPcProvisioningPolicyAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcProvisioningPolicyAssignment,
@@ -7402,6 +7888,7 @@ impl CloudPcProvisioningPolicyAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7435,6 +7922,7 @@ impl CloudPcProvisioningPolicyAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CloudPcProvisioningPolicyAssignment> {
@@ -7447,6 +7935,7 @@ impl CloudPcProvisioningPolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcProvisioningPolicyAssignment,
@@ -7460,12 +7949,14 @@ impl CloudPcProvisioningPolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignedUsers`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}/assignedUsers`
+    #[inline]
     pub fn assigned_users(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7484,6 +7975,7 @@ impl CloudPcProvisioningPolicyAssignmentRequestBuilder {
     /// Permissions for `POST /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}/assignedUsers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments/{id}/assignedUsers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assigned_users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7513,6 +8005,7 @@ impl CloudPcProvisioningPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcProvisioningPolicy>> {
@@ -7525,6 +8018,7 @@ impl CloudPcProvisioningPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7538,6 +8032,7 @@ impl CloudPcProvisioningPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcProvisioningPolicy,
@@ -7545,6 +8040,7 @@ impl CloudPcProvisioningPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CloudPcProvisioningPolicyRequestBuilder {
         CloudPcProvisioningPolicyRequestBuilder {
             client: self.client.clone(),
@@ -7575,6 +8071,7 @@ impl CloudPcProvisioningPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcProvisioningPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7585,6 +8082,7 @@ impl CloudPcProvisioningPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcProvisioningPolicy,
@@ -7598,12 +8096,14 @@ impl CloudPcProvisioningPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/provisioningPolicies/{id}/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> CloudPcProvisioningPolicyAssignmentCollectionRequestBuilder {
@@ -7620,6 +8120,7 @@ impl CloudPcProvisioningPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::CloudPcProvisioningPolicyAssignment],
@@ -7651,6 +8152,7 @@ impl CloudPcReportRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcReport> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7661,6 +8163,7 @@ impl CloudPcReportRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CloudPcReport) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7671,6 +8174,7 @@ impl CloudPcReportRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7681,6 +8185,7 @@ impl CloudPcReportRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retrieve_cloud_pc_recommendation_reports(
         &self,
         parameters: &super::parameters::RetrieveCloudPcRecommendationReportsParameters,
@@ -7716,6 +8221,7 @@ impl CloudPcRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPc> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7726,6 +8232,7 @@ impl CloudPcRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CloudPc) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7736,6 +8243,7 @@ impl CloudPcRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7746,6 +8254,7 @@ impl CloudPcRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn end_grace_period(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7760,6 +8269,7 @@ impl CloudPcRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reboot(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reboot"))
     }
@@ -7770,6 +8280,7 @@ impl CloudPcRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rename(&self, display_name: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("rename"))
             .json_member_body("displayName", Some(display_name))
@@ -7781,6 +8292,7 @@ impl CloudPcRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reprovision(
         &self,
         parameters: &super::parameters::ReprovisionParameters,
@@ -7799,6 +8311,7 @@ impl CloudPcRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn resize(&self, target_service_plan_id: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("resize"))
             .json_member_body("targetServicePlanId", Some(target_service_plan_id))
@@ -7810,6 +8323,7 @@ impl CloudPcRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self, cloud_pc_snapshot_id: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("restore"))
             .json_member_body("cloudPcSnapshotId", Some(cloud_pc_snapshot_id))
@@ -7821,6 +8335,7 @@ impl CloudPcRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retrieve_cloud_pc_launch_detail(
         &self,
     ) -> Request<models::microsoft_graph::CloudPcLaunchDetail> {
@@ -7837,6 +8352,7 @@ impl CloudPcRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn troubleshoot(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7867,6 +8383,7 @@ impl CloudPcServicePlanCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcServicePlan>> {
@@ -7879,6 +8396,7 @@ impl CloudPcServicePlanCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7892,6 +8410,7 @@ impl CloudPcServicePlanCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcServicePlan,
@@ -7899,6 +8418,7 @@ impl CloudPcServicePlanCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CloudPcServicePlanRequestBuilder {
         CloudPcServicePlanRequestBuilder {
             client: self.client.clone(),
@@ -7927,6 +8447,7 @@ impl CloudPcServicePlanRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcServicePlan> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7937,6 +8458,7 @@ impl CloudPcServicePlanRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcServicePlan,
@@ -7950,6 +8472,7 @@ impl CloudPcServicePlanRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7976,6 +8499,7 @@ impl CloudPcUserSettingAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcUserSettingAssignment>> {
@@ -7988,6 +8512,7 @@ impl CloudPcUserSettingAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8001,6 +8526,7 @@ impl CloudPcUserSettingAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcUserSettingAssignment,
@@ -8008,6 +8534,7 @@ impl CloudPcUserSettingAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8039,6 +8566,7 @@ impl CloudPcUserSettingAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcUserSettingAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8049,6 +8577,7 @@ impl CloudPcUserSettingAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcUserSettingAssignment,
@@ -8062,6 +8591,7 @@ impl CloudPcUserSettingAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8088,6 +8618,7 @@ impl CloudPcUserSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CloudPcUserSetting>> {
@@ -8100,6 +8631,7 @@ impl CloudPcUserSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8113,6 +8645,7 @@ impl CloudPcUserSettingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CloudPcUserSetting,
@@ -8120,6 +8653,7 @@ impl CloudPcUserSettingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CloudPcUserSettingRequestBuilder {
         CloudPcUserSettingRequestBuilder {
             client: self.client.clone(),
@@ -8150,6 +8684,7 @@ impl CloudPcUserSettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CloudPcUserSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8160,6 +8695,7 @@ impl CloudPcUserSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CloudPcUserSetting,
@@ -8173,12 +8709,14 @@ impl CloudPcUserSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint/userSettings/{id}/assignments`
+    #[inline]
     pub fn assignments(&self) -> CloudPcUserSettingAssignmentCollectionRequestBuilder {
         CloudPcUserSettingAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8193,6 +8731,7 @@ impl CloudPcUserSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::CloudPcUserSettingAssignment],
@@ -8229,6 +8768,7 @@ impl ColumnDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ColumnDefinition>> {
@@ -8241,6 +8781,7 @@ impl ColumnDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8254,6 +8795,7 @@ impl ColumnDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ColumnDefinition,
@@ -8261,6 +8803,7 @@ impl ColumnDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ColumnDefinitionRequestBuilder {
         ColumnDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -8295,6 +8838,7 @@ impl ColumnDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ColumnDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8305,6 +8849,7 @@ impl ColumnDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ColumnDefinition,
@@ -8318,12 +8863,14 @@ impl ColumnDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `sourceColumn`.
     ///
     /// URL: `/sites/{id}/columns/{id}/sourceColumn`
+    #[inline]
     pub fn source_column(&self) -> ColumnDefinitionRequestBuilder {
         ColumnDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -8339,6 +8886,7 @@ impl ColumnDefinitionRequestBuilder {
     /// Permissions for `PUT /sites/{id}/columns/{id}/sourceColumn/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/columns/{id}/sourceColumn/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn source_column_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8368,6 +8916,7 @@ impl ColumnLinkCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ColumnLink>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8378,6 +8927,7 @@ impl ColumnLinkCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8391,6 +8941,7 @@ impl ColumnLinkCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ColumnLink,
@@ -8398,6 +8949,7 @@ impl ColumnLinkCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ColumnLinkRequestBuilder {
         ColumnLinkRequestBuilder {
             client: self.client.clone(),
@@ -8426,6 +8978,7 @@ impl ColumnLinkRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ColumnLink> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8436,6 +8989,7 @@ impl ColumnLinkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ColumnLink) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8446,6 +9000,7 @@ impl ColumnLinkRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8472,6 +9027,7 @@ impl CommsOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyCommsOperation>> {
@@ -8484,6 +9040,7 @@ impl CommsOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8497,6 +9054,7 @@ impl CommsOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyCommsOperation,
@@ -8504,6 +9062,7 @@ impl CommsOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CommsOperationRequestBuilder {
         CommsOperationRequestBuilder {
             client: self.client.clone(),
@@ -8532,6 +9091,7 @@ impl CommsOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyCommsOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8542,6 +9102,7 @@ impl CommsOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyCommsOperation,
@@ -8555,6 +9116,7 @@ impl CommsOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8581,6 +9143,7 @@ impl CommunityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Community>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8591,6 +9154,7 @@ impl CommunityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8604,6 +9168,7 @@ impl CommunityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Community,
@@ -8611,6 +9176,7 @@ impl CommunityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CommunityRequestBuilder {
         CommunityRequestBuilder {
             client: self.client.clone(),
@@ -8641,6 +9207,7 @@ impl CommunityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Community> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8651,6 +9218,7 @@ impl CommunityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Community) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8661,12 +9229,14 @@ impl CommunityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `group`.
     ///
     /// URL: `/employeeExperience/communities/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -8676,6 +9246,7 @@ impl CommunityRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/employeeExperience/communities/{id}/owners`
+    #[inline]
     pub fn owners(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8692,6 +9263,7 @@ impl CommunityRequestBuilder {
     /// Permissions for `PUT /employeeExperience/communities/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /employeeExperience/communities/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8709,6 +9281,7 @@ impl CommunityRequestBuilder {
     /// Permissions for `POST /employeeExperience/communities/{id}/owners/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /employeeExperience/communities/{id}/owners/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),

@@ -26,6 +26,7 @@ impl CompanySubscriptionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CompanySubscription>> {
@@ -38,6 +39,7 @@ impl CompanySubscriptionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -51,6 +53,7 @@ impl CompanySubscriptionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CompanySubscription,
@@ -58,6 +61,7 @@ impl CompanySubscriptionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CompanySubscriptionRequestBuilder {
         CompanySubscriptionRequestBuilder {
             client: self.client.clone(),
@@ -65,6 +69,7 @@ impl CompanySubscriptionCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `commerceSubscriptionId`: `/directory/subscriptions(commerceSubscriptionId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_commerce_subscription_id(
         &self,
         commerce_subscription_id: impl AsRef<str>,
@@ -101,6 +106,7 @@ impl CompanySubscriptionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CompanySubscription> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -111,6 +117,7 @@ impl CompanySubscriptionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CompanySubscription,
@@ -124,6 +131,7 @@ impl CompanySubscriptionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -150,6 +158,7 @@ impl ComplianceManagementPartnerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ComplianceManagementPartner>> {
@@ -162,6 +171,7 @@ impl ComplianceManagementPartnerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -175,6 +185,7 @@ impl ComplianceManagementPartnerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ComplianceManagementPartner,
@@ -182,6 +193,7 @@ impl ComplianceManagementPartnerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -213,6 +225,7 @@ impl ComplianceManagementPartnerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ComplianceManagementPartner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -223,6 +236,7 @@ impl ComplianceManagementPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ComplianceManagementPartner,
@@ -236,6 +250,7 @@ impl ComplianceManagementPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -261,6 +276,7 @@ impl ComplianceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Compliance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -271,6 +287,7 @@ impl ComplianceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Compliance) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -281,6 +298,7 @@ impl ComplianceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -309,6 +327,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identity/conditionalAccess/policies`): DelegatedWork `Policy.Read.All`; Application `Policy.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyConditionalAccessPolicy>> {
@@ -321,6 +340,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identity/conditionalAccess/policies/$count`): DelegatedWork `Policy.Read.All`; Application `Policy.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -334,6 +354,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /identity/conditionalAccess/policies`): DelegatedWork `Application.Read.All`, `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`; Application `Application.Read.All`, `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyConditionalAccessPolicy,
@@ -341,6 +362,7 @@ impl ConditionalAccessPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConditionalAccessPolicyRequestBuilder {
         ConditionalAccessPolicyRequestBuilder {
             client: self.client.clone(),
@@ -369,6 +391,7 @@ impl ConditionalAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyConditionalAccessPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -379,6 +402,7 @@ impl ConditionalAccessPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyConditionalAccessPolicy,
@@ -392,6 +416,7 @@ impl ConditionalAccessPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -402,6 +427,7 @@ impl ConditionalAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
     ) -> Request<models::microsoft_graph::AnyConditionalAccessPolicy> {
@@ -431,6 +457,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConditionalAccessRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -441,6 +468,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConditionalAccessRoot,
@@ -454,12 +482,14 @@ impl ConditionalAccessRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `authenticationContextClassReferences`.
     ///
     /// URL: `/identity/conditionalAccess/authenticationContextClassReferences`
+    #[inline]
     pub fn authentication_context_class_references(
         &self,
     ) -> AuthenticationContextClassReferenceCollectionRequestBuilder {
@@ -472,6 +502,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `authenticationStrength`.
     ///
     /// URL: `/identity/conditionalAccess/authenticationStrength`
+    #[inline]
     pub fn authentication_strength(&self) -> AuthenticationStrengthRootRequestBuilder {
         AuthenticationStrengthRootRequestBuilder {
             client: self.client.clone(),
@@ -481,6 +512,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `deletedItems`.
     ///
     /// URL: `/identity/conditionalAccess/deletedItems`
+    #[inline]
     pub fn deleted_items(&self) -> CaPoliciesDeletableRootRequestBuilder {
         CaPoliciesDeletableRootRequestBuilder {
             client: self.client.clone(),
@@ -490,6 +522,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `namedLocations`.
     ///
     /// URL: `/identity/conditionalAccess/namedLocations`
+    #[inline]
     pub fn named_locations(&self) -> NamedLocationCollectionRequestBuilder {
         NamedLocationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -500,6 +533,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `policies`.
     ///
     /// URL: `/identity/conditionalAccess/policies`
+    #[inline]
     pub fn policies(&self) -> ConditionalAccessPolicyCollectionRequestBuilder {
         ConditionalAccessPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -510,6 +544,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Navigation property `templates`.
     ///
     /// URL: `/identity/conditionalAccess/templates`
+    #[inline]
     pub fn templates(&self) -> ConditionalAccessTemplateCollectionRequestBuilder {
         ConditionalAccessTemplateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -524,6 +559,7 @@ impl ConditionalAccessRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn evaluate(
         &self,
         parameters: &super::parameters::EvaluateParameters,
@@ -554,6 +590,7 @@ impl ConditionalAccessTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConditionalAccessTemplate>> {
@@ -566,6 +603,7 @@ impl ConditionalAccessTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -579,6 +617,7 @@ impl ConditionalAccessTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConditionalAccessTemplate,
@@ -586,6 +625,7 @@ impl ConditionalAccessTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConditionalAccessTemplateRequestBuilder {
         ConditionalAccessTemplateRequestBuilder {
             client: self.client.clone(),
@@ -614,6 +654,7 @@ impl ConditionalAccessTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConditionalAccessTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -624,6 +665,7 @@ impl ConditionalAccessTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConditionalAccessTemplate,
@@ -637,6 +679,7 @@ impl ConditionalAccessTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -663,6 +706,7 @@ impl ConfigurationBaselineCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConfigurationBaseline>> {
@@ -675,6 +719,7 @@ impl ConfigurationBaselineCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -688,6 +733,7 @@ impl ConfigurationBaselineCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConfigurationBaseline,
@@ -695,6 +741,7 @@ impl ConfigurationBaselineCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConfigurationBaselineRequestBuilder {
         ConfigurationBaselineRequestBuilder {
             client: self.client.clone(),
@@ -708,6 +755,7 @@ impl ConfigurationBaselineCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_snapshot(
         &self,
         parameters: &super::parameters::CreateSnapshotParameters,
@@ -743,6 +791,7 @@ impl ConfigurationBaselineRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConfigurationBaseline> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -753,6 +802,7 @@ impl ConfigurationBaselineRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConfigurationBaseline,
@@ -766,6 +816,7 @@ impl ConfigurationBaselineRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -792,6 +843,7 @@ impl ConfigurationDriftCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConfigurationDrift>> {
@@ -804,6 +856,7 @@ impl ConfigurationDriftCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -817,6 +870,7 @@ impl ConfigurationDriftCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConfigurationDrift,
@@ -824,6 +878,7 @@ impl ConfigurationDriftCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConfigurationDriftRequestBuilder {
         ConfigurationDriftRequestBuilder {
             client: self.client.clone(),
@@ -852,6 +907,7 @@ impl ConfigurationDriftRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConfigurationDrift> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -862,6 +918,7 @@ impl ConfigurationDriftRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConfigurationDrift,
@@ -875,6 +932,7 @@ impl ConfigurationDriftRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -902,6 +960,7 @@ impl ConfigurationManagementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConfigurationManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -912,6 +971,7 @@ impl ConfigurationManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConfigurationManagement,
@@ -925,12 +985,14 @@ impl ConfigurationManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `configurationDrifts`.
     ///
     /// URL: `/admin/configurationManagement/configurationDrifts`
+    #[inline]
     pub fn configuration_drifts(&self) -> ConfigurationDriftCollectionRequestBuilder {
         ConfigurationDriftCollectionRequestBuilder {
             client: self.client.clone(),
@@ -941,6 +1003,7 @@ impl ConfigurationManagementRequestBuilder {
     /// Navigation property `configurationMonitoringResults`.
     ///
     /// URL: `/admin/configurationManagement/configurationMonitoringResults`
+    #[inline]
     pub fn configuration_monitoring_results(
         &self,
     ) -> ConfigurationMonitoringResultCollectionRequestBuilder {
@@ -953,6 +1016,7 @@ impl ConfigurationManagementRequestBuilder {
     /// Navigation property `configurationMonitors`.
     ///
     /// URL: `/admin/configurationManagement/configurationMonitors`
+    #[inline]
     pub fn configuration_monitors(
         &self,
     ) -> ConfigurationMonitorCollectionRequestBuilder {
@@ -965,6 +1029,7 @@ impl ConfigurationManagementRequestBuilder {
     /// Navigation property `configurationSnapshotJobs`.
     ///
     /// URL: `/admin/configurationManagement/configurationSnapshotJobs`
+    #[inline]
     pub fn configuration_snapshot_jobs(
         &self,
     ) -> ConfigurationSnapshotJobCollectionRequestBuilder {
@@ -977,6 +1042,7 @@ impl ConfigurationManagementRequestBuilder {
     /// Navigation property `configurationSnapshots`.
     ///
     /// URL: `/admin/configurationManagement/configurationSnapshots`
+    #[inline]
     pub fn configuration_snapshots(
         &self,
     ) -> ConfigurationBaselineCollectionRequestBuilder {
@@ -1009,6 +1075,7 @@ impl ConfigurationMonitorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConfigurationMonitor>> {
@@ -1021,6 +1088,7 @@ impl ConfigurationMonitorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1034,6 +1102,7 @@ impl ConfigurationMonitorCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConfigurationMonitor,
@@ -1041,6 +1110,7 @@ impl ConfigurationMonitorCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConfigurationMonitorRequestBuilder {
         ConfigurationMonitorRequestBuilder {
             client: self.client.clone(),
@@ -1071,6 +1141,7 @@ impl ConfigurationMonitorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConfigurationMonitor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1081,6 +1152,7 @@ impl ConfigurationMonitorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConfigurationMonitor,
@@ -1094,12 +1166,14 @@ impl ConfigurationMonitorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `baseline`.
     ///
     /// URL: `/admin/configurationManagement/configurationMonitors/{id}/baseline`
+    #[inline]
     pub fn baseline(&self) -> ConfigurationBaselineRequestBuilder {
         ConfigurationBaselineRequestBuilder {
             client: self.client.clone(),
@@ -1129,6 +1203,7 @@ impl ConfigurationMonitoringResultCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConfigurationMonitoringResult>> {
@@ -1141,6 +1216,7 @@ impl ConfigurationMonitoringResultCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1154,6 +1230,7 @@ impl ConfigurationMonitoringResultCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConfigurationMonitoringResult,
@@ -1161,6 +1238,7 @@ impl ConfigurationMonitoringResultCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1192,6 +1270,7 @@ impl ConfigurationMonitoringResultRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ConfigurationMonitoringResult> {
@@ -1204,6 +1283,7 @@ impl ConfigurationMonitoringResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConfigurationMonitoringResult,
@@ -1217,6 +1297,7 @@ impl ConfigurationMonitoringResultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1243,6 +1324,7 @@ impl ConfigurationSnapshotJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConfigurationSnapshotJob>> {
@@ -1255,6 +1337,7 @@ impl ConfigurationSnapshotJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1268,6 +1351,7 @@ impl ConfigurationSnapshotJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConfigurationSnapshotJob,
@@ -1275,6 +1359,7 @@ impl ConfigurationSnapshotJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConfigurationSnapshotJobRequestBuilder {
         ConfigurationSnapshotJobRequestBuilder {
             client: self.client.clone(),
@@ -1303,6 +1388,7 @@ impl ConfigurationSnapshotJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConfigurationSnapshotJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1313,6 +1399,7 @@ impl ConfigurationSnapshotJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConfigurationSnapshotJob,
@@ -1326,6 +1413,7 @@ impl ConfigurationSnapshotJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1352,6 +1440,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConnectedOrganization>> {
@@ -1364,6 +1453,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1377,6 +1467,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConnectedOrganization,
@@ -1384,6 +1475,7 @@ impl ConnectedOrganizationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConnectedOrganizationRequestBuilder {
         ConnectedOrganizationRequestBuilder {
             client: self.client.clone(),
@@ -1414,6 +1506,7 @@ impl ConnectedOrganizationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConnectedOrganization> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1424,6 +1517,7 @@ impl ConnectedOrganizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConnectedOrganization,
@@ -1437,12 +1531,14 @@ impl ConnectedOrganizationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `externalSponsors`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors`
+    #[inline]
     pub fn external_sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1453,6 +1549,7 @@ impl ConnectedOrganizationRequestBuilder {
     /// Navigation property `internalSponsors`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors`
+    #[inline]
     pub fn internal_sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1471,6 +1568,7 @@ impl ConnectedOrganizationRequestBuilder {
     /// Permissions for `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/{id}/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn external_sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1488,6 +1586,7 @@ impl ConnectedOrganizationRequestBuilder {
     /// Permissions for `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/{id}/$ref` (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn internal_sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1519,6 +1618,7 @@ impl ContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Contact>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1529,6 +1629,7 @@ impl ContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1542,6 +1643,7 @@ impl ContactCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Contact,
@@ -1549,6 +1651,7 @@ impl ContactCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContactRequestBuilder {
         ContactRequestBuilder {
             client: self.client.clone(),
@@ -1562,6 +1665,7 @@ impl ContactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/contactFolders/{id}/contacts/delta(...)`): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Contact>> {
         Request::page(
             &self.client,
@@ -1594,6 +1698,7 @@ impl ContactFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ContactFolder>> {
@@ -1606,6 +1711,7 @@ impl ContactFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1619,6 +1725,7 @@ impl ContactFolderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ContactFolder,
@@ -1626,6 +1733,7 @@ impl ContactFolderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContactFolderRequestBuilder {
         ContactFolderRequestBuilder {
             client: self.client.clone(),
@@ -1639,6 +1747,7 @@ impl ContactFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ContactFolder>> {
@@ -1672,6 +1781,7 @@ impl ContactFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ContactFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1682,6 +1792,7 @@ impl ContactFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ContactFolder) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1692,12 +1803,14 @@ impl ContactFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childFolders`.
     ///
     /// URL: `/me/contactFolders/{id}/childFolders`
+    #[inline]
     pub fn child_folders(&self) -> ContactFolderCollectionRequestBuilder {
         ContactFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1708,6 +1821,7 @@ impl ContactFolderRequestBuilder {
     /// Navigation property `contacts`.
     ///
     /// URL: `/me/contactFolders/{id}/contacts`
+    #[inline]
     pub fn contacts(&self) -> ContactCollectionRequestBuilder {
         ContactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1718,6 +1832,7 @@ impl ContactFolderRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/contactFolders/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -1730,6 +1845,7 @@ impl ContactFolderRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/contactFolders/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -1746,6 +1862,7 @@ impl ContactFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1777,6 +1894,7 @@ impl ContactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.Read`, `Contacts.ReadWrite`; DelegatedPersonal `Contacts.Read`, `Contacts.ReadWrite`; Application `Contacts.Read`, `Contacts.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Contact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1787,6 +1905,7 @@ impl ContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Contact) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1797,12 +1916,14 @@ impl ContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Contacts.ReadWrite`; DelegatedPersonal `Contacts.ReadWrite`; Application `Contacts.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/contacts/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1813,6 +1934,7 @@ impl ContactRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/contacts/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -1825,6 +1947,7 @@ impl ContactRequestBuilder {
     /// Navigation property `photo`.
     ///
     /// URL: `/me/contacts/{id}/photo`
+    #[inline]
     pub fn photo(&self) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -1834,6 +1957,7 @@ impl ContactRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/contacts/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -1850,6 +1974,7 @@ impl ContactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -1880,6 +2005,7 @@ impl ContentActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ContentActivity>> {
@@ -1892,6 +2018,7 @@ impl ContentActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1905,6 +2032,7 @@ impl ContentActivityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ContentActivity,
@@ -1912,6 +2040,7 @@ impl ContentActivityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContentActivityRequestBuilder {
         ContentActivityRequestBuilder {
             client: self.client.clone(),
@@ -1940,6 +2069,7 @@ impl ContentActivityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ContentActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1950,6 +2080,7 @@ impl ContentActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ContentActivity,
@@ -1963,6 +2094,7 @@ impl ContentActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1989,6 +2121,7 @@ impl ContentSharingSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ContentSharingSession>> {
@@ -2001,6 +2134,7 @@ impl ContentSharingSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2014,6 +2148,7 @@ impl ContentSharingSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ContentSharingSession,
@@ -2021,6 +2156,7 @@ impl ContentSharingSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContentSharingSessionRequestBuilder {
         ContentSharingSessionRequestBuilder {
             client: self.client.clone(),
@@ -2049,6 +2185,7 @@ impl ContentSharingSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ContentSharingSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2059,6 +2196,7 @@ impl ContentSharingSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ContentSharingSession,
@@ -2072,6 +2210,7 @@ impl ContentSharingSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2100,6 +2239,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ContentType>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2110,6 +2250,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2123,6 +2264,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ContentType,
@@ -2130,6 +2272,7 @@ impl ContentTypeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContentTypeRequestBuilder {
         ContentTypeRequestBuilder {
             client: self.client.clone(),
@@ -2143,6 +2286,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_copy(
         &self,
         content_type: &str,
@@ -2161,6 +2305,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn add_copy_from_content_type_hub(
         &self,
         content_type_id: &str,
@@ -2179,6 +2324,7 @@ impl ContentTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_compatible_hub_content_types(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ContentType>> {
@@ -2215,6 +2361,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Read.All`, `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ContentType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2225,6 +2372,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ContentType) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2235,12 +2383,14 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `base`.
     ///
     /// URL: `/sites/{id}/contentTypes/{id}/base`
+    #[inline]
     pub fn base(&self) -> ContentTypeRequestBuilder {
         ContentTypeRequestBuilder {
             client: self.client.clone(),
@@ -2250,6 +2400,7 @@ impl ContentTypeRequestBuilder {
     /// Navigation property `baseTypes`.
     ///
     /// URL: `/sites/{id}/contentTypes/{id}/baseTypes`
+    #[inline]
     pub fn base_types(&self) -> ContentTypeCollectionRequestBuilder {
         ContentTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2260,6 +2411,7 @@ impl ContentTypeRequestBuilder {
     /// Navigation property `columnLinks`.
     ///
     /// URL: `/sites/{id}/contentTypes/{id}/columnLinks`
+    #[inline]
     pub fn column_links(&self) -> ColumnLinkCollectionRequestBuilder {
         ColumnLinkCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2270,6 +2422,7 @@ impl ContentTypeRequestBuilder {
     /// Navigation property `columnPositions`.
     ///
     /// URL: `/sites/{id}/contentTypes/{id}/columnPositions`
+    #[inline]
     pub fn column_positions(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2280,6 +2433,7 @@ impl ContentTypeRequestBuilder {
     /// Navigation property `columns`.
     ///
     /// URL: `/sites/{id}/contentTypes/{id}/columns`
+    #[inline]
     pub fn columns(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2296,6 +2450,7 @@ impl ContentTypeRequestBuilder {
     /// Permissions for `PUT /sites/{id}/contentTypes/{id}/base/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/contentTypes/{id}/base/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn base_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2313,6 +2468,7 @@ impl ContentTypeRequestBuilder {
     /// Permissions for `POST /sites/{id}/contentTypes/{id}/baseTypes/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/contentTypes/{id}/baseTypes/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn base_types_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2330,6 +2486,7 @@ impl ContentTypeRequestBuilder {
     /// Permissions for `POST /sites/{id}/contentTypes/{id}/columnPositions/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/contentTypes/{id}/columnPositions/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn column_positions_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2343,6 +2500,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`, `Sites.FullControl.All`; Application `Sites.Manage.All`, `Sites.FullControl.All`.
+    #[inline]
     pub fn associate_with_hub_sites(
         &self,
         parameters: &super::parameters::AssociateWithHubSitesParameters,
@@ -2361,6 +2519,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn copy_to_default_content_location(
         &self,
         parameters: &super::parameters::CopyToDefaultContentLocationParameters,
@@ -2379,6 +2538,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.FullControl.All`; Application `Sites.FullControl.All`.
+    #[inline]
     pub fn is_published(&self) -> Request<bool> {
         Request::value(
             &self.client,
@@ -2393,6 +2553,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.FullControl.All`; DelegatedPersonal `Sites.FullControl.All`; Application `Sites.FullControl.All`.
+    #[inline]
     pub fn publish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -2403,6 +2564,7 @@ impl ContentTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.FullControl.All`; DelegatedPersonal `Sites.FullControl.All`; Application `Sites.FullControl.All`.
+    #[inline]
     pub fn unpublish(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unpublish"))
     }
@@ -2429,6 +2591,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Contract>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2439,6 +2602,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2452,6 +2616,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Contract,
@@ -2459,6 +2624,7 @@ impl ContractCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ContractRequestBuilder {
         ContractRequestBuilder {
             client: self.client.clone(),
@@ -2472,6 +2638,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -2488,6 +2655,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -2512,6 +2680,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -2530,6 +2699,7 @@ impl ContractCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -2565,6 +2735,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Contract> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2575,6 +2746,7 @@ impl ContractRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Contract) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2585,6 +2757,7 @@ impl ContractRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2595,6 +2768,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -2613,6 +2787,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -2631,6 +2806,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -2649,6 +2825,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -2667,6 +2844,7 @@ impl ContractRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -2693,6 +2871,7 @@ impl ControlConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyControlConfiguration>> {
@@ -2705,6 +2884,7 @@ impl ControlConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2718,6 +2898,7 @@ impl ControlConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyControlConfiguration,
@@ -2725,6 +2906,7 @@ impl ControlConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ControlConfigurationRequestBuilder {
         ControlConfigurationRequestBuilder {
             client: self.client.clone(),
@@ -2753,6 +2935,7 @@ impl ControlConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyControlConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2766,6 +2949,7 @@ impl ControlConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::AnyControlConfiguration,
@@ -2779,6 +2963,7 @@ impl ControlConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2805,6 +2990,7 @@ impl ConversationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Conversation>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2815,6 +3001,7 @@ impl ConversationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2828,6 +3015,7 @@ impl ConversationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Conversation,
@@ -2835,6 +3023,7 @@ impl ConversationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConversationRequestBuilder {
         ConversationRequestBuilder {
             client: self.client.clone(),
@@ -2866,6 +3055,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyConversationMember>> {
@@ -2878,6 +3068,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2891,6 +3082,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadWrite`; Application `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyConversationMember,
@@ -2898,6 +3090,7 @@ impl ConversationMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConversationMemberRequestBuilder {
         ConversationMemberRequestBuilder {
             client: self.client.clone(),
@@ -2911,6 +3104,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /teams/{id}/members/add`): DelegatedWork `TeamMember.ReadWrite.All`; Application `TeamMember.ReadWrite.All`.
+    #[inline]
     pub fn add(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -2929,6 +3123,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn remove(
         &self,
         values: &[models::microsoft_graph::AnyConversationMember],
@@ -2943,6 +3138,7 @@ impl ConversationMemberCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.aadUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/members/microsoft.graph.aadUserConversationMember`
+    #[inline]
     pub fn as_aad_user_conversation_member(
         &self,
     ) -> AadUserConversationMemberCollectionRequestBuilder {
@@ -2976,6 +3172,7 @@ impl ConversationMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Chat.ReadBasic`, `Chat.Read`, `Chat.ReadWrite`; Application `Chat.ReadBasic.All`, `Chat.Read.All`, `Chat.Manage.Chat`, `Chat.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyConversationMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2986,6 +3183,7 @@ impl ConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyConversationMember,
@@ -2999,12 +3197,14 @@ impl ConversationMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `Chat.Manage.Chat`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.aadUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/chats/{id}/members/{id}/microsoft.graph.aadUserConversationMember`
+    #[inline]
     pub fn as_aad_user_conversation_member(
         &self,
     ) -> AadUserConversationMemberRequestBuilder {
@@ -3037,6 +3237,7 @@ impl ConversationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Conversation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3047,6 +3248,7 @@ impl ConversationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Conversation) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3057,12 +3259,14 @@ impl ConversationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `threads`.
     ///
     /// URL: `/groups/{id}/conversations/{id}/threads`
+    #[inline]
     pub fn threads(&self) -> ConversationThreadCollectionRequestBuilder {
         ConversationThreadCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3095,6 +3299,7 @@ impl ConversationThreadCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ConversationThread>> {
@@ -3107,6 +3312,7 @@ impl ConversationThreadCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3120,6 +3326,7 @@ impl ConversationThreadCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ConversationThread,
@@ -3127,6 +3334,7 @@ impl ConversationThreadCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ConversationThreadRequestBuilder {
         ConversationThreadRequestBuilder {
             client: self.client.clone(),
@@ -3157,6 +3365,7 @@ impl ConversationThreadRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ConversationThread> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3167,6 +3376,7 @@ impl ConversationThreadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ConversationThread,
@@ -3180,12 +3390,14 @@ impl ConversationThreadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `posts`.
     ///
     /// URL: `/groups/{id}/threads/{id}/posts`
+    #[inline]
     pub fn posts(&self) -> PostCollectionRequestBuilder {
         PostCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3200,6 +3412,7 @@ impl ConversationThreadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn reply(&self, post: &models::microsoft_graph::Post) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_member_body("post", Some(post))
@@ -3228,6 +3441,7 @@ impl CopilotAdminCatalogRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CopilotAdminCatalog> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3238,6 +3452,7 @@ impl CopilotAdminCatalogRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CopilotAdminCatalog,
@@ -3251,12 +3466,14 @@ impl CopilotAdminCatalogRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `packages`.
     ///
     /// URL: `/copilot/admin/catalog/packages`
+    #[inline]
     pub fn packages(&self) -> CopilotPackageDetailCollectionRequestBuilder {
         CopilotPackageDetailCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3286,6 +3503,7 @@ impl CopilotAdminLimitedModeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CopilotAdminLimitedMode> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3296,6 +3514,7 @@ impl CopilotAdminLimitedModeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CopilotAdminLimitedMode,
@@ -3309,6 +3528,7 @@ impl CopilotAdminLimitedModeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3336,6 +3556,7 @@ impl CopilotAdminRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CopilotAdmin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3346,6 +3567,7 @@ impl CopilotAdminRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CopilotAdmin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3356,12 +3578,14 @@ impl CopilotAdminRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `catalog`.
     ///
     /// URL: `/copilot/admin/catalog`
+    #[inline]
     pub fn catalog(&self) -> CopilotAdminCatalogRequestBuilder {
         CopilotAdminCatalogRequestBuilder {
             client: self.client.clone(),
@@ -3371,6 +3595,7 @@ impl CopilotAdminRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/copilot/admin/settings`
+    #[inline]
     pub fn settings(&self) -> CopilotAdminSettingRequestBuilder {
         CopilotAdminSettingRequestBuilder {
             client: self.client.clone(),
@@ -3401,6 +3626,7 @@ impl CopilotAdminSettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CopilotAdminSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3411,6 +3637,7 @@ impl CopilotAdminSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CopilotAdminSetting,
@@ -3424,12 +3651,14 @@ impl CopilotAdminSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `limitedMode`.
     ///
     /// URL: `/copilot/admin/settings/limitedMode`
+    #[inline]
     pub fn limited_mode(&self) -> CopilotAdminLimitedModeRequestBuilder {
         CopilotAdminLimitedModeRequestBuilder {
             client: self.client.clone(),
@@ -3459,6 +3688,7 @@ impl CopilotPackageDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CopilotPackageDetail>> {
@@ -3471,6 +3701,7 @@ impl CopilotPackageDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3484,6 +3715,7 @@ impl CopilotPackageDetailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CopilotPackageDetail,
@@ -3491,6 +3723,7 @@ impl CopilotPackageDetailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CopilotPackageDetailRequestBuilder {
         CopilotPackageDetailRequestBuilder {
             client: self.client.clone(),
@@ -3519,6 +3752,7 @@ impl CopilotPackageDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CopilotPackageDetail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3529,6 +3763,7 @@ impl CopilotPackageDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CopilotPackageDetail,
@@ -3542,6 +3777,7 @@ impl CopilotPackageDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3554,6 +3790,7 @@ impl CopilotPackageDetailRequestBuilder {
     /// Permissions for `PUT /copilot/admin/catalog/packages/{id}/zipFile`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /copilot/admin/catalog/packages/{id}/zipFile`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn zip_file(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -3584,6 +3821,7 @@ impl CopilotReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CopilotReportRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3594,6 +3832,7 @@ impl CopilotReportRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CopilotReportRoot,
@@ -3607,6 +3846,7 @@ impl CopilotReportRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3617,6 +3857,7 @@ impl CopilotReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_microsoft365_copilot_usage_user_detail(
         &self,
         period: &str,
@@ -3637,6 +3878,7 @@ impl CopilotReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_microsoft365_copilot_user_count_summary(
         &self,
         period: &str,
@@ -3657,6 +3899,7 @@ impl CopilotReportRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_microsoft365_copilot_user_count_trend(
         &self,
         period: &str,
@@ -3692,6 +3935,7 @@ impl CopilotRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CopilotRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3702,6 +3946,7 @@ impl CopilotRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::CopilotRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3712,12 +3957,14 @@ impl CopilotRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `admin`.
     ///
     /// URL: `/copilot/admin`
+    #[inline]
     pub fn admin(&self) -> CopilotAdminRequestBuilder {
         CopilotAdminRequestBuilder {
             client: self.client.clone(),
@@ -3727,6 +3974,7 @@ impl CopilotRootRequestBuilder {
     /// Navigation property `interactionHistory`.
     ///
     /// URL: `/copilot/interactionHistory`
+    #[inline]
     pub fn interaction_history(&self) -> AiInteractionHistoryRequestBuilder {
         AiInteractionHistoryRequestBuilder {
             client: self.client.clone(),
@@ -3736,6 +3984,7 @@ impl CopilotRootRequestBuilder {
     /// Navigation property `reports`.
     ///
     /// URL: `/copilot/reports`
+    #[inline]
     pub fn reports(&self) -> CopilotReportRootRequestBuilder {
         CopilotReportRootRequestBuilder {
             client: self.client.clone(),
@@ -3745,6 +3994,7 @@ impl CopilotRootRequestBuilder {
     /// Navigation property `users`.
     ///
     /// URL: `/copilot/users`
+    #[inline]
     pub fn users(&self) -> AiUserCollectionRequestBuilder {
         AiUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3764,6 +4014,7 @@ impl CopilotRootRequestBuilder {
     #[deprecated(
         note = "deprecated on 2024-02-23, planned removal on 2025-12-31, revision 2024-12/PrivatePreview:retrievalAPI"
     )]
+    #[inline]
     pub fn retrieval(
         &self,
         parameters: &super::parameters::RetrievalParameters,
@@ -3794,6 +4045,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CrossTenantAccessPolicy>> {
@@ -3806,6 +4058,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3819,6 +4072,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CrossTenantAccessPolicy,
@@ -3827,6 +4081,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     }
     #[cfg(feature = "policies")]
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CrossTenantAccessPolicyRequestBuilder {
         CrossTenantAccessPolicyRequestBuilder {
             client: self.client.clone(),
@@ -3840,6 +4095,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3856,6 +4112,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3880,6 +4137,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3898,6 +4156,7 @@ impl CrossTenantAccessPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3933,6 +4192,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CrossTenantAccessPolicyConfigurationDefault> {
@@ -3945,6 +4205,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CrossTenantAccessPolicyConfigurationDefault,
@@ -3958,6 +4219,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3968,6 +4230,7 @@ impl CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_to_system_default(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3998,6 +4261,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4014,6 +4278,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4027,6 +4292,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CrossTenantAccessPolicyConfigurationPartner,
@@ -4034,6 +4300,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4065,6 +4332,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CrossTenantAccessPolicyConfigurationPartner> {
@@ -4077,6 +4345,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CrossTenantAccessPolicyConfigurationPartner,
@@ -4090,12 +4359,14 @@ impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `identitySynchronization`.
     ///
     /// URL: `/policies/crossTenantAccessPolicy/partners/{id}/identitySynchronization`
+    #[inline]
     pub fn identity_synchronization(
         &self,
     ) -> CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
@@ -4107,6 +4378,7 @@ impl CrossTenantAccessPolicyConfigurationPartnerRequestBuilder {
     /// Navigation property `serviceProviderConstraints`.
     ///
     /// URL: `/policies/crossTenantAccessPolicy/partners/{id}/serviceProviderConstraints`
+    #[inline]
     pub fn service_provider_constraints(
         &self,
     ) -> ServiceProviderConstraintsRequestBuilder {
@@ -4139,6 +4411,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CrossTenantAccessPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4149,6 +4422,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CrossTenantAccessPolicy,
@@ -4162,6 +4436,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4170,6 +4445,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// URL: `/policies/crossTenantAccessPolicy/default`
     ///
     /// Named `default_2` because `default` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn default_2(
         &self,
     ) -> CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
@@ -4181,6 +4457,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Navigation property `partners`.
     ///
     /// URL: `/policies/crossTenantAccessPolicy/partners`
+    #[inline]
     pub fn partners(
         &self,
     ) -> CrossTenantAccessPolicyConfigurationPartnerCollectionRequestBuilder {
@@ -4193,6 +4470,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Navigation property `templates`.
     ///
     /// URL: `/policies/crossTenantAccessPolicy/templates`
+    #[inline]
     pub fn templates(&self) -> PolicyTemplateRequestBuilder {
         PolicyTemplateRequestBuilder {
             client: self.client.clone(),
@@ -4206,6 +4484,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4224,6 +4503,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4242,6 +4522,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4260,6 +4541,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4278,6 +4560,7 @@ impl CrossTenantAccessPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4303,6 +4586,7 @@ impl CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CrossTenantIdentitySyncPolicyPartner> {
@@ -4318,6 +4602,7 @@ impl CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn replace(
         &self,
         body: &models::microsoft_graph::CrossTenantIdentitySyncPolicyPartner,
@@ -4331,6 +4616,7 @@ impl CrossTenantIdentitySyncPolicyPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4359,6 +4645,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4373,6 +4660,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4386,6 +4674,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyCustomAuthenticationExtension,
@@ -4393,6 +4682,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4409,6 +4699,7 @@ impl CustomAuthenticationExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
         parameters: &super::parameters::ValidateAuthenticationConfigurationParameters,
@@ -4447,6 +4738,7 @@ impl CustomAuthenticationExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyCustomAuthenticationExtension> {
@@ -4459,6 +4751,7 @@ impl CustomAuthenticationExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyCustomAuthenticationExtension,
@@ -4472,6 +4765,7 @@ impl CustomAuthenticationExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4482,6 +4776,7 @@ impl CustomAuthenticationExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_authentication_configuration(
         &self,
     ) -> Request<models::microsoft_graph::AuthenticationConfigurationValidation> {
@@ -4514,6 +4809,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyCustomCalloutExtension>> {
@@ -4526,6 +4822,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4539,6 +4836,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyCustomCalloutExtension,
@@ -4546,6 +4844,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> CustomCalloutExtensionRequestBuilder {
         CustomCalloutExtensionRequestBuilder {
             client: self.client.clone(),
@@ -4556,6 +4855,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.customAuthenticationExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.customAuthenticationExtension`
+    #[inline]
     pub fn as_custom_authentication_extension(
         &self,
     ) -> CustomAuthenticationExtensionCollectionRequestBuilder {
@@ -4568,6 +4868,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.customTaskExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.identityGovernance.customTaskExtension`
+    #[inline]
     pub fn as_custom_task_extension(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceCustomTaskExtensionCollectionRequestBuilder {
@@ -4580,6 +4881,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onAttributeCollectionStartCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionStartCustomExtension`
+    #[inline]
     pub fn as_on_attribute_collection_start_custom_extension(
         &self,
     ) -> OnAttributeCollectionStartCustomExtensionCollectionRequestBuilder {
@@ -4592,6 +4894,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onAttributeCollectionSubmitCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    #[inline]
     pub fn as_on_attribute_collection_submit_custom_extension(
         &self,
     ) -> OnAttributeCollectionSubmitCustomExtensionCollectionRequestBuilder {
@@ -4604,6 +4907,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onOtpSendCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onOtpSendCustomExtension`
+    #[inline]
     pub fn as_on_otp_send_custom_extension(
         &self,
     ) -> OnOtpSendCustomExtensionCollectionRequestBuilder {
@@ -4616,6 +4920,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onPasswordSubmitCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onPasswordSubmitCustomExtension`
+    #[inline]
     pub fn as_on_password_submit_custom_extension(
         &self,
     ) -> OnPasswordSubmitCustomExtensionCollectionRequestBuilder {
@@ -4628,6 +4933,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onTokenIssuanceStartCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[inline]
     pub fn as_on_token_issuance_start_custom_extension(
         &self,
     ) -> OnTokenIssuanceStartCustomExtensionCollectionRequestBuilder {
@@ -4640,6 +4946,7 @@ impl CustomCalloutExtensionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onVerifiedIdClaimValidationCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    #[inline]
     pub fn as_on_verified_id_claim_validation_custom_extension(
         &self,
     ) -> OnVerifiedIdClaimValidationCustomExtensionCollectionRequestBuilder {
@@ -4673,6 +4980,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyCustomCalloutExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4683,6 +4991,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyCustomCalloutExtension,
@@ -4696,6 +5005,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4703,6 +5013,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.customAuthenticationExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.customAuthenticationExtension`
+    #[inline]
     pub fn as_custom_authentication_extension(
         &self,
     ) -> CustomAuthenticationExtensionRequestBuilder {
@@ -4717,6 +5028,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.customTaskExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.identityGovernance.customTaskExtension`
+    #[inline]
     pub fn as_custom_task_extension(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
@@ -4731,6 +5043,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onAttributeCollectionStartCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onAttributeCollectionStartCustomExtension`
+    #[inline]
     pub fn as_on_attribute_collection_start_custom_extension(
         &self,
     ) -> OnAttributeCollectionStartCustomExtensionRequestBuilder {
@@ -4745,6 +5058,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onAttributeCollectionSubmitCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    #[inline]
     pub fn as_on_attribute_collection_submit_custom_extension(
         &self,
     ) -> OnAttributeCollectionSubmitCustomExtensionRequestBuilder {
@@ -4759,6 +5073,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onOtpSendCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onOtpSendCustomExtension`
+    #[inline]
     pub fn as_on_otp_send_custom_extension(
         &self,
     ) -> OnOtpSendCustomExtensionRequestBuilder {
@@ -4770,6 +5085,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onPasswordSubmitCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onPasswordSubmitCustomExtension`
+    #[inline]
     pub fn as_on_password_submit_custom_extension(
         &self,
     ) -> OnPasswordSubmitCustomExtensionRequestBuilder {
@@ -4784,6 +5100,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onTokenIssuanceStartCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[inline]
     pub fn as_on_token_issuance_start_custom_extension(
         &self,
     ) -> OnTokenIssuanceStartCustomExtensionRequestBuilder {
@@ -4798,6 +5115,7 @@ impl CustomCalloutExtensionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onVerifiedIdClaimValidationCustomExtension`: its navigations and operations.
     ///
     /// URL: `/identityGovernance/catalogs/{id}/customWorkflowExtensions/{id}/microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    #[inline]
     pub fn as_on_verified_id_claim_validation_custom_extension(
         &self,
     ) -> OnVerifiedIdClaimValidationCustomExtensionRequestBuilder {
@@ -4831,6 +5149,7 @@ impl CustomDataProvidedResourceAccessReviewUploadSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -4845,6 +5164,7 @@ impl CustomDataProvidedResourceAccessReviewUploadSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CustomDataProvidedResourceAccessReviewUploadSession,
@@ -4858,12 +5178,14 @@ impl CustomDataProvidedResourceAccessReviewUploadSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `files`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResourceAccessReviewUploadSession/files`
+    #[inline]
     pub fn files(&self) -> CustomDataProvidedResourceFileCollectionRequestBuilder {
         CustomDataProvidedResourceFileCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4882,6 +5204,7 @@ impl CustomDataProvidedResourceAccessReviewUploadSessionRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResourceAccessReviewUploadSession/files/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResourceAccessReviewUploadSession/files/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn files_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4895,6 +5218,7 @@ impl CustomDataProvidedResourceAccessReviewUploadSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn upload_file(
         &self,
     ) -> Request<models::microsoft_graph::AnyCustomDataProvidedResourceUploadSession> {
@@ -4925,6 +5249,7 @@ impl CustomDataProvidedResourceFileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4939,6 +5264,7 @@ impl CustomDataProvidedResourceFileCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4952,6 +5278,7 @@ impl CustomDataProvidedResourceFileCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CustomDataProvidedResourceFile,
@@ -4959,6 +5286,7 @@ impl CustomDataProvidedResourceFileCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4990,6 +5318,7 @@ impl CustomDataProvidedResourceFileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CustomDataProvidedResourceFile> {
@@ -5002,6 +5331,7 @@ impl CustomDataProvidedResourceFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CustomDataProvidedResourceFile,
@@ -5015,6 +5345,7 @@ impl CustomDataProvidedResourceFileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5027,6 +5358,7 @@ impl CustomDataProvidedResourceFileRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/resources/{id}/uploadSessions/{id}/files/{id}/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/resources/{id}/uploadSessions/{id}/files/{id}/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -5055,6 +5387,7 @@ impl CustomDataProvidedResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CustomDataProvidedResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5065,6 +5398,7 @@ impl CustomDataProvidedResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CustomDataProvidedResource,
@@ -5078,12 +5412,14 @@ impl CustomDataProvidedResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `environment`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource/environment`
+    #[inline]
     pub fn environment(&self) -> AccessPackageResourceEnvironmentRequestBuilder {
         AccessPackageResourceEnvironmentRequestBuilder {
             client: self.client.clone(),
@@ -5093,6 +5429,7 @@ impl CustomDataProvidedResourceRequestBuilder {
     /// Navigation property `roles`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource/roles`
+    #[inline]
     pub fn roles(&self) -> AccessPackageResourceRoleCollectionRequestBuilder {
         AccessPackageResourceRoleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5103,6 +5440,7 @@ impl CustomDataProvidedResourceRequestBuilder {
     /// Navigation property `scopes`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource/scopes`
+    #[inline]
     pub fn scopes(&self) -> AccessPackageResourceScopeCollectionRequestBuilder {
         AccessPackageResourceScopeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5113,6 +5451,7 @@ impl CustomDataProvidedResourceRequestBuilder {
     /// Navigation property `uploadSessions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource/uploadSessions`
+    #[inline]
     pub fn upload_sessions(
         &self,
     ) -> CustomDataProvidedResourceUploadSessionCollectionRequestBuilder {
@@ -5131,6 +5470,7 @@ impl CustomDataProvidedResourceRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource/environment/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource/environment/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn environment_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5144,6 +5484,7 @@ impl CustomDataProvidedResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn refresh(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("refresh"))
     }
@@ -5172,6 +5513,7 @@ impl CustomDataProvidedResourceUploadSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5188,6 +5530,7 @@ impl CustomDataProvidedResourceUploadSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5201,6 +5544,7 @@ impl CustomDataProvidedResourceUploadSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyCustomDataProvidedResourceUploadSession,
@@ -5208,6 +5552,7 @@ impl CustomDataProvidedResourceUploadSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5241,6 +5586,7 @@ impl CustomDataProvidedResourceUploadSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyCustomDataProvidedResourceUploadSession> {
@@ -5253,6 +5599,7 @@ impl CustomDataProvidedResourceUploadSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyCustomDataProvidedResourceUploadSession,
@@ -5266,12 +5613,14 @@ impl CustomDataProvidedResourceUploadSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `files`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resources/{id}/uploadSessions/{id}/files`
+    #[inline]
     pub fn files(&self) -> CustomDataProvidedResourceFileCollectionRequestBuilder {
         CustomDataProvidedResourceFileCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5290,6 +5639,7 @@ impl CustomDataProvidedResourceUploadSessionRequestBuilder {
     /// Permissions for `POST /identityGovernance/entitlementManagement/resources/{id}/uploadSessions/{id}/files/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/resources/{id}/uploadSessions/{id}/files/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn files_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5303,6 +5653,7 @@ impl CustomDataProvidedResourceUploadSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn upload_file(
         &self,
     ) -> Request<models::microsoft_graph::AnyCustomDataProvidedResourceUploadSession> {
@@ -5331,6 +5682,7 @@ impl CustomExtensionStageSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::CustomExtensionStageSetting>> {
@@ -5343,6 +5695,7 @@ impl CustomExtensionStageSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5356,6 +5709,7 @@ impl CustomExtensionStageSettingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CustomExtensionStageSetting,
@@ -5363,6 +5717,7 @@ impl CustomExtensionStageSettingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5396,6 +5751,7 @@ impl CustomExtensionStageSettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::CustomExtensionStageSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5406,6 +5762,7 @@ impl CustomExtensionStageSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CustomExtensionStageSetting,
@@ -5419,12 +5776,14 @@ impl CustomExtensionStageSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `customExtension`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignmentPolicies/{id}/customExtensionStageSettings/{id}/customExtension`
+    #[inline]
     pub fn custom_extension(&self) -> CustomCalloutExtensionRequestBuilder {
         CustomCalloutExtensionRequestBuilder {
             client: self.client.clone(),
@@ -5440,6 +5799,7 @@ impl CustomExtensionStageSettingRequestBuilder {
     /// Permissions for `PUT /identityGovernance/entitlementManagement/assignmentPolicies/{id}/customExtensionStageSettings/{id}/customExtension/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identityGovernance/entitlementManagement/assignmentPolicies/{id}/customExtensionStageSettings/{id}/customExtension/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn custom_extension_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -5469,6 +5829,7 @@ impl CustomSecurityAttributeDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -5483,6 +5844,7 @@ impl CustomSecurityAttributeDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5496,6 +5858,7 @@ impl CustomSecurityAttributeDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::CustomSecurityAttributeDefinition,
@@ -5503,6 +5866,7 @@ impl CustomSecurityAttributeDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5536,6 +5900,7 @@ impl CustomSecurityAttributeDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::CustomSecurityAttributeDefinition> {
@@ -5548,6 +5913,7 @@ impl CustomSecurityAttributeDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::CustomSecurityAttributeDefinition,
@@ -5561,12 +5927,14 @@ impl CustomSecurityAttributeDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `allowedValues`.
     ///
     /// URL: `/directory/customSecurityAttributeDefinitions/{id}/allowedValues`
+    #[inline]
     pub fn allowed_values(&self) -> AllowedValueCollectionRequestBuilder {
         AllowedValueCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5597,6 +5965,7 @@ impl DataPolicyOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DataPolicyOperation>> {
@@ -5609,6 +5978,7 @@ impl DataPolicyOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5622,6 +5992,7 @@ impl DataPolicyOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DataPolicyOperation,
@@ -5629,6 +6000,7 @@ impl DataPolicyOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DataPolicyOperationRequestBuilder {
         DataPolicyOperationRequestBuilder {
             client: self.client.clone(),
@@ -5657,6 +6029,7 @@ impl DataPolicyOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read.All`, `User.Export.All`; Application `User.Read.All`, `User.Export.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DataPolicyOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5667,6 +6040,7 @@ impl DataPolicyOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DataPolicyOperation,
@@ -5680,6 +6054,7 @@ impl DataPolicyOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5705,6 +6080,7 @@ impl DataSecurityAndGovernanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DataSecurityAndGovernance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5715,6 +6091,7 @@ impl DataSecurityAndGovernanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DataSecurityAndGovernance,
@@ -5728,12 +6105,14 @@ impl DataSecurityAndGovernanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `sensitivityLabels`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.dataSecurityAndGovernance/sensitivityLabels`
+    #[inline]
     pub fn sensitivity_labels(&self) -> SensitivityLabelCollectionRequestBuilder {
         SensitivityLabelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5745,6 +6124,7 @@ impl DataSecurityAndGovernanceRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tenantDataSecurityAndGovernance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.dataSecurityAndGovernance/microsoft.graph.tenantDataSecurityAndGovernance`
+    #[inline]
     pub fn as_tenant_data_security_and_governance(
         &self,
     ) -> TenantDataSecurityAndGovernanceRequestBuilder {
@@ -5759,6 +6139,7 @@ impl DataSecurityAndGovernanceRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userDataSecurityAndGovernance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.dataSecurityAndGovernance/microsoft.graph.userDataSecurityAndGovernance`
+    #[inline]
     pub fn as_user_data_security_and_governance(
         &self,
     ) -> UserDataSecurityAndGovernanceRequestBuilder {
@@ -5793,6 +6174,7 @@ impl DayNoteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DayNote>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5803,6 +6185,7 @@ impl DayNoteCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5816,6 +6199,7 @@ impl DayNoteCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DayNote,
@@ -5823,6 +6207,7 @@ impl DayNoteCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DayNoteRequestBuilder {
         DayNoteRequestBuilder {
             client: self.client.clone(),
@@ -5853,6 +6238,7 @@ impl DayNoteRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DayNote> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5863,6 +6249,7 @@ impl DayNoteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DayNote) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5873,6 +6260,7 @@ impl DayNoteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5883,6 +6271,7 @@ impl DayNoteRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn stage_for_deletion(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5915,6 +6304,7 @@ impl DefaultManagedAppProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DefaultManagedAppProtection>> {
@@ -5927,6 +6317,7 @@ impl DefaultManagedAppProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5940,6 +6331,7 @@ impl DefaultManagedAppProtectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DefaultManagedAppProtection,
@@ -5947,6 +6339,7 @@ impl DefaultManagedAppProtectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -5980,6 +6373,7 @@ impl DefaultManagedAppProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DefaultManagedAppProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5990,6 +6384,7 @@ impl DefaultManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DefaultManagedAppProtection,
@@ -6003,12 +6398,14 @@ impl DefaultManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `apps`.
     ///
     /// URL: `/deviceAppManagement/defaultManagedAppProtections/{id}/apps`
+    #[inline]
     pub fn apps(&self) -> ManagedMobileAppCollectionRequestBuilder {
         ManagedMobileAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6019,6 +6416,7 @@ impl DefaultManagedAppProtectionRequestBuilder {
     /// Navigation property `deploymentSummary`.
     ///
     /// URL: `/deviceAppManagement/defaultManagedAppProtections/{id}/deploymentSummary`
+    #[inline]
     pub fn deployment_summary(&self) -> ManagedAppPolicyDeploymentSummaryRequestBuilder {
         ManagedAppPolicyDeploymentSummaryRequestBuilder {
             client: self.client.clone(),
@@ -6032,6 +6430,7 @@ impl DefaultManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.defaultManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -6052,6 +6451,7 @@ impl DefaultManagedAppProtectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.defaultManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn target_apps_2(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -6088,6 +6488,7 @@ impl DelegatedAdminAccessAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6102,6 +6503,7 @@ impl DelegatedAdminAccessAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6115,6 +6517,7 @@ impl DelegatedAdminAccessAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DelegatedAdminAccessAssignment,
@@ -6122,6 +6525,7 @@ impl DelegatedAdminAccessAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6153,6 +6557,7 @@ impl DelegatedAdminAccessAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DelegatedAdminAccessAssignment> {
@@ -6165,6 +6570,7 @@ impl DelegatedAdminAccessAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DelegatedAdminAccessAssignment,
@@ -6178,6 +6584,7 @@ impl DelegatedAdminAccessAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6204,6 +6611,7 @@ impl DelegatedAdminCustomerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DelegatedAdminCustomer>> {
@@ -6216,6 +6624,7 @@ impl DelegatedAdminCustomerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6229,6 +6638,7 @@ impl DelegatedAdminCustomerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DelegatedAdminCustomer,
@@ -6236,6 +6646,7 @@ impl DelegatedAdminCustomerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DelegatedAdminCustomerRequestBuilder {
         DelegatedAdminCustomerRequestBuilder {
             client: self.client.clone(),
@@ -6266,6 +6677,7 @@ impl DelegatedAdminCustomerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DelegatedAdminCustomer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6276,6 +6688,7 @@ impl DelegatedAdminCustomerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DelegatedAdminCustomer,
@@ -6289,12 +6702,14 @@ impl DelegatedAdminCustomerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `serviceManagementDetails`.
     ///
     /// URL: `/tenantRelationships/delegatedAdminCustomers/{id}/serviceManagementDetails`
+    #[inline]
     pub fn service_management_details(
         &self,
     ) -> DelegatedAdminServiceManagementDetailCollectionRequestBuilder {
@@ -6327,6 +6742,7 @@ impl DelegatedAdminRelationshipCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDelegatedAdminRelationship>> {
@@ -6339,6 +6755,7 @@ impl DelegatedAdminRelationshipCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6352,6 +6769,7 @@ impl DelegatedAdminRelationshipCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDelegatedAdminRelationship,
@@ -6359,6 +6777,7 @@ impl DelegatedAdminRelationshipCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6393,6 +6812,7 @@ impl DelegatedAdminRelationshipOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6407,6 +6827,7 @@ impl DelegatedAdminRelationshipOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6420,6 +6841,7 @@ impl DelegatedAdminRelationshipOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DelegatedAdminRelationshipOperation,
@@ -6427,6 +6849,7 @@ impl DelegatedAdminRelationshipOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6458,6 +6881,7 @@ impl DelegatedAdminRelationshipOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DelegatedAdminRelationshipOperation> {
@@ -6470,6 +6894,7 @@ impl DelegatedAdminRelationshipOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DelegatedAdminRelationshipOperation,
@@ -6483,6 +6908,7 @@ impl DelegatedAdminRelationshipOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6510,6 +6936,7 @@ impl DelegatedAdminRelationshipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyDelegatedAdminRelationship> {
@@ -6522,6 +6949,7 @@ impl DelegatedAdminRelationshipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDelegatedAdminRelationship,
@@ -6535,12 +6963,14 @@ impl DelegatedAdminRelationshipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessAssignments`.
     ///
     /// URL: `/tenantRelationships/delegatedAdminRelationships/{id}/accessAssignments`
+    #[inline]
     pub fn access_assignments(
         &self,
     ) -> DelegatedAdminAccessAssignmentCollectionRequestBuilder {
@@ -6553,6 +6983,7 @@ impl DelegatedAdminRelationshipRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/tenantRelationships/delegatedAdminRelationships/{id}/operations`
+    #[inline]
     pub fn operations(
         &self,
     ) -> DelegatedAdminRelationshipOperationCollectionRequestBuilder {
@@ -6565,6 +6996,7 @@ impl DelegatedAdminRelationshipRequestBuilder {
     /// Navigation property `requests`.
     ///
     /// URL: `/tenantRelationships/delegatedAdminRelationships/{id}/requests`
+    #[inline]
     pub fn requests(&self) -> DelegatedAdminRelationshipRequestCollectionRequestBuilder {
         DelegatedAdminRelationshipRequestCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6597,6 +7029,7 @@ impl DelegatedAdminRelationshipRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6611,6 +7044,7 @@ impl DelegatedAdminRelationshipRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6624,6 +7058,7 @@ impl DelegatedAdminRelationshipRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DelegatedAdminRelationshipRequest,
@@ -6631,6 +7066,7 @@ impl DelegatedAdminRelationshipRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6662,6 +7098,7 @@ impl DelegatedAdminRelationshipRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DelegatedAdminRelationshipRequest> {
@@ -6674,6 +7111,7 @@ impl DelegatedAdminRelationshipRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DelegatedAdminRelationshipRequest,
@@ -6687,6 +7125,7 @@ impl DelegatedAdminRelationshipRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6713,6 +7152,7 @@ impl DelegatedAdminServiceManagementDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6727,6 +7167,7 @@ impl DelegatedAdminServiceManagementDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6740,6 +7181,7 @@ impl DelegatedAdminServiceManagementDetailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DelegatedAdminServiceManagementDetail,
@@ -6747,6 +7189,7 @@ impl DelegatedAdminServiceManagementDetailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6778,6 +7221,7 @@ impl DelegatedAdminServiceManagementDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DelegatedAdminServiceManagementDetail> {
@@ -6790,6 +7234,7 @@ impl DelegatedAdminServiceManagementDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DelegatedAdminServiceManagementDetail,
@@ -6803,6 +7248,7 @@ impl DelegatedAdminServiceManagementDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6831,6 +7277,7 @@ impl DelegatedPermissionClassificationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`; Application `Application.Read.OwnedBy`, `Application.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6845,6 +7292,7 @@ impl DelegatedPermissionClassificationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`; Application `Application.Read.OwnedBy`, `Application.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6858,6 +7306,7 @@ impl DelegatedPermissionClassificationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DelegatedPermissionClassification,
@@ -6865,6 +7314,7 @@ impl DelegatedPermissionClassificationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6896,6 +7346,7 @@ impl DelegatedPermissionClassificationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DelegatedPermissionClassification> {
@@ -6908,6 +7359,7 @@ impl DelegatedPermissionClassificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DelegatedPermissionClassification,
@@ -6921,6 +7373,7 @@ impl DelegatedPermissionClassificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6947,6 +7400,7 @@ impl DeletedChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DeletedChat>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6957,6 +7411,7 @@ impl DeletedChatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6970,6 +7425,7 @@ impl DeletedChatCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeletedChat,
@@ -6977,6 +7433,7 @@ impl DeletedChatCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeletedChatRequestBuilder {
         DeletedChatRequestBuilder {
             client: self.client.clone(),
@@ -7007,6 +7464,7 @@ impl DeletedChatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeletedChat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7017,6 +7475,7 @@ impl DeletedChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DeletedChat) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7027,6 +7486,7 @@ impl DeletedChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7037,6 +7497,7 @@ impl DeletedChatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn undo_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7068,6 +7529,7 @@ impl DeletedItemContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeletedItemContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7078,6 +7540,7 @@ impl DeletedItemContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeletedItemContainer,
@@ -7091,12 +7554,14 @@ impl DeletedItemContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `workflows`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows/deletedItems/workflows`
+    #[inline]
     pub fn workflows(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceWorkflowCollectionRequestBuilder {
@@ -7129,6 +7594,7 @@ impl DeletedTeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DeletedTeam>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7139,6 +7605,7 @@ impl DeletedTeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7152,6 +7619,7 @@ impl DeletedTeamCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeletedTeam,
@@ -7159,6 +7627,7 @@ impl DeletedTeamCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeletedTeamRequestBuilder {
         DeletedTeamRequestBuilder {
             client: self.client.clone(),
@@ -7172,6 +7641,7 @@ impl DeletedTeamCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_all_messages(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyChatMessage>> {
@@ -7205,6 +7675,7 @@ impl DeletedTeamRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeletedTeam> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7215,6 +7686,7 @@ impl DeletedTeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DeletedTeam) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7225,12 +7697,14 @@ impl DeletedTeamRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `channels`.
     ///
     /// URL: `/teamwork/deletedTeams/{id}/channels`
+    #[inline]
     pub fn channels(&self) -> ChannelCollectionRequestBuilder {
         ChannelCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7260,6 +7734,7 @@ impl DeltaParticipantsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeltaParticipants> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7270,6 +7745,7 @@ impl DeltaParticipantsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeltaParticipants,
@@ -7283,6 +7759,7 @@ impl DeltaParticipantsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7290,6 +7767,7 @@ impl DeltaParticipantsRequestBuilder {
     /// Navigation property `participants`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deltaParticipants/participants`
+    #[inline]
     pub fn participants(&self) -> ParticipantCollectionRequestBuilder {
         ParticipantCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7319,6 +7797,7 @@ impl DeskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Desk> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7329,6 +7808,7 @@ impl DeskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Desk) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7339,12 +7819,14 @@ impl DeskRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `checkIns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.desk/checkIns`
+    #[inline]
     pub fn check_ins(&self) -> CheckInClaimCollectionRequestBuilder {
         CheckInClaimCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7359,6 +7841,7 @@ impl DeskRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -7391,6 +7874,7 @@ impl DetectedAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DetectedApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7401,6 +7885,7 @@ impl DetectedAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7414,6 +7899,7 @@ impl DetectedAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DetectedApp,
@@ -7421,6 +7907,7 @@ impl DetectedAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DetectedAppRequestBuilder {
         DetectedAppRequestBuilder {
             client: self.client.clone(),
@@ -7451,6 +7938,7 @@ impl DetectedAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DetectedApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7461,6 +7949,7 @@ impl DetectedAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DetectedApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7471,12 +7960,14 @@ impl DetectedAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `managedDevices`.
     ///
     /// URL: `/deviceManagement/detectedApps/{id}/managedDevices`
+    #[inline]
     pub fn managed_devices(&self) -> ManagedDeviceCollectionRequestBuilder {
         ManagedDeviceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7495,6 +7986,7 @@ impl DetectedAppRequestBuilder {
     /// Permissions for `POST /deviceManagement/detectedApps/{id}/managedDevices/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/detectedApps/{id}/managedDevices/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn managed_devices_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7524,6 +8016,7 @@ impl DeviceAndAppManagementRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7538,6 +8031,7 @@ impl DeviceAndAppManagementRoleAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7551,6 +8045,7 @@ impl DeviceAndAppManagementRoleAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceAndAppManagementRoleAssignment,
@@ -7558,6 +8053,7 @@ impl DeviceAndAppManagementRoleAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7591,6 +8087,7 @@ impl DeviceAndAppManagementRoleAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.Read.All`, `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceAndAppManagementRoleAssignment> {
@@ -7603,6 +8100,7 @@ impl DeviceAndAppManagementRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceAndAppManagementRoleAssignment,
@@ -7616,12 +8114,14 @@ impl DeviceAndAppManagementRoleAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementRBAC.ReadWrite.All`; Application `DeviceManagementRBAC.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `roleDefinition`.
     ///
     /// URL: `/deviceManagement/roleAssignments/{id}/roleDefinition`
+    #[inline]
     pub fn role_definition(&self) -> RoleDefinitionRequestBuilder {
         RoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -7637,6 +8137,7 @@ impl DeviceAndAppManagementRoleAssignmentRequestBuilder {
     /// Permissions for `PUT /deviceManagement/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/roleAssignments/{id}/roleDefinition/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn role_definition_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7665,6 +8166,7 @@ impl DeviceAndAppManagementRoleDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceAndAppManagementRoleDefinition> {
@@ -7677,6 +8179,7 @@ impl DeviceAndAppManagementRoleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceAndAppManagementRoleDefinition,
@@ -7690,12 +8193,14 @@ impl DeviceAndAppManagementRoleDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `roleAssignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceAndAppManagementRoleDefinition/roleAssignments`
+    #[inline]
     pub fn role_assignments(&self) -> RoleAssignmentCollectionRequestBuilder {
         RoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7727,6 +8232,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceAppManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7737,6 +8243,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceAppManagement,
@@ -7750,12 +8257,14 @@ impl DeviceAppManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `androidManagedAppProtections`.
     ///
     /// URL: `/deviceAppManagement/androidManagedAppProtections`
+    #[inline]
     pub fn android_managed_app_protections(
         &self,
     ) -> AndroidManagedAppProtectionCollectionRequestBuilder {
@@ -7768,6 +8277,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `defaultManagedAppProtections`.
     ///
     /// URL: `/deviceAppManagement/defaultManagedAppProtections`
+    #[inline]
     pub fn default_managed_app_protections(
         &self,
     ) -> DefaultManagedAppProtectionCollectionRequestBuilder {
@@ -7780,6 +8290,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `iosManagedAppProtections`.
     ///
     /// URL: `/deviceAppManagement/iosManagedAppProtections`
+    #[inline]
     pub fn ios_managed_app_protections(
         &self,
     ) -> IosManagedAppProtectionCollectionRequestBuilder {
@@ -7792,6 +8303,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `managedAppPolicies`.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies`
+    #[inline]
     pub fn managed_app_policies(&self) -> ManagedAppPolicyCollectionRequestBuilder {
         ManagedAppPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7802,6 +8314,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `managedAppRegistrations`.
     ///
     /// URL: `/deviceAppManagement/managedAppRegistrations`
+    #[inline]
     pub fn managed_app_registrations(
         &self,
     ) -> ManagedAppRegistrationCollectionRequestBuilder {
@@ -7814,6 +8327,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `managedAppStatuses`.
     ///
     /// URL: `/deviceAppManagement/managedAppStatuses`
+    #[inline]
     pub fn managed_app_statuses(&self) -> ManagedAppStatusCollectionRequestBuilder {
         ManagedAppStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7824,6 +8338,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `managedEBooks`.
     ///
     /// URL: `/deviceAppManagement/managedEBooks`
+    #[inline]
     pub fn managed_e_books(&self) -> ManagedEBookCollectionRequestBuilder {
         ManagedEBookCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7834,6 +8349,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `mdmWindowsInformationProtectionPolicies`.
     ///
     /// URL: `/deviceAppManagement/mdmWindowsInformationProtectionPolicies`
+    #[inline]
     pub fn mdm_windows_information_protection_policies(
         &self,
     ) -> MdmWindowsInformationProtectionPolicyCollectionRequestBuilder {
@@ -7846,6 +8362,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `mobileAppCategories`.
     ///
     /// URL: `/deviceAppManagement/mobileAppCategories`
+    #[inline]
     pub fn mobile_app_categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7856,6 +8373,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `mobileAppConfigurations`.
     ///
     /// URL: `/deviceAppManagement/mobileAppConfigurations`
+    #[inline]
     pub fn mobile_app_configurations(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationCollectionRequestBuilder {
@@ -7868,6 +8386,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `mobileAppRelationships`.
     ///
     /// URL: `/deviceAppManagement/mobileAppRelationships`
+    #[inline]
     pub fn mobile_app_relationships(
         &self,
     ) -> MobileAppRelationshipCollectionRequestBuilder {
@@ -7880,6 +8399,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `mobileApps`.
     ///
     /// URL: `/deviceAppManagement/mobileApps`
+    #[inline]
     pub fn mobile_apps(&self) -> MobileAppCollectionRequestBuilder {
         MobileAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7890,6 +8410,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `targetedManagedAppConfigurations`.
     ///
     /// URL: `/deviceAppManagement/targetedManagedAppConfigurations`
+    #[inline]
     pub fn targeted_managed_app_configurations(
         &self,
     ) -> TargetedManagedAppConfigurationCollectionRequestBuilder {
@@ -7902,6 +8423,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `vppTokens`.
     ///
     /// URL: `/deviceAppManagement/vppTokens`
+    #[inline]
     pub fn vpp_tokens(&self) -> VppTokenCollectionRequestBuilder {
         VppTokenCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7912,6 +8434,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Navigation property `windowsInformationProtectionPolicies`.
     ///
     /// URL: `/deviceAppManagement/windowsInformationProtectionPolicies`
+    #[inline]
     pub fn windows_information_protection_policies(
         &self,
     ) -> WindowsInformationProtectionPolicyCollectionRequestBuilder {
@@ -7928,6 +8451,7 @@ impl DeviceAppManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn sync_microsoft_store_for_business_apps(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7958,6 +8482,7 @@ impl DeviceCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceCategory>> {
@@ -7970,6 +8495,7 @@ impl DeviceCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7983,6 +8509,7 @@ impl DeviceCategoryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceCategory,
@@ -7990,6 +8517,7 @@ impl DeviceCategoryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceCategoryRequestBuilder {
         DeviceCategoryRequestBuilder {
             client: self.client.clone(),
@@ -8020,6 +8548,7 @@ impl DeviceCategoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8030,6 +8559,7 @@ impl DeviceCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DeviceCategory) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8040,6 +8570,7 @@ impl DeviceCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8068,6 +8599,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Device>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8078,6 +8610,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8091,6 +8624,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Device,
@@ -8098,6 +8632,7 @@ impl DeviceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -8111,6 +8646,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Device>> {
         Request::page(
             &self.client,
@@ -8127,6 +8663,7 @@ impl DeviceCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -8143,6 +8680,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -8167,6 +8705,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.device/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -8185,6 +8724,7 @@ impl DeviceCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.device/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -8197,6 +8737,7 @@ impl DeviceCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `deviceId`: `/devices(deviceId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_device_id(&self, device_id: impl AsRef<str>) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -8228,6 +8769,7 @@ impl DeviceComplianceActionItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceComplianceActionItem>> {
@@ -8240,6 +8782,7 @@ impl DeviceComplianceActionItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8253,6 +8796,7 @@ impl DeviceComplianceActionItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceComplianceActionItem,
@@ -8260,6 +8804,7 @@ impl DeviceComplianceActionItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8291,6 +8836,7 @@ impl DeviceComplianceActionItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceComplianceActionItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8301,6 +8847,7 @@ impl DeviceComplianceActionItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceActionItem,
@@ -8314,6 +8861,7 @@ impl DeviceComplianceActionItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8341,6 +8889,7 @@ impl DeviceComplianceDeviceOverviewRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceComplianceDeviceOverview> {
@@ -8353,6 +8902,7 @@ impl DeviceComplianceDeviceOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceDeviceOverview,
@@ -8366,6 +8916,7 @@ impl DeviceComplianceDeviceOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8394,6 +8945,7 @@ impl DeviceComplianceDeviceStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceComplianceDeviceStatus>> {
@@ -8406,6 +8958,7 @@ impl DeviceComplianceDeviceStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8419,6 +8972,7 @@ impl DeviceComplianceDeviceStatusCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceComplianceDeviceStatus,
@@ -8426,6 +8980,7 @@ impl DeviceComplianceDeviceStatusCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8457,6 +9012,7 @@ impl DeviceComplianceDeviceStatusRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceComplianceDeviceStatus> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8467,6 +9023,7 @@ impl DeviceComplianceDeviceStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceDeviceStatus,
@@ -8480,6 +9037,7 @@ impl DeviceComplianceDeviceStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -28,6 +28,7 @@ impl DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -42,6 +43,7 @@ impl DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -55,6 +57,7 @@ impl DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicyAssignment,
@@ -62,6 +65,7 @@ impl DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -93,6 +97,7 @@ impl DeviceCompliancePolicyAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceCompliancePolicyAssignment> {
@@ -105,6 +110,7 @@ impl DeviceCompliancePolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicyAssignment,
@@ -118,6 +124,7 @@ impl DeviceCompliancePolicyAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -144,6 +151,7 @@ impl DeviceCompliancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDeviceCompliancePolicy>> {
@@ -156,6 +164,7 @@ impl DeviceCompliancePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -169,6 +178,7 @@ impl DeviceCompliancePolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDeviceCompliancePolicy,
@@ -176,6 +186,7 @@ impl DeviceCompliancePolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceCompliancePolicyRequestBuilder {
         DeviceCompliancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -204,6 +215,7 @@ impl DeviceCompliancePolicyDeviceStateSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceCompliancePolicyDeviceStateSummary> {
@@ -216,6 +228,7 @@ impl DeviceCompliancePolicyDeviceStateSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicyDeviceStateSummary,
@@ -229,6 +242,7 @@ impl DeviceCompliancePolicyDeviceStateSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -256,6 +270,7 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDeviceCompliancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -266,6 +281,7 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDeviceCompliancePolicy,
@@ -279,12 +295,14 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicies/{id}/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
@@ -297,6 +315,7 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicies/{id}/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -309,6 +328,7 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicies/{id}/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceComplianceDeviceOverviewRequestBuilder {
@@ -320,6 +340,7 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicies/{id}/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceComplianceDeviceStatusCollectionRequestBuilder {
@@ -332,6 +353,7 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicies/{id}/scheduledActionsForRule`
+    #[inline]
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
@@ -344,6 +366,7 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicies/{id}/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceComplianceUserOverviewRequestBuilder {
         DeviceComplianceUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -353,6 +376,7 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicies/{id}/userStatuses`
+    #[inline]
     pub fn user_statuses(&self) -> DeviceComplianceUserStatusCollectionRequestBuilder {
         DeviceComplianceUserStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -367,6 +391,7 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -383,6 +408,7 @@ impl DeviceCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -420,6 +446,7 @@ impl DeviceCompliancePolicySettingStateSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -434,6 +461,7 @@ impl DeviceCompliancePolicySettingStateSummaryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -447,6 +475,7 @@ impl DeviceCompliancePolicySettingStateSummaryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicySettingStateSummary,
@@ -454,6 +483,7 @@ impl DeviceCompliancePolicySettingStateSummaryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -487,6 +517,7 @@ impl DeviceCompliancePolicySettingStateSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceCompliancePolicySettingStateSummary> {
@@ -499,6 +530,7 @@ impl DeviceCompliancePolicySettingStateSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicySettingStateSummary,
@@ -512,12 +544,14 @@ impl DeviceCompliancePolicySettingStateSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `deviceComplianceSettingStates`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicySettingStateSummaries/{id}/deviceComplianceSettingStates`
+    #[inline]
     pub fn device_compliance_setting_states(
         &self,
     ) -> DeviceComplianceSettingStateCollectionRequestBuilder {
@@ -550,6 +584,7 @@ impl DeviceCompliancePolicyStateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceCompliancePolicyState>> {
@@ -562,6 +597,7 @@ impl DeviceCompliancePolicyStateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -575,6 +611,7 @@ impl DeviceCompliancePolicyStateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicyState,
@@ -582,6 +619,7 @@ impl DeviceCompliancePolicyStateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -613,6 +651,7 @@ impl DeviceCompliancePolicyStateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceCompliancePolicyState> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -623,6 +662,7 @@ impl DeviceCompliancePolicyStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceCompliancePolicyState,
@@ -636,6 +676,7 @@ impl DeviceCompliancePolicyStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -664,6 +705,7 @@ impl DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -678,6 +720,7 @@ impl DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -691,6 +734,7 @@ impl DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceComplianceScheduledActionForRule,
@@ -698,6 +742,7 @@ impl DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -731,6 +776,7 @@ impl DeviceComplianceScheduledActionForRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceComplianceScheduledActionForRule> {
@@ -743,6 +789,7 @@ impl DeviceComplianceScheduledActionForRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceScheduledActionForRule,
@@ -756,12 +803,14 @@ impl DeviceComplianceScheduledActionForRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `scheduledActionConfigurations`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicies/{id}/scheduledActionsForRule/{id}/scheduledActionConfigurations`
+    #[inline]
     pub fn scheduled_action_configurations(
         &self,
     ) -> DeviceComplianceActionItemCollectionRequestBuilder {
@@ -794,6 +843,7 @@ impl DeviceComplianceSettingStateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceComplianceSettingState>> {
@@ -806,6 +856,7 @@ impl DeviceComplianceSettingStateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -819,6 +870,7 @@ impl DeviceComplianceSettingStateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceComplianceSettingState,
@@ -826,6 +878,7 @@ impl DeviceComplianceSettingStateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -857,6 +910,7 @@ impl DeviceComplianceSettingStateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceComplianceSettingState> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -867,6 +921,7 @@ impl DeviceComplianceSettingStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceSettingState,
@@ -880,6 +935,7 @@ impl DeviceComplianceSettingStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -907,6 +963,7 @@ impl DeviceComplianceUserOverviewRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceComplianceUserOverview> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -917,6 +974,7 @@ impl DeviceComplianceUserOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceUserOverview,
@@ -930,6 +988,7 @@ impl DeviceComplianceUserOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -958,6 +1017,7 @@ impl DeviceComplianceUserStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceComplianceUserStatus>> {
@@ -970,6 +1030,7 @@ impl DeviceComplianceUserStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -983,6 +1044,7 @@ impl DeviceComplianceUserStatusCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceComplianceUserStatus,
@@ -990,6 +1052,7 @@ impl DeviceComplianceUserStatusCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1021,6 +1084,7 @@ impl DeviceComplianceUserStatusRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceComplianceUserStatus> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1031,6 +1095,7 @@ impl DeviceComplianceUserStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceComplianceUserStatus,
@@ -1044,6 +1109,7 @@ impl DeviceComplianceUserStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1072,6 +1138,7 @@ impl DeviceConfigurationAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceConfigurationAssignment>> {
@@ -1084,6 +1151,7 @@ impl DeviceConfigurationAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1097,6 +1165,7 @@ impl DeviceConfigurationAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationAssignment,
@@ -1104,6 +1173,7 @@ impl DeviceConfigurationAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1135,6 +1205,7 @@ impl DeviceConfigurationAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationAssignment> {
@@ -1147,6 +1218,7 @@ impl DeviceConfigurationAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationAssignment,
@@ -1160,6 +1232,7 @@ impl DeviceConfigurationAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1186,6 +1259,7 @@ impl DeviceConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDeviceConfiguration>> {
@@ -1198,6 +1272,7 @@ impl DeviceConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1211,6 +1286,7 @@ impl DeviceConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDeviceConfiguration,
@@ -1218,6 +1294,7 @@ impl DeviceConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceConfigurationRequestBuilder {
         DeviceConfigurationRequestBuilder {
             client: self.client.clone(),
@@ -1248,6 +1325,7 @@ impl DeviceConfigurationDeviceOverviewRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationDeviceOverview> {
@@ -1260,6 +1338,7 @@ impl DeviceConfigurationDeviceOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationDeviceOverview,
@@ -1273,6 +1352,7 @@ impl DeviceConfigurationDeviceOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1298,6 +1378,7 @@ impl DeviceConfigurationDeviceStateSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationDeviceStateSummary> {
@@ -1310,6 +1391,7 @@ impl DeviceConfigurationDeviceStateSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationDeviceStateSummary,
@@ -1323,6 +1405,7 @@ impl DeviceConfigurationDeviceStateSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1351,6 +1434,7 @@ impl DeviceConfigurationDeviceStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1365,6 +1449,7 @@ impl DeviceConfigurationDeviceStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1378,6 +1463,7 @@ impl DeviceConfigurationDeviceStatusCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationDeviceStatus,
@@ -1385,6 +1471,7 @@ impl DeviceConfigurationDeviceStatusCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1416,6 +1503,7 @@ impl DeviceConfigurationDeviceStatusRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationDeviceStatus> {
@@ -1428,6 +1516,7 @@ impl DeviceConfigurationDeviceStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationDeviceStatus,
@@ -1441,6 +1530,7 @@ impl DeviceConfigurationDeviceStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1468,6 +1558,7 @@ impl DeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDeviceConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1478,6 +1569,7 @@ impl DeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDeviceConfiguration,
@@ -1491,12 +1583,14 @@ impl DeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceManagement/deviceConfigurations/{id}/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1507,6 +1601,7 @@ impl DeviceConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/deviceManagement/deviceConfigurations/{id}/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -1519,6 +1614,7 @@ impl DeviceConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/deviceManagement/deviceConfigurations/{id}/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -1530,6 +1626,7 @@ impl DeviceConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/deviceManagement/deviceConfigurations/{id}/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -1542,6 +1639,7 @@ impl DeviceConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/deviceManagement/deviceConfigurations/{id}/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -1551,6 +1649,7 @@ impl DeviceConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/deviceManagement/deviceConfigurations/{id}/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -1567,6 +1666,7 @@ impl DeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -1583,6 +1683,7 @@ impl DeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -1625,6 +1726,7 @@ impl DeviceConfigurationStateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceConfigurationState>> {
@@ -1637,6 +1739,7 @@ impl DeviceConfigurationStateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1650,6 +1753,7 @@ impl DeviceConfigurationStateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationState,
@@ -1657,6 +1761,7 @@ impl DeviceConfigurationStateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceConfigurationStateRequestBuilder {
         DeviceConfigurationStateRequestBuilder {
             client: self.client.clone(),
@@ -1685,6 +1790,7 @@ impl DeviceConfigurationStateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceConfigurationState> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1695,6 +1801,7 @@ impl DeviceConfigurationStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationState,
@@ -1708,6 +1815,7 @@ impl DeviceConfigurationStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1735,6 +1843,7 @@ impl DeviceConfigurationUserOverviewRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationUserOverview> {
@@ -1747,6 +1856,7 @@ impl DeviceConfigurationUserOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationUserOverview,
@@ -1760,6 +1870,7 @@ impl DeviceConfigurationUserOverviewRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1788,6 +1899,7 @@ impl DeviceConfigurationUserStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceConfigurationUserStatus>> {
@@ -1800,6 +1912,7 @@ impl DeviceConfigurationUserStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1813,6 +1926,7 @@ impl DeviceConfigurationUserStatusCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationUserStatus,
@@ -1820,6 +1934,7 @@ impl DeviceConfigurationUserStatusCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1851,6 +1966,7 @@ impl DeviceConfigurationUserStatusRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceConfigurationUserStatus> {
@@ -1863,6 +1979,7 @@ impl DeviceConfigurationUserStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceConfigurationUserStatus,
@@ -1876,6 +1993,7 @@ impl DeviceConfigurationUserStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1902,6 +2020,7 @@ impl DeviceEnrollmentConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1916,6 +2035,7 @@ impl DeviceEnrollmentConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1929,6 +2049,7 @@ impl DeviceEnrollmentConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDeviceEnrollmentConfiguration,
@@ -1936,6 +2057,7 @@ impl DeviceEnrollmentConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1969,6 +2091,7 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyDeviceEnrollmentConfiguration> {
@@ -1981,6 +2104,7 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDeviceEnrollmentConfiguration,
@@ -1994,12 +2118,14 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceManagement/deviceEnrollmentConfigurations/{id}/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> EnrollmentConfigurationAssignmentCollectionRequestBuilder {
@@ -2016,6 +2142,7 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         enrollment_configuration_assignments: &[models::microsoft_graph::EnrollmentConfigurationAssignment],
@@ -2033,6 +2160,7 @@ impl DeviceEnrollmentConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_priority(&self, priority: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2063,6 +2191,7 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceEnrollmentLimitConfiguration> {
@@ -2075,6 +2204,7 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceEnrollmentLimitConfiguration,
@@ -2088,12 +2218,14 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentLimitConfiguration/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> EnrollmentConfigurationAssignmentCollectionRequestBuilder {
@@ -2110,6 +2242,7 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         enrollment_configuration_assignments: &[models::microsoft_graph::EnrollmentConfigurationAssignment],
@@ -2127,6 +2260,7 @@ impl DeviceEnrollmentLimitConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_priority(&self, priority: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2157,6 +2291,7 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -2171,6 +2306,7 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceEnrollmentPlatformRestrictionsConfiguration,
@@ -2184,12 +2320,14 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> EnrollmentConfigurationAssignmentCollectionRequestBuilder {
@@ -2206,6 +2344,7 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         enrollment_configuration_assignments: &[models::microsoft_graph::EnrollmentConfigurationAssignment],
@@ -2223,6 +2362,7 @@ impl DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_priority(&self, priority: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2253,6 +2393,7 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -2267,6 +2408,7 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceEnrollmentWindowsHelloForBusinessConfiguration,
@@ -2280,12 +2422,14 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> EnrollmentConfigurationAssignmentCollectionRequestBuilder {
@@ -2302,6 +2446,7 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         enrollment_configuration_assignments: &[models::microsoft_graph::EnrollmentConfigurationAssignment],
@@ -2319,6 +2464,7 @@ impl DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_priority(&self, priority: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -2352,6 +2498,7 @@ impl DeviceInstallStateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceInstallState>> {
@@ -2364,6 +2511,7 @@ impl DeviceInstallStateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2377,6 +2525,7 @@ impl DeviceInstallStateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceInstallState,
@@ -2384,6 +2533,7 @@ impl DeviceInstallStateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceInstallStateRequestBuilder {
         DeviceInstallStateRequestBuilder {
             client: self.client.clone(),
@@ -2412,6 +2562,7 @@ impl DeviceInstallStateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceInstallState> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2422,6 +2573,7 @@ impl DeviceInstallStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceInstallState,
@@ -2435,6 +2587,7 @@ impl DeviceInstallStateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2461,6 +2614,7 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceLocalCredentialInfo>> {
@@ -2473,6 +2627,7 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2486,6 +2641,7 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceLocalCredentialInfo,
@@ -2493,6 +2649,7 @@ impl DeviceLocalCredentialInfoCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceLocalCredentialInfoRequestBuilder {
         DeviceLocalCredentialInfoRequestBuilder {
             client: self.client.clone(),
@@ -2521,6 +2678,7 @@ impl DeviceLocalCredentialInfoRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceLocalCredentialInfo> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2531,6 +2689,7 @@ impl DeviceLocalCredentialInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceLocalCredentialInfo,
@@ -2544,6 +2703,7 @@ impl DeviceLocalCredentialInfoRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2570,6 +2730,7 @@ impl DeviceLogCollectionResponseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceLogCollectionResponse>> {
@@ -2582,6 +2743,7 @@ impl DeviceLogCollectionResponseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2595,6 +2757,7 @@ impl DeviceLogCollectionResponseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceLogCollectionResponse,
@@ -2602,6 +2765,7 @@ impl DeviceLogCollectionResponseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2635,6 +2799,7 @@ impl DeviceLogCollectionResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceLogCollectionResponse> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2645,6 +2810,7 @@ impl DeviceLogCollectionResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceLogCollectionResponse,
@@ -2658,6 +2824,7 @@ impl DeviceLogCollectionResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2668,6 +2835,7 @@ impl DeviceLogCollectionResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_download_url(&self) -> Request<String> {
         Request::value(
             &self.client,
@@ -2698,6 +2866,7 @@ impl DeviceManagementExchangeConnectorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2712,6 +2881,7 @@ impl DeviceManagementExchangeConnectorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2725,6 +2895,7 @@ impl DeviceManagementExchangeConnectorCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceManagementExchangeConnector,
@@ -2732,6 +2903,7 @@ impl DeviceManagementExchangeConnectorCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2765,6 +2937,7 @@ impl DeviceManagementExchangeConnectorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DeviceManagementExchangeConnector> {
@@ -2777,6 +2950,7 @@ impl DeviceManagementExchangeConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceManagementExchangeConnector,
@@ -2790,6 +2964,7 @@ impl DeviceManagementExchangeConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2800,6 +2975,7 @@ impl DeviceManagementExchangeConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn sync(
         &self,
         sync_type: &models::microsoft_graph::DeviceManagementExchangeConnectorSyncType,
@@ -2830,6 +3006,7 @@ impl DeviceManagementExportJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceManagementExportJob>> {
@@ -2842,6 +3019,7 @@ impl DeviceManagementExportJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2855,6 +3033,7 @@ impl DeviceManagementExportJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceManagementExportJob,
@@ -2862,6 +3041,7 @@ impl DeviceManagementExportJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceManagementExportJobRequestBuilder {
         DeviceManagementExportJobRequestBuilder {
             client: self.client.clone(),
@@ -2890,6 +3070,7 @@ impl DeviceManagementExportJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceManagementExportJob> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2900,6 +3081,7 @@ impl DeviceManagementExportJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceManagementExportJob,
@@ -2913,6 +3095,7 @@ impl DeviceManagementExportJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2939,6 +3122,7 @@ impl DeviceManagementPartnerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DeviceManagementPartner>> {
@@ -2951,6 +3135,7 @@ impl DeviceManagementPartnerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2964,6 +3149,7 @@ impl DeviceManagementPartnerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DeviceManagementPartner,
@@ -2971,6 +3157,7 @@ impl DeviceManagementPartnerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DeviceManagementPartnerRequestBuilder {
         DeviceManagementPartnerRequestBuilder {
             client: self.client.clone(),
@@ -3001,6 +3188,7 @@ impl DeviceManagementPartnerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceManagementPartner> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3011,6 +3199,7 @@ impl DeviceManagementPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceManagementPartner,
@@ -3024,6 +3213,7 @@ impl DeviceManagementPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3034,6 +3224,7 @@ impl DeviceManagementPartnerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn terminate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("terminate"))
     }
@@ -3061,6 +3252,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceManagementReports> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3071,6 +3263,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceManagementReports,
@@ -3084,12 +3277,14 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `exportJobs`.
     ///
     /// URL: `/deviceManagement/reports/exportJobs`
+    #[inline]
     pub fn export_jobs(&self) -> DeviceManagementExportJobCollectionRequestBuilder {
         DeviceManagementExportJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3104,6 +3299,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_cached_report(
         &self,
         parameters: &super::parameters::GetCachedReportParameters,
@@ -3122,6 +3318,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_compliance_policy_non_compliance_report(
         &self,
         parameters: &super::parameters::GetCompliancePolicyNonComplianceReportParameters,
@@ -3140,6 +3337,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_compliance_policy_non_compliance_summary_report(
         &self,
         parameters: &super::parameters::GetCompliancePolicyNonComplianceSummaryReportParameters,
@@ -3158,6 +3356,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_compliance_setting_non_compliance_report(
         &self,
         parameters: &super::parameters::GetComplianceSettingNonComplianceReportParameters,
@@ -3176,6 +3375,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_configuration_policy_non_compliance_report(
         &self,
         parameters: &super::parameters::GetConfigurationPolicyNonComplianceReportParameters,
@@ -3194,6 +3394,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_configuration_policy_non_compliance_summary_report(
         &self,
         parameters: &super::parameters::GetConfigurationPolicyNonComplianceSummaryReportParameters,
@@ -3215,6 +3416,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_configuration_setting_non_compliance_report(
         &self,
         parameters: &super::parameters::GetConfigurationSettingNonComplianceReportParameters,
@@ -3233,6 +3435,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_device_management_intent_per_setting_contributing_profiles(
         &self,
         parameters: &super::parameters::GetDeviceManagementIntentPerSettingContributingProfilesParameters,
@@ -3254,6 +3457,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_device_management_intent_settings_report(
         &self,
         parameters: &super::parameters::GetDeviceManagementIntentSettingsReportParameters,
@@ -3272,6 +3476,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_device_non_compliance_report(
         &self,
         parameters: &super::parameters::GetDeviceNonComplianceReportParameters,
@@ -3290,6 +3495,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_devices_without_compliance_policy_report(
         &self,
         parameters: &super::parameters::GetDevicesWithoutCompliancePolicyReportParameters,
@@ -3308,6 +3514,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_historical_report(
         &self,
         parameters: &super::parameters::GetHistoricalReportParameters,
@@ -3326,6 +3533,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_noncompliant_devices_and_settings_report(
         &self,
         parameters: &super::parameters::GetNoncompliantDevicesAndSettingsReportParameters,
@@ -3344,6 +3552,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_policy_non_compliance_metadata(
         &self,
         parameters: &super::parameters::GetPolicyNonComplianceMetadataParameters,
@@ -3362,6 +3571,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_policy_non_compliance_report(
         &self,
         parameters: &super::parameters::GetPolicyNonComplianceReportParameters,
@@ -3380,6 +3590,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_policy_non_compliance_summary_report(
         &self,
         parameters: &super::parameters::GetPolicyNonComplianceSummaryReportParameters,
@@ -3398,6 +3609,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_report_filters(
         &self,
         parameters: &super::parameters::GetReportFiltersParameters,
@@ -3416,6 +3628,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementManagedDevices.Read.All`, `DeviceManagementApps.ReadWrite.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get_setting_non_compliance_report(
         &self,
         parameters: &super::parameters::GetSettingNonComplianceReportParameters,
@@ -3434,6 +3647,7 @@ impl DeviceManagementReportsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retrieve_device_app_installation_status_report(
         &self,
         parameters: &super::parameters::RetrieveDeviceAppInstallationStatusReportParameters,
@@ -3469,6 +3683,7 @@ impl DeviceManagementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3479,6 +3694,7 @@ impl DeviceManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceManagement,
@@ -3492,12 +3708,14 @@ impl DeviceManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `applePushNotificationCertificate`.
     ///
     /// URL: `/deviceManagement/applePushNotificationCertificate`
+    #[inline]
     pub fn apple_push_notification_certificate(
         &self,
     ) -> ApplePushNotificationCertificateRequestBuilder {
@@ -3509,6 +3727,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `auditEvents`.
     ///
     /// URL: `/deviceManagement/auditEvents`
+    #[inline]
     pub fn audit_events(&self) -> AuditEventCollectionRequestBuilder {
         AuditEventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3519,6 +3738,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `complianceManagementPartners`.
     ///
     /// URL: `/deviceManagement/complianceManagementPartners`
+    #[inline]
     pub fn compliance_management_partners(
         &self,
     ) -> ComplianceManagementPartnerCollectionRequestBuilder {
@@ -3531,6 +3751,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `conditionalAccessSettings`.
     ///
     /// URL: `/deviceManagement/conditionalAccessSettings`
+    #[inline]
     pub fn conditional_access_settings(
         &self,
     ) -> OnPremisesConditionalAccessSettingsRequestBuilder {
@@ -3542,6 +3763,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `detectedApps`.
     ///
     /// URL: `/deviceManagement/detectedApps`
+    #[inline]
     pub fn detected_apps(&self) -> DetectedAppCollectionRequestBuilder {
         DetectedAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3552,6 +3774,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `deviceCategories`.
     ///
     /// URL: `/deviceManagement/deviceCategories`
+    #[inline]
     pub fn device_categories(&self) -> DeviceCategoryCollectionRequestBuilder {
         DeviceCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3562,6 +3785,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `deviceCompliancePolicies`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicies`
+    #[inline]
     pub fn device_compliance_policies(
         &self,
     ) -> DeviceCompliancePolicyCollectionRequestBuilder {
@@ -3574,6 +3798,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `deviceCompliancePolicyDeviceStateSummary`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicyDeviceStateSummary`
+    #[inline]
     pub fn device_compliance_policy_device_state_summary(
         &self,
     ) -> DeviceCompliancePolicyDeviceStateSummaryRequestBuilder {
@@ -3585,6 +3810,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `deviceCompliancePolicySettingStateSummaries`.
     ///
     /// URL: `/deviceManagement/deviceCompliancePolicySettingStateSummaries`
+    #[inline]
     pub fn device_compliance_policy_setting_state_summaries(
         &self,
     ) -> DeviceCompliancePolicySettingStateSummaryCollectionRequestBuilder {
@@ -3597,6 +3823,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `deviceConfigurationDeviceStateSummaries`.
     ///
     /// URL: `/deviceManagement/deviceConfigurationDeviceStateSummaries`
+    #[inline]
     pub fn device_configuration_device_state_summaries(
         &self,
     ) -> DeviceConfigurationDeviceStateSummaryRequestBuilder {
@@ -3608,6 +3835,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `deviceConfigurations`.
     ///
     /// URL: `/deviceManagement/deviceConfigurations`
+    #[inline]
     pub fn device_configurations(&self) -> DeviceConfigurationCollectionRequestBuilder {
         DeviceConfigurationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3618,6 +3846,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `deviceEnrollmentConfigurations`.
     ///
     /// URL: `/deviceManagement/deviceEnrollmentConfigurations`
+    #[inline]
     pub fn device_enrollment_configurations(
         &self,
     ) -> DeviceEnrollmentConfigurationCollectionRequestBuilder {
@@ -3630,6 +3859,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `deviceManagementPartners`.
     ///
     /// URL: `/deviceManagement/deviceManagementPartners`
+    #[inline]
     pub fn device_management_partners(
         &self,
     ) -> DeviceManagementPartnerCollectionRequestBuilder {
@@ -3642,6 +3872,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `exchangeConnectors`.
     ///
     /// URL: `/deviceManagement/exchangeConnectors`
+    #[inline]
     pub fn exchange_connectors(
         &self,
     ) -> DeviceManagementExchangeConnectorCollectionRequestBuilder {
@@ -3654,6 +3885,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `importedWindowsAutopilotDeviceIdentities`.
     ///
     /// URL: `/deviceManagement/importedWindowsAutopilotDeviceIdentities`
+    #[inline]
     pub fn imported_windows_autopilot_device_identities(
         &self,
     ) -> ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
@@ -3666,6 +3898,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `iosUpdateStatuses`.
     ///
     /// URL: `/deviceManagement/iosUpdateStatuses`
+    #[inline]
     pub fn ios_update_statuses(&self) -> IosUpdateDeviceStatusCollectionRequestBuilder {
         IosUpdateDeviceStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3676,6 +3909,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `managedDeviceOverview`.
     ///
     /// URL: `/deviceManagement/managedDeviceOverview`
+    #[inline]
     pub fn managed_device_overview(&self) -> ManagedDeviceOverviewRequestBuilder {
         ManagedDeviceOverviewRequestBuilder {
             client: self.client.clone(),
@@ -3685,6 +3919,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `managedDevices`.
     ///
     /// URL: `/deviceManagement/managedDevices`
+    #[inline]
     pub fn managed_devices(&self) -> ManagedDeviceCollectionRequestBuilder {
         ManagedDeviceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3695,6 +3930,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `mobileAppTroubleshootingEvents`.
     ///
     /// URL: `/deviceManagement/mobileAppTroubleshootingEvents`
+    #[inline]
     pub fn mobile_app_troubleshooting_events(
         &self,
     ) -> MobileAppTroubleshootingEventCollectionRequestBuilder {
@@ -3707,6 +3943,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `mobileThreatDefenseConnectors`.
     ///
     /// URL: `/deviceManagement/mobileThreatDefenseConnectors`
+    #[inline]
     pub fn mobile_threat_defense_connectors(
         &self,
     ) -> MobileThreatDefenseConnectorCollectionRequestBuilder {
@@ -3719,6 +3956,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `notificationMessageTemplates`.
     ///
     /// URL: `/deviceManagement/notificationMessageTemplates`
+    #[inline]
     pub fn notification_message_templates(
         &self,
     ) -> NotificationMessageTemplateCollectionRequestBuilder {
@@ -3731,6 +3969,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `remoteAssistancePartners`.
     ///
     /// URL: `/deviceManagement/remoteAssistancePartners`
+    #[inline]
     pub fn remote_assistance_partners(
         &self,
     ) -> RemoteAssistancePartnerCollectionRequestBuilder {
@@ -3743,6 +3982,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `reports`.
     ///
     /// URL: `/deviceManagement/reports`
+    #[inline]
     pub fn reports(&self) -> DeviceManagementReportsRequestBuilder {
         DeviceManagementReportsRequestBuilder {
             client: self.client.clone(),
@@ -3752,6 +3992,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `resourceOperations`.
     ///
     /// URL: `/deviceManagement/resourceOperations`
+    #[inline]
     pub fn resource_operations(&self) -> ResourceOperationCollectionRequestBuilder {
         ResourceOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3762,6 +4003,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `roleAssignments`.
     ///
     /// URL: `/deviceManagement/roleAssignments`
+    #[inline]
     pub fn role_assignments(
         &self,
     ) -> DeviceAndAppManagementRoleAssignmentCollectionRequestBuilder {
@@ -3774,6 +4016,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `roleDefinitions`.
     ///
     /// URL: `/deviceManagement/roleDefinitions`
+    #[inline]
     pub fn role_definitions(&self) -> RoleDefinitionCollectionRequestBuilder {
         RoleDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3784,6 +4027,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `softwareUpdateStatusSummary`.
     ///
     /// URL: `/deviceManagement/softwareUpdateStatusSummary`
+    #[inline]
     pub fn software_update_status_summary(
         &self,
     ) -> SoftwareUpdateStatusSummaryRequestBuilder {
@@ -3795,6 +4039,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `termsAndConditions`.
     ///
     /// URL: `/deviceManagement/termsAndConditions`
+    #[inline]
     pub fn terms_and_conditions(&self) -> TermsAndConditionsCollectionRequestBuilder {
         TermsAndConditionsCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3805,6 +4050,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `troubleshootingEvents`.
     ///
     /// URL: `/deviceManagement/troubleshootingEvents`
+    #[inline]
     pub fn troubleshooting_events(
         &self,
     ) -> DeviceManagementTroubleshootingEventCollectionRequestBuilder {
@@ -3817,6 +4063,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsAppHealthApplicationPerformance`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformance`
+    #[inline]
     pub fn user_experience_analytics_app_health_application_performance(
         &self,
     ) -> UserExperienceAnalyticsAppHealthApplicationPerformanceCollectionRequestBuilder {
@@ -3829,6 +4076,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDetails`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDetails`
+    #[inline]
     pub fn user_experience_analytics_app_health_application_performance_by_app_version_details(
         &self,
     ) -> UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDetailsCollectionRequestBuilder {
@@ -3841,6 +4089,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDeviceId`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByAppVersionDeviceId`
+    #[inline]
     pub fn user_experience_analytics_app_health_application_performance_by_app_version_device_id(
         &self,
     ) -> UserExperienceAnalyticsAppHealthAppPerformanceByAppVersionDeviceIdCollectionRequestBuilder {
@@ -3853,6 +4102,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsAppHealthApplicationPerformanceByOSVersion`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsAppHealthApplicationPerformanceByOSVersion`
+    #[inline]
     pub fn user_experience_analytics_app_health_application_performance_by_os_version(
         &self,
     ) -> UserExperienceAnalyticsAppHealthAppPerformanceByOsVersionCollectionRequestBuilder {
@@ -3865,6 +4115,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsAppHealthDeviceModelPerformance`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsAppHealthDeviceModelPerformance`
+    #[inline]
     pub fn user_experience_analytics_app_health_device_model_performance(
         &self,
     ) -> UserExperienceAnalyticsAppHealthDeviceModelPerformanceCollectionRequestBuilder {
@@ -3877,6 +4128,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsAppHealthDevicePerformance`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsAppHealthDevicePerformance`
+    #[inline]
     pub fn user_experience_analytics_app_health_device_performance(
         &self,
     ) -> UserExperienceAnalyticsAppHealthDevicePerformanceCollectionRequestBuilder {
@@ -3889,6 +4141,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsAppHealthDevicePerformanceDetails`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsAppHealthDevicePerformanceDetails`
+    #[inline]
     pub fn user_experience_analytics_app_health_device_performance_details(
         &self,
     ) -> UserExperienceAnalyticsAppHealthDevicePerformanceDetailsCollectionRequestBuilder {
@@ -3901,6 +4154,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsAppHealthOSVersionPerformance`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsAppHealthOSVersionPerformance`
+    #[inline]
     pub fn user_experience_analytics_app_health_os_version_performance(
         &self,
     ) -> UserExperienceAnalyticsAppHealthOsVersionPerformanceCollectionRequestBuilder {
@@ -3913,6 +4167,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsAppHealthOverview`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsAppHealthOverview`
+    #[inline]
     pub fn user_experience_analytics_app_health_overview(
         &self,
     ) -> UserExperienceAnalyticsCategoryRequestBuilder {
@@ -3924,6 +4179,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsBaselines`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsBaselines`
+    #[inline]
     pub fn user_experience_analytics_baselines(
         &self,
     ) -> UserExperienceAnalyticsBaselineCollectionRequestBuilder {
@@ -3936,6 +4192,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsCategories`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsCategories`
+    #[inline]
     pub fn user_experience_analytics_categories(
         &self,
     ) -> UserExperienceAnalyticsCategoryCollectionRequestBuilder {
@@ -3948,6 +4205,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsDevicePerformance`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsDevicePerformance`
+    #[inline]
     pub fn user_experience_analytics_device_performance(
         &self,
     ) -> UserExperienceAnalyticsDevicePerformanceCollectionRequestBuilder {
@@ -3960,6 +4218,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsDeviceScores`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsDeviceScores`
+    #[inline]
     pub fn user_experience_analytics_device_scores(
         &self,
     ) -> UserExperienceAnalyticsDeviceScoresCollectionRequestBuilder {
@@ -3972,6 +4231,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsDeviceStartupHistory`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsDeviceStartupHistory`
+    #[inline]
     pub fn user_experience_analytics_device_startup_history(
         &self,
     ) -> UserExperienceAnalyticsDeviceStartupHistoryCollectionRequestBuilder {
@@ -3984,6 +4244,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsDeviceStartupProcessPerformance`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsDeviceStartupProcessPerformance`
+    #[inline]
     pub fn user_experience_analytics_device_startup_process_performance(
         &self,
     ) -> UserExperienceAnalyticsDeviceStartupProcessPerformanceCollectionRequestBuilder {
@@ -3996,6 +4257,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsDeviceStartupProcesses`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsDeviceStartupProcesses`
+    #[inline]
     pub fn user_experience_analytics_device_startup_processes(
         &self,
     ) -> UserExperienceAnalyticsDeviceStartupProcessCollectionRequestBuilder {
@@ -4008,6 +4270,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsMetricHistory`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsMetricHistory`
+    #[inline]
     pub fn user_experience_analytics_metric_history(
         &self,
     ) -> UserExperienceAnalyticsMetricHistoryCollectionRequestBuilder {
@@ -4020,6 +4283,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsModelScores`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsModelScores`
+    #[inline]
     pub fn user_experience_analytics_model_scores(
         &self,
     ) -> UserExperienceAnalyticsModelScoresCollectionRequestBuilder {
@@ -4032,6 +4296,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsOverview`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsOverview`
+    #[inline]
     pub fn user_experience_analytics_overview(
         &self,
     ) -> UserExperienceAnalyticsOverviewRequestBuilder {
@@ -4043,6 +4308,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsScoreHistory`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsScoreHistory`
+    #[inline]
     pub fn user_experience_analytics_score_history(
         &self,
     ) -> UserExperienceAnalyticsScoreHistoryCollectionRequestBuilder {
@@ -4055,6 +4321,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetric`
+    #[inline]
     pub fn user_experience_analytics_work_from_anywhere_hardware_readiness_metric(
         &self,
     ) -> UserExperienceAnalyticsWorkFromAnywhereHardwareReadinessMetricRequestBuilder {
@@ -4071,6 +4338,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsWorkFromAnywhereMetrics`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsWorkFromAnywhereMetrics`
+    #[inline]
     pub fn user_experience_analytics_work_from_anywhere_metrics(
         &self,
     ) -> UserExperienceAnalyticsWorkFromAnywhereMetricCollectionRequestBuilder {
@@ -4083,6 +4351,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `userExperienceAnalyticsWorkFromAnywhereModelPerformance`.
     ///
     /// URL: `/deviceManagement/userExperienceAnalyticsWorkFromAnywhereModelPerformance`
+    #[inline]
     pub fn user_experience_analytics_work_from_anywhere_model_performance(
         &self,
     ) -> UserExperienceAnalyticsWorkFromAnywhereModelPerformanceCollectionRequestBuilder {
@@ -4095,6 +4364,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `virtualEndpoint`.
     ///
     /// URL: `/deviceManagement/virtualEndpoint`
+    #[inline]
     pub fn virtual_endpoint(&self) -> VirtualEndpointRequestBuilder {
         VirtualEndpointRequestBuilder {
             client: self.client.clone(),
@@ -4104,6 +4374,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `windowsAutopilotDeviceIdentities`.
     ///
     /// URL: `/deviceManagement/windowsAutopilotDeviceIdentities`
+    #[inline]
     pub fn windows_autopilot_device_identities(
         &self,
     ) -> WindowsAutopilotDeviceIdentityCollectionRequestBuilder {
@@ -4116,6 +4387,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `windowsInformationProtectionAppLearningSummaries`.
     ///
     /// URL: `/deviceManagement/windowsInformationProtectionAppLearningSummaries`
+    #[inline]
     pub fn windows_information_protection_app_learning_summaries(
         &self,
     ) -> WindowsInformationProtectionAppLearningSummaryCollectionRequestBuilder {
@@ -4128,6 +4400,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `windowsInformationProtectionNetworkLearningSummaries`.
     ///
     /// URL: `/deviceManagement/windowsInformationProtectionNetworkLearningSummaries`
+    #[inline]
     pub fn windows_information_protection_network_learning_summaries(
         &self,
     ) -> WindowsInformationProtectionNetworkLearningSummaryCollectionRequestBuilder {
@@ -4140,6 +4413,7 @@ impl DeviceManagementRequestBuilder {
     /// Navigation property `windowsMalwareInformation`.
     ///
     /// URL: `/deviceManagement/windowsMalwareInformation`
+    #[inline]
     pub fn windows_malware_information(
         &self,
     ) -> WindowsMalwareInformationCollectionRequestBuilder {
@@ -4158,6 +4432,7 @@ impl DeviceManagementRequestBuilder {
     /// Permissions for `PUT /deviceManagement/managedDeviceOverview/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/managedDeviceOverview/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn managed_device_overview_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4173,6 +4448,7 @@ impl DeviceManagementRequestBuilder {
     /// Permissions for `PUT /deviceManagement/softwareUpdateStatusSummary/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /deviceManagement/softwareUpdateStatusSummary/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn software_update_status_summary_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4188,6 +4464,7 @@ impl DeviceManagementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_effective_permissions(
         &self,
         scope: Option<&str>,
@@ -4208,6 +4485,7 @@ impl DeviceManagementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn user_experience_analytics_summarize_work_from_anywhere_devices(
         &self,
     ) -> Request<
@@ -4234,6 +4512,7 @@ impl DeviceManagementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn verify_windows_enrollment_auto_discovery(
         &self,
         domain_name: Option<&str>,
@@ -4277,6 +4556,7 @@ impl DeviceManagementTroubleshootingEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4291,6 +4571,7 @@ impl DeviceManagementTroubleshootingEventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4304,6 +4585,7 @@ impl DeviceManagementTroubleshootingEventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDeviceManagementTroubleshootingEvent,
@@ -4311,6 +4593,7 @@ impl DeviceManagementTroubleshootingEventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4342,6 +4625,7 @@ impl DeviceManagementTroubleshootingEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyDeviceManagementTroubleshootingEvent> {
@@ -4354,6 +4638,7 @@ impl DeviceManagementTroubleshootingEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDeviceManagementTroubleshootingEvent,
@@ -4367,6 +4652,7 @@ impl DeviceManagementTroubleshootingEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4392,6 +4678,7 @@ impl DeviceRegistrationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DeviceRegistrationPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4402,6 +4689,7 @@ impl DeviceRegistrationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DeviceRegistrationPolicy,
@@ -4415,6 +4703,7 @@ impl DeviceRegistrationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4442,6 +4731,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Device> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4452,6 +4742,7 @@ impl DeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Device) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4462,12 +4753,14 @@ impl DeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.ReadWrite.All`, `Directory.AccessAsUser.All`; Application `Device.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `extensions`.
     ///
     /// URL: `/devices/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4478,6 +4771,7 @@ impl DeviceRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/devices/{id}/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4488,6 +4782,7 @@ impl DeviceRequestBuilder {
     /// Navigation property `registeredOwners`.
     ///
     /// URL: `/devices/{id}/registeredOwners`
+    #[inline]
     pub fn registered_owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4498,6 +4793,7 @@ impl DeviceRequestBuilder {
     /// Navigation property `registeredUsers`.
     ///
     /// URL: `/devices/{id}/registeredUsers`
+    #[inline]
     pub fn registered_users(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4508,6 +4804,7 @@ impl DeviceRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/devices/{id}/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4526,6 +4823,7 @@ impl DeviceRequestBuilder {
     /// Permissions for `POST /devices/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /devices/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4543,6 +4841,7 @@ impl DeviceRequestBuilder {
     /// Permissions for `POST /devices/{id}/registeredOwners/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     ///
     /// Permissions for `DELETE /devices/{id}/registeredOwners/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn registered_owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4560,6 +4859,7 @@ impl DeviceRequestBuilder {
     /// Permissions for `POST /devices/{id}/registeredUsers/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
     ///
     /// Permissions for `DELETE /devices/{id}/registeredUsers/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn registered_users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4577,6 +4877,7 @@ impl DeviceRequestBuilder {
     /// Permissions for `POST /devices/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /devices/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4591,6 +4892,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.device/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4610,6 +4912,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Device.Read.All`, `Directory.Read.All`, `Device.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4629,6 +4932,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.device/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4648,6 +4952,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.device/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4667,6 +4972,7 @@ impl DeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4693,6 +4999,7 @@ impl DirectoryAuditCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryAudit>> {
@@ -4705,6 +5012,7 @@ impl DirectoryAuditCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4718,6 +5026,7 @@ impl DirectoryAuditCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryAudit,
@@ -4725,6 +5034,7 @@ impl DirectoryAuditCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryAuditRequestBuilder {
         DirectoryAuditRequestBuilder {
             client: self.client.clone(),
@@ -4753,6 +5063,7 @@ impl DirectoryAuditRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `AuditLog.Read.All`, `Directory.Read.All`; Application `AuditLog.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryAudit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4763,6 +5074,7 @@ impl DirectoryAuditRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DirectoryAudit) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4773,6 +5085,7 @@ impl DirectoryAuditRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4799,6 +5112,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryDefinition>> {
@@ -4811,6 +5125,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4824,6 +5139,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -4831,6 +5147,7 @@ impl DirectoryDefinitionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryDefinitionRequestBuilder {
         DirectoryDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -4861,6 +5178,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4871,6 +5189,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryDefinition,
@@ -4884,6 +5203,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4894,6 +5214,7 @@ impl DirectoryDefinitionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn discover(&self) -> Request<models::microsoft_graph::DirectoryDefinition> {
         Request::json(&self.client, Method::POST, self.path.clone().action("discover"))
     }
@@ -4956,6 +5277,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/createdObjects`): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -4968,6 +5290,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/createdObjects/$count`): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `User.ReadWrite`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`, `User.ReadWrite`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4981,6 +5304,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDirectoryObject,
@@ -4988,6 +5312,7 @@ impl DirectoryObjectCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -5002,6 +5327,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5019,6 +5345,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5044,6 +5371,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5063,6 +5391,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5078,6 +5407,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.activityBasedTimeoutPolicy`
+    #[inline]
     pub fn as_activity_based_timeout_policy(
         &self,
     ) -> ActivityBasedTimeoutPolicyCollectionRequestBuilder {
@@ -5091,6 +5421,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.administrativeUnit`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.administrativeUnit`
+    #[inline]
     pub fn as_administrative_unit(&self) -> AdministrativeUnitCollectionRequestBuilder {
         AdministrativeUnitCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5102,6 +5433,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentity`
+    #[inline]
     pub fn as_agent_identity(&self) -> AgentIdentityCollectionRequestBuilder {
         AgentIdentityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5113,6 +5445,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentityBlueprint`
+    #[inline]
     pub fn as_agent_identity_blueprint(
         &self,
     ) -> AgentIdentityBlueprintCollectionRequestBuilder {
@@ -5126,6 +5459,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> AgentIdentityBlueprintPrincipalCollectionRequestBuilder {
@@ -5139,6 +5473,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentUser`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.agentUser`
+    #[inline]
     pub fn as_agent_user(&self) -> AgentUserCollectionRequestBuilder {
         AgentUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5157,6 +5492,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.appManagementPolicy`
+    #[inline]
     pub fn as_app_management_policy(
         &self,
     ) -> AppManagementPolicyCollectionRequestBuilder {
@@ -5170,6 +5506,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.application`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.application`
+    #[inline]
     pub fn as_application(&self) -> ApplicationCollectionRequestBuilder {
         ApplicationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5181,6 +5518,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.certificateBasedAuthPki`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.certificateBasedAuthPki`
+    #[inline]
     pub fn as_certificate_based_auth_pki(
         &self,
     ) -> CertificateBasedAuthPkiCollectionRequestBuilder {
@@ -5200,6 +5538,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.claimsMappingPolicy`
+    #[inline]
     pub fn as_claims_mapping_policy(
         &self,
     ) -> ClaimsMappingPolicyCollectionRequestBuilder {
@@ -5213,6 +5552,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.crossTenantAccessPolicy`
+    #[inline]
     pub fn as_cross_tenant_access_policy(
         &self,
     ) -> CrossTenantAccessPolicyCollectionRequestBuilder {
@@ -5226,6 +5566,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.device`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.device`
+    #[inline]
     pub fn as_device(&self) -> DeviceCollectionRequestBuilder {
         DeviceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5237,6 +5578,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.directoryRole`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.directoryRole`
+    #[inline]
     pub fn as_directory_role(&self) -> DirectoryRoleCollectionRequestBuilder {
         DirectoryRoleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5248,6 +5590,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.group`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.group`
+    #[inline]
     pub fn as_group(&self) -> GroupCollectionRequestBuilder {
         GroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5266,6 +5609,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.homeRealmDiscoveryPolicy`
+    #[inline]
     pub fn as_home_realm_discovery_policy(
         &self,
     ) -> HomeRealmDiscoveryPolicyCollectionRequestBuilder {
@@ -5279,6 +5623,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailbox`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.mailbox`
+    #[inline]
     pub fn as_mailbox(&self) -> MailboxCollectionRequestBuilder {
         MailboxCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5290,6 +5635,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.orgContact`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.orgContact`
+    #[inline]
     pub fn as_org_contact(&self) -> OrgContactCollectionRequestBuilder {
         OrgContactCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5301,6 +5647,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.organization`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.organization`
+    #[inline]
     pub fn as_organization(&self) -> OrganizationCollectionRequestBuilder {
         OrganizationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5312,6 +5659,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.permissionGrantPolicy`
+    #[inline]
     pub fn as_permission_grant_policy(
         &self,
     ) -> PermissionGrantPolicyCollectionRequestBuilder {
@@ -5325,6 +5673,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.servicePrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.servicePrincipal`
+    #[inline]
     pub fn as_service_principal(&self) -> ServicePrincipalCollectionRequestBuilder {
         ServicePrincipalCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5336,6 +5685,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.stsPolicy`
+    #[inline]
     pub fn as_sts_policy(&self) -> StsPolicyCollectionRequestBuilder {
         StsPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5354,6 +5704,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.tokenIssuancePolicy`
+    #[inline]
     pub fn as_token_issuance_policy(
         &self,
     ) -> TokenIssuancePolicyCollectionRequestBuilder {
@@ -5374,6 +5725,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.tokenLifetimePolicy`
+    #[inline]
     pub fn as_token_lifetime_policy(
         &self,
     ) -> TokenLifetimePolicyCollectionRequestBuilder {
@@ -5397,6 +5749,7 @@ impl DirectoryObjectCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.user`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/microsoft.graph.user`
+    #[inline]
     pub fn as_user(&self) -> UserCollectionRequestBuilder {
         UserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5426,6 +5779,7 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DirectoryObjectPartnerReference> {
@@ -5438,6 +5792,7 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryObjectPartnerReference,
@@ -5451,6 +5806,7 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5461,6 +5817,7 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5479,6 +5836,7 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5497,6 +5855,7 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5515,6 +5874,7 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5533,6 +5893,7 @@ impl DirectoryObjectPartnerReferenceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5596,6 +5957,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5606,6 +5968,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDirectoryObject,
@@ -5619,6 +5982,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5630,6 +5994,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5649,6 +6014,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5668,6 +6034,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5687,6 +6054,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5706,6 +6074,7 @@ impl DirectoryObjectRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5713,6 +6082,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.activityBasedTimeoutPolicy`
+    #[inline]
     pub fn as_activity_based_timeout_policy(
         &self,
     ) -> ActivityBasedTimeoutPolicyRequestBuilder {
@@ -5725,6 +6095,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.administrativeUnit`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.administrativeUnit`
+    #[inline]
     pub fn as_administrative_unit(&self) -> AdministrativeUnitRequestBuilder {
         AdministrativeUnitRequestBuilder {
             client: self.client.clone(),
@@ -5735,6 +6106,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentity`
+    #[inline]
     pub fn as_agent_identity(&self) -> AgentIdentityRequestBuilder {
         AgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -5745,6 +6117,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprint`
+    #[inline]
     pub fn as_agent_identity_blueprint(&self) -> AgentIdentityBlueprintRequestBuilder {
         AgentIdentityBlueprintRequestBuilder {
             client: self.client.clone(),
@@ -5755,6 +6128,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> AgentIdentityBlueprintPrincipalRequestBuilder {
@@ -5770,6 +6144,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentUser`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.agentUser`
+    #[inline]
     pub fn as_agent_user(&self) -> AgentUserRequestBuilder {
         AgentUserRequestBuilder {
             client: self.client.clone(),
@@ -5787,6 +6162,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.appManagementPolicy`
+    #[inline]
     pub fn as_app_management_policy(&self) -> AppManagementPolicyRequestBuilder {
         AppManagementPolicyRequestBuilder {
             client: self.client.clone(),
@@ -5797,6 +6173,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.application`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.application`
+    #[inline]
     pub fn as_application(&self) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -5807,6 +6184,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.certificateBasedAuthPki`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.certificateBasedAuthPki`
+    #[inline]
     pub fn as_certificate_based_auth_pki(
         &self,
     ) -> CertificateBasedAuthPkiRequestBuilder {
@@ -5825,6 +6203,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.claimsMappingPolicy`
+    #[inline]
     pub fn as_claims_mapping_policy(&self) -> ClaimsMappingPolicyRequestBuilder {
         ClaimsMappingPolicyRequestBuilder {
             client: self.client.clone(),
@@ -5835,6 +6214,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.crossTenantAccessPolicy`
+    #[inline]
     pub fn as_cross_tenant_access_policy(
         &self,
     ) -> CrossTenantAccessPolicyRequestBuilder {
@@ -5847,6 +6227,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.device`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.device`
+    #[inline]
     pub fn as_device(&self) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -5857,6 +6238,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.directoryRole`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.directoryRole`
+    #[inline]
     pub fn as_directory_role(&self) -> DirectoryRoleRequestBuilder {
         DirectoryRoleRequestBuilder {
             client: self.client.clone(),
@@ -5877,6 +6259,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.group`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.group`
+    #[inline]
     pub fn as_group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -5894,6 +6277,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy`
+    #[inline]
     pub fn as_home_realm_discovery_policy(
         &self,
     ) -> HomeRealmDiscoveryPolicyRequestBuilder {
@@ -5906,6 +6290,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailbox`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox`
+    #[inline]
     pub fn as_mailbox(&self) -> MailboxRequestBuilder {
         MailboxRequestBuilder {
             client: self.client.clone(),
@@ -5916,6 +6301,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.orgContact`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.orgContact`
+    #[inline]
     pub fn as_org_contact(&self) -> OrgContactRequestBuilder {
         OrgContactRequestBuilder {
             client: self.client.clone(),
@@ -5926,6 +6312,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.organization`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.organization`
+    #[inline]
     pub fn as_organization(&self) -> OrganizationRequestBuilder {
         OrganizationRequestBuilder {
             client: self.client.clone(),
@@ -5936,6 +6323,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.permissionGrantPolicy`
+    #[inline]
     pub fn as_permission_grant_policy(&self) -> PermissionGrantPolicyRequestBuilder {
         PermissionGrantPolicyRequestBuilder {
             client: self.client.clone(),
@@ -5946,6 +6334,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.servicePrincipal`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.servicePrincipal`
+    #[inline]
     pub fn as_service_principal(&self) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -5956,6 +6345,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.stsPolicy`
+    #[inline]
     pub fn as_sts_policy(&self) -> StsPolicyRequestBuilder {
         StsPolicyRequestBuilder {
             client: self.client.clone(),
@@ -5973,6 +6363,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenIssuancePolicy`
+    #[inline]
     pub fn as_token_issuance_policy(&self) -> TokenIssuancePolicyRequestBuilder {
         TokenIssuancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -5990,6 +6381,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.tokenLifetimePolicy`
+    #[inline]
     pub fn as_token_lifetime_policy(&self) -> TokenLifetimePolicyRequestBuilder {
         TokenLifetimePolicyRequestBuilder {
             client: self.client.clone(),
@@ -6021,6 +6413,7 @@ impl DirectoryObjectRequestBuilder {
     /// Cast to the derived type `microsoft.graph.user`: its navigations and operations.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.user`
+    #[inline]
     pub fn as_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -6051,6 +6444,7 @@ impl DirectoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Directory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6061,6 +6455,7 @@ impl DirectoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Directory) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6071,12 +6466,14 @@ impl DirectoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `administrativeUnits`.
     ///
     /// URL: `/directory/administrativeUnits`
+    #[inline]
     pub fn administrative_units(&self) -> AdministrativeUnitCollectionRequestBuilder {
         AdministrativeUnitCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6087,6 +6484,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `attributeSets`.
     ///
     /// URL: `/directory/attributeSets`
+    #[inline]
     pub fn attribute_sets(&self) -> AttributeSetCollectionRequestBuilder {
         AttributeSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6097,6 +6495,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `customSecurityAttributeDefinitions`.
     ///
     /// URL: `/directory/customSecurityAttributeDefinitions`
+    #[inline]
     pub fn custom_security_attribute_definitions(
         &self,
     ) -> CustomSecurityAttributeDefinitionCollectionRequestBuilder {
@@ -6109,6 +6508,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `deletedItems`.
     ///
     /// URL: `/directory/deletedItems`
+    #[inline]
     pub fn deleted_items(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6119,6 +6519,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `deviceLocalCredentials`.
     ///
     /// URL: `/directory/deviceLocalCredentials`
+    #[inline]
     pub fn device_local_credentials(
         &self,
     ) -> DeviceLocalCredentialInfoCollectionRequestBuilder {
@@ -6131,6 +6532,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `federationConfigurations`.
     ///
     /// URL: `/directory/federationConfigurations`
+    #[inline]
     pub fn federation_configurations(
         &self,
     ) -> IdentityProviderBaseCollectionRequestBuilder {
@@ -6143,6 +6545,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `onPremisesSynchronization`.
     ///
     /// URL: `/directory/onPremisesSynchronization`
+    #[inline]
     pub fn on_premises_synchronization(
         &self,
     ) -> OnPremisesDirectorySynchronizationCollectionRequestBuilder {
@@ -6155,6 +6558,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `publicKeyInfrastructure`.
     ///
     /// URL: `/directory/publicKeyInfrastructure`
+    #[inline]
     pub fn public_key_infrastructure(
         &self,
     ) -> PublicKeyInfrastructureRootRequestBuilder {
@@ -6166,6 +6570,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `recovery`.
     ///
     /// URL: `/directory/recovery`
+    #[inline]
     pub fn recovery(&self) -> MicrosoftGraphEntraRecoveryServicesRecoveryRequestBuilder {
         MicrosoftGraphEntraRecoveryServicesRecoveryRequestBuilder {
             client: self.client.clone(),
@@ -6175,6 +6580,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `remoteTenantGroups`.
     ///
     /// URL: `/directory/remoteTenantGroups`
+    #[inline]
     pub fn remote_tenant_groups(&self) -> RemoteTenantGroupCollectionRequestBuilder {
         RemoteTenantGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6185,6 +6591,7 @@ impl DirectoryRequestBuilder {
     /// Navigation property `subscriptions`.
     ///
     /// URL: `/directory/subscriptions`
+    #[inline]
     pub fn subscriptions(&self) -> CompanySubscriptionCollectionRequestBuilder {
         CompanySubscriptionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6203,6 +6610,7 @@ impl DirectoryRequestBuilder {
     /// Permissions for `POST /directory/deletedItems/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directory/deletedItems/{id}/$ref` (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn deleted_items_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6234,6 +6642,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryRole>> {
@@ -6246,6 +6655,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6259,6 +6669,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryRole,
@@ -6266,6 +6677,7 @@ impl DirectoryRoleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryRoleRequestBuilder {
         DirectoryRoleRequestBuilder {
             client: self.client.clone(),
@@ -6279,6 +6691,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6297,6 +6710,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryRole>> {
@@ -6313,6 +6727,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -6337,6 +6752,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.directoryRole/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6355,6 +6771,7 @@ impl DirectoryRoleCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.directoryRole/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6367,6 +6784,7 @@ impl DirectoryRoleCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `roleTemplateId`: `/directoryRoles(roleTemplateId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_role_template_id(
         &self,
         role_template_id: impl AsRef<str>,
@@ -6405,6 +6823,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryRole> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6415,6 +6834,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DirectoryRole) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6425,12 +6845,14 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /directoryObjects/{id}/microsoft.graph.directoryRole`): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `members`.
     ///
     /// URL: `/directoryRoles/{id}/members`
+    #[inline]
     pub fn members(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6441,6 +6863,7 @@ impl DirectoryRoleRequestBuilder {
     /// Navigation property `scopedMembers`.
     ///
     /// URL: `/directoryRoles/{id}/scopedMembers`
+    #[inline]
     pub fn scoped_members(&self) -> ScopedRoleMembershipCollectionRequestBuilder {
         ScopedRoleMembershipCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6459,6 +6882,7 @@ impl DirectoryRoleRequestBuilder {
     /// Permissions for `POST /directoryRoles/{id}/members/$ref` (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`; Application `RoleManagement.ReadWrite.Directory`.
     ///
     /// Permissions for `DELETE /directoryRoles/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`; Application `RoleManagement.ReadWrite.Directory`.
+    #[inline]
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6472,6 +6896,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.directoryRole/checkMemberGroups`): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6490,6 +6915,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6508,6 +6934,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.directoryRole/getMemberGroups`): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6526,6 +6953,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/{id}/microsoft.graph.directoryRole/getMemberObjects`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6544,6 +6972,7 @@ impl DirectoryRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6570,6 +6999,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DirectoryRoleTemplate>> {
@@ -6582,6 +7012,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6595,6 +7026,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DirectoryRoleTemplate,
@@ -6602,6 +7034,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DirectoryRoleTemplateRequestBuilder {
         DirectoryRoleTemplateRequestBuilder {
             client: self.client.clone(),
@@ -6615,6 +7048,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -6631,6 +7065,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -6655,6 +7090,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -6673,6 +7109,7 @@ impl DirectoryRoleTemplateCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -6708,6 +7145,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `RoleManagement.Read.Directory`, `Directory.Read.All`, `RoleManagement.ReadWrite.Directory`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DirectoryRoleTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6718,6 +7156,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DirectoryRoleTemplate,
@@ -6731,6 +7170,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6741,6 +7181,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6759,6 +7200,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6777,6 +7219,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6795,6 +7238,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6813,6 +7257,7 @@ impl DirectoryRoleTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6841,6 +7286,7 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DocumentSetVersion>> {
@@ -6853,6 +7299,7 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6866,6 +7313,7 @@ impl DocumentSetVersionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DocumentSetVersion,
@@ -6873,6 +7321,7 @@ impl DocumentSetVersionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DocumentSetVersionRequestBuilder {
         DocumentSetVersionRequestBuilder {
             client: self.client.clone(),
@@ -6903,6 +7352,7 @@ impl DocumentSetVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DocumentSetVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6913,6 +7363,7 @@ impl DocumentSetVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DocumentSetVersion,
@@ -6926,12 +7377,14 @@ impl DocumentSetVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fields`.
     ///
     /// URL: `/shares/{id}/listItem/documentSetVersions/{id}/fields`
+    #[inline]
     pub fn fields(&self) -> FieldValueSetRequestBuilder {
         FieldValueSetRequestBuilder {
             client: self.client.clone(),
@@ -6945,6 +7398,7 @@ impl DocumentSetVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6955,6 +7409,7 @@ impl DocumentSetVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -6985,6 +7440,7 @@ impl DomainCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Domain>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -6995,6 +7451,7 @@ impl DomainCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7008,6 +7465,7 @@ impl DomainCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Domain,
@@ -7015,6 +7473,7 @@ impl DomainCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DomainRequestBuilder {
         DomainRequestBuilder {
             client: self.client.clone(),
@@ -7046,6 +7505,7 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /domains/{id}/serviceConfigurationRecords`): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDomainDnsRecord>> {
@@ -7058,6 +7518,7 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /domains/{id}/serviceConfigurationRecords/$count`): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7071,6 +7532,7 @@ impl DomainDnsRecordCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyDomainDnsRecord,
@@ -7078,6 +7540,7 @@ impl DomainDnsRecordCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DomainDnsRecordRequestBuilder {
         DomainDnsRecordRequestBuilder {
             client: self.client.clone(),
@@ -7106,6 +7569,7 @@ impl DomainDnsRecordRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyDomainDnsRecord> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7116,6 +7580,7 @@ impl DomainDnsRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyDomainDnsRecord,
@@ -7129,6 +7594,7 @@ impl DomainDnsRecordRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7156,6 +7622,7 @@ impl DomainRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Directory.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Domain> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7166,6 +7633,7 @@ impl DomainRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Domain) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7176,12 +7644,14 @@ impl DomainRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `domainNameReferences`.
     ///
     /// URL: `/domains/{id}/domainNameReferences`
+    #[inline]
     pub fn domain_name_references(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7192,6 +7662,7 @@ impl DomainRequestBuilder {
     /// Navigation property `federationConfiguration`.
     ///
     /// URL: `/domains/{id}/federationConfiguration`
+    #[inline]
     pub fn federation_configuration(
         &self,
     ) -> InternalDomainFederationCollectionRequestBuilder {
@@ -7204,6 +7675,7 @@ impl DomainRequestBuilder {
     /// Navigation property `rootDomain`.
     ///
     /// URL: `/domains/{id}/rootDomain`
+    #[inline]
     pub fn root_domain(&self) -> DomainRequestBuilder {
         DomainRequestBuilder {
             client: self.client.clone(),
@@ -7213,6 +7685,7 @@ impl DomainRequestBuilder {
     /// Navigation property `serviceConfigurationRecords`.
     ///
     /// URL: `/domains/{id}/serviceConfigurationRecords`
+    #[inline]
     pub fn service_configuration_records(
         &self,
     ) -> DomainDnsRecordCollectionRequestBuilder {
@@ -7225,6 +7698,7 @@ impl DomainRequestBuilder {
     /// Navigation property `verificationDnsRecords`.
     ///
     /// URL: `/domains/{id}/verificationDnsRecords`
+    #[inline]
     pub fn verification_dns_records(&self) -> DomainDnsRecordCollectionRequestBuilder {
         DomainDnsRecordCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7243,6 +7717,7 @@ impl DomainRequestBuilder {
     /// Permissions for `POST /domains/{id}/domainNameReferences/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /domains/{id}/domainNameReferences/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn domain_name_references_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7258,6 +7733,7 @@ impl DomainRequestBuilder {
     /// Permissions for `PUT /domains/{id}/rootDomain/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /domains/{id}/rootDomain/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn root_domain_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7271,6 +7747,7 @@ impl DomainRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn force_delete(&self, disable_user_accounts: bool) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -7286,6 +7763,7 @@ impl DomainRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn promote(&self) -> Request<bool> {
         Request::value(&self.client, Method::POST, self.path.clone().action("promote"))
     }
@@ -7296,6 +7774,7 @@ impl DomainRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn verify(&self) -> Request<models::microsoft_graph::Domain> {
         Request::json(&self.client, Method::POST, self.path.clone().action("verify"))
     }
@@ -7342,6 +7821,7 @@ impl DriveCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/drives`): DelegatedWork `Files.Read`, `User.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Drive>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7352,6 +7832,7 @@ impl DriveCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/drives/$count`): DelegatedWork `Files.Read`, `User.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7365,6 +7846,7 @@ impl DriveCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Drive,
@@ -7372,6 +7854,7 @@ impl DriveCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -7403,6 +7886,7 @@ impl DriveItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7413,6 +7897,7 @@ impl DriveItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7426,6 +7911,7 @@ impl DriveItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveItem,
@@ -7433,6 +7919,7 @@ impl DriveItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -7479,6 +7966,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7489,6 +7977,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::DriveItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7499,6 +7988,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7506,6 +7996,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `analytics`.
     ///
     /// URL: `/drives/{id}/root/analytics`
+    #[inline]
     pub fn analytics(&self) -> ItemAnalyticsRequestBuilder {
         ItemAnalyticsRequestBuilder {
             client: self.client.clone(),
@@ -7516,6 +8007,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `children`.
     ///
     /// URL: `/drives/{id}/root/children`
+    #[inline]
     pub fn children(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7526,6 +8018,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/drives/{id}/root/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7535,6 +8028,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/drives/{id}/root/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7545,6 +8039,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `listItem`.
     ///
     /// URL: `/drives/{id}/root/listItem`
+    #[inline]
     pub fn list_item(&self) -> ListItemRequestBuilder {
         ListItemRequestBuilder {
             client: self.client.clone(),
@@ -7562,6 +8057,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `permissions`.
     ///
     /// URL: `/drives/{id}/root/permissions`
+    #[inline]
     pub fn permissions(&self) -> PermissionCollectionRequestBuilder {
         PermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7573,6 +8069,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `retentionLabel`.
     ///
     /// URL: `/drives/{id}/root/retentionLabel`
+    #[inline]
     pub fn retention_label(&self) -> ItemRetentionLabelRequestBuilder {
         ItemRetentionLabelRequestBuilder {
             client: self.client.clone(),
@@ -7590,6 +8087,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `subscriptions`.
     ///
     /// URL: `/drives/{id}/root/subscriptions`
+    #[inline]
     pub fn subscriptions(&self) -> SubscriptionCollectionRequestBuilder {
         SubscriptionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7601,6 +8099,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `thumbnails`.
     ///
     /// URL: `/drives/{id}/root/thumbnails`
+    #[inline]
     pub fn thumbnails(&self) -> ThumbnailSetCollectionRequestBuilder {
         ThumbnailSetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7612,6 +8111,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `versions`.
     ///
     /// URL: `/drives/{id}/root/versions`
+    #[inline]
     pub fn versions(&self) -> DriveItemVersionCollectionRequestBuilder {
         DriveItemVersionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7623,6 +8123,7 @@ impl DriveItemRequestBuilder {
     /// Navigation property `workbook`.
     ///
     /// URL: `/drives/{id}/root/workbook`
+    #[inline]
     pub fn workbook(&self) -> WorkbookRequestBuilder {
         WorkbookRequestBuilder {
             client: self.client.clone(),
@@ -7640,6 +8141,7 @@ impl DriveItemRequestBuilder {
     /// Permissions for `POST /drives/{id}/root/children/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/root/children/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn children_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7655,6 +8157,7 @@ impl DriveItemRequestBuilder {
     /// Permissions for `PUT /drives/{id}/root/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/root/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7670,6 +8173,7 @@ impl DriveItemRequestBuilder {
     /// Permissions for `PUT /drives/{id}/root/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/root/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7685,6 +8189,7 @@ impl DriveItemRequestBuilder {
     /// Permissions for `PUT /drives/{id}/root/listItem/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/root/listItem/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list_item_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -7700,6 +8205,7 @@ impl DriveItemRequestBuilder {
     /// Permissions for `PUT /drives/{id}/root/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/root/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -7714,6 +8220,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign_sensitivity_label(
         &self,
         parameters: &super::parameters::AssignSensitivityLabelParameters,
@@ -7733,6 +8240,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn checkin(
         &self,
         parameters: &super::parameters::CheckinParameters,
@@ -7748,6 +8256,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn checkout(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("checkout"))
     }
@@ -7759,6 +8268,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn copy(
         &self,
         parameters: &super::parameters::CopyTypeParameters,
@@ -7774,6 +8284,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_link(
         &self,
         parameters: &super::parameters::DriveItemCreateLinkParameters,
@@ -7789,6 +8300,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_upload_session(
         &self,
         item: &models::microsoft_graph::DriveItemUploadableProperties,
@@ -7808,6 +8320,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
         Request::page(
             &self.client,
@@ -7827,6 +8340,7 @@ impl DriveItemRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
         token: Option<&str>,
@@ -7848,6 +8362,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn discard_checkout(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7863,6 +8378,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn extract_sensitivity_labels(
         &self,
     ) -> Request<models::microsoft_graph::ExtractSensitivityLabelsResult> {
@@ -7880,6 +8396,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn follow(&self) -> Request<models::microsoft_graph::DriveItem> {
         Request::json(&self.client, Method::POST, self.path.clone().action("follow"))
     }
@@ -7891,6 +8408,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_activities_by_interval(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemActivityStat>> {
@@ -7912,6 +8430,7 @@ impl DriveItemRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_activities_by_interval_2` because `get_activities_by_interval` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_activities_by_interval_2(
         &self,
         start_date_time: Option<&str>,
@@ -7945,6 +8464,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn invite(
         &self,
         parameters: &super::parameters::DriveItemInviteParameters,
@@ -7960,6 +8480,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -7975,6 +8496,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /shares/{id}/driveItem/preview`): DelegatedWork `Files.Read`.
+    #[inline]
     pub fn preview(
         &self,
         parameters: &super::parameters::PreviewParameters,
@@ -7990,6 +8512,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(
         &self,
         parameters: &super::parameters::RestoreParameters,
@@ -8007,6 +8530,7 @@ impl DriveItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    #[inline]
     pub fn search(
         &self,
         q: Option<&str>,
@@ -8028,6 +8552,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unfollow(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unfollow"))
     }
@@ -8039,6 +8564,7 @@ impl DriveItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_permission(
         &self,
         parameters: &super::parameters::ValidatePermissionParameters,
@@ -8055,6 +8581,7 @@ impl DriveItemRequestBuilder {
     /// is percent-encoded, `/` separates them, and `.`/`..` are resolved inside `path`.
     ///
     /// Added by the override file: OneDrive and SharePoint address a drive item by its path below another item (/drives/{id}/root:/folder/file.txt:, /drives/{id}/items/{parent-id}:/new.txt:), then continue like any item (:/children, :/content, :/createUploadSession); CSDL cannot express this URL form.
+    #[inline]
     pub fn by_path(&self, path: impl AsRef<str>) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -8084,6 +8611,7 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveItemVersion>> {
@@ -8096,6 +8624,7 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8109,6 +8638,7 @@ impl DriveItemVersionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveItemVersion,
@@ -8116,6 +8646,7 @@ impl DriveItemVersionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveItemVersionRequestBuilder {
         DriveItemVersionRequestBuilder {
             client: self.client.clone(),
@@ -8146,6 +8677,7 @@ impl DriveItemVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DriveItemVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8156,6 +8688,7 @@ impl DriveItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveItemVersion,
@@ -8169,6 +8702,7 @@ impl DriveItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8181,6 +8715,7 @@ impl DriveItemVersionRequestBuilder {
     /// Permissions for `PUT /drives/{id}/root/versions/{id}/content`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/root/versions/{id}/content`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -8194,6 +8729,7 @@ impl DriveItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8226,6 +8762,7 @@ impl DriveProtectionRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveProtectionRule>> {
@@ -8238,6 +8775,7 @@ impl DriveProtectionRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8251,6 +8789,7 @@ impl DriveProtectionRuleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveProtectionRule,
@@ -8258,6 +8797,7 @@ impl DriveProtectionRuleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveProtectionRuleRequestBuilder {
         DriveProtectionRuleRequestBuilder {
             client: self.client.clone(),
@@ -8288,6 +8828,7 @@ impl DriveProtectionRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DriveProtectionRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8298,6 +8839,7 @@ impl DriveProtectionRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveProtectionRule,
@@ -8311,6 +8853,7 @@ impl DriveProtectionRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8321,6 +8864,7 @@ impl DriveProtectionRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete_and_unprotect(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
@@ -8337,6 +8881,7 @@ impl DriveProtectionRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn run(&self) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("run"))
     }
@@ -8365,6 +8910,7 @@ impl DriveProtectionUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveProtectionUnit>> {
@@ -8377,6 +8923,7 @@ impl DriveProtectionUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8390,6 +8937,7 @@ impl DriveProtectionUnitCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveProtectionUnit,
@@ -8397,6 +8945,7 @@ impl DriveProtectionUnitCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveProtectionUnitRequestBuilder {
         DriveProtectionUnitRequestBuilder {
             client: self.client.clone(),
@@ -8427,6 +8976,7 @@ impl DriveProtectionUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DriveProtectionUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8437,6 +8987,7 @@ impl DriveProtectionUnitRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveProtectionUnit,
@@ -8450,6 +9001,7 @@ impl DriveProtectionUnitRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8460,6 +9012,7 @@ impl DriveProtectionUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel_offboard(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
@@ -8476,6 +9029,7 @@ impl DriveProtectionUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn offboard(&self) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("offboard"))
     }
@@ -8504,6 +9058,7 @@ impl DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8518,6 +9073,7 @@ impl DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8531,6 +9087,7 @@ impl DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveProtectionUnitsBulkAdditionJob,
@@ -8538,6 +9095,7 @@ impl DriveProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8569,6 +9127,7 @@ impl DriveProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DriveProtectionUnitsBulkAdditionJob> {
@@ -8581,6 +9140,7 @@ impl DriveProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveProtectionUnitsBulkAdditionJob,
@@ -8594,6 +9154,7 @@ impl DriveProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8643,6 +9204,7 @@ impl DriveRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; DelegatedPersonal `Files.Read`, `Files.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Drive> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8653,6 +9215,7 @@ impl DriveRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Drive) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8663,6 +9226,7 @@ impl DriveRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8670,6 +9234,7 @@ impl DriveRequestBuilder {
     /// Navigation property `bundles`.
     ///
     /// URL: `/drives/{id}/bundles`
+    #[inline]
     pub fn bundles(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8702,6 +9267,7 @@ impl DriveRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/drives/{id}/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -8712,6 +9278,7 @@ impl DriveRequestBuilder {
     /// Navigation property `following`.
     ///
     /// URL: `/drives/{id}/following`
+    #[inline]
     pub fn following(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8723,6 +9290,7 @@ impl DriveRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/drives/{id}/items`
+    #[inline]
     pub fn items(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8755,6 +9323,7 @@ impl DriveRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/drives/{id}/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -8765,6 +9334,7 @@ impl DriveRequestBuilder {
     /// Navigation property `list`.
     ///
     /// URL: `/drives/{id}/list`
+    #[inline]
     pub fn list(&self) -> ListRequestBuilder {
         ListRequestBuilder {
             client: self.client.clone(),
@@ -8783,6 +9353,7 @@ impl DriveRequestBuilder {
     /// Navigation property `root`.
     ///
     /// URL: `/drives/{id}/root`
+    #[inline]
     pub fn root(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -8793,6 +9364,7 @@ impl DriveRequestBuilder {
     /// Navigation property `special`.
     ///
     /// URL: `/drives/{id}/special`
+    #[inline]
     pub fn special(&self) -> DriveItemCollectionRequestBuilder {
         DriveItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8811,6 +9383,7 @@ impl DriveRequestBuilder {
     /// Permissions for `POST /drives/{id}/bundles/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/bundles/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn bundles_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8826,6 +9399,7 @@ impl DriveRequestBuilder {
     /// Permissions for `PUT /drives/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8843,6 +9417,7 @@ impl DriveRequestBuilder {
     /// Permissions for `POST /drives/{id}/following/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/following/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn following_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8858,6 +9433,7 @@ impl DriveRequestBuilder {
     /// Permissions for `PUT /drives/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8873,6 +9449,7 @@ impl DriveRequestBuilder {
     /// Permissions for `PUT /drives/{id}/root/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/root/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn root_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8890,6 +9467,7 @@ impl DriveRequestBuilder {
     /// Permissions for `POST /drives/{id}/special/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/special/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn special_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8909,6 +9487,7 @@ impl DriveRequestBuilder {
     #[deprecated(
         note = "deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal"
     )]
+    #[inline]
     pub fn recent(&self) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
         Request::page(
             &self.client,
@@ -8926,6 +9505,7 @@ impl DriveRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn search(
         &self,
         q: Option<&str>,
@@ -8952,6 +9532,7 @@ impl DriveRequestBuilder {
     #[deprecated(
         note = "deprecated on 2025-11-13, planned removal on 2027-11-01, revision 2025-11/Removal"
     )]
+    #[inline]
     pub fn shared_with_me(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveItem>> {
@@ -8984,6 +9565,7 @@ impl DriveRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::DriveRestoreArtifact>> {
@@ -8996,6 +9578,7 @@ impl DriveRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9009,6 +9592,7 @@ impl DriveRestoreArtifactCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveRestoreArtifact,
@@ -9016,6 +9600,7 @@ impl DriveRestoreArtifactCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveRestoreArtifactRequestBuilder {
         DriveRestoreArtifactRequestBuilder {
             client: self.client.clone(),
@@ -9046,6 +9631,7 @@ impl DriveRestoreArtifactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::DriveRestoreArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9056,6 +9642,7 @@ impl DriveRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveRestoreArtifact,
@@ -9069,12 +9656,14 @@ impl DriveRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `restorePoint`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact/restorePoint`
+    #[inline]
     pub fn restore_point(&self) -> RestorePointRequestBuilder {
         RestorePointRequestBuilder {
             client: self.client.clone(),
@@ -9090,6 +9679,7 @@ impl DriveRestoreArtifactRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_point_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9119,6 +9709,7 @@ impl DriveRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -9133,6 +9724,7 @@ impl DriveRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9146,6 +9738,7 @@ impl DriveRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::DriveRestoreArtifactsBulkAdditionRequest,
@@ -9153,6 +9746,7 @@ impl DriveRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -9184,6 +9778,7 @@ impl DriveRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::DriveRestoreArtifactsBulkAdditionRequest> {
@@ -9196,6 +9791,7 @@ impl DriveRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::DriveRestoreArtifactsBulkAdditionRequest,
@@ -9209,6 +9805,7 @@ impl DriveRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9236,6 +9833,7 @@ impl EBookInstallSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EBookInstallSummary> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9246,6 +9844,7 @@ impl EBookInstallSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EBookInstallSummary,
@@ -9259,6 +9858,7 @@ impl EBookInstallSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9286,6 +9886,7 @@ impl EdgeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Edge> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9296,6 +9897,7 @@ impl EdgeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Edge) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9306,12 +9908,14 @@ impl EdgeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `internetExplorerMode`.
     ///
     /// URL: `/admin/edge/internetExplorerMode`
+    #[inline]
     pub fn internet_explorer_mode(&self) -> InternetExplorerModeRequestBuilder {
         InternetExplorerModeRequestBuilder {
             client: self.client.clone(),
@@ -9340,6 +9944,7 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EditionUpgradeConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9350,6 +9955,7 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EditionUpgradeConfiguration,
@@ -9363,12 +9969,14 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9379,6 +9987,7 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -9391,6 +10000,7 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -9402,6 +10012,7 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -9414,6 +10025,7 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -9423,6 +10035,7 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -9439,6 +10052,7 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -9455,6 +10069,7 @@ impl EditionUpgradeConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -9499,6 +10114,7 @@ impl EducationAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationAssignment>> {
@@ -9511,6 +10127,7 @@ impl EducationAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9524,6 +10141,7 @@ impl EducationAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /education/classes/{id}/assignments`): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationAssignment,
@@ -9531,6 +10149,7 @@ impl EducationAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationAssignmentRequestBuilder {
         EducationAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -9544,6 +10163,7 @@ impl EducationAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationAssignment>> {
@@ -9575,6 +10195,7 @@ impl EducationAssignmentDefaultsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationAssignmentDefaults> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9585,6 +10206,7 @@ impl EducationAssignmentDefaultsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationAssignmentDefaults,
@@ -9598,6 +10220,7 @@ impl EducationAssignmentDefaultsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -27,6 +27,7 @@ impl EducationAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationAssignment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -37,6 +38,7 @@ impl EducationAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationAssignment,
@@ -50,12 +52,14 @@ impl EducationAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `categories`.
     ///
     /// URL: `/education/me/assignments/{id}/categories`
+    #[inline]
     pub fn categories(&self) -> EducationCategoryCollectionRequestBuilder {
         EducationCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -66,6 +70,7 @@ impl EducationAssignmentRequestBuilder {
     /// Navigation property `gradingCategory`.
     ///
     /// URL: `/education/me/assignments/{id}/gradingCategory`
+    #[inline]
     pub fn grading_category(&self) -> EducationGradingCategoryRequestBuilder {
         EducationGradingCategoryRequestBuilder {
             client: self.client.clone(),
@@ -75,6 +80,7 @@ impl EducationAssignmentRequestBuilder {
     /// Navigation property `gradingScheme`.
     ///
     /// URL: `/education/me/assignments/{id}/gradingScheme`
+    #[inline]
     pub fn grading_scheme(&self) -> EducationGradingSchemeRequestBuilder {
         EducationGradingSchemeRequestBuilder {
             client: self.client.clone(),
@@ -84,6 +90,7 @@ impl EducationAssignmentRequestBuilder {
     /// Navigation property `resources`.
     ///
     /// URL: `/education/me/assignments/{id}/resources`
+    #[inline]
     pub fn resources(&self) -> EducationAssignmentResourceCollectionRequestBuilder {
         EducationAssignmentResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -94,6 +101,7 @@ impl EducationAssignmentRequestBuilder {
     /// Navigation property `rubric`.
     ///
     /// URL: `/education/me/assignments/{id}/rubric`
+    #[inline]
     pub fn rubric(&self) -> EducationRubricRequestBuilder {
         EducationRubricRequestBuilder {
             client: self.client.clone(),
@@ -103,6 +111,7 @@ impl EducationAssignmentRequestBuilder {
     /// Navigation property `submissions`.
     ///
     /// URL: `/education/me/assignments/{id}/submissions`
+    #[inline]
     pub fn submissions(&self) -> EducationSubmissionCollectionRequestBuilder {
         EducationSubmissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -119,6 +128,7 @@ impl EducationAssignmentRequestBuilder {
     /// Permissions for `PUT /education/me/assignments/{id}/gradingCategory/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /education/me/assignments/{id}/gradingCategory/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn grading_category_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -134,6 +144,7 @@ impl EducationAssignmentRequestBuilder {
     /// Permissions for `PUT /education/me/assignments/{id}/gradingScheme/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /education/me/assignments/{id}/gradingScheme/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn grading_scheme_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -147,6 +158,7 @@ impl EducationAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<models::microsoft_graph::EducationAssignment> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -157,6 +169,7 @@ impl EducationAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn deactivate(&self) -> Request<models::microsoft_graph::EducationAssignment> {
         Request::json(&self.client, Method::POST, self.path.clone().action("deactivate"))
     }
@@ -167,6 +180,7 @@ impl EducationAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(&self) -> Request<models::microsoft_graph::EducationAssignment> {
         Request::json(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -177,6 +191,7 @@ impl EducationAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_up_feedback_resources_folder(
         &self,
     ) -> Request<models::microsoft_graph::EducationAssignment> {
@@ -193,6 +208,7 @@ impl EducationAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_up_resources_folder(
         &self,
     ) -> Request<models::microsoft_graph::EducationAssignment> {
@@ -227,6 +243,7 @@ impl EducationAssignmentResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationAssignmentResource>> {
@@ -239,6 +256,7 @@ impl EducationAssignmentResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -252,6 +270,7 @@ impl EducationAssignmentResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationAssignmentResource,
@@ -259,6 +278,7 @@ impl EducationAssignmentResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -292,6 +312,7 @@ impl EducationAssignmentResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationAssignmentResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -302,6 +323,7 @@ impl EducationAssignmentResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationAssignmentResource,
@@ -315,12 +337,14 @@ impl EducationAssignmentResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `dependentResources`.
     ///
     /// URL: `/education/me/assignments/{id}/resources/{id}/dependentResources`
+    #[inline]
     pub fn dependent_resources(
         &self,
     ) -> EducationAssignmentResourceCollectionRequestBuilder {
@@ -354,6 +378,7 @@ impl EducationAssignmentSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationAssignmentSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -364,6 +389,7 @@ impl EducationAssignmentSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationAssignmentSettings,
@@ -377,12 +403,14 @@ impl EducationAssignmentSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `defaultGradingScheme`.
     ///
     /// URL: `/education/classes/{id}/assignmentSettings/defaultGradingScheme`
+    #[inline]
     pub fn default_grading_scheme(&self) -> EducationGradingSchemeRequestBuilder {
         EducationGradingSchemeRequestBuilder {
             client: self.client.clone(),
@@ -392,6 +420,7 @@ impl EducationAssignmentSettingsRequestBuilder {
     /// Navigation property `gradingCategories`.
     ///
     /// URL: `/education/classes/{id}/assignmentSettings/gradingCategories`
+    #[inline]
     pub fn grading_categories(
         &self,
     ) -> EducationGradingCategoryCollectionRequestBuilder {
@@ -404,6 +433,7 @@ impl EducationAssignmentSettingsRequestBuilder {
     /// Navigation property `gradingSchemes`.
     ///
     /// URL: `/education/classes/{id}/assignmentSettings/gradingSchemes`
+    #[inline]
     pub fn grading_schemes(&self) -> EducationGradingSchemeCollectionRequestBuilder {
         EducationGradingSchemeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -420,6 +450,7 @@ impl EducationAssignmentSettingsRequestBuilder {
     /// Permissions for `PUT /education/classes/{id}/assignmentSettings/defaultGradingScheme/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /education/classes/{id}/assignmentSettings/defaultGradingScheme/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn default_grading_scheme_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -451,6 +482,7 @@ impl EducationCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationCategory>> {
@@ -463,6 +495,7 @@ impl EducationCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -476,6 +509,7 @@ impl EducationCategoryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationCategory,
@@ -483,6 +517,7 @@ impl EducationCategoryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationCategoryRequestBuilder {
         EducationCategoryRequestBuilder {
             client: self.client.clone(),
@@ -496,6 +531,7 @@ impl EducationCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationCategory>> {
@@ -529,6 +565,7 @@ impl EducationCategoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -539,6 +576,7 @@ impl EducationCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationCategory,
@@ -552,6 +590,7 @@ impl EducationCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -580,6 +619,7 @@ impl EducationClassCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationClass>> {
@@ -592,6 +632,7 @@ impl EducationClassCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -605,6 +646,7 @@ impl EducationClassCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationClass,
@@ -612,6 +654,7 @@ impl EducationClassCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationClassRequestBuilder {
         EducationClassRequestBuilder {
             client: self.client.clone(),
@@ -625,6 +668,7 @@ impl EducationClassCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduRoster.Read`, `EduRoster.ReadBasic`, `EduRoster.ReadWrite`; Application `EduRoster.ReadBasic.All`, `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationClass>> {
@@ -658,6 +702,7 @@ impl EducationClassRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationClass> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -668,6 +713,7 @@ impl EducationClassRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::EducationClass) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -678,12 +724,14 @@ impl EducationClassRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignmentCategories`.
     ///
     /// URL: `/education/classes/{id}/assignmentCategories`
+    #[inline]
     pub fn assignment_categories(&self) -> EducationCategoryCollectionRequestBuilder {
         EducationCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -694,6 +742,7 @@ impl EducationClassRequestBuilder {
     /// Navigation property `assignmentDefaults`.
     ///
     /// URL: `/education/classes/{id}/assignmentDefaults`
+    #[inline]
     pub fn assignment_defaults(&self) -> EducationAssignmentDefaultsRequestBuilder {
         EducationAssignmentDefaultsRequestBuilder {
             client: self.client.clone(),
@@ -703,6 +752,7 @@ impl EducationClassRequestBuilder {
     /// Navigation property `assignmentSettings`.
     ///
     /// URL: `/education/classes/{id}/assignmentSettings`
+    #[inline]
     pub fn assignment_settings(&self) -> EducationAssignmentSettingsRequestBuilder {
         EducationAssignmentSettingsRequestBuilder {
             client: self.client.clone(),
@@ -712,6 +762,7 @@ impl EducationClassRequestBuilder {
     /// Navigation property `assignments`.
     ///
     /// URL: `/education/classes/{id}/assignments`
+    #[inline]
     pub fn assignments(&self) -> EducationAssignmentCollectionRequestBuilder {
         EducationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -722,6 +773,7 @@ impl EducationClassRequestBuilder {
     /// Navigation property `group`.
     ///
     /// URL: `/education/classes/{id}/group`
+    #[inline]
     pub fn group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -731,6 +783,7 @@ impl EducationClassRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/education/classes/{id}/members`
+    #[inline]
     pub fn members(&self) -> EducationUserCollectionRequestBuilder {
         EducationUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -741,6 +794,7 @@ impl EducationClassRequestBuilder {
     /// Navigation property `modules`.
     ///
     /// URL: `/education/classes/{id}/modules`
+    #[inline]
     pub fn modules(&self) -> EducationModuleCollectionRequestBuilder {
         EducationModuleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -751,6 +805,7 @@ impl EducationClassRequestBuilder {
     /// Navigation property `schools`.
     ///
     /// URL: `/education/classes/{id}/schools`
+    #[inline]
     pub fn schools(&self) -> EducationSchoolCollectionRequestBuilder {
         EducationSchoolCollectionRequestBuilder {
             client: self.client.clone(),
@@ -761,6 +816,7 @@ impl EducationClassRequestBuilder {
     /// Navigation property `teachers`.
     ///
     /// URL: `/education/classes/{id}/teachers`
+    #[inline]
     pub fn teachers(&self) -> EducationUserCollectionRequestBuilder {
         EducationUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -777,6 +833,7 @@ impl EducationClassRequestBuilder {
     /// Permissions for `PUT /education/classes/{id}/group/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /education/classes/{id}/group/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn group_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -794,6 +851,7 @@ impl EducationClassRequestBuilder {
     /// Permissions for `POST /education/classes/{id}/members/$ref` (narrowest first): Application `Member.Read.Hidden`, `EduRoster.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /education/classes/{id}/members/{id}/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -811,6 +869,7 @@ impl EducationClassRequestBuilder {
     /// Permissions for `POST /education/classes/{id}/schools/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /education/classes/{id}/schools/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schools_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -828,6 +887,7 @@ impl EducationClassRequestBuilder {
     /// Permissions for `POST /education/classes/{id}/teachers/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /education/classes/{id}/teachers/{id}/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn teachers_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -841,6 +901,7 @@ impl EducationClassRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_recently_modified_submissions(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSubmission>> {
@@ -873,6 +934,7 @@ impl EducationGradingCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationGradingCategory>> {
@@ -885,6 +947,7 @@ impl EducationGradingCategoryCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -898,6 +961,7 @@ impl EducationGradingCategoryCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationGradingCategory,
@@ -905,6 +969,7 @@ impl EducationGradingCategoryCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationGradingCategoryRequestBuilder {
         EducationGradingCategoryRequestBuilder {
             client: self.client.clone(),
@@ -935,6 +1000,7 @@ impl EducationGradingCategoryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationGradingCategory> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -945,6 +1011,7 @@ impl EducationGradingCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationGradingCategory,
@@ -958,6 +1025,7 @@ impl EducationGradingCategoryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -984,6 +1052,7 @@ impl EducationGradingSchemeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationGradingScheme>> {
@@ -996,6 +1065,7 @@ impl EducationGradingSchemeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1009,6 +1079,7 @@ impl EducationGradingSchemeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationGradingScheme,
@@ -1016,6 +1087,7 @@ impl EducationGradingSchemeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationGradingSchemeRequestBuilder {
         EducationGradingSchemeRequestBuilder {
             client: self.client.clone(),
@@ -1046,6 +1118,7 @@ impl EducationGradingSchemeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationGradingScheme> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1056,6 +1129,7 @@ impl EducationGradingSchemeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationGradingScheme,
@@ -1069,6 +1143,7 @@ impl EducationGradingSchemeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1095,6 +1170,7 @@ impl EducationModuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationModule>> {
@@ -1107,6 +1183,7 @@ impl EducationModuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1120,6 +1197,7 @@ impl EducationModuleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationModule,
@@ -1127,6 +1205,7 @@ impl EducationModuleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationModuleRequestBuilder {
         EducationModuleRequestBuilder {
             client: self.client.clone(),
@@ -1157,6 +1236,7 @@ impl EducationModuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationModule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1167,6 +1247,7 @@ impl EducationModuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationModule,
@@ -1180,12 +1261,14 @@ impl EducationModuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `resources`.
     ///
     /// URL: `/education/classes/{id}/modules/{id}/resources`
+    #[inline]
     pub fn resources(&self) -> EducationModuleResourceCollectionRequestBuilder {
         EducationModuleResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1200,6 +1283,7 @@ impl EducationModuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn pin(&self) -> Request<models::microsoft_graph::EducationModule> {
         Request::json(&self.client, Method::POST, self.path.clone().action("pin"))
     }
@@ -1210,6 +1294,7 @@ impl EducationModuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn publish(&self) -> Request<models::microsoft_graph::EducationModule> {
         Request::json(&self.client, Method::POST, self.path.clone().action("publish"))
     }
@@ -1220,6 +1305,7 @@ impl EducationModuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_up_resources_folder(
         &self,
     ) -> Request<models::microsoft_graph::EducationModule> {
@@ -1236,6 +1322,7 @@ impl EducationModuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unpin(&self) -> Request<models::microsoft_graph::EducationModule> {
         Request::json(&self.client, Method::POST, self.path.clone().action("unpin"))
     }
@@ -1262,6 +1349,7 @@ impl EducationModuleResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationModuleResource>> {
@@ -1274,6 +1362,7 @@ impl EducationModuleResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1287,6 +1376,7 @@ impl EducationModuleResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationModuleResource,
@@ -1294,6 +1384,7 @@ impl EducationModuleResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationModuleResourceRequestBuilder {
         EducationModuleResourceRequestBuilder {
             client: self.client.clone(),
@@ -1322,6 +1413,7 @@ impl EducationModuleResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationModuleResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1332,6 +1424,7 @@ impl EducationModuleResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationModuleResource,
@@ -1345,6 +1438,7 @@ impl EducationModuleResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1371,6 +1465,7 @@ impl EducationOutcomeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyEducationOutcome>> {
@@ -1383,6 +1478,7 @@ impl EducationOutcomeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1396,6 +1492,7 @@ impl EducationOutcomeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyEducationOutcome,
@@ -1403,6 +1500,7 @@ impl EducationOutcomeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationOutcomeRequestBuilder {
         EducationOutcomeRequestBuilder {
             client: self.client.clone(),
@@ -1431,6 +1529,7 @@ impl EducationOutcomeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyEducationOutcome> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1441,6 +1540,7 @@ impl EducationOutcomeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyEducationOutcome,
@@ -1454,6 +1554,7 @@ impl EducationOutcomeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1479,6 +1580,7 @@ impl EducationRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1489,6 +1591,7 @@ impl EducationRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::EducationRoot) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1499,12 +1602,14 @@ impl EducationRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `classes`.
     ///
     /// URL: `/education/classes`
+    #[inline]
     pub fn classes(&self) -> EducationClassCollectionRequestBuilder {
         EducationClassCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1515,6 +1620,7 @@ impl EducationRootRequestBuilder {
     /// Navigation property `me`.
     ///
     /// URL: `/education/me`
+    #[inline]
     pub fn me(&self) -> EducationUserRequestBuilder {
         EducationUserRequestBuilder {
             client: self.client.clone(),
@@ -1524,6 +1630,7 @@ impl EducationRootRequestBuilder {
     /// Navigation property `reports`.
     ///
     /// URL: `/education/reports`
+    #[inline]
     pub fn reports(&self) -> ReportsRootRequestBuilder {
         ReportsRootRequestBuilder {
             client: self.client.clone(),
@@ -1533,6 +1640,7 @@ impl EducationRootRequestBuilder {
     /// Navigation property `schools`.
     ///
     /// URL: `/education/schools`
+    #[inline]
     pub fn schools(&self) -> EducationSchoolCollectionRequestBuilder {
         EducationSchoolCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1543,6 +1651,7 @@ impl EducationRootRequestBuilder {
     /// Navigation property `users`.
     ///
     /// URL: `/education/users`
+    #[inline]
     pub fn users(&self) -> EducationUserCollectionRequestBuilder {
         EducationUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1573,6 +1682,7 @@ impl EducationRubricCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationRubric>> {
@@ -1585,6 +1695,7 @@ impl EducationRubricCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1598,6 +1709,7 @@ impl EducationRubricCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationRubric,
@@ -1605,6 +1717,7 @@ impl EducationRubricCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationRubricRequestBuilder {
         EducationRubricRequestBuilder {
             client: self.client.clone(),
@@ -1635,6 +1748,7 @@ impl EducationRubricRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.Read`, `EduAssignments.ReadBasic`, `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`; Application `EduAssignments.Read.All`, `EduAssignments.ReadBasic.All`, `EduAssignments.ReadWrite.All`, `EduAssignments.ReadWriteBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationRubric> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1645,6 +1759,7 @@ impl EducationRubricRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationRubric,
@@ -1658,6 +1773,7 @@ impl EducationRubricRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduAssignments.ReadWrite`, `EduAssignments.ReadWriteBasic`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1686,6 +1802,7 @@ impl EducationSchoolCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSchool>> {
@@ -1698,6 +1815,7 @@ impl EducationSchoolCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1711,6 +1829,7 @@ impl EducationSchoolCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationSchool,
@@ -1718,6 +1837,7 @@ impl EducationSchoolCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationSchoolRequestBuilder {
         EducationSchoolRequestBuilder {
             client: self.client.clone(),
@@ -1731,6 +1851,7 @@ impl EducationSchoolCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduRoster.Read`, `EduRoster.ReadBasic`, `EduRoster.ReadWrite`; Application `EduRoster.ReadBasic.All`, `EduRoster.Read.All`, `EduRoster.WriteWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSchool>> {
@@ -1764,6 +1885,7 @@ impl EducationSchoolRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationSchool> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1774,6 +1896,7 @@ impl EducationSchoolRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationSchool,
@@ -1787,12 +1910,14 @@ impl EducationSchoolRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `administrativeUnit`.
     ///
     /// URL: `/education/schools/{id}/administrativeUnit`
+    #[inline]
     pub fn administrative_unit(&self) -> AdministrativeUnitRequestBuilder {
         AdministrativeUnitRequestBuilder {
             client: self.client.clone(),
@@ -1802,6 +1927,7 @@ impl EducationSchoolRequestBuilder {
     /// Navigation property `classes`.
     ///
     /// URL: `/education/schools/{id}/classes`
+    #[inline]
     pub fn classes(&self) -> EducationClassCollectionRequestBuilder {
         EducationClassCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1812,6 +1938,7 @@ impl EducationSchoolRequestBuilder {
     /// Navigation property `users`.
     ///
     /// URL: `/education/schools/{id}/users`
+    #[inline]
     pub fn users(&self) -> EducationUserCollectionRequestBuilder {
         EducationUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1828,6 +1955,7 @@ impl EducationSchoolRequestBuilder {
     /// Permissions for `PUT /education/schools/{id}/administrativeUnit/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /education/schools/{id}/administrativeUnit/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn administrative_unit_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1845,6 +1973,7 @@ impl EducationSchoolRequestBuilder {
     /// Permissions for `POST /education/schools/{id}/classes/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /education/schools/{id}/classes/{id}/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn classes_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1862,6 +1991,7 @@ impl EducationSchoolRequestBuilder {
     /// Permissions for `POST /education/schools/{id}/users/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /education/schools/{id}/users/{id}/$ref` (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn users_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1891,6 +2021,7 @@ impl EducationSubmissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSubmission>> {
@@ -1903,6 +2034,7 @@ impl EducationSubmissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1916,6 +2048,7 @@ impl EducationSubmissionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationSubmission,
@@ -1923,6 +2056,7 @@ impl EducationSubmissionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationSubmissionRequestBuilder {
         EducationSubmissionRequestBuilder {
             client: self.client.clone(),
@@ -1953,6 +2087,7 @@ impl EducationSubmissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1963,6 +2098,7 @@ impl EducationSubmissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationSubmission,
@@ -1976,12 +2112,14 @@ impl EducationSubmissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `outcomes`.
     ///
     /// URL: `/education/me/assignments/{id}/submissions/{id}/outcomes`
+    #[inline]
     pub fn outcomes(&self) -> EducationOutcomeCollectionRequestBuilder {
         EducationOutcomeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1992,6 +2130,7 @@ impl EducationSubmissionRequestBuilder {
     /// Navigation property `resources`.
     ///
     /// URL: `/education/me/assignments/{id}/submissions/{id}/resources`
+    #[inline]
     pub fn resources(&self) -> EducationSubmissionResourceCollectionRequestBuilder {
         EducationSubmissionResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2002,6 +2141,7 @@ impl EducationSubmissionRequestBuilder {
     /// Navigation property `submittedResources`.
     ///
     /// URL: `/education/me/assignments/{id}/submissions/{id}/submittedResources`
+    #[inline]
     pub fn submitted_resources(
         &self,
     ) -> EducationSubmissionResourceCollectionRequestBuilder {
@@ -2018,6 +2158,7 @@ impl EducationSubmissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn excuse(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::POST, self.path.clone().action("excuse"))
     }
@@ -2028,6 +2169,7 @@ impl EducationSubmissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reassign(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::POST, self.path.clone().action("reassign"))
     }
@@ -2038,6 +2180,7 @@ impl EducationSubmissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#return(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::POST, self.path.clone().action("return"))
     }
@@ -2048,6 +2191,7 @@ impl EducationSubmissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_up_resources_folder(
         &self,
     ) -> Request<models::microsoft_graph::EducationSubmission> {
@@ -2064,6 +2208,7 @@ impl EducationSubmissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn submit(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::POST, self.path.clone().action("submit"))
     }
@@ -2074,6 +2219,7 @@ impl EducationSubmissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unsubmit(&self) -> Request<models::microsoft_graph::EducationSubmission> {
         Request::json(&self.client, Method::POST, self.path.clone().action("unsubmit"))
     }
@@ -2102,6 +2248,7 @@ impl EducationSubmissionResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationSubmissionResource>> {
@@ -2114,6 +2261,7 @@ impl EducationSubmissionResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2127,6 +2275,7 @@ impl EducationSubmissionResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationSubmissionResource,
@@ -2134,6 +2283,7 @@ impl EducationSubmissionResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2167,6 +2317,7 @@ impl EducationSubmissionResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationSubmissionResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2177,6 +2328,7 @@ impl EducationSubmissionResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EducationSubmissionResource,
@@ -2190,12 +2342,14 @@ impl EducationSubmissionResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `dependentResources`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationSubmissionResource/dependentResources`
+    #[inline]
     pub fn dependent_resources(
         &self,
     ) -> EducationSubmissionResourceCollectionRequestBuilder {
@@ -2230,6 +2384,7 @@ impl EducationUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationUser>> {
@@ -2242,6 +2397,7 @@ impl EducationUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2255,6 +2411,7 @@ impl EducationUserCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EducationUser,
@@ -2262,6 +2419,7 @@ impl EducationUserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EducationUserRequestBuilder {
         EducationUserRequestBuilder {
             client: self.client.clone(),
@@ -2275,6 +2433,7 @@ impl EducationUserCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduRoster.Read`, `EduRoster.ReadBasic`, `EduRoster.ReadWrite`; Application `EduRoster.ReadBasic.All`, `EduRoster.Read.All`, `EduRoster.WriteWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EducationUser>> {
@@ -2308,6 +2467,7 @@ impl EducationUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EduRoster.ReadBasic`; Application `EduRoster.Read.All`, `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EducationUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2318,6 +2478,7 @@ impl EducationUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::EducationUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2328,12 +2489,14 @@ impl EducationUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `DELETE /education/users/{id}`): Application `EduRoster.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/education/me/assignments`
+    #[inline]
     pub fn assignments(&self) -> EducationAssignmentCollectionRequestBuilder {
         EducationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2344,6 +2507,7 @@ impl EducationUserRequestBuilder {
     /// Navigation property `classes`.
     ///
     /// URL: `/education/me/classes`
+    #[inline]
     pub fn classes(&self) -> EducationClassCollectionRequestBuilder {
         EducationClassCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2354,6 +2518,7 @@ impl EducationUserRequestBuilder {
     /// Navigation property `rubrics`.
     ///
     /// URL: `/education/me/rubrics`
+    #[inline]
     pub fn rubrics(&self) -> EducationRubricCollectionRequestBuilder {
         EducationRubricCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2364,6 +2529,7 @@ impl EducationUserRequestBuilder {
     /// Navigation property `schools`.
     ///
     /// URL: `/education/me/schools`
+    #[inline]
     pub fn schools(&self) -> EducationSchoolCollectionRequestBuilder {
         EducationSchoolCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2374,6 +2540,7 @@ impl EducationUserRequestBuilder {
     /// Navigation property `taughtClasses`.
     ///
     /// URL: `/education/me/taughtClasses`
+    #[inline]
     pub fn taught_classes(&self) -> EducationClassCollectionRequestBuilder {
         EducationClassCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2384,6 +2551,7 @@ impl EducationUserRequestBuilder {
     /// Navigation property `user`.
     ///
     /// URL: `/education/me/user`
+    #[inline]
     pub fn user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -2401,6 +2569,7 @@ impl EducationUserRequestBuilder {
     /// Permissions for `POST /education/me/classes/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /education/me/classes/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn classes_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2418,6 +2587,7 @@ impl EducationUserRequestBuilder {
     /// Permissions for `POST /education/me/schools/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /education/me/schools/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schools_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2435,6 +2605,7 @@ impl EducationUserRequestBuilder {
     /// Permissions for `POST /education/me/taughtClasses/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /education/me/taughtClasses/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn taught_classes_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2450,6 +2621,7 @@ impl EducationUserRequestBuilder {
     /// Permissions for `PUT /education/me/user/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /education/me/user/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2479,6 +2651,7 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EmailAuthenticationMethod>> {
@@ -2491,6 +2664,7 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2504,6 +2678,7 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethod,
@@ -2511,6 +2686,7 @@ impl EmailAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EmailAuthenticationMethodRequestBuilder {
         EmailAuthenticationMethodRequestBuilder {
             client: self.client.clone(),
@@ -2540,6 +2716,7 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2554,6 +2731,7 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2567,6 +2745,7 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethodConfiguration,
@@ -2574,6 +2753,7 @@ impl EmailAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2607,6 +2787,7 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EmailAuthenticationMethodConfiguration> {
@@ -2619,6 +2800,7 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethodConfiguration,
@@ -2632,12 +2814,14 @@ impl EmailAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.emailAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2669,6 +2853,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EmailAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2679,6 +2864,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailAuthenticationMethod,
@@ -2692,6 +2878,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2702,6 +2889,7 @@ impl EmailAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -2735,6 +2923,7 @@ impl EmailFileAssessmentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EmailFileAssessmentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2745,6 +2934,7 @@ impl EmailFileAssessmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailFileAssessmentRequest,
@@ -2758,12 +2948,14 @@ impl EmailFileAssessmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `results`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailFileAssessmentRequest/results`
+    #[inline]
     pub fn results(&self) -> ThreatAssessmentResultCollectionRequestBuilder {
         ThreatAssessmentResultCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2793,6 +2985,7 @@ impl EmailNotificationsSettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EmailNotificationsSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2803,6 +2996,7 @@ impl EmailNotificationsSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmailNotificationsSetting,
@@ -2816,6 +3010,7 @@ impl EmailNotificationsSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2841,6 +3036,7 @@ impl EmergencyCallEventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EmergencyCallEvent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2851,6 +3047,7 @@ impl EmergencyCallEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmergencyCallEvent,
@@ -2864,6 +3061,7 @@ impl EmergencyCallEventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2871,6 +3069,7 @@ impl EmergencyCallEventRequestBuilder {
     /// Navigation property `participants`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent/participants`
+    #[inline]
     pub fn participants(&self) -> ParticipantCollectionRequestBuilder {
         ParticipantCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2889,6 +3088,7 @@ impl EmergencyCallEventRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent/participants/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent/participants/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn participants_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2917,6 +3117,7 @@ impl EmployeeExperienceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EmployeeExperience> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2927,6 +3128,7 @@ impl EmployeeExperienceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmployeeExperience,
@@ -2940,12 +3142,14 @@ impl EmployeeExperienceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `communities`.
     ///
     /// URL: `/employeeExperience/communities`
+    #[inline]
     pub fn communities(&self) -> CommunityCollectionRequestBuilder {
         CommunityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2956,6 +3160,7 @@ impl EmployeeExperienceRequestBuilder {
     /// Navigation property `engagementAsyncOperations`.
     ///
     /// URL: `/employeeExperience/engagementAsyncOperations`
+    #[inline]
     pub fn engagement_async_operations(
         &self,
     ) -> EngagementAsyncOperationCollectionRequestBuilder {
@@ -2968,6 +3173,7 @@ impl EmployeeExperienceRequestBuilder {
     /// Navigation property `learningCourseActivities`.
     ///
     /// URL: `/employeeExperience/learningCourseActivities`
+    #[inline]
     pub fn learning_course_activities(
         &self,
     ) -> LearningCourseActivityCollectionRequestBuilder {
@@ -2980,6 +3186,7 @@ impl EmployeeExperienceRequestBuilder {
     /// Navigation property `learningProviders`.
     ///
     /// URL: `/employeeExperience/learningProviders`
+    #[inline]
     pub fn learning_providers(&self) -> LearningProviderCollectionRequestBuilder {
         LearningProviderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2990,6 +3197,7 @@ impl EmployeeExperienceRequestBuilder {
     /// Navigation property `roles`.
     ///
     /// URL: `/employeeExperience/roles`
+    #[inline]
     pub fn roles(&self) -> EngagementRoleCollectionRequestBuilder {
         EngagementRoleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3021,6 +3229,7 @@ impl EmployeeExperienceUserRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EmployeeExperienceUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3031,6 +3240,7 @@ impl EmployeeExperienceUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EmployeeExperienceUser,
@@ -3044,12 +3254,14 @@ impl EmployeeExperienceUserRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignedRoles`.
     ///
     /// URL: `/me/employeeExperience/assignedRoles`
+    #[inline]
     pub fn assigned_roles(&self) -> EngagementRoleCollectionRequestBuilder {
         EngagementRoleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3060,6 +3272,7 @@ impl EmployeeExperienceUserRequestBuilder {
     /// Navigation property `learningCourseActivities`.
     ///
     /// URL: `/me/employeeExperience/learningCourseActivities`
+    #[inline]
     pub fn learning_course_activities(
         &self,
     ) -> LearningCourseActivityCollectionRequestBuilder {
@@ -3080,6 +3293,7 @@ impl EmployeeExperienceUserRequestBuilder {
     /// Permissions for `POST /me/employeeExperience/learningCourseActivities/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/employeeExperience/learningCourseActivities/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn learning_course_activities_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3109,6 +3323,7 @@ impl EndUserNotificationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EndUserNotification>> {
@@ -3121,6 +3336,7 @@ impl EndUserNotificationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3134,6 +3350,7 @@ impl EndUserNotificationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EndUserNotification,
@@ -3141,6 +3358,7 @@ impl EndUserNotificationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EndUserNotificationRequestBuilder {
         EndUserNotificationRequestBuilder {
             client: self.client.clone(),
@@ -3170,6 +3388,7 @@ impl EndUserNotificationDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EndUserNotificationDetail>> {
@@ -3182,6 +3401,7 @@ impl EndUserNotificationDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3195,6 +3415,7 @@ impl EndUserNotificationDetailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EndUserNotificationDetail,
@@ -3202,6 +3423,7 @@ impl EndUserNotificationDetailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EndUserNotificationDetailRequestBuilder {
         EndUserNotificationDetailRequestBuilder {
             client: self.client.clone(),
@@ -3230,6 +3452,7 @@ impl EndUserNotificationDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EndUserNotificationDetail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3240,6 +3463,7 @@ impl EndUserNotificationDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EndUserNotificationDetail,
@@ -3253,6 +3477,7 @@ impl EndUserNotificationDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3280,6 +3505,7 @@ impl EndUserNotificationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EndUserNotification> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3290,6 +3516,7 @@ impl EndUserNotificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EndUserNotification,
@@ -3303,12 +3530,14 @@ impl EndUserNotificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `details`.
     ///
     /// URL: `/security/attackSimulation/endUserNotifications/{id}/details`
+    #[inline]
     pub fn details(&self) -> EndUserNotificationDetailCollectionRequestBuilder {
         EndUserNotificationDetailCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3341,6 +3570,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Endpoint>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3351,6 +3581,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3364,6 +3595,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Endpoint,
@@ -3371,6 +3603,7 @@ impl EndpointCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EndpointRequestBuilder {
         EndpointRequestBuilder {
             client: self.client.clone(),
@@ -3384,6 +3617,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3400,6 +3634,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3424,6 +3659,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3442,6 +3678,7 @@ impl EndpointCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3477,6 +3714,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Endpoint> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3487,6 +3725,7 @@ impl EndpointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Endpoint) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3497,6 +3736,7 @@ impl EndpointRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3507,6 +3747,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -3525,6 +3766,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -3543,6 +3785,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -3561,6 +3804,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -3579,6 +3823,7 @@ impl EndpointRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -3605,6 +3850,7 @@ impl EngagementAsyncOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EngagementAsyncOperation>> {
@@ -3617,6 +3863,7 @@ impl EngagementAsyncOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3630,6 +3877,7 @@ impl EngagementAsyncOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EngagementAsyncOperation,
@@ -3637,6 +3885,7 @@ impl EngagementAsyncOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EngagementAsyncOperationRequestBuilder {
         EngagementAsyncOperationRequestBuilder {
             client: self.client.clone(),
@@ -3665,6 +3914,7 @@ impl EngagementAsyncOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EngagementAsyncOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3675,6 +3925,7 @@ impl EngagementAsyncOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementAsyncOperation,
@@ -3688,6 +3939,7 @@ impl EngagementAsyncOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3713,6 +3965,7 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EngagementConversationDiscussionMessage> {
@@ -3725,6 +3978,7 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementConversationDiscussionMessage,
@@ -3738,12 +3992,14 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `conversation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/conversation`
+    #[inline]
     pub fn conversation(&self) -> EngagementConversationRequestBuilder {
         EngagementConversationRequestBuilder {
             client: self.client.clone(),
@@ -3753,6 +4009,7 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Navigation property `reactions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/reactions`
+    #[inline]
     pub fn reactions(
         &self,
     ) -> EngagementConversationMessageReactionCollectionRequestBuilder {
@@ -3765,6 +4022,7 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Navigation property `replies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/replies`
+    #[inline]
     pub fn replies(&self) -> EngagementConversationMessageCollectionRequestBuilder {
         EngagementConversationMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3775,6 +4033,7 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Navigation property `replyTo`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/replyTo`
+    #[inline]
     pub fn reply_to(&self) -> EngagementConversationMessageRequestBuilder {
         EngagementConversationMessageRequestBuilder {
             client: self.client.clone(),
@@ -3790,6 +4049,7 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/conversation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/conversation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn conversation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3805,6 +4065,7 @@ impl EngagementConversationDiscussionMessageRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_to_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3836,6 +4097,7 @@ impl EngagementConversationMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3850,6 +4112,7 @@ impl EngagementConversationMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3863,6 +4126,7 @@ impl EngagementConversationMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyEngagementConversationMessage,
@@ -3870,6 +4134,7 @@ impl EngagementConversationMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3904,6 +4169,7 @@ impl EngagementConversationMessageReactionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3918,6 +4184,7 @@ impl EngagementConversationMessageReactionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3931,6 +4198,7 @@ impl EngagementConversationMessageReactionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EngagementConversationMessageReaction,
@@ -3938,6 +4206,7 @@ impl EngagementConversationMessageReactionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3969,6 +4238,7 @@ impl EngagementConversationMessageReactionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EngagementConversationMessageReaction> {
@@ -3981,6 +4251,7 @@ impl EngagementConversationMessageReactionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementConversationMessageReaction,
@@ -3994,6 +4265,7 @@ impl EngagementConversationMessageReactionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4021,6 +4293,7 @@ impl EngagementConversationMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::AnyEngagementConversationMessage> {
@@ -4033,6 +4306,7 @@ impl EngagementConversationMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyEngagementConversationMessage,
@@ -4046,12 +4320,14 @@ impl EngagementConversationMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `conversation`.
     ///
     /// URL: `/communications/onlineMeetingConversations/{id}/starter/conversation`
+    #[inline]
     pub fn conversation(&self) -> EngagementConversationRequestBuilder {
         EngagementConversationRequestBuilder {
             client: self.client.clone(),
@@ -4061,6 +4337,7 @@ impl EngagementConversationMessageRequestBuilder {
     /// Navigation property `reactions`.
     ///
     /// URL: `/communications/onlineMeetingConversations/{id}/starter/reactions`
+    #[inline]
     pub fn reactions(
         &self,
     ) -> EngagementConversationMessageReactionCollectionRequestBuilder {
@@ -4073,6 +4350,7 @@ impl EngagementConversationMessageRequestBuilder {
     /// Navigation property `replies`.
     ///
     /// URL: `/communications/onlineMeetingConversations/{id}/starter/replies`
+    #[inline]
     pub fn replies(&self) -> EngagementConversationMessageCollectionRequestBuilder {
         EngagementConversationMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4083,6 +4361,7 @@ impl EngagementConversationMessageRequestBuilder {
     /// Navigation property `replyTo`.
     ///
     /// URL: `/communications/onlineMeetingConversations/{id}/starter/replyTo`
+    #[inline]
     pub fn reply_to(&self) -> EngagementConversationMessageRequestBuilder {
         EngagementConversationMessageRequestBuilder {
             client: self.client.clone(),
@@ -4098,6 +4377,7 @@ impl EngagementConversationMessageRequestBuilder {
     /// Permissions for `PUT /communications/onlineMeetingConversations/{id}/starter/conversation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /communications/onlineMeetingConversations/{id}/starter/conversation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn conversation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4113,6 +4393,7 @@ impl EngagementConversationMessageRequestBuilder {
     /// Permissions for `PUT /communications/onlineMeetingConversations/{id}/starter/replyTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /communications/onlineMeetingConversations/{id}/starter/replyTo/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_to_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4141,6 +4422,7 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EngagementConversationQuestionMessage> {
@@ -4153,6 +4435,7 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementConversationQuestionMessage,
@@ -4166,12 +4449,14 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `conversation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/conversation`
+    #[inline]
     pub fn conversation(&self) -> EngagementConversationRequestBuilder {
         EngagementConversationRequestBuilder {
             client: self.client.clone(),
@@ -4181,6 +4466,7 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// Navigation property `reactions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/reactions`
+    #[inline]
     pub fn reactions(
         &self,
     ) -> EngagementConversationMessageReactionCollectionRequestBuilder {
@@ -4193,6 +4479,7 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// Navigation property `replies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/replies`
+    #[inline]
     pub fn replies(&self) -> EngagementConversationMessageCollectionRequestBuilder {
         EngagementConversationMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4203,6 +4490,7 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// Navigation property `replyTo`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/replyTo`
+    #[inline]
     pub fn reply_to(&self) -> EngagementConversationMessageRequestBuilder {
         EngagementConversationMessageRequestBuilder {
             client: self.client.clone(),
@@ -4218,6 +4506,7 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/conversation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/conversation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn conversation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4233,6 +4522,7 @@ impl EngagementConversationQuestionMessageRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_to_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4263,6 +4553,7 @@ impl EngagementConversationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyEngagementConversation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4273,6 +4564,7 @@ impl EngagementConversationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyEngagementConversation,
@@ -4286,12 +4578,14 @@ impl EngagementConversationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `messages`.
     ///
     /// URL: `/communications/onlineMeetingConversations/{id}/starter/conversation/messages`
+    #[inline]
     pub fn messages(&self) -> EngagementConversationMessageCollectionRequestBuilder {
         EngagementConversationMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4302,6 +4596,7 @@ impl EngagementConversationRequestBuilder {
     /// Navigation property `starter`.
     ///
     /// URL: `/communications/onlineMeetingConversations/{id}/starter/conversation/starter`
+    #[inline]
     pub fn starter(&self) -> EngagementConversationMessageRequestBuilder {
         EngagementConversationMessageRequestBuilder {
             client: self.client.clone(),
@@ -4311,6 +4606,7 @@ impl EngagementConversationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onlineMeetingEngagementConversation`: its navigations and operations.
     ///
     /// URL: `/communications/onlineMeetingConversations/{id}/starter/conversation/microsoft.graph.onlineMeetingEngagementConversation`
+    #[inline]
     pub fn as_online_meeting_engagement_conversation(
         &self,
     ) -> OnlineMeetingEngagementConversationRequestBuilder {
@@ -4344,6 +4640,7 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EngagementConversationSystemMessage> {
@@ -4356,6 +4653,7 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementConversationSystemMessage,
@@ -4369,12 +4667,14 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `conversation`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/conversation`
+    #[inline]
     pub fn conversation(&self) -> EngagementConversationRequestBuilder {
         EngagementConversationRequestBuilder {
             client: self.client.clone(),
@@ -4384,6 +4684,7 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// Navigation property `reactions`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/reactions`
+    #[inline]
     pub fn reactions(
         &self,
     ) -> EngagementConversationMessageReactionCollectionRequestBuilder {
@@ -4396,6 +4697,7 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// Navigation property `replies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/replies`
+    #[inline]
     pub fn replies(&self) -> EngagementConversationMessageCollectionRequestBuilder {
         EngagementConversationMessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4406,6 +4708,7 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// Navigation property `replyTo`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/replyTo`
+    #[inline]
     pub fn reply_to(&self) -> EngagementConversationMessageRequestBuilder {
         EngagementConversationMessageRequestBuilder {
             client: self.client.clone(),
@@ -4421,6 +4724,7 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/conversation/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/conversation/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn conversation_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4436,6 +4740,7 @@ impl EngagementConversationSystemMessageRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage/replyTo/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_to_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4467,6 +4772,7 @@ impl EngagementRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EngagementRole>> {
@@ -4479,6 +4785,7 @@ impl EngagementRoleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4492,6 +4799,7 @@ impl EngagementRoleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EngagementRole,
@@ -4499,6 +4807,7 @@ impl EngagementRoleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EngagementRoleRequestBuilder {
         EngagementRoleRequestBuilder {
             client: self.client.clone(),
@@ -4528,6 +4837,7 @@ impl EngagementRoleMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EngagementRoleMember>> {
@@ -4540,6 +4850,7 @@ impl EngagementRoleMemberCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4553,6 +4864,7 @@ impl EngagementRoleMemberCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EngagementRoleMember,
@@ -4560,6 +4872,7 @@ impl EngagementRoleMemberCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EngagementRoleMemberRequestBuilder {
         EngagementRoleMemberRequestBuilder {
             client: self.client.clone(),
@@ -4590,6 +4903,7 @@ impl EngagementRoleMemberRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EngagementRoleMember> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4600,6 +4914,7 @@ impl EngagementRoleMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EngagementRoleMember,
@@ -4613,12 +4928,14 @@ impl EngagementRoleMemberRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `user`.
     ///
     /// URL: `/employeeExperience/roles/{id}/members/{id}/user`
+    #[inline]
     pub fn user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -4634,6 +4951,7 @@ impl EngagementRoleMemberRequestBuilder {
     /// Permissions for `PUT /employeeExperience/roles/{id}/members/{id}/user/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /employeeExperience/roles/{id}/members/{id}/user/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4664,6 +4982,7 @@ impl EngagementRoleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EngagementRole> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4674,6 +4993,7 @@ impl EngagementRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::EngagementRole) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4684,12 +5004,14 @@ impl EngagementRoleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `members`.
     ///
     /// URL: `/employeeExperience/roles/{id}/members`
+    #[inline]
     pub fn members(&self) -> EngagementRoleMemberCollectionRequestBuilder {
         EngagementRoleMemberCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4722,6 +5044,7 @@ impl EnrollmentConfigurationAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -4736,6 +5059,7 @@ impl EnrollmentConfigurationAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4749,6 +5073,7 @@ impl EnrollmentConfigurationAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EnrollmentConfigurationAssignment,
@@ -4756,6 +5081,7 @@ impl EnrollmentConfigurationAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -4787,6 +5113,7 @@ impl EnrollmentConfigurationAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EnrollmentConfigurationAssignment> {
@@ -4799,6 +5126,7 @@ impl EnrollmentConfigurationAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EnrollmentConfigurationAssignment,
@@ -4812,6 +5140,7 @@ impl EnrollmentConfigurationAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -4839,6 +5168,7 @@ impl EntitlementManagementRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EntitlementManagement> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4849,6 +5179,7 @@ impl EntitlementManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EntitlementManagement,
@@ -4862,12 +5193,14 @@ impl EntitlementManagementRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessPackageAssignmentApprovals`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackageAssignmentApprovals`
+    #[inline]
     pub fn access_package_assignment_approvals(
         &self,
     ) -> ApprovalCollectionRequestBuilder {
@@ -4880,6 +5213,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackageSuggestions`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackageSuggestions`
+    #[inline]
     pub fn access_package_suggestions(
         &self,
     ) -> AccessPackageSuggestionCollectionRequestBuilder {
@@ -4892,6 +5226,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `accessPackages`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/accessPackages`
+    #[inline]
     pub fn access_packages(&self) -> AccessPackageCollectionRequestBuilder {
         AccessPackageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4902,6 +5237,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `assignmentPolicies`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignmentPolicies`
+    #[inline]
     pub fn assignment_policies(
         &self,
     ) -> AccessPackageAssignmentPolicyCollectionRequestBuilder {
@@ -4914,6 +5250,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `assignmentRequests`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignmentRequests`
+    #[inline]
     pub fn assignment_requests(
         &self,
     ) -> AccessPackageAssignmentRequestCollectionRequestBuilder {
@@ -4926,6 +5263,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `assignments`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/assignments`
+    #[inline]
     pub fn assignments(&self) -> AccessPackageAssignmentCollectionRequestBuilder {
         AccessPackageAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4936,6 +5274,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `availableAccessPackages`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/availableAccessPackages`
+    #[inline]
     pub fn available_access_packages(
         &self,
     ) -> AvailableAccessPackageCollectionRequestBuilder {
@@ -4948,6 +5287,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `catalogs`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/catalogs`
+    #[inline]
     pub fn catalogs(&self) -> AccessPackageCatalogCollectionRequestBuilder {
         AccessPackageCatalogCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4958,6 +5298,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `connectedOrganizations`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/connectedOrganizations`
+    #[inline]
     pub fn connected_organizations(
         &self,
     ) -> ConnectedOrganizationCollectionRequestBuilder {
@@ -4970,6 +5311,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `controlConfigurations`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/controlConfigurations`
+    #[inline]
     pub fn control_configurations(
         &self,
     ) -> ControlConfigurationCollectionRequestBuilder {
@@ -4982,6 +5324,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `resourceEnvironments`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resourceEnvironments`
+    #[inline]
     pub fn resource_environments(
         &self,
     ) -> AccessPackageResourceEnvironmentCollectionRequestBuilder {
@@ -4994,6 +5337,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `resourceRequests`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resourceRequests`
+    #[inline]
     pub fn resource_requests(
         &self,
     ) -> AccessPackageResourceRequestCollectionRequestBuilder {
@@ -5006,6 +5350,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `resourceRoleScopes`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resourceRoleScopes`
+    #[inline]
     pub fn resource_role_scopes(
         &self,
     ) -> AccessPackageResourceRoleScopeCollectionRequestBuilder {
@@ -5018,6 +5363,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `resources`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/resources`
+    #[inline]
     pub fn resources(&self) -> AccessPackageResourceCollectionRequestBuilder {
         AccessPackageResourceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5028,6 +5374,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/settings`
+    #[inline]
     pub fn settings(&self) -> EntitlementManagementSettingsRequestBuilder {
         EntitlementManagementSettingsRequestBuilder {
             client: self.client.clone(),
@@ -5037,6 +5384,7 @@ impl EntitlementManagementRequestBuilder {
     /// Navigation property `subjects`.
     ///
     /// URL: `/identityGovernance/entitlementManagement/subjects`
+    #[inline]
     pub fn subjects(&self) -> AccessPackageSubjectCollectionRequestBuilder {
         AccessPackageSubjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5066,6 +5414,7 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.Read.All`, `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::EntitlementManagementSettings> {
@@ -5078,6 +5427,7 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `EntitlementManagement.ReadWrite.All`; Application `EntitlementManagement.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EntitlementManagementSettings,
@@ -5091,6 +5441,7 @@ impl EntitlementManagementSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

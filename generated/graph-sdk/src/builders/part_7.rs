@@ -27,6 +27,7 @@ impl EntityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/insights/trending/{id}/resource`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyEntity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -37,6 +38,7 @@ impl EntityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyEntity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -47,6 +49,7 @@ impl EntityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -54,6 +57,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.aadUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.aadUserConversationMember`
+    #[inline]
     pub fn as_aad_user_conversation_member(
         &self,
     ) -> AadUserConversationMemberRequestBuilder {
@@ -66,6 +70,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackage`
+    #[inline]
     pub fn as_access_package(&self) -> AccessPackageRequestBuilder {
         AccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -76,6 +81,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageAssignment`
+    #[inline]
     pub fn as_access_package_assignment(&self) -> AccessPackageAssignmentRequestBuilder {
         AccessPackageAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -86,6 +92,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageAssignmentPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageAssignmentPolicy`
+    #[inline]
     pub fn as_access_package_assignment_policy(
         &self,
     ) -> AccessPackageAssignmentPolicyRequestBuilder {
@@ -101,6 +108,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageAssignmentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageAssignmentRequest`
+    #[inline]
     pub fn as_access_package_assignment_request(
         &self,
     ) -> AccessPackageAssignmentRequestRequestBuilder {
@@ -116,6 +124,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageCatalog`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageCatalog`
+    #[inline]
     pub fn as_access_package_catalog(&self) -> AccessPackageCatalogRequestBuilder {
         AccessPackageCatalogRequestBuilder {
             client: self.client.clone(),
@@ -126,6 +135,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageResource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageResource`
+    #[inline]
     pub fn as_access_package_resource(&self) -> AccessPackageResourceRequestBuilder {
         AccessPackageResourceRequestBuilder {
             client: self.client.clone(),
@@ -136,6 +146,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageResourceEnvironment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageResourceEnvironment`
+    #[inline]
     pub fn as_access_package_resource_environment(
         &self,
     ) -> AccessPackageResourceEnvironmentRequestBuilder {
@@ -151,6 +162,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageResourceRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageResourceRequest`
+    #[inline]
     pub fn as_access_package_resource_request(
         &self,
     ) -> AccessPackageResourceRequestRequestBuilder {
@@ -166,6 +178,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageResourceRole`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageResourceRole`
+    #[inline]
     pub fn as_access_package_resource_role(
         &self,
     ) -> AccessPackageResourceRoleRequestBuilder {
@@ -178,6 +191,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageResourceRoleScope`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageResourceRoleScope`
+    #[inline]
     pub fn as_access_package_resource_role_scope(
         &self,
     ) -> AccessPackageResourceRoleScopeRequestBuilder {
@@ -193,6 +207,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageResourceScope`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageResourceScope`
+    #[inline]
     pub fn as_access_package_resource_scope(
         &self,
     ) -> AccessPackageResourceScopeRequestBuilder {
@@ -205,6 +220,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageSubject`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageSubject`
+    #[inline]
     pub fn as_access_package_subject(&self) -> AccessPackageSubjectRequestBuilder {
         AccessPackageSubjectRequestBuilder {
             client: self.client.clone(),
@@ -215,6 +231,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessPackageSuggestion`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessPackageSuggestion`
+    #[inline]
     pub fn as_access_package_suggestion(&self) -> AccessPackageSuggestionRequestBuilder {
         AccessPackageSuggestionRequestBuilder {
             client: self.client.clone(),
@@ -225,6 +242,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessReviewHistoryDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewHistoryDefinition`
+    #[inline]
     pub fn as_access_review_history_definition(
         &self,
     ) -> AccessReviewHistoryDefinitionRequestBuilder {
@@ -240,6 +258,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessReviewHistoryInstance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewHistoryInstance`
+    #[inline]
     pub fn as_access_review_history_instance(
         &self,
     ) -> AccessReviewHistoryInstanceRequestBuilder {
@@ -255,6 +274,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessReviewInstance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstance`
+    #[inline]
     pub fn as_access_review_instance(&self) -> AccessReviewInstanceRequestBuilder {
         AccessReviewInstanceRequestBuilder {
             client: self.client.clone(),
@@ -265,6 +285,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessReviewInstanceDecisionItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem`
+    #[inline]
     pub fn as_access_review_instance_decision_item(
         &self,
     ) -> AccessReviewInstanceDecisionItemRequestBuilder {
@@ -280,6 +301,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessReviewScheduleDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewScheduleDefinition`
+    #[inline]
     pub fn as_access_review_schedule_definition(
         &self,
     ) -> AccessReviewScheduleDefinitionRequestBuilder {
@@ -295,6 +317,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessReviewSet`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewSet`
+    #[inline]
     pub fn as_access_review_set(&self) -> AccessReviewSetRequestBuilder {
         AccessReviewSetRequestBuilder {
             client: self.client.clone(),
@@ -305,6 +328,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.accessReviewStage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewStage`
+    #[inline]
     pub fn as_access_review_stage(&self) -> AccessReviewStageRequestBuilder {
         AccessReviewStageRequestBuilder {
             client: self.client.clone(),
@@ -314,6 +338,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.activitiesContainer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.activitiesContainer`
+    #[inline]
     pub fn as_activities_container(&self) -> ActivitiesContainerRequestBuilder {
         ActivitiesContainerRequestBuilder {
             client: self.client.clone(),
@@ -324,6 +349,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.activityBasedTimeoutPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.activityBasedTimeoutPolicy`
+    #[inline]
     pub fn as_activity_based_timeout_policy(
         &self,
     ) -> ActivityBasedTimeoutPolicyRequestBuilder {
@@ -335,6 +361,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.activityHistoryItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.activityHistoryItem`
+    #[inline]
     pub fn as_activity_history_item(&self) -> ActivityHistoryItemRequestBuilder {
         ActivityHistoryItemRequestBuilder {
             client: self.client.clone(),
@@ -344,6 +371,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.adhocCall`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.adhocCall`
+    #[inline]
     pub fn as_adhoc_call(&self) -> AdhocCallRequestBuilder {
         AdhocCallRequestBuilder {
             client: self.client.clone(),
@@ -354,6 +382,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.adminMicrosoft365Apps`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.adminMicrosoft365Apps`
+    #[inline]
     pub fn as_admin_microsoft365_apps(&self) -> AdminMicrosoft365AppsRequestBuilder {
         AdminMicrosoft365AppsRequestBuilder {
             client: self.client.clone(),
@@ -364,6 +393,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.administrativeUnit`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.administrativeUnit`
+    #[inline]
     pub fn as_administrative_unit(&self) -> AdministrativeUnitRequestBuilder {
         AdministrativeUnitRequestBuilder {
             client: self.client.clone(),
@@ -374,6 +404,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agentIdentity`
+    #[inline]
     pub fn as_agent_identity(&self) -> AgentIdentityRequestBuilder {
         AgentIdentityRequestBuilder {
             client: self.client.clone(),
@@ -384,6 +415,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprint`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agentIdentityBlueprint`
+    #[inline]
     pub fn as_agent_identity_blueprint(&self) -> AgentIdentityBlueprintRequestBuilder {
         AgentIdentityBlueprintRequestBuilder {
             client: self.client.clone(),
@@ -394,6 +426,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentIdentityBlueprintPrincipal`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agentIdentityBlueprintPrincipal`
+    #[inline]
     pub fn as_agent_identity_blueprint_principal(
         &self,
     ) -> AgentIdentityBlueprintPrincipalRequestBuilder {
@@ -409,6 +442,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agentUser`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agentUser`
+    #[inline]
     pub fn as_agent_user(&self) -> AgentUserRequestBuilder {
         AgentUserRequestBuilder {
             client: self.client.clone(),
@@ -419,6 +453,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agreement`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agreement`
+    #[inline]
     pub fn as_agreement(&self) -> AgreementRequestBuilder {
         AgreementRequestBuilder {
             client: self.client.clone(),
@@ -429,6 +464,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agreementFile`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agreementFile`
+    #[inline]
     pub fn as_agreement_file(&self) -> AgreementFileRequestBuilder {
         AgreementFileRequestBuilder {
             client: self.client.clone(),
@@ -439,6 +475,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.agreementFileLocalization`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.agreementFileLocalization`
+    #[inline]
     pub fn as_agreement_file_localization(
         &self,
     ) -> AgreementFileLocalizationRequestBuilder {
@@ -451,6 +488,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.aiInteractionHistory`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.aiInteractionHistory`
+    #[inline]
     pub fn as_ai_interaction_history(&self) -> AiInteractionHistoryRequestBuilder {
         AiInteractionHistoryRequestBuilder {
             client: self.client.clone(),
@@ -461,6 +499,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.aiOnlineMeeting`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.aiOnlineMeeting`
+    #[inline]
     pub fn as_ai_online_meeting(&self) -> AiOnlineMeetingRequestBuilder {
         AiOnlineMeetingRequestBuilder {
             client: self.client.clone(),
@@ -471,6 +510,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.aiUser`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.aiUser`
+    #[inline]
     pub fn as_ai_user(&self) -> AiUserRequestBuilder {
         AiUserRequestBuilder {
             client: self.client.clone(),
@@ -481,6 +521,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.akamaiWebApplicationFirewallProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.akamaiWebApplicationFirewallProvider`
+    #[inline]
     pub fn as_akamai_web_application_firewall_provider(
         &self,
     ) -> AkamaiWebApplicationFirewallProviderRequestBuilder {
@@ -496,6 +537,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCompliancePolicy`
+    #[inline]
     pub fn as_android_compliance_policy(&self) -> AndroidCompliancePolicyRequestBuilder {
         AndroidCompliancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -506,6 +548,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidCustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidCustomConfiguration`
+    #[inline]
     pub fn as_android_custom_configuration(
         &self,
     ) -> AndroidCustomConfigurationRequestBuilder {
@@ -518,6 +561,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidGeneralDeviceConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidGeneralDeviceConfiguration`
+    #[inline]
     pub fn as_android_general_device_configuration(
         &self,
     ) -> AndroidGeneralDeviceConfigurationRequestBuilder {
@@ -533,6 +577,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidLobApp`
+    #[inline]
     pub fn as_android_lob_app(&self) -> AndroidLobAppRequestBuilder {
         AndroidLobAppRequestBuilder {
             client: self.client.clone(),
@@ -543,6 +588,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidManagedAppProtection`
+    #[inline]
     pub fn as_android_managed_app_protection(
         &self,
     ) -> AndroidManagedAppProtectionRequestBuilder {
@@ -558,6 +604,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidManagedAppRegistration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidManagedAppRegistration`
+    #[inline]
     pub fn as_android_managed_app_registration(
         &self,
     ) -> AndroidManagedAppRegistrationRequestBuilder {
@@ -573,6 +620,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidStoreApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidStoreApp`
+    #[inline]
     pub fn as_android_store_app(&self) -> AndroidStoreAppRequestBuilder {
         AndroidStoreAppRequestBuilder {
             client: self.client.clone(),
@@ -583,6 +631,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidWorkProfileCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCompliancePolicy`
+    #[inline]
     pub fn as_android_work_profile_compliance_policy(
         &self,
     ) -> AndroidWorkProfileCompliancePolicyRequestBuilder {
@@ -598,6 +647,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidWorkProfileCustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileCustomConfiguration`
+    #[inline]
     pub fn as_android_work_profile_custom_configuration(
         &self,
     ) -> AndroidWorkProfileCustomConfigurationRequestBuilder {
@@ -613,6 +663,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidWorkProfileGeneralDeviceConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.androidWorkProfileGeneralDeviceConfiguration`
+    #[inline]
     pub fn as_android_work_profile_general_device_configuration(
         &self,
     ) -> AndroidWorkProfileGeneralDeviceConfigurationRequestBuilder {
@@ -628,6 +679,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.anonymousGuestConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.anonymousGuestConversationMember`
+    #[inline]
     pub fn as_anonymous_guest_conversation_member(
         &self,
     ) -> AnonymousGuestConversationMemberRequestBuilder {
@@ -643,6 +695,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appCatalogs`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appCatalogs`
+    #[inline]
     pub fn as_app_catalogs(&self) -> AppCatalogsRequestBuilder {
         AppCatalogsRequestBuilder {
             client: self.client.clone(),
@@ -653,6 +706,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appConsentApprovalRoute`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appConsentApprovalRoute`
+    #[inline]
     pub fn as_app_consent_approval_route(
         &self,
     ) -> AppConsentApprovalRouteRequestBuilder {
@@ -665,6 +719,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appConsentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appConsentRequest`
+    #[inline]
     pub fn as_app_consent_request(&self) -> AppConsentRequestRequestBuilder {
         AppConsentRequestRequestBuilder {
             client: self.client.clone(),
@@ -675,6 +730,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appLogCollectionRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appLogCollectionRequest`
+    #[inline]
     pub fn as_app_log_collection_request(
         &self,
     ) -> AppLogCollectionRequestRequestBuilder {
@@ -694,6 +750,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appManagementPolicy`
+    #[inline]
     pub fn as_app_management_policy(&self) -> AppManagementPolicyRequestBuilder {
         AppManagementPolicyRequestBuilder {
             client: self.client.clone(),
@@ -703,6 +760,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appRoleAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appRoleAssignment`
+    #[inline]
     pub fn as_app_role_assignment(&self) -> AppRoleAssignmentRequestBuilder {
         AppRoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -713,6 +771,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appleDeviceFeaturesConfigurationBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleDeviceFeaturesConfigurationBase`
+    #[inline]
     pub fn as_apple_device_features_configuration_base(
         &self,
     ) -> AppleDeviceFeaturesConfigurationBaseRequestBuilder {
@@ -728,6 +787,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.appleManagedIdentityProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.appleManagedIdentityProvider`
+    #[inline]
     pub fn as_apple_managed_identity_provider(
         &self,
     ) -> AppleManagedIdentityProviderRequestBuilder {
@@ -743,6 +803,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.applePushNotificationCertificate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.applePushNotificationCertificate`
+    #[inline]
     pub fn as_apple_push_notification_certificate(
         &self,
     ) -> ApplePushNotificationCertificateRequestBuilder {
@@ -758,6 +819,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.application`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.application`
+    #[inline]
     pub fn as_application(&self) -> ApplicationRequestBuilder {
         ApplicationRequestBuilder {
             client: self.client.clone(),
@@ -768,6 +830,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.applicationTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.applicationTemplate`
+    #[inline]
     pub fn as_application_template(&self) -> ApplicationTemplateRequestBuilder {
         ApplicationTemplateRequestBuilder {
             client: self.client.clone(),
@@ -778,6 +841,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.approval`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.approval`
+    #[inline]
     pub fn as_approval(&self) -> ApprovalRequestBuilder {
         ApprovalRequestBuilder {
             client: self.client.clone(),
@@ -787,6 +851,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.associatedTeamInfo`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.associatedTeamInfo`
+    #[inline]
     pub fn as_associated_team_info(&self) -> AssociatedTeamInfoRequestBuilder {
         AssociatedTeamInfoRequestBuilder {
             client: self.client.clone(),
@@ -796,6 +861,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.attachment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.attachment`
+    #[inline]
     pub fn as_attachment(&self) -> AttachmentRequestBuilder {
         AttachmentRequestBuilder {
             client: self.client.clone(),
@@ -805,6 +871,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.attachmentBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.attachmentBase`
+    #[inline]
     pub fn as_attachment_base(&self) -> AttachmentBaseRequestBuilder {
         AttachmentBaseRequestBuilder {
             client: self.client.clone(),
@@ -815,6 +882,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.attackSimulationRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.attackSimulationRoot`
+    #[inline]
     pub fn as_attack_simulation_root(&self) -> AttackSimulationRootRequestBuilder {
         AttackSimulationRootRequestBuilder {
             client: self.client.clone(),
@@ -825,6 +893,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.auditEvent`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.auditEvent`
+    #[inline]
     pub fn as_audit_event(&self) -> AuditEventRequestBuilder {
         AuditEventRequestBuilder {
             client: self.client.clone(),
@@ -834,6 +903,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.authentication`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.authentication`
+    #[inline]
     pub fn as_authentication(&self) -> AuthenticationRequestBuilder {
         AuthenticationRequestBuilder {
             client: self.client.clone(),
@@ -843,6 +913,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.authenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.authenticationMethod`
+    #[inline]
     pub fn as_authentication_method(&self) -> AuthenticationMethodRequestBuilder {
         AuthenticationMethodRequestBuilder {
             client: self.client.clone(),
@@ -853,6 +924,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.authenticationMethodsPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.authenticationMethodsPolicy`
+    #[inline]
     pub fn as_authentication_methods_policy(
         &self,
     ) -> AuthenticationMethodsPolicyRequestBuilder {
@@ -868,6 +940,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.authenticationMethodsRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.authenticationMethodsRoot`
+    #[inline]
     pub fn as_authentication_methods_root(
         &self,
     ) -> AuthenticationMethodsRootRequestBuilder {
@@ -880,6 +953,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.authenticationStrengthPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.authenticationStrengthPolicy`
+    #[inline]
     pub fn as_authentication_strength_policy(
         &self,
     ) -> AuthenticationStrengthPolicyRequestBuilder {
@@ -895,6 +969,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.authenticationStrengthRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.authenticationStrengthRoot`
+    #[inline]
     pub fn as_authentication_strength_root(
         &self,
     ) -> AuthenticationStrengthRootRequestBuilder {
@@ -907,6 +982,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.authorizationPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.authorizationPolicy`
+    #[inline]
     pub fn as_authorization_policy(&self) -> AuthorizationPolicyRequestBuilder {
         AuthorizationPolicyRequestBuilder {
             client: self.client.clone(),
@@ -917,6 +993,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.availableAccessPackage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.availableAccessPackage`
+    #[inline]
     pub fn as_available_access_package(&self) -> AvailableAccessPackageRequestBuilder {
         AvailableAccessPackageRequestBuilder {
             client: self.client.clone(),
@@ -927,6 +1004,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.azureCommunicationServicesUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.azureCommunicationServicesUserConversationMember`
+    #[inline]
     pub fn as_azure_communication_services_user_conversation_member(
         &self,
     ) -> AzureCommunicationServicesUserConversationMemberRequestBuilder {
@@ -944,6 +1022,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.b2xIdentityUserFlow`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.b2xIdentityUserFlow`
+    #[inline]
     pub fn as_b2x_identity_user_flow(&self) -> B2xIdentityUserFlowRequestBuilder {
         B2xIdentityUserFlowRequestBuilder {
             client: self.client.clone(),
@@ -954,6 +1033,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.backupRestoreRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.backupRestoreRoot`
+    #[inline]
     pub fn as_backup_restore_root(&self) -> BackupRestoreRootRequestBuilder {
         BackupRestoreRootRequestBuilder {
             client: self.client.clone(),
@@ -964,6 +1044,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.baseItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.baseItem`
+    #[inline]
     pub fn as_base_item(&self) -> BaseItemRequestBuilder {
         BaseItemRequestBuilder {
             client: self.client.clone(),
@@ -974,6 +1055,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.baseSitePage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.baseSitePage`
+    #[inline]
     pub fn as_base_site_page(&self) -> BaseSitePageRequestBuilder {
         BaseSitePageRequestBuilder {
             client: self.client.clone(),
@@ -984,6 +1066,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.bitlocker`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.bitlocker`
+    #[inline]
     pub fn as_bitlocker(&self) -> BitlockerRequestBuilder {
         BitlockerRequestBuilder {
             client: self.client.clone(),
@@ -994,6 +1077,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.bookingAppointment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.bookingAppointment`
+    #[inline]
     pub fn as_booking_appointment(&self) -> BookingAppointmentRequestBuilder {
         BookingAppointmentRequestBuilder {
             client: self.client.clone(),
@@ -1004,6 +1088,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.bookingBusiness`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.bookingBusiness`
+    #[inline]
     pub fn as_booking_business(&self) -> BookingBusinessRequestBuilder {
         BookingBusinessRequestBuilder {
             client: self.client.clone(),
@@ -1014,6 +1099,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.browseSessionBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.browseSessionBase`
+    #[inline]
     pub fn as_browse_session_base(&self) -> BrowseSessionBaseRequestBuilder {
         BrowseSessionBaseRequestBuilder {
             client: self.client.clone(),
@@ -1024,6 +1110,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.browserSiteList`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.browserSiteList`
+    #[inline]
     pub fn as_browser_site_list(&self) -> BrowserSiteListRequestBuilder {
         BrowserSiteListRequestBuilder {
             client: self.client.clone(),
@@ -1034,6 +1121,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.building`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.building`
+    #[inline]
     pub fn as_building(&self) -> BuildingRequestBuilder {
         BuildingRequestBuilder {
             client: self.client.clone(),
@@ -1044,6 +1132,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.buildingMap`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.buildingMap`
+    #[inline]
     pub fn as_building_map(&self) -> BuildingMapRequestBuilder {
         BuildingMapRequestBuilder {
             client: self.client.clone(),
@@ -1054,6 +1143,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.builtInIdentityProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.builtInIdentityProvider`
+    #[inline]
     pub fn as_built_in_identity_provider(
         &self,
     ) -> BuiltInIdentityProviderRequestBuilder {
@@ -1066,6 +1156,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.caPoliciesDeletableRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.caPoliciesDeletableRoot`
+    #[inline]
     pub fn as_ca_policies_deletable_root(
         &self,
     ) -> CaPoliciesDeletableRootRequestBuilder {
@@ -1077,6 +1168,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.calendar`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.calendar`
+    #[inline]
     pub fn as_calendar(&self) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -1086,6 +1178,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.calendarGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.calendarGroup`
+    #[inline]
     pub fn as_calendar_group(&self) -> CalendarGroupRequestBuilder {
         CalendarGroupRequestBuilder {
             client: self.client.clone(),
@@ -1095,6 +1188,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.calendarSharingMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.calendarSharingMessage`
+    #[inline]
     pub fn as_calendar_sharing_message(&self) -> CalendarSharingMessageRequestBuilder {
         CalendarSharingMessageRequestBuilder {
             client: self.client.clone(),
@@ -1105,6 +1199,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.call`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.call`
+    #[inline]
     pub fn as_call(&self) -> CallRequestBuilder {
         CallRequestBuilder {
             client: self.client.clone(),
@@ -1114,6 +1209,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.callEvent`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callEvent`
+    #[inline]
     pub fn as_call_event(&self) -> CallEventRequestBuilder {
         CallEventRequestBuilder {
             client: self.client.clone(),
@@ -1123,6 +1219,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.callRecording`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callRecording`
+    #[inline]
     pub fn as_call_recording(&self) -> CallRecordingRequestBuilder {
         CallRecordingRequestBuilder {
             client: self.client.clone(),
@@ -1133,6 +1230,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.callRecords.callRecord`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callRecords.callRecord`
+    #[inline]
     pub fn as_call_record(&self) -> MicrosoftGraphCallRecordsCallRecordRequestBuilder {
         MicrosoftGraphCallRecordsCallRecordRequestBuilder {
             client: self.client.clone(),
@@ -1143,6 +1241,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.callRecords.session`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callRecords.session`
+    #[inline]
     pub fn as_session(&self) -> MicrosoftGraphCallRecordsSessionRequestBuilder {
         MicrosoftGraphCallRecordsSessionRequestBuilder {
             client: self.client.clone(),
@@ -1152,6 +1251,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.callTranscript`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.callTranscript`
+    #[inline]
     pub fn as_call_transcript(&self) -> CallTranscriptRequestBuilder {
         CallTranscriptRequestBuilder {
             client: self.client.clone(),
@@ -1162,6 +1262,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.canvasLayout`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.canvasLayout`
+    #[inline]
     pub fn as_canvas_layout(&self) -> CanvasLayoutRequestBuilder {
         CanvasLayoutRequestBuilder {
             client: self.client.clone(),
@@ -1172,6 +1273,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.certificateAuthorityDetail`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.certificateAuthorityDetail`
+    #[inline]
     pub fn as_certificate_authority_detail(
         &self,
     ) -> CertificateAuthorityDetailRequestBuilder {
@@ -1184,6 +1286,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.certificateBasedAuthPki`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.certificateBasedAuthPki`
+    #[inline]
     pub fn as_certificate_based_auth_pki(
         &self,
     ) -> CertificateBasedAuthPkiRequestBuilder {
@@ -1195,6 +1298,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.changeTrackedEntity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.changeTrackedEntity`
+    #[inline]
     pub fn as_change_tracked_entity(&self) -> ChangeTrackedEntityRequestBuilder {
         ChangeTrackedEntityRequestBuilder {
             client: self.client.clone(),
@@ -1205,6 +1309,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.channel`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.channel`
+    #[inline]
     pub fn as_channel(&self) -> ChannelRequestBuilder {
         ChannelRequestBuilder {
             client: self.client.clone(),
@@ -1214,6 +1319,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.chat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.chat`
+    #[inline]
     pub fn as_chat(&self) -> ChatRequestBuilder {
         ChatRequestBuilder {
             client: self.client.clone(),
@@ -1224,6 +1330,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.chatMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.chatMessage`
+    #[inline]
     pub fn as_chat_message(&self) -> ChatMessageRequestBuilder {
         ChatMessageRequestBuilder {
             client: self.client.clone(),
@@ -1240,6 +1347,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.claimsMappingPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.claimsMappingPolicy`
+    #[inline]
     pub fn as_claims_mapping_policy(&self) -> ClaimsMappingPolicyRequestBuilder {
         ClaimsMappingPolicyRequestBuilder {
             client: self.client.clone(),
@@ -1249,6 +1357,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.cloudClipboardRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudClipboardRoot`
+    #[inline]
     pub fn as_cloud_clipboard_root(&self) -> CloudClipboardRootRequestBuilder {
         CloudClipboardRootRequestBuilder {
             client: self.client.clone(),
@@ -1259,6 +1368,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.cloudFlareWebApplicationFirewallProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudFlareWebApplicationFirewallProvider`
+    #[inline]
     pub fn as_cloud_flare_web_application_firewall_provider(
         &self,
     ) -> CloudFlareWebApplicationFirewallProviderRequestBuilder {
@@ -1273,6 +1383,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.cloudPC`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudPC`
+    #[inline]
     pub fn as_cloud_pc(&self) -> CloudPcRequestBuilder {
         CloudPcRequestBuilder {
             client: self.client.clone(),
@@ -1283,6 +1394,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.cloudPcAuditEvent`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudPcAuditEvent`
+    #[inline]
     pub fn as_cloud_pc_audit_event(&self) -> CloudPcAuditEventRequestBuilder {
         CloudPcAuditEventRequestBuilder {
             client: self.client.clone(),
@@ -1293,6 +1405,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.cloudPcDeviceImage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudPcDeviceImage`
+    #[inline]
     pub fn as_cloud_pc_device_image(&self) -> CloudPcDeviceImageRequestBuilder {
         CloudPcDeviceImageRequestBuilder {
             client: self.client.clone(),
@@ -1303,6 +1416,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.cloudPcOnPremisesConnection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudPcOnPremisesConnection`
+    #[inline]
     pub fn as_cloud_pc_on_premises_connection(
         &self,
     ) -> CloudPcOnPremisesConnectionRequestBuilder {
@@ -1318,6 +1432,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.cloudPcProvisioningPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudPcProvisioningPolicy`
+    #[inline]
     pub fn as_cloud_pc_provisioning_policy(
         &self,
     ) -> CloudPcProvisioningPolicyRequestBuilder {
@@ -1330,6 +1445,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.cloudPcProvisioningPolicyAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudPcProvisioningPolicyAssignment`
+    #[inline]
     pub fn as_cloud_pc_provisioning_policy_assignment(
         &self,
     ) -> CloudPcProvisioningPolicyAssignmentRequestBuilder {
@@ -1345,6 +1461,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.cloudPcReport`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudPcReport`
+    #[inline]
     pub fn as_cloud_pc_report(&self) -> CloudPcReportRequestBuilder {
         CloudPcReportRequestBuilder {
             client: self.client.clone(),
@@ -1355,6 +1472,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.cloudPcUserSetting`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.cloudPcUserSetting`
+    #[inline]
     pub fn as_cloud_pc_user_setting(&self) -> CloudPcUserSettingRequestBuilder {
         CloudPcUserSettingRequestBuilder {
             client: self.client.clone(),
@@ -1372,6 +1490,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.columnDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.columnDefinition`
+    #[inline]
     pub fn as_column_definition(&self) -> ColumnDefinitionRequestBuilder {
         ColumnDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -1382,6 +1501,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.community`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.community`
+    #[inline]
     pub fn as_community(&self) -> CommunityRequestBuilder {
         CommunityRequestBuilder {
             client: self.client.clone(),
@@ -1392,6 +1512,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.conditionalAccessRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.conditionalAccessRoot`
+    #[inline]
     pub fn as_conditional_access_root(&self) -> ConditionalAccessRootRequestBuilder {
         ConditionalAccessRootRequestBuilder {
             client: self.client.clone(),
@@ -1402,6 +1523,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.configurationBaseline`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.configurationBaseline`
+    #[inline]
     pub fn as_configuration_baseline(&self) -> ConfigurationBaselineRequestBuilder {
         ConfigurationBaselineRequestBuilder {
             client: self.client.clone(),
@@ -1412,6 +1534,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.configurationManagement`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.configurationManagement`
+    #[inline]
     pub fn as_configuration_management(&self) -> ConfigurationManagementRequestBuilder {
         ConfigurationManagementRequestBuilder {
             client: self.client.clone(),
@@ -1422,6 +1545,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.configurationMonitor`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.configurationMonitor`
+    #[inline]
     pub fn as_configuration_monitor(&self) -> ConfigurationMonitorRequestBuilder {
         ConfigurationMonitorRequestBuilder {
             client: self.client.clone(),
@@ -1432,6 +1556,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.connectedOrganization`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.connectedOrganization`
+    #[inline]
     pub fn as_connected_organization(&self) -> ConnectedOrganizationRequestBuilder {
         ConnectedOrganizationRequestBuilder {
             client: self.client.clone(),
@@ -1441,6 +1566,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.contact`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.contact`
+    #[inline]
     pub fn as_contact(&self) -> ContactRequestBuilder {
         ContactRequestBuilder {
             client: self.client.clone(),
@@ -1450,6 +1576,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.contactFolder`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.contactFolder`
+    #[inline]
     pub fn as_contact_folder(&self) -> ContactFolderRequestBuilder {
         ContactFolderRequestBuilder {
             client: self.client.clone(),
@@ -1460,6 +1587,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.contentType`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.contentType`
+    #[inline]
     pub fn as_content_type(&self) -> ContentTypeRequestBuilder {
         ContentTypeRequestBuilder {
             client: self.client.clone(),
@@ -1470,6 +1598,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.contract`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.contract`
+    #[inline]
     pub fn as_contract(&self) -> ContractRequestBuilder {
         ContractRequestBuilder {
             client: self.client.clone(),
@@ -1480,6 +1609,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.conversation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.conversation`
+    #[inline]
     pub fn as_conversation(&self) -> ConversationRequestBuilder {
         ConversationRequestBuilder {
             client: self.client.clone(),
@@ -1490,6 +1620,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.conversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.conversationMember`
+    #[inline]
     pub fn as_conversation_member(&self) -> ConversationMemberRequestBuilder {
         ConversationMemberRequestBuilder {
             client: self.client.clone(),
@@ -1500,6 +1631,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.conversationThread`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.conversationThread`
+    #[inline]
     pub fn as_conversation_thread(&self) -> ConversationThreadRequestBuilder {
         ConversationThreadRequestBuilder {
             client: self.client.clone(),
@@ -1510,6 +1642,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.copilotAdmin`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.copilotAdmin`
+    #[inline]
     pub fn as_copilot_admin(&self) -> CopilotAdminRequestBuilder {
         CopilotAdminRequestBuilder {
             client: self.client.clone(),
@@ -1520,6 +1653,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.copilotAdminCatalog`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.copilotAdminCatalog`
+    #[inline]
     pub fn as_copilot_admin_catalog(&self) -> CopilotAdminCatalogRequestBuilder {
         CopilotAdminCatalogRequestBuilder {
             client: self.client.clone(),
@@ -1530,6 +1664,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.copilotAdminSetting`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.copilotAdminSetting`
+    #[inline]
     pub fn as_copilot_admin_setting(&self) -> CopilotAdminSettingRequestBuilder {
         CopilotAdminSettingRequestBuilder {
             client: self.client.clone(),
@@ -1540,6 +1675,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.copilotReportRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.copilotReportRoot`
+    #[inline]
     pub fn as_copilot_report_root(&self) -> CopilotReportRootRequestBuilder {
         CopilotReportRootRequestBuilder {
             client: self.client.clone(),
@@ -1550,6 +1686,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.crossTenantAccessPolicy`
+    #[inline]
     pub fn as_cross_tenant_access_policy(
         &self,
     ) -> CrossTenantAccessPolicyRequestBuilder {
@@ -1562,6 +1699,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.crossTenantAccessPolicyConfigurationDefault`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.crossTenantAccessPolicyConfigurationDefault`
+    #[inline]
     pub fn as_cross_tenant_access_policy_configuration_default(
         &self,
     ) -> CrossTenantAccessPolicyConfigurationDefaultRequestBuilder {
@@ -1577,6 +1715,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.customAuthenticationExtension`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customAuthenticationExtension`
+    #[inline]
     pub fn as_custom_authentication_extension(
         &self,
     ) -> CustomAuthenticationExtensionRequestBuilder {
@@ -1592,6 +1731,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.customDataProvidedResource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResource`
+    #[inline]
     pub fn as_custom_data_provided_resource(
         &self,
     ) -> CustomDataProvidedResourceRequestBuilder {
@@ -1604,6 +1744,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.customDataProvidedResourceAccessReviewUploadSession`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResourceAccessReviewUploadSession`
+    #[inline]
     pub fn as_custom_data_provided_resource_access_review_upload_session(
         &self,
     ) -> CustomDataProvidedResourceAccessReviewUploadSessionRequestBuilder {
@@ -1621,6 +1762,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.customDataProvidedResourceUploadSession`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customDataProvidedResourceUploadSession`
+    #[inline]
     pub fn as_custom_data_provided_resource_upload_session(
         &self,
     ) -> CustomDataProvidedResourceUploadSessionRequestBuilder {
@@ -1636,6 +1778,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.customExtensionStageSetting`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customExtensionStageSetting`
+    #[inline]
     pub fn as_custom_extension_stage_setting(
         &self,
     ) -> CustomExtensionStageSettingRequestBuilder {
@@ -1651,6 +1794,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.customSecurityAttributeDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.customSecurityAttributeDefinition`
+    #[inline]
     pub fn as_custom_security_attribute_definition(
         &self,
     ) -> CustomSecurityAttributeDefinitionRequestBuilder {
@@ -1665,6 +1809,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.dataSecurityAndGovernance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.dataSecurityAndGovernance`
+    #[inline]
     pub fn as_data_security_and_governance(
         &self,
     ) -> DataSecurityAndGovernanceRequestBuilder {
@@ -1677,6 +1822,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.dayNote`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.dayNote`
+    #[inline]
     pub fn as_day_note(&self) -> DayNoteRequestBuilder {
         DayNoteRequestBuilder {
             client: self.client.clone(),
@@ -1687,6 +1833,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.defaultManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.defaultManagedAppProtection`
+    #[inline]
     pub fn as_default_managed_app_protection(
         &self,
     ) -> DefaultManagedAppProtectionRequestBuilder {
@@ -1702,6 +1849,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.delegatedAdminCustomer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.delegatedAdminCustomer`
+    #[inline]
     pub fn as_delegated_admin_customer(&self) -> DelegatedAdminCustomerRequestBuilder {
         DelegatedAdminCustomerRequestBuilder {
             client: self.client.clone(),
@@ -1712,6 +1860,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.delegatedAdminRelationship`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.delegatedAdminRelationship`
+    #[inline]
     pub fn as_delegated_admin_relationship(
         &self,
     ) -> DelegatedAdminRelationshipRequestBuilder {
@@ -1724,6 +1873,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deletedChat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deletedChat`
+    #[inline]
     pub fn as_deleted_chat(&self) -> DeletedChatRequestBuilder {
         DeletedChatRequestBuilder {
             client: self.client.clone(),
@@ -1734,6 +1884,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deletedItemContainer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deletedItemContainer`
+    #[inline]
     pub fn as_deleted_item_container(&self) -> DeletedItemContainerRequestBuilder {
         DeletedItemContainerRequestBuilder {
             client: self.client.clone(),
@@ -1744,6 +1895,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deletedTeam`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deletedTeam`
+    #[inline]
     pub fn as_deleted_team(&self) -> DeletedTeamRequestBuilder {
         DeletedTeamRequestBuilder {
             client: self.client.clone(),
@@ -1753,6 +1905,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deltaParticipants`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deltaParticipants`
+    #[inline]
     pub fn as_delta_participants(&self) -> DeltaParticipantsRequestBuilder {
         DeltaParticipantsRequestBuilder {
             client: self.client.clone(),
@@ -1763,6 +1916,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.desk`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.desk`
+    #[inline]
     pub fn as_desk(&self) -> DeskRequestBuilder {
         DeskRequestBuilder {
             client: self.client.clone(),
@@ -1773,6 +1927,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.detectedApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.detectedApp`
+    #[inline]
     pub fn as_detected_app(&self) -> DetectedAppRequestBuilder {
         DetectedAppRequestBuilder {
             client: self.client.clone(),
@@ -1782,6 +1937,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.device`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.device`
+    #[inline]
     pub fn as_device(&self) -> DeviceRequestBuilder {
         DeviceRequestBuilder {
             client: self.client.clone(),
@@ -1792,6 +1948,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceAndAppManagementRoleAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceAndAppManagementRoleAssignment`
+    #[inline]
     pub fn as_device_and_app_management_role_assignment(
         &self,
     ) -> DeviceAndAppManagementRoleAssignmentRequestBuilder {
@@ -1807,6 +1964,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceAndAppManagementRoleDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceAndAppManagementRoleDefinition`
+    #[inline]
     pub fn as_device_and_app_management_role_definition(
         &self,
     ) -> DeviceAndAppManagementRoleDefinitionRequestBuilder {
@@ -1822,6 +1980,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceAppManagement`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceAppManagement`
+    #[inline]
     pub fn as_device_app_management(&self) -> DeviceAppManagementRequestBuilder {
         DeviceAppManagementRequestBuilder {
             client: self.client.clone(),
@@ -1832,6 +1991,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceCompliancePolicy`
+    #[inline]
     pub fn as_device_compliance_policy(&self) -> DeviceCompliancePolicyRequestBuilder {
         DeviceCompliancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -1842,6 +2002,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceCompliancePolicySettingStateSummary`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceCompliancePolicySettingStateSummary`
+    #[inline]
     pub fn as_device_compliance_policy_setting_state_summary(
         &self,
     ) -> DeviceCompliancePolicySettingStateSummaryRequestBuilder {
@@ -1857,6 +2018,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceComplianceScheduledActionForRule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceComplianceScheduledActionForRule`
+    #[inline]
     pub fn as_device_compliance_scheduled_action_for_rule(
         &self,
     ) -> DeviceComplianceScheduledActionForRuleRequestBuilder {
@@ -1872,6 +2034,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceConfiguration`
+    #[inline]
     pub fn as_device_configuration(&self) -> DeviceConfigurationRequestBuilder {
         DeviceConfigurationRequestBuilder {
             client: self.client.clone(),
@@ -1882,6 +2045,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceEnrollmentConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentConfiguration`
+    #[inline]
     pub fn as_device_enrollment_configuration(
         &self,
     ) -> DeviceEnrollmentConfigurationRequestBuilder {
@@ -1897,6 +2061,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceEnrollmentLimitConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentLimitConfiguration`
+    #[inline]
     pub fn as_device_enrollment_limit_configuration(
         &self,
     ) -> DeviceEnrollmentLimitConfigurationRequestBuilder {
@@ -1912,6 +2077,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration`
+    #[inline]
     pub fn as_device_enrollment_platform_restrictions_configuration(
         &self,
     ) -> DeviceEnrollmentPlatformRestrictionsConfigurationRequestBuilder {
@@ -1929,6 +2095,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration`
+    #[inline]
     pub fn as_device_enrollment_windows_hello_for_business_configuration(
         &self,
     ) -> DeviceEnrollmentWindowsHelloForBusinessConfigurationRequestBuilder {
@@ -1945,6 +2112,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceLogCollectionResponse`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceLogCollectionResponse`
+    #[inline]
     pub fn as_device_log_collection_response(
         &self,
     ) -> DeviceLogCollectionResponseRequestBuilder {
@@ -1960,6 +2128,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceManagement`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceManagement`
+    #[inline]
     pub fn as_device_management(&self) -> DeviceManagementRequestBuilder {
         DeviceManagementRequestBuilder {
             client: self.client.clone(),
@@ -1970,6 +2139,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceManagementExchangeConnector`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceManagementExchangeConnector`
+    #[inline]
     pub fn as_device_management_exchange_connector(
         &self,
     ) -> DeviceManagementExchangeConnectorRequestBuilder {
@@ -1985,6 +2155,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceManagementPartner`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceManagementPartner`
+    #[inline]
     pub fn as_device_management_partner(&self) -> DeviceManagementPartnerRequestBuilder {
         DeviceManagementPartnerRequestBuilder {
             client: self.client.clone(),
@@ -1995,6 +2166,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.deviceManagementReports`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.deviceManagementReports`
+    #[inline]
     pub fn as_device_management_reports(&self) -> DeviceManagementReportsRequestBuilder {
         DeviceManagementReportsRequestBuilder {
             client: self.client.clone(),
@@ -2005,6 +2177,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.directory`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directory`
+    #[inline]
     pub fn as_directory(&self) -> DirectoryRequestBuilder {
         DirectoryRequestBuilder {
             client: self.client.clone(),
@@ -2015,6 +2188,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.directoryDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryDefinition`
+    #[inline]
     pub fn as_directory_definition(&self) -> DirectoryDefinitionRequestBuilder {
         DirectoryDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -2024,6 +2198,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.directoryObject`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObject`
+    #[inline]
     pub fn as_directory_object(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -2034,6 +2209,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.directoryObjectPartnerReference`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryObjectPartnerReference`
+    #[inline]
     pub fn as_directory_object_partner_reference(
         &self,
     ) -> DirectoryObjectPartnerReferenceRequestBuilder {
@@ -2049,6 +2225,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.directoryRole`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryRole`
+    #[inline]
     pub fn as_directory_role(&self) -> DirectoryRoleRequestBuilder {
         DirectoryRoleRequestBuilder {
             client: self.client.clone(),
@@ -2059,6 +2236,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.directoryRoleTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.directoryRoleTemplate`
+    #[inline]
     pub fn as_directory_role_template(&self) -> DirectoryRoleTemplateRequestBuilder {
         DirectoryRoleTemplateRequestBuilder {
             client: self.client.clone(),
@@ -2069,6 +2247,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.documentSetVersion`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.documentSetVersion`
+    #[inline]
     pub fn as_document_set_version(&self) -> DocumentSetVersionRequestBuilder {
         DocumentSetVersionRequestBuilder {
             client: self.client.clone(),
@@ -2079,6 +2258,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.domain`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.domain`
+    #[inline]
     pub fn as_domain(&self) -> DomainRequestBuilder {
         DomainRequestBuilder {
             client: self.client.clone(),
@@ -2088,6 +2268,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.drive`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.drive`
+    #[inline]
     pub fn as_drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -2106,6 +2287,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.driveItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveItem`
+    #[inline]
     pub fn as_drive_item(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -2116,6 +2298,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.driveItemVersion`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveItemVersion`
+    #[inline]
     pub fn as_drive_item_version(&self) -> DriveItemVersionRequestBuilder {
         DriveItemVersionRequestBuilder {
             client: self.client.clone(),
@@ -2126,6 +2309,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.driveProtectionRule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveProtectionRule`
+    #[inline]
     pub fn as_drive_protection_rule(&self) -> DriveProtectionRuleRequestBuilder {
         DriveProtectionRuleRequestBuilder {
             client: self.client.clone(),
@@ -2136,6 +2320,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.driveProtectionUnit`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveProtectionUnit`
+    #[inline]
     pub fn as_drive_protection_unit(&self) -> DriveProtectionUnitRequestBuilder {
         DriveProtectionUnitRequestBuilder {
             client: self.client.clone(),
@@ -2146,6 +2331,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.driveRestoreArtifact`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.driveRestoreArtifact`
+    #[inline]
     pub fn as_drive_restore_artifact(&self) -> DriveRestoreArtifactRequestBuilder {
         DriveRestoreArtifactRequestBuilder {
             client: self.client.clone(),
@@ -2156,6 +2342,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.edge`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.edge`
+    #[inline]
     pub fn as_edge(&self) -> EdgeRequestBuilder {
         EdgeRequestBuilder {
             client: self.client.clone(),
@@ -2166,6 +2353,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.editionUpgradeConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.editionUpgradeConfiguration`
+    #[inline]
     pub fn as_edition_upgrade_configuration(
         &self,
     ) -> EditionUpgradeConfigurationRequestBuilder {
@@ -2181,6 +2369,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.educationAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationAssignment`
+    #[inline]
     pub fn as_education_assignment(&self) -> EducationAssignmentRequestBuilder {
         EducationAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -2191,6 +2380,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.educationAssignmentResource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationAssignmentResource`
+    #[inline]
     pub fn as_education_assignment_resource(
         &self,
     ) -> EducationAssignmentResourceRequestBuilder {
@@ -2206,6 +2396,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.educationAssignmentSettings`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationAssignmentSettings`
+    #[inline]
     pub fn as_education_assignment_settings(
         &self,
     ) -> EducationAssignmentSettingsRequestBuilder {
@@ -2221,6 +2412,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.educationCategory`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationCategory`
+    #[inline]
     pub fn as_education_category(&self) -> EducationCategoryRequestBuilder {
         EducationCategoryRequestBuilder {
             client: self.client.clone(),
@@ -2231,6 +2423,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.educationClass`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationClass`
+    #[inline]
     pub fn as_education_class(&self) -> EducationClassRequestBuilder {
         EducationClassRequestBuilder {
             client: self.client.clone(),
@@ -2241,6 +2434,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.educationModule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationModule`
+    #[inline]
     pub fn as_education_module(&self) -> EducationModuleRequestBuilder {
         EducationModuleRequestBuilder {
             client: self.client.clone(),
@@ -2251,6 +2445,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.educationSchool`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationSchool`
+    #[inline]
     pub fn as_education_school(&self) -> EducationSchoolRequestBuilder {
         EducationSchoolRequestBuilder {
             client: self.client.clone(),
@@ -2261,6 +2456,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.educationSubmission`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationSubmission`
+    #[inline]
     pub fn as_education_submission(&self) -> EducationSubmissionRequestBuilder {
         EducationSubmissionRequestBuilder {
             client: self.client.clone(),
@@ -2271,6 +2467,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.educationSubmissionResource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationSubmissionResource`
+    #[inline]
     pub fn as_education_submission_resource(
         &self,
     ) -> EducationSubmissionResourceRequestBuilder {
@@ -2286,6 +2483,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.educationUser`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.educationUser`
+    #[inline]
     pub fn as_education_user(&self) -> EducationUserRequestBuilder {
         EducationUserRequestBuilder {
             client: self.client.clone(),
@@ -2295,6 +2493,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailAuthenticationMethod`
+    #[inline]
     pub fn as_email_authentication_method(
         &self,
     ) -> EmailAuthenticationMethodRequestBuilder {
@@ -2307,6 +2506,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.emailAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_email_authentication_method_configuration(
         &self,
     ) -> EmailAuthenticationMethodConfigurationRequestBuilder {
@@ -2322,6 +2522,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.emailFileAssessmentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emailFileAssessmentRequest`
+    #[inline]
     pub fn as_email_file_assessment_request(
         &self,
     ) -> EmailFileAssessmentRequestRequestBuilder {
@@ -2333,6 +2534,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.emergencyCallEvent`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.emergencyCallEvent`
+    #[inline]
     pub fn as_emergency_call_event(&self) -> EmergencyCallEventRequestBuilder {
         EmergencyCallEventRequestBuilder {
             client: self.client.clone(),
@@ -2342,6 +2544,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.employeeExperienceUser`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.employeeExperienceUser`
+    #[inline]
     pub fn as_employee_experience_user(&self) -> EmployeeExperienceUserRequestBuilder {
         EmployeeExperienceUserRequestBuilder {
             client: self.client.clone(),
@@ -2352,6 +2555,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.endUserNotification`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.endUserNotification`
+    #[inline]
     pub fn as_end_user_notification(&self) -> EndUserNotificationRequestBuilder {
         EndUserNotificationRequestBuilder {
             client: self.client.clone(),
@@ -2362,6 +2566,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.endpoint`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.endpoint`
+    #[inline]
     pub fn as_endpoint(&self) -> EndpointRequestBuilder {
         EndpointRequestBuilder {
             client: self.client.clone(),
@@ -2372,6 +2577,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.engagementConversation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversation`
+    #[inline]
     pub fn as_engagement_conversation(&self) -> EngagementConversationRequestBuilder {
         EngagementConversationRequestBuilder {
             client: self.client.clone(),
@@ -2382,6 +2588,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.engagementConversationDiscussionMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationDiscussionMessage`
+    #[inline]
     pub fn as_engagement_conversation_discussion_message(
         &self,
     ) -> EngagementConversationDiscussionMessageRequestBuilder {
@@ -2397,6 +2604,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.engagementConversationMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationMessage`
+    #[inline]
     pub fn as_engagement_conversation_message(
         &self,
     ) -> EngagementConversationMessageRequestBuilder {
@@ -2412,6 +2620,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.engagementConversationQuestionMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationQuestionMessage`
+    #[inline]
     pub fn as_engagement_conversation_question_message(
         &self,
     ) -> EngagementConversationQuestionMessageRequestBuilder {
@@ -2427,6 +2636,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.engagementConversationSystemMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementConversationSystemMessage`
+    #[inline]
     pub fn as_engagement_conversation_system_message(
         &self,
     ) -> EngagementConversationSystemMessageRequestBuilder {
@@ -2441,6 +2651,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.engagementRole`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementRole`
+    #[inline]
     pub fn as_engagement_role(&self) -> EngagementRoleRequestBuilder {
         EngagementRoleRequestBuilder {
             client: self.client.clone(),
@@ -2450,6 +2661,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.engagementRoleMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.engagementRoleMember`
+    #[inline]
     pub fn as_engagement_role_member(&self) -> EngagementRoleMemberRequestBuilder {
         EngagementRoleMemberRequestBuilder {
             client: self.client.clone(),
@@ -2460,6 +2672,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.entitlementManagement`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.entitlementManagement`
+    #[inline]
     pub fn as_entitlement_management(&self) -> EntitlementManagementRequestBuilder {
         EntitlementManagementRequestBuilder {
             client: self.client.clone(),
@@ -2470,6 +2683,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.entraRecoveryServices.recovery`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.entraRecoveryServices.recovery`
+    #[inline]
     pub fn as_recovery(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryRequestBuilder {
@@ -2485,6 +2699,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.entraRecoveryServices.recoveryJob`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.entraRecoveryServices.recoveryJob`
+    #[inline]
     pub fn as_recovery_job(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryJobRequestBuilder {
@@ -2500,6 +2715,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.entraRecoveryServices.recoveryJobBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.entraRecoveryServices.recoveryJobBase`
+    #[inline]
     pub fn as_recovery_job_base(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryJobBaseRequestBuilder {
@@ -2515,6 +2731,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.entraRecoveryServices.recoveryPreviewJob`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.entraRecoveryServices.recoveryPreviewJob`
+    #[inline]
     pub fn as_recovery_preview_job(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesRecoveryPreviewJobRequestBuilder {
@@ -2530,6 +2747,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.entraRecoveryServices.snapshot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.entraRecoveryServices.snapshot`
+    #[inline]
     pub fn as_snapshot(
         &self,
     ) -> MicrosoftGraphEntraRecoveryServicesSnapshotRequestBuilder {
@@ -2544,6 +2762,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.event`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.event`
+    #[inline]
     pub fn as_event(&self) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -2553,6 +2772,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.eventMessage`
+    #[inline]
     pub fn as_event_message(&self) -> EventMessageRequestBuilder {
         EventMessageRequestBuilder {
             client: self.client.clone(),
@@ -2562,6 +2782,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.eventMessageRequest`
+    #[inline]
     pub fn as_event_message_request(&self) -> EventMessageRequestRequestBuilder {
         EventMessageRequestRequestBuilder {
             client: self.client.clone(),
@@ -2571,6 +2792,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.eventMessageResponse`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.eventMessageResponse`
+    #[inline]
     pub fn as_event_message_response(&self) -> EventMessageResponseRequestBuilder {
         EventMessageResponseRequestBuilder {
             client: self.client.clone(),
@@ -2581,6 +2803,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.exchangeAdmin`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.exchangeAdmin`
+    #[inline]
     pub fn as_exchange_admin(&self) -> ExchangeAdminRequestBuilder {
         ExchangeAdminRequestBuilder {
             client: self.client.clone(),
@@ -2591,6 +2814,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.exchangeMessageTrace`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.exchangeMessageTrace`
+    #[inline]
     pub fn as_exchange_message_trace(&self) -> ExchangeMessageTraceRequestBuilder {
         ExchangeMessageTraceRequestBuilder {
             client: self.client.clone(),
@@ -2601,6 +2825,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.exchangeProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.exchangeProtectionPolicy`
+    #[inline]
     pub fn as_exchange_protection_policy(
         &self,
     ) -> ExchangeProtectionPolicyRequestBuilder {
@@ -2613,6 +2838,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.exchangeRestoreSession`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.exchangeRestoreSession`
+    #[inline]
     pub fn as_exchange_restore_session(&self) -> ExchangeRestoreSessionRequestBuilder {
         ExchangeRestoreSessionRequestBuilder {
             client: self.client.clone(),
@@ -2623,6 +2849,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.extensionProperty`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.extensionProperty`
+    #[inline]
     pub fn as_extension_property(&self) -> ExtensionPropertyRequestBuilder {
         ExtensionPropertyRequestBuilder {
             client: self.client.clone(),
@@ -2632,6 +2859,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalAuthenticationMethod`
+    #[inline]
     pub fn as_external_authentication_method(
         &self,
     ) -> ExternalAuthenticationMethodRequestBuilder {
@@ -2647,6 +2875,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_external_authentication_method_configuration(
         &self,
     ) -> ExternalAuthenticationMethodConfigurationRequestBuilder {
@@ -2662,6 +2891,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalConnectors.externalActivity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivity`
+    #[inline]
     pub fn as_external_activity(
         &self,
     ) -> MicrosoftGraphExternalConnectorsExternalActivityRequestBuilder {
@@ -2677,6 +2907,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalConnectors.externalActivityResult`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalActivityResult`
+    #[inline]
     pub fn as_external_activity_result(
         &self,
     ) -> MicrosoftGraphExternalConnectorsExternalActivityResultRequestBuilder {
@@ -2692,6 +2923,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalConnectors.externalConnection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalConnection`
+    #[inline]
     pub fn as_external_connection(
         &self,
     ) -> MicrosoftGraphExternalConnectorsExternalConnectionRequestBuilder {
@@ -2707,6 +2939,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalConnectors.externalGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalGroup`
+    #[inline]
     pub fn as_external_group(
         &self,
     ) -> MicrosoftGraphExternalConnectorsExternalGroupRequestBuilder {
@@ -2722,6 +2955,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.externalConnectors.externalItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.externalConnectors.externalItem`
+    #[inline]
     pub fn as_external_item(
         &self,
     ) -> MicrosoftGraphExternalConnectorsExternalItemRequestBuilder {
@@ -2737,6 +2971,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.featureRolloutPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.featureRolloutPolicy`
+    #[inline]
     pub fn as_feature_rollout_policy(&self) -> FeatureRolloutPolicyRequestBuilder {
         FeatureRolloutPolicyRequestBuilder {
             client: self.client.clone(),
@@ -2747,6 +2982,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.federatedTokenValidationPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.federatedTokenValidationPolicy`
+    #[inline]
     pub fn as_federated_token_validation_policy(
         &self,
     ) -> FederatedTokenValidationPolicyRequestBuilder {
@@ -2761,6 +2997,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fido2AuthenticationMethod`
+    #[inline]
     pub fn as_fido2_authentication_method(
         &self,
     ) -> Fido2AuthenticationMethodRequestBuilder {
@@ -2773,6 +3010,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fido2AuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fido2AuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_fido2_authentication_method_configuration(
         &self,
     ) -> Fido2AuthenticationMethodConfigurationRequestBuilder {
@@ -2788,6 +3026,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fileAssessmentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAssessmentRequest`
+    #[inline]
     pub fn as_file_assessment_request(&self) -> FileAssessmentRequestRequestBuilder {
         FileAssessmentRequestRequestBuilder {
             client: self.client.clone(),
@@ -2797,6 +3036,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fileAttachment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment`
+    #[inline]
     pub fn as_file_attachment(&self) -> FileAttachmentRequestBuilder {
         FileAttachmentRequestBuilder {
             client: self.client.clone(),
@@ -2807,6 +3047,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fileStorage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileStorage`
+    #[inline]
     pub fn as_file_storage(&self) -> FileStorageRequestBuilder {
         FileStorageRequestBuilder {
             client: self.client.clone(),
@@ -2817,6 +3058,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fileStorageContainer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileStorageContainer`
+    #[inline]
     pub fn as_file_storage_container(&self) -> FileStorageContainerRequestBuilder {
         FileStorageContainerRequestBuilder {
             client: self.client.clone(),
@@ -2827,6 +3069,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.fileStorageContainerTypeRegistration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileStorageContainerTypeRegistration`
+    #[inline]
     pub fn as_file_storage_container_type_registration(
         &self,
     ) -> FileStorageContainerTypeRegistrationRequestBuilder {
@@ -2842,6 +3085,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.floor`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.floor`
+    #[inline]
     pub fn as_floor(&self) -> FloorRequestBuilder {
         FloorRequestBuilder {
             client: self.client.clone(),
@@ -2852,6 +3096,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.granularMailboxRestoreArtifact`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact`
+    #[inline]
     pub fn as_granular_mailbox_restore_artifact(
         &self,
     ) -> GranularMailboxRestoreArtifactRequestBuilder {
@@ -2877,6 +3122,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.group`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.group`
+    #[inline]
     pub fn as_group(&self) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -2887,6 +3133,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.groupLifecyclePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.groupLifecyclePolicy`
+    #[inline]
     pub fn as_group_lifecycle_policy(&self) -> GroupLifecyclePolicyRequestBuilder {
         GroupLifecyclePolicyRequestBuilder {
             client: self.client.clone(),
@@ -2897,6 +3144,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.groupSettingTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.groupSettingTemplate`
+    #[inline]
     pub fn as_group_setting_template(&self) -> GroupSettingTemplateRequestBuilder {
         GroupSettingTemplateRequestBuilder {
             client: self.client.clone(),
@@ -2914,6 +3162,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.homeRealmDiscoveryPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.homeRealmDiscoveryPolicy`
+    #[inline]
     pub fn as_home_realm_discovery_policy(
         &self,
     ) -> HomeRealmDiscoveryPolicyRequestBuilder {
@@ -2926,6 +3175,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.horizontalSection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection`
+    #[inline]
     pub fn as_horizontal_section(&self) -> HorizontalSectionRequestBuilder {
         HorizontalSectionRequestBuilder {
             client: self.client.clone(),
@@ -2936,6 +3186,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.horizontalSectionColumn`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSectionColumn`
+    #[inline]
     pub fn as_horizontal_section_column(&self) -> HorizontalSectionColumnRequestBuilder {
         HorizontalSectionColumnRequestBuilder {
             client: self.client.clone(),
@@ -2946,6 +3197,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityApiConnector`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityApiConnector`
+    #[inline]
     pub fn as_identity_api_connector(&self) -> IdentityApiConnectorRequestBuilder {
         IdentityApiConnectorRequestBuilder {
             client: self.client.clone(),
@@ -2956,6 +3208,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityContainer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityContainer`
+    #[inline]
     pub fn as_identity_container(&self) -> IdentityContainerRequestBuilder {
         IdentityContainerRequestBuilder {
             client: self.client.clone(),
@@ -2966,6 +3219,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.customTaskExtension`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.customTaskExtension`
+    #[inline]
     pub fn as_custom_task_extension(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceCustomTaskExtensionRequestBuilder {
@@ -2981,6 +3235,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.insights`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.insights`
+    #[inline]
     pub fn as_insights(&self) -> MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
         MicrosoftGraphIdentityGovernanceInsightsRequestBuilder {
             client: self.client.clone(),
@@ -2994,6 +3249,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.lifecycleWorkflowsContainer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.lifecycleWorkflowsContainer`
+    #[inline]
     pub fn as_lifecycle_workflows_container(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
@@ -3011,6 +3267,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.run`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.run`
+    #[inline]
     pub fn as_run(&self) -> MicrosoftGraphIdentityGovernanceRunRequestBuilder {
         MicrosoftGraphIdentityGovernanceRunRequestBuilder {
             client: self.client.clone(),
@@ -3021,6 +3278,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.task`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.task`
+    #[inline]
     pub fn as_task(&self) -> MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
         MicrosoftGraphIdentityGovernanceTaskRequestBuilder {
             client: self.client.clone(),
@@ -3031,6 +3289,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.taskProcessingResult`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskProcessingResult`
+    #[inline]
     pub fn as_task_processing_result(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskProcessingResultRequestBuilder {
@@ -3046,6 +3305,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.taskReport`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.taskReport`
+    #[inline]
     pub fn as_task_report(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceTaskReportRequestBuilder {
@@ -3061,6 +3321,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.userProcessingResult`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.userProcessingResult`
+    #[inline]
     pub fn as_user_processing_result(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceUserProcessingResultRequestBuilder {
@@ -3076,6 +3337,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityGovernance.workflowTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityGovernance.workflowTemplate`
+    #[inline]
     pub fn as_workflow_template(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceWorkflowTemplateRequestBuilder {
@@ -3091,6 +3353,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityProvider`
+    #[inline]
     pub fn as_identity_provider(&self) -> IdentityProviderRequestBuilder {
         IdentityProviderRequestBuilder {
             client: self.client.clone(),
@@ -3101,6 +3364,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityProviderBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityProviderBase`
+    #[inline]
     pub fn as_identity_provider_base(&self) -> IdentityProviderBaseRequestBuilder {
         IdentityProviderBaseRequestBuilder {
             client: self.client.clone(),
@@ -3111,6 +3375,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identitySecurityDefaultsEnforcementPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identitySecurityDefaultsEnforcementPolicy`
+    #[inline]
     pub fn as_identity_security_defaults_enforcement_policy(
         &self,
     ) -> IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
@@ -3126,6 +3391,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityUserFlowAttributeAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityUserFlowAttributeAssignment`
+    #[inline]
     pub fn as_identity_user_flow_attribute_assignment(
         &self,
     ) -> IdentityUserFlowAttributeAssignmentRequestBuilder {
@@ -3141,6 +3407,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.identityVerifiedIdRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.identityVerifiedIdRoot`
+    #[inline]
     pub fn as_identity_verified_id_root(&self) -> IdentityVerifiedIdRootRequestBuilder {
         IdentityVerifiedIdRootRequestBuilder {
             client: self.client.clone(),
@@ -3151,6 +3418,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.importedWindowsAutopilotDeviceIdentity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.importedWindowsAutopilotDeviceIdentity`
+    #[inline]
     pub fn as_imported_windows_autopilot_device_identity(
         &self,
     ) -> ImportedWindowsAutopilotDeviceIdentityRequestBuilder {
@@ -3165,6 +3433,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload`
+    #[inline]
     pub fn as_imported_windows_autopilot_device_identity_upload(
         &self,
     ) -> ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
@@ -3179,6 +3448,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.inferenceClassification`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.inferenceClassification`
+    #[inline]
     pub fn as_inference_classification(&self) -> InferenceClassificationRequestBuilder {
         InferenceClassificationRequestBuilder {
             client: self.client.clone(),
@@ -3189,6 +3459,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.internalDomainFederation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.internalDomainFederation`
+    #[inline]
     pub fn as_internal_domain_federation(
         &self,
     ) -> InternalDomainFederationRequestBuilder {
@@ -3201,6 +3472,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.internetExplorerMode`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.internetExplorerMode`
+    #[inline]
     pub fn as_internet_explorer_mode(&self) -> InternetExplorerModeRequestBuilder {
         InternetExplorerModeRequestBuilder {
             client: self.client.clone(),
@@ -3211,6 +3483,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.invitation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.invitation`
+    #[inline]
     pub fn as_invitation(&self) -> InvitationRequestBuilder {
         InvitationRequestBuilder {
             client: self.client.clone(),
@@ -3221,6 +3494,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosCertificateProfile`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile`
+    #[inline]
     pub fn as_ios_certificate_profile(&self) -> IosCertificateProfileRequestBuilder {
         IosCertificateProfileRequestBuilder {
             client: self.client.clone(),
@@ -3231,6 +3505,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy`
+    #[inline]
     pub fn as_ios_compliance_policy(&self) -> IosCompliancePolicyRequestBuilder {
         IosCompliancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -3241,6 +3516,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosCustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration`
+    #[inline]
     pub fn as_ios_custom_configuration(&self) -> IosCustomConfigurationRequestBuilder {
         IosCustomConfigurationRequestBuilder {
             client: self.client.clone(),
@@ -3251,6 +3527,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosDeviceFeaturesConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration`
+    #[inline]
     pub fn as_ios_device_features_configuration(
         &self,
     ) -> IosDeviceFeaturesConfigurationRequestBuilder {
@@ -3266,6 +3543,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosGeneralDeviceConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration`
+    #[inline]
     pub fn as_ios_general_device_configuration(
         &self,
     ) -> IosGeneralDeviceConfigurationRequestBuilder {
@@ -3281,6 +3559,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosLobApp`
+    #[inline]
     pub fn as_ios_lob_app(&self) -> IosLobAppRequestBuilder {
         IosLobAppRequestBuilder {
             client: self.client.clone(),
@@ -3291,6 +3570,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppProtection`
+    #[inline]
     pub fn as_ios_managed_app_protection(
         &self,
     ) -> IosManagedAppProtectionRequestBuilder {
@@ -3303,6 +3583,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosManagedAppRegistration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration`
+    #[inline]
     pub fn as_ios_managed_app_registration(
         &self,
     ) -> IosManagedAppRegistrationRequestBuilder {
@@ -3315,6 +3596,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosMobileAppConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration`
+    #[inline]
     pub fn as_ios_mobile_app_configuration(
         &self,
     ) -> IosMobileAppConfigurationRequestBuilder {
@@ -3327,6 +3609,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosStoreApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp`
+    #[inline]
     pub fn as_ios_store_app(&self) -> IosStoreAppRequestBuilder {
         IosStoreAppRequestBuilder {
             client: self.client.clone(),
@@ -3337,6 +3620,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosUpdateConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration`
+    #[inline]
     pub fn as_ios_update_configuration(&self) -> IosUpdateConfigurationRequestBuilder {
         IosUpdateConfigurationRequestBuilder {
             client: self.client.clone(),
@@ -3347,6 +3631,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosVppApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp`
+    #[inline]
     pub fn as_ios_vpp_app(&self) -> IosVppAppRequestBuilder {
         IosVppAppRequestBuilder {
             client: self.client.clone(),
@@ -3357,6 +3642,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosVppEBook`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook`
+    #[inline]
     pub fn as_ios_vpp_e_book(&self) -> IosVppEBookRequestBuilder {
         IosVppEBookRequestBuilder {
             client: self.client.clone(),
@@ -3367,6 +3653,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosiPadOSWebClip`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip`
+    #[inline]
     pub fn as_iosi_pad_os_web_clip(&self) -> IosiPadOsWebClipRequestBuilder {
         IosiPadOsWebClipRequestBuilder {
             client: self.client.clone(),
@@ -3377,6 +3664,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.itemActivity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.itemActivity`
+    #[inline]
     pub fn as_item_activity(&self) -> ItemActivityRequestBuilder {
         ItemActivityRequestBuilder {
             client: self.client.clone(),
@@ -3387,6 +3675,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.itemActivityStat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.itemActivityStat`
+    #[inline]
     pub fn as_item_activity_stat(&self) -> ItemActivityStatRequestBuilder {
         ItemActivityStatRequestBuilder {
             client: self.client.clone(),
@@ -3397,6 +3686,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.itemAnalytics`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.itemAnalytics`
+    #[inline]
     pub fn as_item_analytics(&self) -> ItemAnalyticsRequestBuilder {
         ItemAnalyticsRequestBuilder {
             client: self.client.clone(),
@@ -3406,6 +3696,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.itemAttachment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.itemAttachment`
+    #[inline]
     pub fn as_item_attachment(&self) -> ItemAttachmentRequestBuilder {
         ItemAttachmentRequestBuilder {
             client: self.client.clone(),
@@ -3415,6 +3706,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.itemInsights`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.itemInsights`
+    #[inline]
     pub fn as_item_insights(&self) -> ItemInsightsRequestBuilder {
         ItemInsightsRequestBuilder {
             client: self.client.clone(),
@@ -3424,6 +3716,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.labelContentRight`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight`
+    #[inline]
     pub fn as_label_content_right(&self) -> LabelContentRightRequestBuilder {
         LabelContentRightRequestBuilder {
             client: self.client.clone(),
@@ -3434,6 +3727,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.landingPage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.landingPage`
+    #[inline]
     pub fn as_landing_page(&self) -> LandingPageRequestBuilder {
         LandingPageRequestBuilder {
             client: self.client.clone(),
@@ -3444,6 +3738,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.learningProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.learningProvider`
+    #[inline]
     pub fn as_learning_provider(&self) -> LearningProviderRequestBuilder {
         LearningProviderRequestBuilder {
             client: self.client.clone(),
@@ -3454,6 +3749,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.levelMap`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.levelMap`
+    #[inline]
     pub fn as_level_map(&self) -> LevelMapRequestBuilder {
         LevelMapRequestBuilder {
             client: self.client.clone(),
@@ -3463,6 +3759,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.licenseDetails`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.licenseDetails`
+    #[inline]
     pub fn as_license_details(&self) -> LicenseDetailsRequestBuilder {
         LicenseDetailsRequestBuilder {
             client: self.client.clone(),
@@ -3473,6 +3770,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.list`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.list`
+    #[inline]
     pub fn as_list(&self) -> ListRequestBuilder {
         ListRequestBuilder {
             client: self.client.clone(),
@@ -3483,6 +3781,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.listItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.listItem`
+    #[inline]
     pub fn as_list_item(&self) -> ListItemRequestBuilder {
         ListItemRequestBuilder {
             client: self.client.clone(),
@@ -3493,6 +3792,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.listItemVersion`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.listItemVersion`
+    #[inline]
     pub fn as_list_item_version(&self) -> ListItemVersionRequestBuilder {
         ListItemVersionRequestBuilder {
             client: self.client.clone(),
@@ -3503,6 +3803,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy`
+    #[inline]
     pub fn as_mac_os_compliance_policy(&self) -> MacOsCompliancePolicyRequestBuilder {
         MacOsCompliancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -3513,6 +3814,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSCustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration`
+    #[inline]
     pub fn as_mac_os_custom_configuration(
         &self,
     ) -> MacOsCustomConfigurationRequestBuilder {
@@ -3525,6 +3827,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSDeviceFeaturesConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration`
+    #[inline]
     pub fn as_mac_os_device_features_configuration(
         &self,
     ) -> MacOsDeviceFeaturesConfigurationRequestBuilder {
@@ -3540,6 +3843,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSDmgApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDmgApp`
+    #[inline]
     pub fn as_mac_os_dmg_app(&self) -> MacOsDmgAppRequestBuilder {
         MacOsDmgAppRequestBuilder {
             client: self.client.clone(),
@@ -3550,6 +3854,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSGeneralDeviceConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration`
+    #[inline]
     pub fn as_mac_os_general_device_configuration(
         &self,
     ) -> MacOsGeneralDeviceConfigurationRequestBuilder {
@@ -3565,6 +3870,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSLobApp`
+    #[inline]
     pub fn as_mac_os_lob_app(&self) -> MacOsLobAppRequestBuilder {
         MacOsLobAppRequestBuilder {
             client: self.client.clone(),
@@ -3575,6 +3881,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSMicrosoftDefenderApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp`
+    #[inline]
     pub fn as_mac_os_microsoft_defender_app(
         &self,
     ) -> MacOsMicrosoftDefenderAppRequestBuilder {
@@ -3587,6 +3894,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSMicrosoftEdgeApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp`
+    #[inline]
     pub fn as_mac_os_microsoft_edge_app(&self) -> MacOsMicrosoftEdgeAppRequestBuilder {
         MacOsMicrosoftEdgeAppRequestBuilder {
             client: self.client.clone(),
@@ -3597,6 +3905,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.macOSOfficeSuiteApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp`
+    #[inline]
     pub fn as_mac_os_office_suite_app(&self) -> MacOsOfficeSuiteAppRequestBuilder {
         MacOsOfficeSuiteAppRequestBuilder {
             client: self.client.clone(),
@@ -3607,6 +3916,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailAssessmentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailAssessmentRequest`
+    #[inline]
     pub fn as_mail_assessment_request(&self) -> MailAssessmentRequestRequestBuilder {
         MailAssessmentRequestRequestBuilder {
             client: self.client.clone(),
@@ -3616,6 +3926,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailFolder`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailFolder`
+    #[inline]
     pub fn as_mail_folder(&self) -> MailFolderRequestBuilder {
         MailFolderRequestBuilder {
             client: self.client.clone(),
@@ -3625,6 +3936,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailSearchFolder`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder`
+    #[inline]
     pub fn as_mail_search_folder(&self) -> MailSearchFolderRequestBuilder {
         MailSearchFolderRequestBuilder {
             client: self.client.clone(),
@@ -3635,6 +3947,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailbox`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailbox`
+    #[inline]
     pub fn as_mailbox(&self) -> MailboxRequestBuilder {
         MailboxRequestBuilder {
             client: self.client.clone(),
@@ -3645,6 +3958,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailboxFolder`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxFolder`
+    #[inline]
     pub fn as_mailbox_folder(&self) -> MailboxFolderRequestBuilder {
         MailboxFolderRequestBuilder {
             client: self.client.clone(),
@@ -3655,6 +3969,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailboxItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxItem`
+    #[inline]
     pub fn as_mailbox_item(&self) -> MailboxItemRequestBuilder {
         MailboxItemRequestBuilder {
             client: self.client.clone(),
@@ -3665,6 +3980,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailboxProtectionRule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxProtectionRule`
+    #[inline]
     pub fn as_mailbox_protection_rule(&self) -> MailboxProtectionRuleRequestBuilder {
         MailboxProtectionRuleRequestBuilder {
             client: self.client.clone(),
@@ -3675,6 +3991,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailboxProtectionUnit`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxProtectionUnit`
+    #[inline]
     pub fn as_mailbox_protection_unit(&self) -> MailboxProtectionUnitRequestBuilder {
         MailboxProtectionUnitRequestBuilder {
             client: self.client.clone(),
@@ -3685,6 +4002,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mailboxRestoreArtifact`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact`
+    #[inline]
     pub fn as_mailbox_restore_artifact(&self) -> MailboxRestoreArtifactRequestBuilder {
         MailboxRestoreArtifactRequestBuilder {
             client: self.client.clone(),
@@ -3695,6 +4013,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAndroidLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidLobApp`
+    #[inline]
     pub fn as_managed_android_lob_app(&self) -> ManagedAndroidLobAppRequestBuilder {
         ManagedAndroidLobAppRequestBuilder {
             client: self.client.clone(),
@@ -3705,6 +4024,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAndroidStoreApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp`
+    #[inline]
     pub fn as_managed_android_store_app(&self) -> ManagedAndroidStoreAppRequestBuilder {
         ManagedAndroidStoreAppRequestBuilder {
             client: self.client.clone(),
@@ -3715,6 +4035,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp`
+    #[inline]
     pub fn as_managed_app(&self) -> ManagedAppRequestBuilder {
         ManagedAppRequestBuilder {
             client: self.client.clone(),
@@ -3725,6 +4046,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAppConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppConfiguration`
+    #[inline]
     pub fn as_managed_app_configuration(&self) -> ManagedAppConfigurationRequestBuilder {
         ManagedAppConfigurationRequestBuilder {
             client: self.client.clone(),
@@ -3735,6 +4057,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAppPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppPolicy`
+    #[inline]
     pub fn as_managed_app_policy(&self) -> ManagedAppPolicyRequestBuilder {
         ManagedAppPolicyRequestBuilder {
             client: self.client.clone(),
@@ -3745,6 +4068,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAppProtection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppProtection`
+    #[inline]
     pub fn as_managed_app_protection(&self) -> ManagedAppProtectionRequestBuilder {
         ManagedAppProtectionRequestBuilder {
             client: self.client.clone(),
@@ -3754,6 +4078,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAppRegistration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppRegistration`
+    #[inline]
     pub fn as_managed_app_registration(&self) -> ManagedAppRegistrationRequestBuilder {
         ManagedAppRegistrationRequestBuilder {
             client: self.client.clone(),
@@ -3763,6 +4088,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedDevice`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedDevice`
+    #[inline]
     pub fn as_managed_device(&self) -> ManagedDeviceRequestBuilder {
         ManagedDeviceRequestBuilder {
             client: self.client.clone(),
@@ -3773,6 +4099,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedDeviceMobileAppConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedDeviceMobileAppConfiguration`
+    #[inline]
     pub fn as_managed_device_mobile_app_configuration(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationRequestBuilder {
@@ -3788,6 +4115,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedEBook`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedEBook`
+    #[inline]
     pub fn as_managed_e_book(&self) -> ManagedEBookRequestBuilder {
         ManagedEBookRequestBuilder {
             client: self.client.clone(),
@@ -3798,6 +4126,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedIOSLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSLobApp`
+    #[inline]
     pub fn as_managed_ios_lob_app(&self) -> ManagedIosLobAppRequestBuilder {
         ManagedIosLobAppRequestBuilder {
             client: self.client.clone(),
@@ -3808,6 +4137,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedIOSStoreApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedIOSStoreApp`
+    #[inline]
     pub fn as_managed_ios_store_app(&self) -> ManagedIosStoreAppRequestBuilder {
         ManagedIosStoreAppRequestBuilder {
             client: self.client.clone(),
@@ -3818,6 +4148,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedMobileLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedMobileLobApp`
+    #[inline]
     pub fn as_managed_mobile_lob_app(&self) -> ManagedMobileLobAppRequestBuilder {
         ManagedMobileLobAppRequestBuilder {
             client: self.client.clone(),
@@ -3828,6 +4159,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mdmWindowsInformationProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mdmWindowsInformationProtectionPolicy`
+    #[inline]
     pub fn as_mdm_windows_information_protection_policy(
         &self,
     ) -> MdmWindowsInformationProtectionPolicyRequestBuilder {
@@ -3842,6 +4174,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.meetingAttendanceReport`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.meetingAttendanceReport`
+    #[inline]
     pub fn as_meeting_attendance_report(&self) -> MeetingAttendanceReportRequestBuilder {
         MeetingAttendanceReportRequestBuilder {
             client: self.client.clone(),
@@ -3852,6 +4185,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.membershipOutlierInsight`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.membershipOutlierInsight`
+    #[inline]
     pub fn as_membership_outlier_insight(
         &self,
     ) -> MembershipOutlierInsightRequestBuilder {
@@ -3863,6 +4197,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.message`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.message`
+    #[inline]
     pub fn as_message(&self) -> MessageRequestBuilder {
         MessageRequestBuilder {
             client: self.client.clone(),
@@ -3873,6 +4208,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.messageTracingRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.messageTracingRoot`
+    #[inline]
     pub fn as_message_tracing_root(&self) -> MessageTracingRootRequestBuilder {
         MessageTracingRootRequestBuilder {
             client: self.client.clone(),
@@ -3883,6 +4219,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAccountUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftAccountUserConversationMember`
+    #[inline]
     pub fn as_microsoft_account_user_conversation_member(
         &self,
     ) -> MicrosoftAccountUserConversationMemberRequestBuilder {
@@ -3897,6 +4234,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftAuthenticatorAuthenticationMethod`
+    #[inline]
     pub fn as_microsoft_authenticator_authentication_method(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodRequestBuilder {
@@ -3912,6 +4250,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_microsoft_authenticator_authentication_method_configuration(
         &self,
     ) -> MicrosoftAuthenticatorAuthenticationMethodConfigurationRequestBuilder {
@@ -3929,6 +4268,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.microsoftStoreForBusinessApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.microsoftStoreForBusinessApp`
+    #[inline]
     pub fn as_microsoft_store_for_business_app(
         &self,
     ) -> MicrosoftStoreForBusinessAppRequestBuilder {
@@ -3944,6 +4284,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mobileApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mobileApp`
+    #[inline]
     pub fn as_mobile_app(&self) -> MobileAppRequestBuilder {
         MobileAppRequestBuilder {
             client: self.client.clone(),
@@ -3954,6 +4295,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mobileAppContent`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mobileAppContent`
+    #[inline]
     pub fn as_mobile_app_content(&self) -> MobileAppContentRequestBuilder {
         MobileAppContentRequestBuilder {
             client: self.client.clone(),
@@ -3964,6 +4306,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mobileAppContentFile`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mobileAppContentFile`
+    #[inline]
     pub fn as_mobile_app_content_file(&self) -> MobileAppContentFileRequestBuilder {
         MobileAppContentFileRequestBuilder {
             client: self.client.clone(),
@@ -3974,6 +4317,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mobileAppTroubleshootingEvent`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mobileAppTroubleshootingEvent`
+    #[inline]
     pub fn as_mobile_app_troubleshooting_event(
         &self,
     ) -> MobileAppTroubleshootingEventRequestBuilder {
@@ -3989,6 +4333,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mobileLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mobileLobApp`
+    #[inline]
     pub fn as_mobile_lob_app(&self) -> MobileLobAppRequestBuilder {
         MobileLobAppRequestBuilder {
             client: self.client.clone(),
@@ -3999,6 +4344,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.multiTenantOrganization`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.multiTenantOrganization`
+    #[inline]
     pub fn as_multi_tenant_organization(&self) -> MultiTenantOrganizationRequestBuilder {
         MultiTenantOrganizationRequestBuilder {
             client: self.client.clone(),
@@ -4009,6 +4355,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.multiTenantOrganizationIdentitySyncPolicyTemplate`
+    #[inline]
     pub fn as_multi_tenant_organization_identity_sync_policy_template(
         &self,
     ) -> MultiTenantOrganizationIdentitySyncPolicyTemplateRequestBuilder {
@@ -4026,6 +4373,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.multiTenantOrganizationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.multiTenantOrganizationMember`
+    #[inline]
     pub fn as_multi_tenant_organization_member(
         &self,
     ) -> MultiTenantOrganizationMemberRequestBuilder {
@@ -4041,6 +4389,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.multiTenantOrganizationPartnerConfigurationTemplate`
+    #[inline]
     pub fn as_multi_tenant_organization_partner_configuration_template(
         &self,
     ) -> MultiTenantOrganizationPartnerConfigurationTemplateRequestBuilder {
@@ -4057,6 +4406,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.notebook`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.notebook`
+    #[inline]
     pub fn as_notebook(&self) -> NotebookRequestBuilder {
         NotebookRequestBuilder {
             client: self.client.clone(),
@@ -4067,6 +4417,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.notificationMessageTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.notificationMessageTemplate`
+    #[inline]
     pub fn as_notification_message_template(
         &self,
     ) -> NotificationMessageTemplateRequestBuilder {
@@ -4081,6 +4432,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.oAuth2PermissionGrant`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oAuth2PermissionGrant`
+    #[inline]
     pub fn as_o_auth2_permission_grant(&self) -> OAuth2PermissionGrantRequestBuilder {
         OAuth2PermissionGrantRequestBuilder {
             client: self.client.clone(),
@@ -4091,6 +4443,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.offerShiftRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.offerShiftRequest`
+    #[inline]
     pub fn as_offer_shift_request(&self) -> OfferShiftRequestRequestBuilder {
         OfferShiftRequestRequestBuilder {
             client: self.client.clone(),
@@ -4100,6 +4453,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.officeGraphInsights`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.officeGraphInsights`
+    #[inline]
     pub fn as_office_graph_insights(&self) -> OfficeGraphInsightsRequestBuilder {
         OfficeGraphInsightsRequestBuilder {
             client: self.client.clone(),
@@ -4110,6 +4464,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.oidcIdentityProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oidcIdentityProvider`
+    #[inline]
     pub fn as_oidc_identity_provider(&self) -> OidcIdentityProviderRequestBuilder {
         OidcIdentityProviderRequestBuilder {
             client: self.client.clone(),
@@ -4120,6 +4475,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onAttributeCollectionStartCustomExtension`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onAttributeCollectionStartCustomExtension`
+    #[inline]
     pub fn as_on_attribute_collection_start_custom_extension(
         &self,
     ) -> OnAttributeCollectionStartCustomExtensionRequestBuilder {
@@ -4135,6 +4491,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onAttributeCollectionSubmitCustomExtension`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onAttributeCollectionSubmitCustomExtension`
+    #[inline]
     pub fn as_on_attribute_collection_submit_custom_extension(
         &self,
     ) -> OnAttributeCollectionSubmitCustomExtensionRequestBuilder {
@@ -4150,6 +4507,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onOtpSendCustomExtension`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onOtpSendCustomExtension`
+    #[inline]
     pub fn as_on_otp_send_custom_extension(
         &self,
     ) -> OnOtpSendCustomExtensionRequestBuilder {
@@ -4162,6 +4520,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onPasswordSubmitCustomExtension`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onPasswordSubmitCustomExtension`
+    #[inline]
     pub fn as_on_password_submit_custom_extension(
         &self,
     ) -> OnPasswordSubmitCustomExtensionRequestBuilder {
@@ -4177,6 +4536,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onTokenIssuanceStartCustomExtension`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onTokenIssuanceStartCustomExtension`
+    #[inline]
     pub fn as_on_token_issuance_start_custom_extension(
         &self,
     ) -> OnTokenIssuanceStartCustomExtensionRequestBuilder {
@@ -4192,6 +4552,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onVerifiedIdClaimValidationCustomExtension`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onVerifiedIdClaimValidationCustomExtension`
+    #[inline]
     pub fn as_on_verified_id_claim_validation_custom_extension(
         &self,
     ) -> OnVerifiedIdClaimValidationCustomExtensionRequestBuilder {
@@ -4207,6 +4568,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.oneDriveForBusinessBrowseSession`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oneDriveForBusinessBrowseSession`
+    #[inline]
     pub fn as_one_drive_for_business_browse_session(
         &self,
     ) -> OneDriveForBusinessBrowseSessionRequestBuilder {
@@ -4222,6 +4584,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.oneDriveForBusinessProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oneDriveForBusinessProtectionPolicy`
+    #[inline]
     pub fn as_one_drive_for_business_protection_policy(
         &self,
     ) -> OneDriveForBusinessProtectionPolicyRequestBuilder {
@@ -4237,6 +4600,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.oneDriveForBusinessRestoreSession`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.oneDriveForBusinessRestoreSession`
+    #[inline]
     pub fn as_one_drive_for_business_restore_session(
         &self,
     ) -> OneDriveForBusinessRestoreSessionRequestBuilder {
@@ -4251,6 +4615,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onenote`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onenote`
+    #[inline]
     pub fn as_onenote(&self) -> OnenoteRequestBuilder {
         OnenoteRequestBuilder {
             client: self.client.clone(),
@@ -4260,6 +4625,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onenotePage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onenotePage`
+    #[inline]
     pub fn as_onenote_page(&self) -> OnenotePageRequestBuilder {
         OnenotePageRequestBuilder {
             client: self.client.clone(),
@@ -4269,6 +4635,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onenoteSection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onenoteSection`
+    #[inline]
     pub fn as_onenote_section(&self) -> OnenoteSectionRequestBuilder {
         OnenoteSectionRequestBuilder {
             client: self.client.clone(),
@@ -4278,6 +4645,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onlineMeeting`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onlineMeeting`
+    #[inline]
     pub fn as_online_meeting(&self) -> OnlineMeetingRequestBuilder {
         OnlineMeetingRequestBuilder {
             client: self.client.clone(),
@@ -4287,6 +4655,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onlineMeetingBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onlineMeetingBase`
+    #[inline]
     pub fn as_online_meeting_base(&self) -> OnlineMeetingBaseRequestBuilder {
         OnlineMeetingBaseRequestBuilder {
             client: self.client.clone(),
@@ -4297,6 +4666,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.onlineMeetingEngagementConversation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.onlineMeetingEngagementConversation`
+    #[inline]
     pub fn as_online_meeting_engagement_conversation(
         &self,
     ) -> OnlineMeetingEngagementConversationRequestBuilder {
@@ -4312,6 +4682,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.openShift`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.openShift`
+    #[inline]
     pub fn as_open_shift(&self) -> OpenShiftRequestBuilder {
         OpenShiftRequestBuilder {
             client: self.client.clone(),
@@ -4322,6 +4693,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.openShiftChangeRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.openShiftChangeRequest`
+    #[inline]
     pub fn as_open_shift_change_request(&self) -> OpenShiftChangeRequestRequestBuilder {
         OpenShiftChangeRequestRequestBuilder {
             client: self.client.clone(),
@@ -4332,6 +4704,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.orgContact`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.orgContact`
+    #[inline]
     pub fn as_org_contact(&self) -> OrgContactRequestBuilder {
         OrgContactRequestBuilder {
             client: self.client.clone(),
@@ -4342,6 +4715,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.organization`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.organization`
+    #[inline]
     pub fn as_organization(&self) -> OrganizationRequestBuilder {
         OrganizationRequestBuilder {
             client: self.client.clone(),
@@ -4352,6 +4726,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.organizationalBranding`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.organizationalBranding`
+    #[inline]
     pub fn as_organizational_branding(&self) -> OrganizationalBrandingRequestBuilder {
         OrganizationalBrandingRequestBuilder {
             client: self.client.clone(),
@@ -4361,6 +4736,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.outlookUser`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.outlookUser`
+    #[inline]
     pub fn as_outlook_user(&self) -> OutlookUserRequestBuilder {
         OutlookUserRequestBuilder {
             client: self.client.clone(),
@@ -4371,6 +4747,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.participant`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participant`
+    #[inline]
     pub fn as_participant(&self) -> ParticipantRequestBuilder {
         ParticipantRequestBuilder {
             client: self.client.clone(),
@@ -4380,6 +4757,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.participantJoiningNotification`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantJoiningNotification`
+    #[inline]
     pub fn as_participant_joining_notification(
         &self,
     ) -> ParticipantJoiningNotificationRequestBuilder {
@@ -4394,6 +4772,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.participantLeftNotification`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.participantLeftNotification`
+    #[inline]
     pub fn as_participant_left_notification(
         &self,
     ) -> ParticipantLeftNotificationRequestBuilder {
@@ -4409,6 +4788,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.partners`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners`
+    #[inline]
     pub fn as_partners(&self) -> PartnersRequestBuilder {
         PartnersRequestBuilder {
             client: self.client.clone(),
@@ -4419,6 +4799,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.partners.billing.azureUsage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.azureUsage`
+    #[inline]
     pub fn as_azure_usage(
         &self,
     ) -> MicrosoftGraphPartnersBillingAzureUsageRequestBuilder {
@@ -4434,6 +4815,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.partners.billing.billedReconciliation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.billedReconciliation`
+    #[inline]
     pub fn as_billed_reconciliation(
         &self,
     ) -> MicrosoftGraphPartnersBillingBilledReconciliationRequestBuilder {
@@ -4449,6 +4831,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.partners.billing.billedUsage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.billedUsage`
+    #[inline]
     pub fn as_billed_usage(
         &self,
     ) -> MicrosoftGraphPartnersBillingBilledUsageRequestBuilder {
@@ -4464,6 +4847,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.partners.billing.billing`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.billing`
+    #[inline]
     pub fn as_billing(&self) -> MicrosoftGraphPartnersBillingBillingRequestBuilder {
         MicrosoftGraphPartnersBillingBillingRequestBuilder {
             client: self.client.clone(),
@@ -4474,6 +4858,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.partners.billing.billingReconciliation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.billingReconciliation`
+    #[inline]
     pub fn as_billing_reconciliation(
         &self,
     ) -> MicrosoftGraphPartnersBillingBillingReconciliationRequestBuilder {
@@ -4489,6 +4874,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.partners.billing.exportSuccessOperation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.exportSuccessOperation`
+    #[inline]
     pub fn as_export_success_operation(
         &self,
     ) -> MicrosoftGraphPartnersBillingExportSuccessOperationRequestBuilder {
@@ -4504,6 +4890,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.partners.billing.unbilledReconciliation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.unbilledReconciliation`
+    #[inline]
     pub fn as_unbilled_reconciliation(
         &self,
     ) -> MicrosoftGraphPartnersBillingUnbilledReconciliationRequestBuilder {
@@ -4519,6 +4906,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.partners.billing.unbilledUsage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.partners.billing.unbilledUsage`
+    #[inline]
     pub fn as_unbilled_usage(
         &self,
     ) -> MicrosoftGraphPartnersBillingUnbilledUsageRequestBuilder {
@@ -4533,6 +4921,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.passwordAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.passwordAuthenticationMethod`
+    #[inline]
     pub fn as_password_authentication_method(
         &self,
     ) -> PasswordAuthenticationMethodRequestBuilder {
@@ -4548,6 +4937,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.peopleAdminSettings`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.peopleAdminSettings`
+    #[inline]
     pub fn as_people_admin_settings(&self) -> PeopleAdminSettingsRequestBuilder {
         PeopleAdminSettingsRequestBuilder {
             client: self.client.clone(),
@@ -4565,6 +4955,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.permission`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.permission`
+    #[inline]
     pub fn as_permission(&self) -> PermissionRequestBuilder {
         PermissionRequestBuilder {
             client: self.client.clone(),
@@ -4575,6 +4966,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.permissionGrantPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.permissionGrantPolicy`
+    #[inline]
     pub fn as_permission_grant_policy(&self) -> PermissionGrantPolicyRequestBuilder {
         PermissionGrantPolicyRequestBuilder {
             client: self.client.clone(),
@@ -4584,6 +4976,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.phoneAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.phoneAuthenticationMethod`
+    #[inline]
     pub fn as_phone_authentication_method(
         &self,
     ) -> PhoneAuthenticationMethodRequestBuilder {
@@ -4596,6 +4989,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.phoneUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.phoneUserConversationMember`
+    #[inline]
     pub fn as_phone_user_conversation_member(
         &self,
     ) -> PhoneUserConversationMemberRequestBuilder {
@@ -4611,6 +5005,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.pinnedChatMessageInfo`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.pinnedChatMessageInfo`
+    #[inline]
     pub fn as_pinned_chat_message_info(&self) -> PinnedChatMessageInfoRequestBuilder {
         PinnedChatMessageInfoRequestBuilder {
             client: self.client.clone(),
@@ -4621,6 +5016,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.place`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.place`
+    #[inline]
     pub fn as_place(&self) -> PlaceRequestBuilder {
         PlaceRequestBuilder {
             client: self.client.clone(),
@@ -4631,6 +5027,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.planner`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.planner`
+    #[inline]
     pub fn as_planner(&self) -> PlannerRequestBuilder {
         PlannerRequestBuilder {
             client: self.client.clone(),
@@ -4640,6 +5037,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerBucket`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.plannerBucket`
+    #[inline]
     pub fn as_planner_bucket(&self) -> PlannerBucketRequestBuilder {
         PlannerBucketRequestBuilder {
             client: self.client.clone(),
@@ -4650,6 +5048,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.plannerGroup`
+    #[inline]
     pub fn as_planner_group(&self) -> PlannerGroupRequestBuilder {
         PlannerGroupRequestBuilder {
             client: self.client.clone(),
@@ -4659,6 +5058,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerPlan`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.plannerPlan`
+    #[inline]
     pub fn as_planner_plan(&self) -> PlannerPlanRequestBuilder {
         PlannerPlanRequestBuilder {
             client: self.client.clone(),
@@ -4668,6 +5068,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerTask`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.plannerTask`
+    #[inline]
     pub fn as_planner_task(&self) -> PlannerTaskRequestBuilder {
         PlannerTaskRequestBuilder {
             client: self.client.clone(),
@@ -4677,6 +5078,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.plannerUser`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.plannerUser`
+    #[inline]
     pub fn as_planner_user(&self) -> PlannerUserRequestBuilder {
         PlannerUserRequestBuilder {
             client: self.client.clone(),
@@ -4686,6 +5088,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.platformCredentialAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.platformCredentialAuthenticationMethod`
+    #[inline]
     pub fn as_platform_credential_authentication_method(
         &self,
     ) -> PlatformCredentialAuthenticationMethodRequestBuilder {
@@ -4701,6 +5104,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.policyBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyBase`
+    #[inline]
     pub fn as_policy_base(&self) -> PolicyBaseRequestBuilder {
         PolicyBaseRequestBuilder {
             client: self.client.clone(),
@@ -4711,6 +5115,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.policyRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyRoot`
+    #[inline]
     pub fn as_policy_root(&self) -> PolicyRootRequestBuilder {
         PolicyRootRequestBuilder {
             client: self.client.clone(),
@@ -4721,6 +5126,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.policyTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.policyTemplate`
+    #[inline]
     pub fn as_policy_template(&self) -> PolicyTemplateRequestBuilder {
         PolicyTemplateRequestBuilder {
             client: self.client.clone(),
@@ -4731,6 +5137,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.post`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.post`
+    #[inline]
     pub fn as_post(&self) -> PostRequestBuilder {
         PostRequestBuilder {
             client: self.client.clone(),
@@ -4740,6 +5147,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.presence`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.presence`
+    #[inline]
     pub fn as_presence(&self) -> PresenceRequestBuilder {
         PresenceRequestBuilder {
             client: self.client.clone(),
@@ -4750,6 +5158,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printDocument`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printDocument`
+    #[inline]
     pub fn as_print_document(&self) -> PrintDocumentRequestBuilder {
         PrintDocumentRequestBuilder {
             client: self.client.clone(),
@@ -4760,6 +5169,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printJob`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printJob`
+    #[inline]
     pub fn as_print_job(&self) -> PrintJobRequestBuilder {
         PrintJobRequestBuilder {
             client: self.client.clone(),
@@ -4770,6 +5180,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printService`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printService`
+    #[inline]
     pub fn as_print_service(&self) -> PrintServiceRequestBuilder {
         PrintServiceRequestBuilder {
             client: self.client.clone(),
@@ -4780,6 +5191,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printTask`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printTask`
+    #[inline]
     pub fn as_print_task(&self) -> PrintTaskRequestBuilder {
         PrintTaskRequestBuilder {
             client: self.client.clone(),
@@ -4790,6 +5202,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printTaskDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printTaskDefinition`
+    #[inline]
     pub fn as_print_task_definition(&self) -> PrintTaskDefinitionRequestBuilder {
         PrintTaskDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -4800,6 +5213,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printTaskTrigger`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printTaskTrigger`
+    #[inline]
     pub fn as_print_task_trigger(&self) -> PrintTaskTriggerRequestBuilder {
         PrintTaskTriggerRequestBuilder {
             client: self.client.clone(),
@@ -4810,6 +5224,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printer`
+    #[inline]
     pub fn as_printer(&self) -> PrinterRequestBuilder {
         PrinterRequestBuilder {
             client: self.client.clone(),
@@ -4819,6 +5234,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printerBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printerBase`
+    #[inline]
     pub fn as_printer_base(&self) -> PrinterBaseRequestBuilder {
         PrinterBaseRequestBuilder {
             client: self.client.clone(),
@@ -4829,6 +5245,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printerCreateOperation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printerCreateOperation`
+    #[inline]
     pub fn as_printer_create_operation(&self) -> PrinterCreateOperationRequestBuilder {
         PrinterCreateOperationRequestBuilder {
             client: self.client.clone(),
@@ -4839,6 +5256,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.printerShare`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.printerShare`
+    #[inline]
     pub fn as_printer_share(&self) -> PrinterShareRequestBuilder {
         PrinterShareRequestBuilder {
             client: self.client.clone(),
@@ -4849,6 +5267,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.privilegedAccessGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.privilegedAccessGroup`
+    #[inline]
     pub fn as_privileged_access_group(&self) -> PrivilegedAccessGroupRequestBuilder {
         PrivilegedAccessGroupRequestBuilder {
             client: self.client.clone(),
@@ -4859,6 +5278,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.privilegedAccessGroupAssignmentSchedule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.privilegedAccessGroupAssignmentSchedule`
+    #[inline]
     pub fn as_privileged_access_group_assignment_schedule(
         &self,
     ) -> PrivilegedAccessGroupAssignmentScheduleRequestBuilder {
@@ -4874,6 +5294,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.privilegedAccessGroupAssignmentScheduleInstance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.privilegedAccessGroupAssignmentScheduleInstance`
+    #[inline]
     pub fn as_privileged_access_group_assignment_schedule_instance(
         &self,
     ) -> PrivilegedAccessGroupAssignmentScheduleInstanceRequestBuilder {
@@ -4891,6 +5312,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.privilegedAccessGroupAssignmentScheduleRequest`
+    #[inline]
     pub fn as_privileged_access_group_assignment_schedule_request(
         &self,
     ) -> PrivilegedAccessGroupAssignmentScheduleRequestRequestBuilder {
@@ -4908,6 +5330,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.privilegedAccessGroupEligibilitySchedule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.privilegedAccessGroupEligibilitySchedule`
+    #[inline]
     pub fn as_privileged_access_group_eligibility_schedule(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestBuilder {
@@ -4923,6 +5346,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.privilegedAccessGroupEligibilityScheduleInstance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.privilegedAccessGroupEligibilityScheduleInstance`
+    #[inline]
     pub fn as_privileged_access_group_eligibility_schedule_instance(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleInstanceRequestBuilder {
@@ -4940,6 +5364,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.privilegedAccessGroupEligibilityScheduleRequest`
+    #[inline]
     pub fn as_privileged_access_group_eligibility_schedule_request(
         &self,
     ) -> PrivilegedAccessGroupEligibilityScheduleRequestRequestBuilder {
@@ -4957,6 +5382,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.privilegedAccessRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.privilegedAccessRoot`
+    #[inline]
     pub fn as_privileged_access_root(&self) -> PrivilegedAccessRootRequestBuilder {
         PrivilegedAccessRootRequestBuilder {
             client: self.client.clone(),
@@ -4967,6 +5393,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.protectionPolicyBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.protectionPolicyBase`
+    #[inline]
     pub fn as_protection_policy_base(&self) -> ProtectionPolicyBaseRequestBuilder {
         ProtectionPolicyBaseRequestBuilder {
             client: self.client.clone(),
@@ -4976,6 +5403,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.protectionRuleBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.protectionRuleBase`
+    #[inline]
     pub fn as_protection_rule_base(&self) -> ProtectionRuleBaseRequestBuilder {
         ProtectionRuleBaseRequestBuilder {
             client: self.client.clone(),
@@ -4986,6 +5414,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.protectionUnitBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.protectionUnitBase`
+    #[inline]
     pub fn as_protection_unit_base(&self) -> ProtectionUnitBaseRequestBuilder {
         ProtectionUnitBaseRequestBuilder {
             client: self.client.clone(),
@@ -4996,6 +5425,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.publicKeyInfrastructureRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.publicKeyInfrastructureRoot`
+    #[inline]
     pub fn as_public_key_infrastructure_root(
         &self,
     ) -> PublicKeyInfrastructureRootRequestBuilder {
@@ -5010,6 +5440,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.qrCodePinAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.qrCodePinAuthenticationMethod`
+    #[inline]
     pub fn as_qr_code_pin_authentication_method(
         &self,
     ) -> QrCodePinAuthenticationMethodRequestBuilder {
@@ -5025,6 +5456,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.qrCodePinAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.qrCodePinAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_qr_code_pin_authentication_method_configuration(
         &self,
     ) -> QrCodePinAuthenticationMethodConfigurationRequestBuilder {
@@ -5040,6 +5472,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.rbacApplication`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.rbacApplication`
+    #[inline]
     pub fn as_rbac_application(&self) -> RbacApplicationRequestBuilder {
         RbacApplicationRequestBuilder {
             client: self.client.clone(),
@@ -5050,6 +5483,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.recycleBin`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBin`
+    #[inline]
     pub fn as_recycle_bin(&self) -> RecycleBinRequestBuilder {
         RecycleBinRequestBuilder {
             client: self.client.clone(),
@@ -5060,6 +5494,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.recycleBinItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.recycleBinItem`
+    #[inline]
     pub fn as_recycle_bin_item(&self) -> RecycleBinItemRequestBuilder {
         RecycleBinItemRequestBuilder {
             client: self.client.clone(),
@@ -5069,6 +5504,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.referenceAttachment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.referenceAttachment`
+    #[inline]
     pub fn as_reference_attachment(&self) -> ReferenceAttachmentRequestBuilder {
         ReferenceAttachmentRequestBuilder {
             client: self.client.clone(),
@@ -5079,6 +5515,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.remoteAssistancePartner`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.remoteAssistancePartner`
+    #[inline]
     pub fn as_remote_assistance_partner(&self) -> RemoteAssistancePartnerRequestBuilder {
         RemoteAssistancePartnerRequestBuilder {
             client: self.client.clone(),
@@ -5089,6 +5526,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.remoteDesktopSecurityConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.remoteDesktopSecurityConfiguration`
+    #[inline]
     pub fn as_remote_desktop_security_configuration(
         &self,
     ) -> RemoteDesktopSecurityConfigurationRequestBuilder {
@@ -5104,6 +5542,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.remoteTenantGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.remoteTenantGroup`
+    #[inline]
     pub fn as_remote_tenant_group(&self) -> RemoteTenantGroupRequestBuilder {
         RemoteTenantGroupRequestBuilder {
             client: self.client.clone(),
@@ -5114,6 +5553,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.reportsRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.reportsRoot`
+    #[inline]
     pub fn as_reports_root(&self) -> ReportsRootRequestBuilder {
         ReportsRootRequestBuilder {
             client: self.client.clone(),
@@ -5124,6 +5564,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.resellerDelegatedAdminRelationship`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resellerDelegatedAdminRelationship`
+    #[inline]
     pub fn as_reseller_delegated_admin_relationship(
         &self,
     ) -> ResellerDelegatedAdminRelationshipRequestBuilder {
@@ -5138,6 +5579,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.resourceSpecificPermissionGrant`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.resourceSpecificPermissionGrant`
+    #[inline]
     pub fn as_resource_specific_permission_grant(
         &self,
     ) -> ResourceSpecificPermissionGrantRequestBuilder {
@@ -5152,6 +5594,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.restoreArtifactBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreArtifactBase`
+    #[inline]
     pub fn as_restore_artifact_base(&self) -> RestoreArtifactBaseRequestBuilder {
         RestoreArtifactBaseRequestBuilder {
             client: self.client.clone(),
@@ -5162,6 +5605,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.restorePoint`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restorePoint`
+    #[inline]
     pub fn as_restore_point(&self) -> RestorePointRequestBuilder {
         RestorePointRequestBuilder {
             client: self.client.clone(),
@@ -5172,6 +5616,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.restoreSessionBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.restoreSessionBase`
+    #[inline]
     pub fn as_restore_session_base(&self) -> RestoreSessionBaseRequestBuilder {
         RestoreSessionBaseRequestBuilder {
             client: self.client.clone(),
@@ -5182,6 +5627,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.riskyServicePrincipal`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.riskyServicePrincipal`
+    #[inline]
     pub fn as_risky_service_principal(&self) -> RiskyServicePrincipalRequestBuilder {
         RiskyServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -5192,6 +5638,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.riskyServicePrincipalHistoryItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.riskyServicePrincipalHistoryItem`
+    #[inline]
     pub fn as_risky_service_principal_history_item(
         &self,
     ) -> RiskyServicePrincipalHistoryItemRequestBuilder {
@@ -5207,6 +5654,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.riskyUser`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.riskyUser`
+    #[inline]
     pub fn as_risky_user(&self) -> RiskyUserRequestBuilder {
         RiskyUserRequestBuilder {
             client: self.client.clone(),
@@ -5217,6 +5665,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.riskyUserHistoryItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.riskyUserHistoryItem`
+    #[inline]
     pub fn as_risky_user_history_item(&self) -> RiskyUserHistoryItemRequestBuilder {
         RiskyUserHistoryItemRequestBuilder {
             client: self.client.clone(),
@@ -5227,6 +5676,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.roleAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.roleAssignment`
+    #[inline]
     pub fn as_role_assignment(&self) -> RoleAssignmentRequestBuilder {
         RoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -5237,6 +5687,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.roleDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.roleDefinition`
+    #[inline]
     pub fn as_role_definition(&self) -> RoleDefinitionRequestBuilder {
         RoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -5247,6 +5698,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.room`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.room`
+    #[inline]
     pub fn as_room(&self) -> RoomRequestBuilder {
         RoomRequestBuilder {
             client: self.client.clone(),
@@ -5257,6 +5709,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.roomList`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.roomList`
+    #[inline]
     pub fn as_room_list(&self) -> RoomListRequestBuilder {
         RoomListRequestBuilder {
             client: self.client.clone(),
@@ -5267,6 +5720,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.samlOrWsFedExternalDomainFederation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    #[inline]
     pub fn as_saml_or_ws_fed_external_domain_federation(
         &self,
     ) -> SamlOrWsFedExternalDomainFederationRequestBuilder {
@@ -5282,6 +5736,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.samlOrWsFedProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.samlOrWsFedProvider`
+    #[inline]
     pub fn as_saml_or_ws_fed_provider(&self) -> SamlOrWsFedProviderRequestBuilder {
         SamlOrWsFedProviderRequestBuilder {
             client: self.client.clone(),
@@ -5292,6 +5747,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.schedule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.schedule`
+    #[inline]
     pub fn as_schedule(&self) -> ScheduleRequestBuilder {
         ScheduleRequestBuilder {
             client: self.client.clone(),
@@ -5301,6 +5757,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.scheduleChangeRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.scheduleChangeRequest`
+    #[inline]
     pub fn as_schedule_change_request(&self) -> ScheduleChangeRequestRequestBuilder {
         ScheduleChangeRequestRequestBuilder {
             client: self.client.clone(),
@@ -5311,6 +5768,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.schedulingGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.schedulingGroup`
+    #[inline]
     pub fn as_scheduling_group(&self) -> SchedulingGroupRequestBuilder {
         SchedulingGroupRequestBuilder {
             client: self.client.clone(),
@@ -5321,6 +5779,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.searchEntity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.searchEntity`
+    #[inline]
     pub fn as_search_entity(&self) -> SearchEntityRequestBuilder {
         SearchEntityRequestBuilder {
             client: self.client.clone(),
@@ -5331,6 +5790,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.section`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.section`
+    #[inline]
     pub fn as_section(&self) -> SectionRequestBuilder {
         SectionRequestBuilder {
             client: self.client.clone(),
@@ -5340,6 +5800,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sectionGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sectionGroup`
+    #[inline]
     pub fn as_section_group(&self) -> SectionGroupRequestBuilder {
         SectionGroupRequestBuilder {
             client: self.client.clone(),
@@ -5350,6 +5811,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.alert`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.alert`
+    #[inline]
     pub fn as_alert(&self) -> MicrosoftGraphSecurityAlertRequestBuilder {
         MicrosoftGraphSecurityAlertRequestBuilder {
             client: self.client.clone(),
@@ -5360,6 +5822,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.analyzedEmail`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.analyzedEmail`
+    #[inline]
     pub fn as_analyzed_email(
         &self,
     ) -> MicrosoftGraphSecurityAnalyzedEmailRequestBuilder {
@@ -5372,6 +5835,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.article`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.article`
+    #[inline]
     pub fn as_article(&self) -> MicrosoftGraphSecurityArticleRequestBuilder {
         MicrosoftGraphSecurityArticleRequestBuilder {
             client: self.client.clone(),
@@ -5382,6 +5846,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.articleIndicator`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.articleIndicator`
+    #[inline]
     pub fn as_article_indicator(
         &self,
     ) -> MicrosoftGraphSecurityArticleIndicatorRequestBuilder {
@@ -5394,6 +5859,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.auditCoreRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.auditCoreRoot`
+    #[inline]
     pub fn as_audit_core_root(
         &self,
     ) -> MicrosoftGraphSecurityAuditCoreRootRequestBuilder {
@@ -5406,6 +5872,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.auditLogQuery`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.auditLogQuery`
+    #[inline]
     pub fn as_audit_log_query(
         &self,
     ) -> MicrosoftGraphSecurityAuditLogQueryRequestBuilder {
@@ -5418,6 +5885,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.casesRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.casesRoot`
+    #[inline]
     pub fn as_cases_root(&self) -> MicrosoftGraphSecurityCasesRootRequestBuilder {
         MicrosoftGraphSecurityCasesRootRequestBuilder {
             client: self.client.clone(),
@@ -5428,6 +5896,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.categoryTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.categoryTemplate`
+    #[inline]
     pub fn as_category_template(
         &self,
     ) -> MicrosoftGraphSecurityCategoryTemplateRequestBuilder {
@@ -5440,6 +5909,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.collaborationRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.collaborationRoot`
+    #[inline]
     pub fn as_collaboration_root(
         &self,
     ) -> MicrosoftGraphSecurityCollaborationRootRequestBuilder {
@@ -5452,6 +5922,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryAddToReviewSetOperation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryAddToReviewSetOperation`
+    #[inline]
     pub fn as_ediscovery_add_to_review_set_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryAddToReviewSetOperationRequestBuilder {
@@ -5467,6 +5938,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryCase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCase`
+    #[inline]
     pub fn as_ediscovery_case(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCaseRequestBuilder {
@@ -5479,6 +5951,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryCaseSettings`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCaseSettings`
+    #[inline]
     pub fn as_ediscovery_case_settings(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCaseSettingsRequestBuilder {
@@ -5494,6 +5967,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryCustodian`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryCustodian`
+    #[inline]
     pub fn as_ediscovery_custodian(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryCustodianRequestBuilder {
@@ -5509,6 +5983,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryEstimateOperation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryEstimateOperation`
+    #[inline]
     pub fn as_ediscovery_estimate_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryEstimateOperationRequestBuilder {
@@ -5524,6 +5999,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryExportOperation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryExportOperation`
+    #[inline]
     pub fn as_ediscovery_export_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryExportOperationRequestBuilder {
@@ -5539,6 +6015,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryNoncustodialDataSource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryNoncustodialDataSource`
+    #[inline]
     pub fn as_ediscovery_noncustodial_data_source(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryNoncustodialDataSourceRequestBuilder {
@@ -5554,6 +6031,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryReviewSet`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSet`
+    #[inline]
     pub fn as_ediscovery_review_set(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewSetRequestBuilder {
@@ -5569,6 +6047,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryReviewSetQuery`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewSetQuery`
+    #[inline]
     pub fn as_ediscovery_review_set_query(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewSetQueryRequestBuilder {
@@ -5584,6 +6063,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoveryReviewTag`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoveryReviewTag`
+    #[inline]
     pub fn as_ediscovery_review_tag(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoveryReviewTagRequestBuilder {
@@ -5599,6 +6079,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoverySearch`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearch`
+    #[inline]
     pub fn as_ediscovery_search(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoverySearchRequestBuilder {
@@ -5611,6 +6092,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ediscoverySearchExportOperation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ediscoverySearchExportOperation`
+    #[inline]
     pub fn as_ediscovery_search_export_operation(
         &self,
     ) -> MicrosoftGraphSecurityEdiscoverySearchExportOperationRequestBuilder {
@@ -5626,6 +6108,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.filePlanDescriptor`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.filePlanDescriptor`
+    #[inline]
     pub fn as_file_plan_descriptor(
         &self,
     ) -> MicrosoftGraphSecurityFilePlanDescriptorRequestBuilder {
@@ -5641,6 +6124,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.host`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.host`
+    #[inline]
     pub fn as_host(&self) -> MicrosoftGraphSecurityHostRequestBuilder {
         MicrosoftGraphSecurityHostRequestBuilder {
             client: self.client.clone(),
@@ -5651,6 +6135,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostComponent`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostComponent`
+    #[inline]
     pub fn as_host_component(
         &self,
     ) -> MicrosoftGraphSecurityHostComponentRequestBuilder {
@@ -5663,6 +6148,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostCookie`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostCookie`
+    #[inline]
     pub fn as_host_cookie(&self) -> MicrosoftGraphSecurityHostCookieRequestBuilder {
         MicrosoftGraphSecurityHostCookieRequestBuilder {
             client: self.client.clone(),
@@ -5673,6 +6159,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostPair`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostPair`
+    #[inline]
     pub fn as_host_pair(&self) -> MicrosoftGraphSecurityHostPairRequestBuilder {
         MicrosoftGraphSecurityHostPairRequestBuilder {
             client: self.client.clone(),
@@ -5683,6 +6170,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostPort`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostPort`
+    #[inline]
     pub fn as_host_port(&self) -> MicrosoftGraphSecurityHostPortRequestBuilder {
         MicrosoftGraphSecurityHostPortRequestBuilder {
             client: self.client.clone(),
@@ -5693,6 +6181,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostSslCertificate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostSslCertificate`
+    #[inline]
     pub fn as_host_ssl_certificate(
         &self,
     ) -> MicrosoftGraphSecurityHostSslCertificateRequestBuilder {
@@ -5708,6 +6197,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostTracker`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostTracker`
+    #[inline]
     pub fn as_host_tracker(&self) -> MicrosoftGraphSecurityHostTrackerRequestBuilder {
         MicrosoftGraphSecurityHostTrackerRequestBuilder {
             client: self.client.clone(),
@@ -5718,6 +6208,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.hostname`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.hostname`
+    #[inline]
     pub fn as_hostname(&self) -> MicrosoftGraphSecurityHostnameRequestBuilder {
         MicrosoftGraphSecurityHostnameRequestBuilder {
             client: self.client.clone(),
@@ -5728,6 +6219,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.identityAccounts`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.identityAccounts`
+    #[inline]
     pub fn as_identity_accounts(
         &self,
     ) -> MicrosoftGraphSecurityIdentityAccountsRequestBuilder {
@@ -5742,6 +6234,7 @@ impl EntityRequestBuilder {
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.identityContainer`
     ///
     /// Named `as_identity_container_2` because `as_identity_container` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn as_identity_container_2(
         &self,
     ) -> MicrosoftGraphSecurityIdentityContainerRequestBuilder {
@@ -5754,6 +6247,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.incident`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.incident`
+    #[inline]
     pub fn as_incident(&self) -> MicrosoftGraphSecurityIncidentRequestBuilder {
         MicrosoftGraphSecurityIncidentRequestBuilder {
             client: self.client.clone(),
@@ -5763,6 +6257,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.indicator`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.indicator`
+    #[inline]
     pub fn as_indicator(&self) -> MicrosoftGraphSecurityIndicatorRequestBuilder {
         MicrosoftGraphSecurityIndicatorRequestBuilder {
             client: self.client.clone(),
@@ -5773,6 +6268,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.intelligenceProfile`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.intelligenceProfile`
+    #[inline]
     pub fn as_intelligence_profile(
         &self,
     ) -> MicrosoftGraphSecurityIntelligenceProfileRequestBuilder {
@@ -5788,6 +6284,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.intelligenceProfileIndicator`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.intelligenceProfileIndicator`
+    #[inline]
     pub fn as_intelligence_profile_indicator(
         &self,
     ) -> MicrosoftGraphSecurityIntelligenceProfileIndicatorRequestBuilder {
@@ -5803,6 +6300,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.ipAddress`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.ipAddress`
+    #[inline]
     pub fn as_ip_address(&self) -> MicrosoftGraphSecurityIpAddressRequestBuilder {
         MicrosoftGraphSecurityIpAddressRequestBuilder {
             client: self.client.clone(),
@@ -5813,6 +6311,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.labelsRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.labelsRoot`
+    #[inline]
     pub fn as_labels_root(&self) -> MicrosoftGraphSecurityLabelsRootRequestBuilder {
         MicrosoftGraphSecurityLabelsRootRequestBuilder {
             client: self.client.clone(),
@@ -5823,6 +6322,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.passiveDnsRecord`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.passiveDnsRecord`
+    #[inline]
     pub fn as_passive_dns_record(
         &self,
     ) -> MicrosoftGraphSecurityPassiveDnsRecordRequestBuilder {
@@ -5835,6 +6335,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.retentionEvent`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.retentionEvent`
+    #[inline]
     pub fn as_retention_event(
         &self,
     ) -> MicrosoftGraphSecurityRetentionEventRequestBuilder {
@@ -5847,6 +6348,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.retentionLabel`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.retentionLabel`
+    #[inline]
     pub fn as_retention_label(
         &self,
     ) -> MicrosoftGraphSecurityRetentionLabelRequestBuilder {
@@ -5859,6 +6361,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.sensor`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.sensor`
+    #[inline]
     pub fn as_sensor(&self) -> MicrosoftGraphSecuritySensorRequestBuilder {
         MicrosoftGraphSecuritySensorRequestBuilder {
             client: self.client.clone(),
@@ -5869,6 +6372,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.sensorCandidate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.sensorCandidate`
+    #[inline]
     pub fn as_sensor_candidate(
         &self,
     ) -> MicrosoftGraphSecuritySensorCandidateRequestBuilder {
@@ -5881,6 +6385,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.settingsContainer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.settingsContainer`
+    #[inline]
     pub fn as_settings_container(
         &self,
     ) -> MicrosoftGraphSecuritySettingsContainerRequestBuilder {
@@ -5893,6 +6398,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.siteSource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.siteSource`
+    #[inline]
     pub fn as_site_source(&self) -> MicrosoftGraphSecuritySiteSourceRequestBuilder {
         MicrosoftGraphSecuritySiteSourceRequestBuilder {
             client: self.client.clone(),
@@ -5903,6 +6409,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.sslCertificate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.sslCertificate`
+    #[inline]
     pub fn as_ssl_certificate(
         &self,
     ) -> MicrosoftGraphSecuritySslCertificateRequestBuilder {
@@ -5915,6 +6422,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.subdomain`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.subdomain`
+    #[inline]
     pub fn as_subdomain(&self) -> MicrosoftGraphSecuritySubdomainRequestBuilder {
         MicrosoftGraphSecuritySubdomainRequestBuilder {
             client: self.client.clone(),
@@ -5925,6 +6433,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.threatIntelligence`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.threatIntelligence`
+    #[inline]
     pub fn as_threat_intelligence(
         &self,
     ) -> MicrosoftGraphSecurityThreatIntelligenceRequestBuilder {
@@ -5940,6 +6449,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.triggerTypesRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.triggerTypesRoot`
+    #[inline]
     pub fn as_trigger_types_root(
         &self,
     ) -> MicrosoftGraphSecurityTriggerTypesRootRequestBuilder {
@@ -5952,6 +6462,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.triggersRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.triggersRoot`
+    #[inline]
     pub fn as_triggers_root(&self) -> MicrosoftGraphSecurityTriggersRootRequestBuilder {
         MicrosoftGraphSecurityTriggersRootRequestBuilder {
             client: self.client.clone(),
@@ -5962,6 +6473,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.unifiedGroupSource`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.unifiedGroupSource`
+    #[inline]
     pub fn as_unified_group_source(
         &self,
     ) -> MicrosoftGraphSecurityUnifiedGroupSourceRequestBuilder {
@@ -5977,6 +6489,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.user`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.user`
+    #[inline]
     pub fn as_user(&self) -> MicrosoftGraphSecurityUserRequestBuilder {
         MicrosoftGraphSecurityUserRequestBuilder {
             client: self.client.clone(),
@@ -5987,6 +6500,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.vulnerability`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.vulnerability`
+    #[inline]
     pub fn as_vulnerability(&self) -> MicrosoftGraphSecurityVulnerabilityRequestBuilder {
         MicrosoftGraphSecurityVulnerabilityRequestBuilder {
             client: self.client.clone(),
@@ -5996,6 +6510,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.whoisBaseRecord`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisBaseRecord`
+    #[inline]
     pub fn as_whois_base_record(
         &self,
     ) -> MicrosoftGraphSecurityWhoisBaseRecordRequestBuilder {
@@ -6008,6 +6523,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.whoisHistoryRecord`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisHistoryRecord`
+    #[inline]
     pub fn as_whois_history_record(
         &self,
     ) -> MicrosoftGraphSecurityWhoisHistoryRecordRequestBuilder {
@@ -6023,6 +6539,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.security.whoisRecord`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.security.whoisRecord`
+    #[inline]
     pub fn as_whois_record(&self) -> MicrosoftGraphSecurityWhoisRecordRequestBuilder {
         MicrosoftGraphSecurityWhoisRecordRequestBuilder {
             client: self.client.clone(),
@@ -6033,6 +6550,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.securityReportsRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.securityReportsRoot`
+    #[inline]
     pub fn as_security_reports_root(&self) -> SecurityReportsRootRequestBuilder {
         SecurityReportsRootRequestBuilder {
             client: self.client.clone(),
@@ -6042,6 +6560,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sensitivityLabel`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sensitivityLabel`
+    #[inline]
     pub fn as_sensitivity_label(&self) -> SensitivityLabelRequestBuilder {
         SensitivityLabelRequestBuilder {
             client: self.client.clone(),
@@ -6052,6 +6571,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.serviceAnnouncement`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.serviceAnnouncement`
+    #[inline]
     pub fn as_service_announcement(&self) -> ServiceAnnouncementRequestBuilder {
         ServiceAnnouncementRequestBuilder {
             client: self.client.clone(),
@@ -6062,6 +6582,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.serviceApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.serviceApp`
+    #[inline]
     pub fn as_service_app(&self) -> ServiceAppRequestBuilder {
         ServiceAppRequestBuilder {
             client: self.client.clone(),
@@ -6072,6 +6593,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.serviceHealth`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.serviceHealth`
+    #[inline]
     pub fn as_service_health(&self) -> ServiceHealthRequestBuilder {
         ServiceHealthRequestBuilder {
             client: self.client.clone(),
@@ -6082,6 +6604,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.serviceHealthIssue`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.serviceHealthIssue`
+    #[inline]
     pub fn as_service_health_issue(&self) -> ServiceHealthIssueRequestBuilder {
         ServiceHealthIssueRequestBuilder {
             client: self.client.clone(),
@@ -6092,6 +6615,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.servicePrincipal`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.servicePrincipal`
+    #[inline]
     pub fn as_service_principal(&self) -> ServicePrincipalRequestBuilder {
         ServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -6102,6 +6626,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.serviceUpdateMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.serviceUpdateMessage`
+    #[inline]
     pub fn as_service_update_message(&self) -> ServiceUpdateMessageRequestBuilder {
         ServiceUpdateMessageRequestBuilder {
             client: self.client.clone(),
@@ -6112,6 +6637,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharePointBrowseSession`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointBrowseSession`
+    #[inline]
     pub fn as_share_point_browse_session(
         &self,
     ) -> SharePointBrowseSessionRequestBuilder {
@@ -6124,6 +6650,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharePointGroup`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointGroup`
+    #[inline]
     pub fn as_share_point_group(&self) -> SharePointGroupRequestBuilder {
         SharePointGroupRequestBuilder {
             client: self.client.clone(),
@@ -6134,6 +6661,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharePointMigrationJob`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointMigrationJob`
+    #[inline]
     pub fn as_share_point_migration_job(&self) -> SharePointMigrationJobRequestBuilder {
         SharePointMigrationJobRequestBuilder {
             client: self.client.clone(),
@@ -6144,6 +6672,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharePointProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointProtectionPolicy`
+    #[inline]
     pub fn as_share_point_protection_policy(
         &self,
     ) -> SharePointProtectionPolicyRequestBuilder {
@@ -6156,6 +6685,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharePointRestoreSession`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharePointRestoreSession`
+    #[inline]
     pub fn as_share_point_restore_session(
         &self,
     ) -> SharePointRestoreSessionRequestBuilder {
@@ -6168,6 +6698,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharedDriveItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedDriveItem`
+    #[inline]
     pub fn as_shared_drive_item(&self) -> SharedDriveItemRequestBuilder {
         SharedDriveItemRequestBuilder {
             client: self.client.clone(),
@@ -6177,6 +6708,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharedInsight`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedInsight`
+    #[inline]
     pub fn as_shared_insight(&self) -> SharedInsightRequestBuilder {
         SharedInsightRequestBuilder {
             client: self.client.clone(),
@@ -6187,6 +6719,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharedPCConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedPCConfiguration`
+    #[inline]
     pub fn as_shared_pc_configuration(&self) -> SharedPcConfigurationRequestBuilder {
         SharedPcConfigurationRequestBuilder {
             client: self.client.clone(),
@@ -6197,6 +6730,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharedWithChannelTeamInfo`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharedWithChannelTeamInfo`
+    #[inline]
     pub fn as_shared_with_channel_team_info(
         &self,
     ) -> SharedWithChannelTeamInfoRequestBuilder {
@@ -6209,6 +6743,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sharepoint`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sharepoint`
+    #[inline]
     pub fn as_sharepoint(&self) -> SharepointRequestBuilder {
         SharepointRequestBuilder {
             client: self.client.clone(),
@@ -6219,6 +6754,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.shift`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.shift`
+    #[inline]
     pub fn as_shift(&self) -> ShiftRequestBuilder {
         ShiftRequestBuilder {
             client: self.client.clone(),
@@ -6228,6 +6764,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.shiftPreferences`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.shiftPreferences`
+    #[inline]
     pub fn as_shift_preferences(&self) -> ShiftPreferencesRequestBuilder {
         ShiftPreferencesRequestBuilder {
             client: self.client.clone(),
@@ -6238,6 +6775,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.signIn`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.signIn`
+    #[inline]
     pub fn as_sign_in(&self) -> SignInRequestBuilder {
         SignInRequestBuilder {
             client: self.client.clone(),
@@ -6248,6 +6786,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.simulation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.simulation`
+    #[inline]
     pub fn as_simulation(&self) -> SimulationRequestBuilder {
         SimulationRequestBuilder {
             client: self.client.clone(),
@@ -6258,6 +6797,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.simulationAutomation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.simulationAutomation`
+    #[inline]
     pub fn as_simulation_automation(&self) -> SimulationAutomationRequestBuilder {
         SimulationAutomationRequestBuilder {
             client: self.client.clone(),
@@ -6267,6 +6807,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.site`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.site`
+    #[inline]
     pub fn as_site(&self) -> SiteRequestBuilder {
         SiteRequestBuilder {
             client: self.client.clone(),
@@ -6277,6 +6818,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.sitePage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.sitePage`
+    #[inline]
     pub fn as_site_page(&self) -> SitePageRequestBuilder {
         SitePageRequestBuilder {
             client: self.client.clone(),
@@ -6287,6 +6829,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.siteProtectionRule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteProtectionRule`
+    #[inline]
     pub fn as_site_protection_rule(&self) -> SiteProtectionRuleRequestBuilder {
         SiteProtectionRuleRequestBuilder {
             client: self.client.clone(),
@@ -6297,6 +6840,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.siteProtectionUnit`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteProtectionUnit`
+    #[inline]
     pub fn as_site_protection_unit(&self) -> SiteProtectionUnitRequestBuilder {
         SiteProtectionUnitRequestBuilder {
             client: self.client.clone(),
@@ -6307,6 +6851,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.siteRestoreArtifact`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.siteRestoreArtifact`
+    #[inline]
     pub fn as_site_restore_artifact(&self) -> SiteRestoreArtifactRequestBuilder {
         SiteRestoreArtifactRequestBuilder {
             client: self.client.clone(),
@@ -6317,6 +6862,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.skypeForBusinessUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeForBusinessUserConversationMember`
+    #[inline]
     pub fn as_skype_for_business_user_conversation_member(
         &self,
     ) -> SkypeForBusinessUserConversationMemberRequestBuilder {
@@ -6332,6 +6878,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.skypeUserConversationMember`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.skypeUserConversationMember`
+    #[inline]
     pub fn as_skype_user_conversation_member(
         &self,
     ) -> SkypeUserConversationMemberRequestBuilder {
@@ -6347,6 +6894,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.smsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.smsAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_sms_authentication_method_configuration(
         &self,
     ) -> SmsAuthenticationMethodConfigurationRequestBuilder {
@@ -6362,6 +6910,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.socialIdentityProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.socialIdentityProvider`
+    #[inline]
     pub fn as_social_identity_provider(&self) -> SocialIdentityProviderRequestBuilder {
         SocialIdentityProviderRequestBuilder {
             client: self.client.clone(),
@@ -6371,6 +6920,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.softwareOathAuthenticationMethod`
+    #[inline]
     pub fn as_software_oath_authentication_method(
         &self,
     ) -> SoftwareOathAuthenticationMethodRequestBuilder {
@@ -6386,6 +6936,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.softwareOathAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.softwareOathAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_software_oath_authentication_method_configuration(
         &self,
     ) -> SoftwareOathAuthenticationMethodConfigurationRequestBuilder {
@@ -6401,6 +6952,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.standardWebPart`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.standardWebPart`
+    #[inline]
     pub fn as_standard_web_part(&self) -> StandardWebPartRequestBuilder {
         StandardWebPartRequestBuilder {
             client: self.client.clone(),
@@ -6411,6 +6963,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.storageSettings`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.storageSettings`
+    #[inline]
     pub fn as_storage_settings(&self) -> StorageSettingsRequestBuilder {
         StorageSettingsRequestBuilder {
             client: self.client.clone(),
@@ -6421,6 +6974,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.stsPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.stsPolicy`
+    #[inline]
     pub fn as_sts_policy(&self) -> StsPolicyRequestBuilder {
         StsPolicyRequestBuilder {
             client: self.client.clone(),
@@ -6431,6 +6985,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.subjectRightsRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.subjectRightsRequest`
+    #[inline]
     pub fn as_subject_rights_request(&self) -> SubjectRightsRequestRequestBuilder {
         SubjectRightsRequestRequestBuilder {
             client: self.client.clone(),
@@ -6448,6 +7003,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.subscription`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.subscription`
+    #[inline]
     pub fn as_subscription(&self) -> SubscriptionRequestBuilder {
         SubscriptionRequestBuilder {
             client: self.client.clone(),
@@ -6458,6 +7014,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.swapShiftsChangeRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.swapShiftsChangeRequest`
+    #[inline]
     pub fn as_swap_shifts_change_request(
         &self,
     ) -> SwapShiftsChangeRequestRequestBuilder {
@@ -6470,6 +7027,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.synchronization`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.synchronization`
+    #[inline]
     pub fn as_synchronization(&self) -> SynchronizationRequestBuilder {
         SynchronizationRequestBuilder {
             client: self.client.clone(),
@@ -6480,6 +7038,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.synchronizationJob`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.synchronizationJob`
+    #[inline]
     pub fn as_synchronization_job(&self) -> SynchronizationJobRequestBuilder {
         SynchronizationJobRequestBuilder {
             client: self.client.clone(),
@@ -6490,6 +7049,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.synchronizationSchema`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.synchronizationSchema`
+    #[inline]
     pub fn as_synchronization_schema(&self) -> SynchronizationSchemaRequestBuilder {
         SynchronizationSchemaRequestBuilder {
             client: self.client.clone(),
@@ -6500,6 +7060,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.synchronizationTemplate`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.synchronizationTemplate`
+    #[inline]
     pub fn as_synchronization_template(&self) -> SynchronizationTemplateRequestBuilder {
         SynchronizationTemplateRequestBuilder {
             client: self.client.clone(),
@@ -6510,6 +7071,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.targetedChatMessage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.targetedChatMessage`
+    #[inline]
     pub fn as_targeted_chat_message(&self) -> TargetedChatMessageRequestBuilder {
         TargetedChatMessageRequestBuilder {
             client: self.client.clone(),
@@ -6520,6 +7082,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.targetedManagedAppConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.targetedManagedAppConfiguration`
+    #[inline]
     pub fn as_targeted_managed_app_configuration(
         &self,
     ) -> TargetedManagedAppConfigurationRequestBuilder {
@@ -6535,6 +7098,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.targetedManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.targetedManagedAppProtection`
+    #[inline]
     pub fn as_targeted_managed_app_protection(
         &self,
     ) -> TargetedManagedAppProtectionRequestBuilder {
@@ -6549,6 +7113,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.taskFileAttachment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.taskFileAttachment`
+    #[inline]
     pub fn as_task_file_attachment(&self) -> TaskFileAttachmentRequestBuilder {
         TaskFileAttachmentRequestBuilder {
             client: self.client.clone(),
@@ -6558,6 +7123,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.team`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.team`
+    #[inline]
     pub fn as_team(&self) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -6567,6 +7133,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamInfo`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamInfo`
+    #[inline]
     pub fn as_team_info(&self) -> TeamInfoRequestBuilder {
         TeamInfoRequestBuilder {
             client: self.client.clone(),
@@ -6577,6 +7144,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamsAdministration.numberAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsAdministration.numberAssignment`
+    #[inline]
     pub fn as_number_assignment(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationNumberAssignmentRequestBuilder {
@@ -6592,6 +7160,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamsAdministration.teamsAdminRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsAdministration.teamsAdminRoot`
+    #[inline]
     pub fn as_teams_admin_root(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTeamsAdminRootRequestBuilder {
@@ -6607,6 +7176,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamsAdministration.teamsPolicyAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsAdministration.teamsPolicyAssignment`
+    #[inline]
     pub fn as_teams_policy_assignment(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTeamsPolicyAssignmentRequestBuilder {
@@ -6622,6 +7192,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamsAdministration.teamsPolicyUserAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsAdministration.teamsPolicyUserAssignment`
+    #[inline]
     pub fn as_teams_policy_user_assignment(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTeamsPolicyUserAssignmentRequestBuilder {
@@ -6637,6 +7208,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamsAdministration.teamsUserConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsAdministration.teamsUserConfiguration`
+    #[inline]
     pub fn as_teams_user_configuration(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTeamsUserConfigurationRequestBuilder {
@@ -6652,6 +7224,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamsAdministration.telephoneNumberManagementRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsAdministration.telephoneNumberManagementRoot`
+    #[inline]
     pub fn as_telephone_number_management_root(
         &self,
     ) -> MicrosoftGraphTeamsAdministrationTelephoneNumberManagementRootRequestBuilder {
@@ -6668,6 +7241,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamsApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsApp`
+    #[inline]
     pub fn as_teams_app(&self) -> TeamsAppRequestBuilder {
         TeamsAppRequestBuilder {
             client: self.client.clone(),
@@ -6677,6 +7251,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamsAppDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsAppDefinition`
+    #[inline]
     pub fn as_teams_app_definition(&self) -> TeamsAppDefinitionRequestBuilder {
         TeamsAppDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -6687,6 +7262,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsAppInstallation`
+    #[inline]
     pub fn as_teams_app_installation(&self) -> TeamsAppInstallationRequestBuilder {
         TeamsAppInstallationRequestBuilder {
             client: self.client.clone(),
@@ -6697,6 +7273,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamsTab`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamsTab`
+    #[inline]
     pub fn as_teams_tab(&self) -> TeamsTabRequestBuilder {
         TeamsTabRequestBuilder {
             client: self.client.clone(),
@@ -6707,6 +7284,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamwork`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamwork`
+    #[inline]
     pub fn as_teamwork(&self) -> TeamworkRequestBuilder {
         TeamworkRequestBuilder {
             client: self.client.clone(),
@@ -6717,6 +7295,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.teamworkTag`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.teamworkTag`
+    #[inline]
     pub fn as_teamwork_tag(&self) -> TeamworkTagRequestBuilder {
         TeamworkTagRequestBuilder {
             client: self.client.clone(),
@@ -6726,6 +7305,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.temporaryAccessPassAuthenticationMethod`
+    #[inline]
     pub fn as_temporary_access_pass_authentication_method(
         &self,
     ) -> TemporaryAccessPassAuthenticationMethodRequestBuilder {
@@ -6741,6 +7321,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_temporary_access_pass_authentication_method_configuration(
         &self,
     ) -> TemporaryAccessPassAuthenticationMethodConfigurationRequestBuilder {
@@ -6758,6 +7339,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tenantAppManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.tenantAppManagementPolicy`
+    #[inline]
     pub fn as_tenant_app_management_policy(
         &self,
     ) -> TenantAppManagementPolicyRequestBuilder {
@@ -6770,6 +7352,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tenantDataSecurityAndGovernance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.tenantDataSecurityAndGovernance`
+    #[inline]
     pub fn as_tenant_data_security_and_governance(
         &self,
     ) -> TenantDataSecurityAndGovernanceRequestBuilder {
@@ -6785,6 +7368,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tenantProtectionScopeContainer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.tenantProtectionScopeContainer`
+    #[inline]
     pub fn as_tenant_protection_scope_container(
         &self,
     ) -> TenantProtectionScopeContainerRequestBuilder {
@@ -6802,6 +7386,7 @@ impl EntityRequestBuilder {
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.group`
     ///
     /// Named `as_group_2` because `as_group` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn as_group_2(&self) -> MicrosoftGraphTermStoreGroupRequestBuilder {
         MicrosoftGraphTermStoreGroupRequestBuilder {
             client: self.client.clone(),
@@ -6812,6 +7397,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.termStore.relation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.relation`
+    #[inline]
     pub fn as_relation(&self) -> MicrosoftGraphTermStoreRelationRequestBuilder {
         MicrosoftGraphTermStoreRelationRequestBuilder {
             client: self.client.clone(),
@@ -6822,6 +7408,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.termStore.set`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.set`
+    #[inline]
     pub fn as_set(&self) -> MicrosoftGraphTermStoreSetRequestBuilder {
         MicrosoftGraphTermStoreSetRequestBuilder {
             client: self.client.clone(),
@@ -6832,6 +7419,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.termStore.store`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.store`
+    #[inline]
     pub fn as_store(&self) -> MicrosoftGraphTermStoreStoreRequestBuilder {
         MicrosoftGraphTermStoreStoreRequestBuilder {
             client: self.client.clone(),
@@ -6842,6 +7430,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.termStore.term`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termStore.term`
+    #[inline]
     pub fn as_term(&self) -> MicrosoftGraphTermStoreTermRequestBuilder {
         MicrosoftGraphTermStoreTermRequestBuilder {
             client: self.client.clone(),
@@ -6852,6 +7441,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.termsAndConditions`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termsAndConditions`
+    #[inline]
     pub fn as_terms_and_conditions(&self) -> TermsAndConditionsRequestBuilder {
         TermsAndConditionsRequestBuilder {
             client: self.client.clone(),
@@ -6862,6 +7452,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.termsAndConditionsAcceptanceStatus`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termsAndConditionsAcceptanceStatus`
+    #[inline]
     pub fn as_terms_and_conditions_acceptance_status(
         &self,
     ) -> TermsAndConditionsAcceptanceStatusRequestBuilder {
@@ -6877,6 +7468,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.termsOfUseContainer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.termsOfUseContainer`
+    #[inline]
     pub fn as_terms_of_use_container(&self) -> TermsOfUseContainerRequestBuilder {
         TermsOfUseContainerRequestBuilder {
             client: self.client.clone(),
@@ -6887,6 +7479,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.textWebPart`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.textWebPart`
+    #[inline]
     pub fn as_text_web_part(&self) -> TextWebPartRequestBuilder {
         TextWebPartRequestBuilder {
             client: self.client.clone(),
@@ -6897,6 +7490,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.threatAssessmentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.threatAssessmentRequest`
+    #[inline]
     pub fn as_threat_assessment_request(&self) -> ThreatAssessmentRequestRequestBuilder {
         ThreatAssessmentRequestRequestBuilder {
             client: self.client.clone(),
@@ -6907,6 +7501,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.timeCard`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.timeCard`
+    #[inline]
     pub fn as_time_card(&self) -> TimeCardRequestBuilder {
         TimeCardRequestBuilder {
             client: self.client.clone(),
@@ -6917,6 +7512,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.timeOff`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.timeOff`
+    #[inline]
     pub fn as_time_off(&self) -> TimeOffRequestBuilder {
         TimeOffRequestBuilder {
             client: self.client.clone(),
@@ -6927,6 +7523,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.timeOffReason`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.timeOffReason`
+    #[inline]
     pub fn as_time_off_reason(&self) -> TimeOffReasonRequestBuilder {
         TimeOffReasonRequestBuilder {
             client: self.client.clone(),
@@ -6937,6 +7534,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.timeOffRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.timeOffRequest`
+    #[inline]
     pub fn as_time_off_request(&self) -> TimeOffRequestRequestBuilder {
         TimeOffRequestRequestBuilder {
             client: self.client.clone(),
@@ -6946,6 +7544,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.todo`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todo`
+    #[inline]
     pub fn as_todo(&self) -> TodoRequestBuilder {
         TodoRequestBuilder {
             client: self.client.clone(),
@@ -6955,6 +7554,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.todoTask`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTask`
+    #[inline]
     pub fn as_todo_task(&self) -> TodoTaskRequestBuilder {
         TodoTaskRequestBuilder {
             client: self.client.clone(),
@@ -6964,6 +7564,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.todoTaskList`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.todoTaskList`
+    #[inline]
     pub fn as_todo_task_list(&self) -> TodoTaskListRequestBuilder {
         TodoTaskListRequestBuilder {
             client: self.client.clone(),
@@ -6981,6 +7582,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenIssuancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.tokenIssuancePolicy`
+    #[inline]
     pub fn as_token_issuance_policy(&self) -> TokenIssuancePolicyRequestBuilder {
         TokenIssuancePolicyRequestBuilder {
             client: self.client.clone(),
@@ -6998,6 +7600,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.tokenLifetimePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.tokenLifetimePolicy`
+    #[inline]
     pub fn as_token_lifetime_policy(&self) -> TokenLifetimePolicyRequestBuilder {
         TokenLifetimePolicyRequestBuilder {
             client: self.client.clone(),
@@ -7008,6 +7611,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.training`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.training`
+    #[inline]
     pub fn as_training(&self) -> TrainingRequestBuilder {
         TrainingRequestBuilder {
             client: self.client.clone(),
@@ -7017,6 +7621,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.trending`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.trending`
+    #[inline]
     pub fn as_trending(&self) -> TrendingRequestBuilder {
         TrendingRequestBuilder {
             client: self.client.clone(),
@@ -7027,6 +7632,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRbacResourceNamespace`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRbacResourceNamespace`
+    #[inline]
     pub fn as_unified_rbac_resource_namespace(
         &self,
     ) -> UnifiedRbacResourceNamespaceRequestBuilder {
@@ -7042,6 +7648,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleAssignment`
+    #[inline]
     pub fn as_unified_role_assignment(&self) -> UnifiedRoleAssignmentRequestBuilder {
         UnifiedRoleAssignmentRequestBuilder {
             client: self.client.clone(),
@@ -7052,6 +7659,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleAssignmentSchedule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleAssignmentSchedule`
+    #[inline]
     pub fn as_unified_role_assignment_schedule(
         &self,
     ) -> UnifiedRoleAssignmentScheduleRequestBuilder {
@@ -7067,6 +7675,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleAssignmentScheduleInstance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleAssignmentScheduleInstance`
+    #[inline]
     pub fn as_unified_role_assignment_schedule_instance(
         &self,
     ) -> UnifiedRoleAssignmentScheduleInstanceRequestBuilder {
@@ -7082,6 +7691,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleAssignmentScheduleRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleAssignmentScheduleRequest`
+    #[inline]
     pub fn as_unified_role_assignment_schedule_request(
         &self,
     ) -> UnifiedRoleAssignmentScheduleRequestRequestBuilder {
@@ -7097,6 +7707,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleDefinition`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleDefinition`
+    #[inline]
     pub fn as_unified_role_definition(&self) -> UnifiedRoleDefinitionRequestBuilder {
         UnifiedRoleDefinitionRequestBuilder {
             client: self.client.clone(),
@@ -7107,6 +7718,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleEligibilitySchedule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleEligibilitySchedule`
+    #[inline]
     pub fn as_unified_role_eligibility_schedule(
         &self,
     ) -> UnifiedRoleEligibilityScheduleRequestBuilder {
@@ -7122,6 +7734,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleEligibilityScheduleInstance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleEligibilityScheduleInstance`
+    #[inline]
     pub fn as_unified_role_eligibility_schedule_instance(
         &self,
     ) -> UnifiedRoleEligibilityScheduleInstanceRequestBuilder {
@@ -7137,6 +7750,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleEligibilityScheduleRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleEligibilityScheduleRequest`
+    #[inline]
     pub fn as_unified_role_eligibility_schedule_request(
         &self,
     ) -> UnifiedRoleEligibilityScheduleRequestRequestBuilder {
@@ -7152,6 +7766,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleManagementPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleManagementPolicy`
+    #[inline]
     pub fn as_unified_role_management_policy(
         &self,
     ) -> UnifiedRoleManagementPolicyRequestBuilder {
@@ -7167,6 +7782,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleManagementPolicyAssignment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleManagementPolicyAssignment`
+    #[inline]
     pub fn as_unified_role_management_policy_assignment(
         &self,
     ) -> UnifiedRoleManagementPolicyAssignmentRequestBuilder {
@@ -7181,6 +7797,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleScheduleBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleBase`
+    #[inline]
     pub fn as_unified_role_schedule_base(
         &self,
     ) -> UnifiedRoleScheduleBaseRequestBuilder {
@@ -7192,6 +7809,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedRoleScheduleInstanceBase`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedRoleScheduleInstanceBase`
+    #[inline]
     pub fn as_unified_role_schedule_instance_base(
         &self,
     ) -> UnifiedRoleScheduleInstanceBaseRequestBuilder {
@@ -7206,6 +7824,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.unifiedStorageQuota`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.unifiedStorageQuota`
+    #[inline]
     pub fn as_unified_storage_quota(&self) -> UnifiedStorageQuotaRequestBuilder {
         UnifiedStorageQuotaRequestBuilder {
             client: self.client.clone(),
@@ -7216,6 +7835,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.urlAssessmentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.urlAssessmentRequest`
+    #[inline]
     pub fn as_url_assessment_request(&self) -> UrlAssessmentRequestRequestBuilder {
         UrlAssessmentRequestRequestBuilder {
             client: self.client.clone(),
@@ -7225,6 +7845,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.usedInsight`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.usedInsight`
+    #[inline]
     pub fn as_used_insight(&self) -> UsedInsightRequestBuilder {
         UsedInsightRequestBuilder {
             client: self.client.clone(),
@@ -7236,6 +7857,7 @@ impl EntityRequestBuilder {
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.user`
     ///
     /// Named `as_user_2` because `as_user` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn as_user_2(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -7245,6 +7867,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userActivity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userActivity`
+    #[inline]
     pub fn as_user_activity(&self) -> UserActivityRequestBuilder {
         UserActivityRequestBuilder {
             client: self.client.clone(),
@@ -7255,6 +7878,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userConsentRequest`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userConsentRequest`
+    #[inline]
     pub fn as_user_consent_request(&self) -> UserConsentRequestRequestBuilder {
         UserConsentRequestRequestBuilder {
             client: self.client.clone(),
@@ -7264,6 +7888,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userDataSecurityAndGovernance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userDataSecurityAndGovernance`
+    #[inline]
     pub fn as_user_data_security_and_governance(
         &self,
     ) -> UserDataSecurityAndGovernanceRequestBuilder {
@@ -7279,6 +7904,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userExperienceAnalyticsBaseline`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userExperienceAnalyticsBaseline`
+    #[inline]
     pub fn as_user_experience_analytics_baseline(
         &self,
     ) -> UserExperienceAnalyticsBaselineRequestBuilder {
@@ -7294,6 +7920,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userExperienceAnalyticsCategory`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userExperienceAnalyticsCategory`
+    #[inline]
     pub fn as_user_experience_analytics_category(
         &self,
     ) -> UserExperienceAnalyticsCategoryRequestBuilder {
@@ -7309,6 +7936,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userExperienceAnalyticsDevicePerformance`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userExperienceAnalyticsDevicePerformance`
+    #[inline]
     pub fn as_user_experience_analytics_device_performance(
         &self,
     ) -> UserExperienceAnalyticsDevicePerformanceRequestBuilder {
@@ -7324,6 +7952,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userExperienceAnalyticsWorkFromAnywhereMetric`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userExperienceAnalyticsWorkFromAnywhereMetric`
+    #[inline]
     pub fn as_user_experience_analytics_work_from_anywhere_metric(
         &self,
     ) -> UserExperienceAnalyticsWorkFromAnywhereMetricRequestBuilder {
@@ -7339,6 +7968,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userFlowLanguageConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userFlowLanguageConfiguration`
+    #[inline]
     pub fn as_user_flow_language_configuration(
         &self,
     ) -> UserFlowLanguageConfigurationRequestBuilder {
@@ -7354,6 +7984,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userInstallStateSummary`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userInstallStateSummary`
+    #[inline]
     pub fn as_user_install_state_summary(
         &self,
     ) -> UserInstallStateSummaryRequestBuilder {
@@ -7365,6 +7996,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userProtectionScopeContainer`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userProtectionScopeContainer`
+    #[inline]
     pub fn as_user_protection_scope_container(
         &self,
     ) -> UserProtectionScopeContainerRequestBuilder {
@@ -7379,6 +8011,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userScopeTeamsAppInstallation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userScopeTeamsAppInstallation`
+    #[inline]
     pub fn as_user_scope_teams_app_installation(
         &self,
     ) -> UserScopeTeamsAppInstallationRequestBuilder {
@@ -7393,6 +8026,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userSettings`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userSettings`
+    #[inline]
     pub fn as_user_settings(&self) -> UserSettingsRequestBuilder {
         UserSettingsRequestBuilder {
             client: self.client.clone(),
@@ -7402,6 +8036,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userSolutionRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userSolutionRoot`
+    #[inline]
     pub fn as_user_solution_root(&self) -> UserSolutionRootRequestBuilder {
         UserSolutionRootRequestBuilder {
             client: self.client.clone(),
@@ -7411,6 +8046,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userStorage`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userStorage`
+    #[inline]
     pub fn as_user_storage(&self) -> UserStorageRequestBuilder {
         UserStorageRequestBuilder {
             client: self.client.clone(),
@@ -7420,6 +8056,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.userTeamwork`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.userTeamwork`
+    #[inline]
     pub fn as_user_teamwork(&self) -> UserTeamworkRequestBuilder {
         UserTeamworkRequestBuilder {
             client: self.client.clone(),
@@ -7430,6 +8067,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.verifiableCredentialsAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_verifiable_credentials_authentication_method_configuration(
         &self,
     ) -> VerifiableCredentialsAuthenticationMethodConfigurationRequestBuilder {
@@ -7447,6 +8085,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.verticalSection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.verticalSection`
+    #[inline]
     pub fn as_vertical_section(&self) -> VerticalSectionRequestBuilder {
         VerticalSectionRequestBuilder {
             client: self.client.clone(),
@@ -7457,6 +8096,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEndpoint`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEndpoint`
+    #[inline]
     pub fn as_virtual_endpoint(&self) -> VirtualEndpointRequestBuilder {
         VirtualEndpointRequestBuilder {
             client: self.client.clone(),
@@ -7467,6 +8107,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEvent`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEvent`
+    #[inline]
     pub fn as_virtual_event(&self) -> VirtualEventRequestBuilder {
         VirtualEventRequestBuilder {
             client: self.client.clone(),
@@ -7477,6 +8118,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventRegistration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventRegistration`
+    #[inline]
     pub fn as_virtual_event_registration(
         &self,
     ) -> VirtualEventRegistrationRequestBuilder {
@@ -7488,6 +8130,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventRegistrationConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventRegistrationConfiguration`
+    #[inline]
     pub fn as_virtual_event_registration_configuration(
         &self,
     ) -> VirtualEventRegistrationConfigurationRequestBuilder {
@@ -7503,6 +8146,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventSession`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventSession`
+    #[inline]
     pub fn as_virtual_event_session(&self) -> VirtualEventSessionRequestBuilder {
         VirtualEventSessionRequestBuilder {
             client: self.client.clone(),
@@ -7513,6 +8157,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventTownhall`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventTownhall`
+    #[inline]
     pub fn as_virtual_event_townhall(&self) -> VirtualEventTownhallRequestBuilder {
         VirtualEventTownhallRequestBuilder {
             client: self.client.clone(),
@@ -7523,6 +8168,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventTownhallRegistrationConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventTownhallRegistrationConfiguration`
+    #[inline]
     pub fn as_virtual_event_townhall_registration_configuration(
         &self,
     ) -> VirtualEventTownhallRegistrationConfigurationRequestBuilder {
@@ -7538,6 +8184,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventWebinar`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventWebinar`
+    #[inline]
     pub fn as_virtual_event_webinar(&self) -> VirtualEventWebinarRequestBuilder {
         VirtualEventWebinarRequestBuilder {
             client: self.client.clone(),
@@ -7548,6 +8195,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventWebinarRegistrationConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventWebinarRegistrationConfiguration`
+    #[inline]
     pub fn as_virtual_event_webinar_registration_configuration(
         &self,
     ) -> VirtualEventWebinarRegistrationConfigurationRequestBuilder {
@@ -7563,6 +8211,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.virtualEventsRoot`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.virtualEventsRoot`
+    #[inline]
     pub fn as_virtual_events_root(&self) -> VirtualEventsRootRequestBuilder {
         VirtualEventsRootRequestBuilder {
             client: self.client.clone(),
@@ -7573,6 +8222,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.voiceAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.voiceAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_voice_authentication_method_configuration(
         &self,
     ) -> VoiceAuthenticationMethodConfigurationRequestBuilder {
@@ -7588,6 +8238,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.vppToken`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.vppToken`
+    #[inline]
     pub fn as_vpp_token(&self) -> VppTokenRequestBuilder {
         VppTokenRequestBuilder {
             client: self.client.clone(),
@@ -7598,6 +8249,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.webApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApp`
+    #[inline]
     pub fn as_web_app(&self) -> WebAppRequestBuilder {
         WebAppRequestBuilder {
             client: self.client.clone(),
@@ -7608,6 +8260,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.webApplicationFirewallProvider`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApplicationFirewallProvider`
+    #[inline]
     pub fn as_web_application_firewall_provider(
         &self,
     ) -> WebApplicationFirewallProviderRequestBuilder {
@@ -7623,6 +8276,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.webApplicationFirewallVerificationModel`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webApplicationFirewallVerificationModel`
+    #[inline]
     pub fn as_web_application_firewall_verification_model(
         &self,
     ) -> WebApplicationFirewallVerificationModelRequestBuilder {
@@ -7638,6 +8292,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.webPart`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.webPart`
+    #[inline]
     pub fn as_web_part(&self) -> WebPartRequestBuilder {
         WebPartRequestBuilder {
             client: self.client.clone(),
@@ -7648,6 +8303,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.win32LobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.win32LobApp`
+    #[inline]
     pub fn as_win32_lob_app(&self) -> Win32LobAppRequestBuilder {
         Win32LobAppRequestBuilder {
             client: self.client.clone(),
@@ -7658,6 +8314,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows10CompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CompliancePolicy`
+    #[inline]
     pub fn as_windows10_compliance_policy(
         &self,
     ) -> Windows10CompliancePolicyRequestBuilder {
@@ -7670,6 +8327,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows10CustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10CustomConfiguration`
+    #[inline]
     pub fn as_windows10_custom_configuration(
         &self,
     ) -> Windows10CustomConfigurationRequestBuilder {
@@ -7685,6 +8343,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows10EndpointProtectionConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EndpointProtectionConfiguration`
+    #[inline]
     pub fn as_windows10_endpoint_protection_configuration(
         &self,
     ) -> Windows10EndpointProtectionConfigurationRequestBuilder {
@@ -7700,6 +8359,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows10EnrollmentCompletionPageConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnrollmentCompletionPageConfiguration`
+    #[inline]
     pub fn as_windows10_enrollment_completion_page_configuration(
         &self,
     ) -> Windows10EnrollmentCompletionPageConfigurationRequestBuilder {
@@ -7717,6 +8377,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows10EnterpriseModernAppManagementConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10EnterpriseModernAppManagementConfiguration`
+    #[inline]
     pub fn as_windows10_enterprise_modern_app_management_configuration(
         &self,
     ) -> Windows10EnterpriseModernAppManagementConfigurationRequestBuilder {
@@ -7734,6 +8395,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows10GeneralConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10GeneralConfiguration`
+    #[inline]
     pub fn as_windows10_general_configuration(
         &self,
     ) -> Windows10GeneralConfigurationRequestBuilder {
@@ -7749,6 +8411,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows10MobileCompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10MobileCompliancePolicy`
+    #[inline]
     pub fn as_windows10_mobile_compliance_policy(
         &self,
     ) -> Windows10MobileCompliancePolicyRequestBuilder {
@@ -7764,6 +8427,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows10SecureAssessmentConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10SecureAssessmentConfiguration`
+    #[inline]
     pub fn as_windows10_secure_assessment_configuration(
         &self,
     ) -> Windows10SecureAssessmentConfigurationRequestBuilder {
@@ -7779,6 +8443,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows10TeamGeneralConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows10TeamGeneralConfiguration`
+    #[inline]
     pub fn as_windows10_team_general_configuration(
         &self,
     ) -> Windows10TeamGeneralConfigurationRequestBuilder {
@@ -7794,6 +8459,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows81CompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81CompliancePolicy`
+    #[inline]
     pub fn as_windows81_compliance_policy(
         &self,
     ) -> Windows81CompliancePolicyRequestBuilder {
@@ -7806,6 +8472,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windows81GeneralConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windows81GeneralConfiguration`
+    #[inline]
     pub fn as_windows81_general_configuration(
         &self,
     ) -> Windows81GeneralConfigurationRequestBuilder {
@@ -7821,6 +8488,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsAppX`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsAppX`
+    #[inline]
     pub fn as_windows_app_x(&self) -> WindowsAppXRequestBuilder {
         WindowsAppXRequestBuilder {
             client: self.client.clone(),
@@ -7830,6 +8498,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsAutopilotDeploymentProfile`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsAutopilotDeploymentProfile`
+    #[inline]
     pub fn as_windows_autopilot_deployment_profile(
         &self,
     ) -> WindowsAutopilotDeploymentProfileRequestBuilder {
@@ -7845,6 +8514,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsAutopilotDeviceIdentity`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsAutopilotDeviceIdentity`
+    #[inline]
     pub fn as_windows_autopilot_device_identity(
         &self,
     ) -> WindowsAutopilotDeviceIdentityRequestBuilder {
@@ -7860,6 +8530,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsDefenderAdvancedThreatProtectionConfiguration`
+    #[inline]
     pub fn as_windows_defender_advanced_threat_protection_configuration(
         &self,
     ) -> WindowsDefenderAdvancedThreatProtectionConfigurationRequestBuilder {
@@ -7876,6 +8547,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsHelloForBusinessAuthenticationMethod`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsHelloForBusinessAuthenticationMethod`
+    #[inline]
     pub fn as_windows_hello_for_business_authentication_method(
         &self,
     ) -> WindowsHelloForBusinessAuthenticationMethodRequestBuilder {
@@ -7891,6 +8563,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsInformationProtection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsInformationProtection`
+    #[inline]
     pub fn as_windows_information_protection(
         &self,
     ) -> WindowsInformationProtectionRequestBuilder {
@@ -7906,6 +8579,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsInformationProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsInformationProtectionPolicy`
+    #[inline]
     pub fn as_windows_information_protection_policy(
         &self,
     ) -> WindowsInformationProtectionPolicyRequestBuilder {
@@ -7921,6 +8595,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsMalwareInformation`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMalwareInformation`
+    #[inline]
     pub fn as_windows_malware_information(
         &self,
     ) -> WindowsMalwareInformationRequestBuilder {
@@ -7933,6 +8608,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsMicrosoftEdgeApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMicrosoftEdgeApp`
+    #[inline]
     pub fn as_windows_microsoft_edge_app(
         &self,
     ) -> WindowsMicrosoftEdgeAppRequestBuilder {
@@ -7945,6 +8621,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsMobileMSI`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsMobileMSI`
+    #[inline]
     pub fn as_windows_mobile_msi(&self) -> WindowsMobileMsiRequestBuilder {
         WindowsMobileMsiRequestBuilder {
             client: self.client.clone(),
@@ -7955,6 +8632,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsPhone81CompliancePolicy`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CompliancePolicy`
+    #[inline]
     pub fn as_windows_phone81_compliance_policy(
         &self,
     ) -> WindowsPhone81CompliancePolicyRequestBuilder {
@@ -7970,6 +8648,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsPhone81CustomConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81CustomConfiguration`
+    #[inline]
     pub fn as_windows_phone81_custom_configuration(
         &self,
     ) -> WindowsPhone81CustomConfigurationRequestBuilder {
@@ -7985,6 +8664,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsPhone81GeneralConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsPhone81GeneralConfiguration`
+    #[inline]
     pub fn as_windows_phone81_general_configuration(
         &self,
     ) -> WindowsPhone81GeneralConfigurationRequestBuilder {
@@ -7999,6 +8679,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsProtectionState`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsProtectionState`
+    #[inline]
     pub fn as_windows_protection_state(&self) -> WindowsProtectionStateRequestBuilder {
         WindowsProtectionStateRequestBuilder {
             client: self.client.clone(),
@@ -8008,6 +8689,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsSetting`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsSetting`
+    #[inline]
     pub fn as_windows_setting(&self) -> WindowsSettingRequestBuilder {
         WindowsSettingRequestBuilder {
             client: self.client.clone(),
@@ -8018,6 +8700,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsUniversalAppX`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUniversalAppX`
+    #[inline]
     pub fn as_windows_universal_app_x(&self) -> WindowsUniversalAppXRequestBuilder {
         WindowsUniversalAppXRequestBuilder {
             client: self.client.clone(),
@@ -8028,6 +8711,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsUpdateForBusinessConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsUpdateForBusinessConfiguration`
+    #[inline]
     pub fn as_windows_update_for_business_configuration(
         &self,
     ) -> WindowsUpdateForBusinessConfigurationRequestBuilder {
@@ -8043,6 +8727,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsWebApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.windowsWebApp`
+    #[inline]
     pub fn as_windows_web_app(&self) -> WindowsWebAppRequestBuilder {
         WindowsWebAppRequestBuilder {
             client: self.client.clone(),
@@ -8052,6 +8737,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workHoursAndLocationsSetting`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workHoursAndLocationsSetting`
+    #[inline]
     pub fn as_work_hours_and_locations_setting(
         &self,
     ) -> WorkHoursAndLocationsSettingRequestBuilder {
@@ -8066,6 +8752,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workPlanOccurrence`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workPlanOccurrence`
+    #[inline]
     pub fn as_work_plan_occurrence(&self) -> WorkPlanOccurrenceRequestBuilder {
         WorkPlanOccurrenceRequestBuilder {
             client: self.client.clone(),
@@ -8076,6 +8763,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbook`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbook`
+    #[inline]
     pub fn as_workbook(&self) -> WorkbookRequestBuilder {
         WorkbookRequestBuilder {
             client: self.client.clone(),
@@ -8086,6 +8774,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookApplication`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookApplication`
+    #[inline]
     pub fn as_workbook_application(&self) -> WorkbookApplicationRequestBuilder {
         WorkbookApplicationRequestBuilder {
             client: self.client.clone(),
@@ -8096,6 +8785,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChart`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChart`
+    #[inline]
     pub fn as_workbook_chart(&self) -> WorkbookChartRequestBuilder {
         WorkbookChartRequestBuilder {
             client: self.client.clone(),
@@ -8106,6 +8796,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartAreaFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAreaFormat`
+    #[inline]
     pub fn as_workbook_chart_area_format(
         &self,
     ) -> WorkbookChartAreaFormatRequestBuilder {
@@ -8118,6 +8809,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartAxes`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxes`
+    #[inline]
     pub fn as_workbook_chart_axes(&self) -> WorkbookChartAxesRequestBuilder {
         WorkbookChartAxesRequestBuilder {
             client: self.client.clone(),
@@ -8128,6 +8820,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartAxis`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxis`
+    #[inline]
     pub fn as_workbook_chart_axis(&self) -> WorkbookChartAxisRequestBuilder {
         WorkbookChartAxisRequestBuilder {
             client: self.client.clone(),
@@ -8138,6 +8831,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartAxisFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisFormat`
+    #[inline]
     pub fn as_workbook_chart_axis_format(
         &self,
     ) -> WorkbookChartAxisFormatRequestBuilder {
@@ -8150,6 +8844,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartAxisTitle`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisTitle`
+    #[inline]
     pub fn as_workbook_chart_axis_title(&self) -> WorkbookChartAxisTitleRequestBuilder {
         WorkbookChartAxisTitleRequestBuilder {
             client: self.client.clone(),
@@ -8160,6 +8855,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartAxisTitleFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartAxisTitleFormat`
+    #[inline]
     pub fn as_workbook_chart_axis_title_format(
         &self,
     ) -> WorkbookChartAxisTitleFormatRequestBuilder {
@@ -8175,6 +8871,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartDataLabelFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabelFormat`
+    #[inline]
     pub fn as_workbook_chart_data_label_format(
         &self,
     ) -> WorkbookChartDataLabelFormatRequestBuilder {
@@ -8190,6 +8887,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartDataLabels`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartDataLabels`
+    #[inline]
     pub fn as_workbook_chart_data_labels(
         &self,
     ) -> WorkbookChartDataLabelsRequestBuilder {
@@ -8202,6 +8900,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartFill`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartFill`
+    #[inline]
     pub fn as_workbook_chart_fill(&self) -> WorkbookChartFillRequestBuilder {
         WorkbookChartFillRequestBuilder {
             client: self.client.clone(),
@@ -8212,6 +8911,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartGridlines`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartGridlines`
+    #[inline]
     pub fn as_workbook_chart_gridlines(&self) -> WorkbookChartGridlinesRequestBuilder {
         WorkbookChartGridlinesRequestBuilder {
             client: self.client.clone(),
@@ -8222,6 +8922,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartGridlinesFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartGridlinesFormat`
+    #[inline]
     pub fn as_workbook_chart_gridlines_format(
         &self,
     ) -> WorkbookChartGridlinesFormatRequestBuilder {
@@ -8237,6 +8938,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartLegend`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegend`
+    #[inline]
     pub fn as_workbook_chart_legend(&self) -> WorkbookChartLegendRequestBuilder {
         WorkbookChartLegendRequestBuilder {
             client: self.client.clone(),
@@ -8247,6 +8949,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartLegendFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLegendFormat`
+    #[inline]
     pub fn as_workbook_chart_legend_format(
         &self,
     ) -> WorkbookChartLegendFormatRequestBuilder {
@@ -8259,6 +8962,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartLineFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartLineFormat`
+    #[inline]
     pub fn as_workbook_chart_line_format(
         &self,
     ) -> WorkbookChartLineFormatRequestBuilder {
@@ -8271,6 +8975,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartPoint`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartPoint`
+    #[inline]
     pub fn as_workbook_chart_point(&self) -> WorkbookChartPointRequestBuilder {
         WorkbookChartPointRequestBuilder {
             client: self.client.clone(),
@@ -8281,6 +8986,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartPointFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartPointFormat`
+    #[inline]
     pub fn as_workbook_chart_point_format(
         &self,
     ) -> WorkbookChartPointFormatRequestBuilder {
@@ -8293,6 +8999,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartSeries`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeries`
+    #[inline]
     pub fn as_workbook_chart_series(&self) -> WorkbookChartSeriesRequestBuilder {
         WorkbookChartSeriesRequestBuilder {
             client: self.client.clone(),
@@ -8303,6 +9010,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartSeriesFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartSeriesFormat`
+    #[inline]
     pub fn as_workbook_chart_series_format(
         &self,
     ) -> WorkbookChartSeriesFormatRequestBuilder {
@@ -8315,6 +9023,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartTitle`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitle`
+    #[inline]
     pub fn as_workbook_chart_title(&self) -> WorkbookChartTitleRequestBuilder {
         WorkbookChartTitleRequestBuilder {
             client: self.client.clone(),
@@ -8325,6 +9034,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookChartTitleFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookChartTitleFormat`
+    #[inline]
     pub fn as_workbook_chart_title_format(
         &self,
     ) -> WorkbookChartTitleFormatRequestBuilder {
@@ -8337,6 +9047,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookComment`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookComment`
+    #[inline]
     pub fn as_workbook_comment(&self) -> WorkbookCommentRequestBuilder {
         WorkbookCommentRequestBuilder {
             client: self.client.clone(),
@@ -8347,6 +9058,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookFilter`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFilter`
+    #[inline]
     pub fn as_workbook_filter(&self) -> WorkbookFilterRequestBuilder {
         WorkbookFilterRequestBuilder {
             client: self.client.clone(),
@@ -8357,6 +9069,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookFunctions`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookFunctions`
+    #[inline]
     pub fn as_workbook_functions(&self) -> WorkbookFunctionsRequestBuilder {
         WorkbookFunctionsRequestBuilder {
             client: self.client.clone(),
@@ -8367,6 +9080,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookNamedItem`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookNamedItem`
+    #[inline]
     pub fn as_workbook_named_item(&self) -> WorkbookNamedItemRequestBuilder {
         WorkbookNamedItemRequestBuilder {
             client: self.client.clone(),
@@ -8377,6 +9091,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookPivotTable`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookPivotTable`
+    #[inline]
     pub fn as_workbook_pivot_table(&self) -> WorkbookPivotTableRequestBuilder {
         WorkbookPivotTableRequestBuilder {
             client: self.client.clone(),
@@ -8386,6 +9101,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookRange`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRange`
+    #[inline]
     pub fn as_workbook_range(&self) -> WorkbookRangeRequestBuilder {
         WorkbookRangeRequestBuilder {
             client: self.client.clone(),
@@ -8395,6 +9111,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookRangeBorder`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeBorder`
+    #[inline]
     pub fn as_workbook_range_border(&self) -> WorkbookRangeBorderRequestBuilder {
         WorkbookRangeBorderRequestBuilder {
             client: self.client.clone(),
@@ -8404,6 +9121,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookRangeFill`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFill`
+    #[inline]
     pub fn as_workbook_range_fill(&self) -> WorkbookRangeFillRequestBuilder {
         WorkbookRangeFillRequestBuilder {
             client: self.client.clone(),
@@ -8413,6 +9131,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookRangeFormat`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeFormat`
+    #[inline]
     pub fn as_workbook_range_format(&self) -> WorkbookRangeFormatRequestBuilder {
         WorkbookRangeFormatRequestBuilder {
             client: self.client.clone(),
@@ -8422,6 +9141,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookRangeSort`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeSort`
+    #[inline]
     pub fn as_workbook_range_sort(&self) -> WorkbookRangeSortRequestBuilder {
         WorkbookRangeSortRequestBuilder {
             client: self.client.clone(),
@@ -8431,6 +9151,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookRangeView`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookRangeView`
+    #[inline]
     pub fn as_workbook_range_view(&self) -> WorkbookRangeViewRequestBuilder {
         WorkbookRangeViewRequestBuilder {
             client: self.client.clone(),
@@ -8441,6 +9162,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookTable`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTable`
+    #[inline]
     pub fn as_workbook_table(&self) -> WorkbookTableRequestBuilder {
         WorkbookTableRequestBuilder {
             client: self.client.clone(),
@@ -8451,6 +9173,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookTableColumn`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableColumn`
+    #[inline]
     pub fn as_workbook_table_column(&self) -> WorkbookTableColumnRequestBuilder {
         WorkbookTableColumnRequestBuilder {
             client: self.client.clone(),
@@ -8461,6 +9184,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookTableRow`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableRow`
+    #[inline]
     pub fn as_workbook_table_row(&self) -> WorkbookTableRowRequestBuilder {
         WorkbookTableRowRequestBuilder {
             client: self.client.clone(),
@@ -8471,6 +9195,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookTableSort`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookTableSort`
+    #[inline]
     pub fn as_workbook_table_sort(&self) -> WorkbookTableSortRequestBuilder {
         WorkbookTableSortRequestBuilder {
             client: self.client.clone(),
@@ -8481,6 +9206,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookWorksheet`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookWorksheet`
+    #[inline]
     pub fn as_workbook_worksheet(&self) -> WorkbookWorksheetRequestBuilder {
         WorkbookWorksheetRequestBuilder {
             client: self.client.clone(),
@@ -8491,6 +9217,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workbookWorksheetProtection`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workbookWorksheetProtection`
+    #[inline]
     pub fn as_workbook_worksheet_protection(
         &self,
     ) -> WorkbookWorksheetProtectionRequestBuilder {
@@ -8506,6 +9233,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workforceIntegration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workforceIntegration`
+    #[inline]
     pub fn as_workforce_integration(&self) -> WorkforceIntegrationRequestBuilder {
         WorkforceIntegrationRequestBuilder {
             client: self.client.clone(),
@@ -8515,6 +9243,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workingTimeSchedule`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workingTimeSchedule`
+    #[inline]
     pub fn as_working_time_schedule(&self) -> WorkingTimeScheduleRequestBuilder {
         WorkingTimeScheduleRequestBuilder {
             client: self.client.clone(),
@@ -8525,6 +9254,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.workspace`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.workspace`
+    #[inline]
     pub fn as_workspace(&self) -> WorkspaceRequestBuilder {
         WorkspaceRequestBuilder {
             client: self.client.clone(),
@@ -8535,6 +9265,7 @@ impl EntityRequestBuilder {
     /// Cast to the derived type `microsoft.graph.x509CertificateAuthenticationMethodConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.x509CertificateAuthenticationMethodConfiguration`
+    #[inline]
     pub fn as_x509_certificate_authentication_method_configuration(
         &self,
     ) -> X509CertificateAuthenticationMethodConfigurationRequestBuilder {
@@ -8573,6 +9304,7 @@ impl EventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/events`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Event>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8583,6 +9315,7 @@ impl EventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /me/events/$count`): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8596,6 +9329,7 @@ impl EventCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /me/events`): DelegatedWork `Calendars.ReadWrite`; DelegatedPersonal `Calendars.ReadWrite`; Application `Calendars.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Event,
@@ -8603,6 +9337,7 @@ impl EventCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -8616,6 +9351,7 @@ impl EventCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Calendars.Read`, `Calendars.ReadWrite`; DelegatedPersonal `Calendars.Read`, `Calendars.ReadWrite`; Application `Calendars.Read`, `Calendars.ReadWrite`.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::Event>> {
         Request::page(
             &self.client,
@@ -8646,6 +9382,7 @@ impl EventMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::EventMessage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8656,6 +9393,7 @@ impl EventMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8669,6 +9407,7 @@ impl EventMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EventMessage,
@@ -8676,6 +9415,7 @@ impl EventMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EventMessageRequestBuilder {
         EventMessageRequestBuilder {
             client: self.client.clone(),
@@ -8689,6 +9429,7 @@ impl EventMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -8720,6 +9461,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EventMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8730,6 +9472,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::EventMessage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8740,6 +9483,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8752,6 +9496,7 @@ impl EventMessageRequestBuilder {
     /// Permissions for `PUT /me/messages/{id}/microsoft.graph.eventMessage/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/messages/{id}/microsoft.graph.eventMessage/$value` (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -8761,6 +9506,7 @@ impl EventMessageRequestBuilder {
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8771,6 +9517,7 @@ impl EventMessageRequestBuilder {
     /// Navigation property `event`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/event`
+    #[inline]
     pub fn event(&self) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -8780,6 +9527,7 @@ impl EventMessageRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8790,6 +9538,7 @@ impl EventMessageRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -8802,6 +9551,7 @@ impl EventMessageRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessage/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -8818,6 +9568,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -8832,6 +9583,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -8850,6 +9602,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -8868,6 +9621,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -8886,6 +9640,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -8900,6 +9655,7 @@ impl EventMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -8914,6 +9670,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -8928,6 +9685,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -8939,6 +9697,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -8953,6 +9712,7 @@ impl EventMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -8979,6 +9739,7 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EventMessageRequest>> {
@@ -8991,6 +9752,7 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9004,6 +9766,7 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EventMessageRequest,
@@ -9011,6 +9774,7 @@ impl EventMessageRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EventMessageRequestRequestBuilder {
         EventMessageRequestRequestBuilder {
             client: self.client.clone(),
@@ -9024,6 +9788,7 @@ impl EventMessageRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -9055,6 +9820,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EventMessageRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9065,6 +9831,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EventMessageRequest,
@@ -9078,6 +9845,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9090,6 +9858,7 @@ impl EventMessageRequestRequestBuilder {
     /// Permissions for `PUT /me/messages/{id}/microsoft.graph.eventMessageRequest/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/messages/{id}/microsoft.graph.eventMessageRequest/$value` (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -9099,6 +9868,7 @@ impl EventMessageRequestRequestBuilder {
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9109,6 +9879,7 @@ impl EventMessageRequestRequestBuilder {
     /// Navigation property `event`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/event`
+    #[inline]
     pub fn event(&self) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -9118,6 +9889,7 @@ impl EventMessageRequestRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9128,6 +9900,7 @@ impl EventMessageRequestRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -9140,6 +9913,7 @@ impl EventMessageRequestRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageRequest/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -9156,6 +9930,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -9170,6 +9945,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -9188,6 +9964,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -9206,6 +9983,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -9224,6 +10002,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -9238,6 +10017,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -9252,6 +10032,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9266,6 +10047,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -9277,6 +10059,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -9291,6 +10074,7 @@ impl EventMessageRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -9317,6 +10101,7 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::EventMessageResponse>> {
@@ -9329,6 +10114,7 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9342,6 +10128,7 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::EventMessageResponse,
@@ -9349,6 +10136,7 @@ impl EventMessageResponseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> EventMessageResponseRequestBuilder {
         EventMessageResponseRequestBuilder {
             client: self.client.clone(),
@@ -9362,6 +10150,7 @@ impl EventMessageResponseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::AnyMessage>> {
         Request::page(
             &self.client,
@@ -9393,6 +10182,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`; Application `Mail.Read`, `Mail.ReadBasic.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::EventMessageResponse> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9403,6 +10193,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::EventMessageResponse,
@@ -9416,6 +10207,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -9428,6 +10220,7 @@ impl EventMessageResponseRequestBuilder {
     /// Permissions for `PUT /me/messages/{id}/microsoft.graph.eventMessageResponse/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/messages/{id}/microsoft.graph.eventMessageResponse/$value` (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -9437,6 +10230,7 @@ impl EventMessageResponseRequestBuilder {
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9447,6 +10241,7 @@ impl EventMessageResponseRequestBuilder {
     /// Navigation property `event`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/event`
+    #[inline]
     pub fn event(&self) -> EventRequestBuilder {
         EventRequestBuilder {
             client: self.client.clone(),
@@ -9456,6 +10251,7 @@ impl EventMessageResponseRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9466,6 +10262,7 @@ impl EventMessageResponseRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -9478,6 +10275,7 @@ impl EventMessageResponseRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/messages/{id}/microsoft.graph.eventMessageResponse/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -9494,6 +10292,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -9508,6 +10307,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_forward(
         &self,
         parameters: &super::parameters::CreateForwardParameters,
@@ -9526,6 +10326,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply(
         &self,
         parameters: &super::parameters::CreateReplyParameters,
@@ -9544,6 +10345,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create_reply_all(
         &self,
         parameters: &super::parameters::CreateReplyAllParameters,
@@ -9562,6 +10364,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::MessageForwardParameters,
@@ -9576,6 +10379,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -9590,6 +10394,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9604,6 +10409,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn reply(&self, parameters: &super::parameters::ReplyParameters) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("reply"))
             .json_body(parameters)
@@ -9615,6 +10421,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reply_all(
         &self,
         parameters: &super::parameters::ReplyAllParameters,
@@ -9629,6 +10436,7 @@ impl EventMessageResponseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Send`; DelegatedPersonal `Mail.Send`; Application `Mail.Send`.
+    #[inline]
     pub fn send(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("send"))
     }
@@ -9656,6 +10464,7 @@ impl EventRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Event> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9666,6 +10475,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Event) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9676,12 +10486,14 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `attachments`.
     ///
     /// URL: `/me/calendarView/{id}/attachments`
+    #[inline]
     pub fn attachments(&self) -> AttachmentCollectionRequestBuilder {
         AttachmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9692,6 +10504,7 @@ impl EventRequestBuilder {
     /// Navigation property `calendar`.
     ///
     /// URL: `/me/calendarView/{id}/calendar`
+    #[inline]
     pub fn calendar(&self) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -9701,6 +10514,7 @@ impl EventRequestBuilder {
     /// Navigation property `exceptionOccurrences`.
     ///
     /// URL: `/me/calendarView/{id}/exceptionOccurrences`
+    #[inline]
     pub fn exception_occurrences(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9711,6 +10525,7 @@ impl EventRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/me/calendarView/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9721,6 +10536,7 @@ impl EventRequestBuilder {
     /// Navigation property `instances`.
     ///
     /// URL: `/me/calendarView/{id}/instances`
+    #[inline]
     pub fn instances(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9731,6 +10547,7 @@ impl EventRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/calendarView/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -9743,6 +10560,7 @@ impl EventRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/calendarView/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -9761,6 +10579,7 @@ impl EventRequestBuilder {
     /// Permissions for `PUT /me/calendarView/{id}/calendar/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/calendarView/{id}/calendar/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn calendar_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -9774,6 +10593,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accept(
         &self,
         parameters: &super::parameters::AcceptParameters,
@@ -9788,6 +10608,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel(&self, comment: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("cancel"))
             .json_member_body("comment", Some(comment))
@@ -9799,6 +10620,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn decline(
         &self,
         parameters: &super::parameters::DeclineParameters,
@@ -9813,6 +10635,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn dismiss_reminder(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9827,6 +10650,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn forward(
         &self,
         parameters: &super::parameters::EventForwardParameters,
@@ -9841,6 +10665,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -9855,6 +10680,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn snooze_reminder(
         &self,
         new_reminder_time: &models::microsoft_graph::DateTimeTimeZone,
@@ -9873,6 +10699,7 @@ impl EventRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn tentatively_accept(
         &self,
         parameters: &super::parameters::TentativelyAcceptParameters,
@@ -9908,6 +10735,7 @@ impl ExchangeAdminRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExchangeAdmin> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -9918,6 +10746,7 @@ impl ExchangeAdminRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ExchangeAdmin) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -9928,12 +10757,14 @@ impl ExchangeAdminRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `mailboxes`.
     ///
     /// URL: `/admin/exchange/mailboxes`
+    #[inline]
     pub fn mailboxes(&self) -> MailboxCollectionRequestBuilder {
         MailboxCollectionRequestBuilder {
             client: self.client.clone(),
@@ -9944,6 +10775,7 @@ impl ExchangeAdminRequestBuilder {
     /// Navigation property `tracing`.
     ///
     /// URL: `/admin/exchange/tracing`
+    #[inline]
     pub fn tracing(&self) -> MessageTracingRootRequestBuilder {
         MessageTracingRootRequestBuilder {
             client: self.client.clone(),
@@ -9973,6 +10805,7 @@ impl ExchangeMessageTraceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExchangeMessageTrace>> {
@@ -9985,6 +10818,7 @@ impl ExchangeMessageTraceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9998,6 +10832,7 @@ impl ExchangeMessageTraceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExchangeMessageTrace,
@@ -10005,6 +10840,7 @@ impl ExchangeMessageTraceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExchangeMessageTraceRequestBuilder {
         ExchangeMessageTraceRequestBuilder {
             client: self.client.clone(),
@@ -10035,6 +10871,7 @@ impl ExchangeMessageTraceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExchangeMessageTrace> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10045,6 +10882,7 @@ impl ExchangeMessageTraceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExchangeMessageTrace,
@@ -10058,6 +10896,7 @@ impl ExchangeMessageTraceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -10068,6 +10907,7 @@ impl ExchangeMessageTraceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_details_by_recipient(
         &self,
         recipient_address: &str,
@@ -10111,6 +10951,7 @@ impl ExchangeProtectionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExchangeProtectionPolicy>> {
@@ -10123,6 +10964,7 @@ impl ExchangeProtectionPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -10136,6 +10978,7 @@ impl ExchangeProtectionPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExchangeProtectionPolicy,
@@ -10143,6 +10986,7 @@ impl ExchangeProtectionPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExchangeProtectionPolicyRequestBuilder {
         ExchangeProtectionPolicyRequestBuilder {
             client: self.client.clone(),
@@ -10173,6 +11017,7 @@ impl ExchangeProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExchangeProtectionPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -10183,6 +11028,7 @@ impl ExchangeProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExchangeProtectionPolicy,
@@ -10196,12 +11042,14 @@ impl ExchangeProtectionPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `mailboxInclusionRules`.
     ///
     /// URL: `/solutions/backupRestore/exchangeProtectionPolicies/{id}/mailboxInclusionRules`
+    #[inline]
     pub fn mailbox_inclusion_rules(
         &self,
     ) -> MailboxProtectionRuleCollectionRequestBuilder {
@@ -10214,6 +11062,7 @@ impl ExchangeProtectionPolicyRequestBuilder {
     /// Navigation property `mailboxProtectionUnits`.
     ///
     /// URL: `/solutions/backupRestore/exchangeProtectionPolicies/{id}/mailboxProtectionUnits`
+    #[inline]
     pub fn mailbox_protection_units(
         &self,
     ) -> MailboxProtectionUnitCollectionRequestBuilder {
@@ -10226,6 +11075,7 @@ impl ExchangeProtectionPolicyRequestBuilder {
     /// Navigation property `mailboxProtectionUnitsBulkAdditionJobs`.
     ///
     /// URL: `/solutions/backupRestore/exchangeProtectionPolicies/{id}/mailboxProtectionUnitsBulkAdditionJobs`
+    #[inline]
     pub fn mailbox_protection_units_bulk_addition_jobs(
         &self,
     ) -> MailboxProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
@@ -10246,6 +11096,7 @@ impl ExchangeProtectionPolicyRequestBuilder {
     /// Permissions for `POST /solutions/backupRestore/exchangeProtectionPolicies/{id}/mailboxInclusionRules/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/exchangeProtectionPolicies/{id}/mailboxInclusionRules/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mailbox_inclusion_rules_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10263,6 +11114,7 @@ impl ExchangeProtectionPolicyRequestBuilder {
     /// Permissions for `POST /solutions/backupRestore/exchangeProtectionPolicies/{id}/mailboxProtectionUnits/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/exchangeProtectionPolicies/{id}/mailboxProtectionUnits/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mailbox_protection_units_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -10280,6 +11132,7 @@ impl ExchangeProtectionPolicyRequestBuilder {
     /// Permissions for `POST /solutions/backupRestore/exchangeProtectionPolicies/{id}/mailboxProtectionUnitsBulkAdditionJobs/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /solutions/backupRestore/exchangeProtectionPolicies/{id}/mailboxProtectionUnitsBulkAdditionJobs/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn mailbox_protection_units_bulk_addition_jobs_ref(
         &self,
     ) -> ReferenceCollectionRequestBuilder {
@@ -10295,6 +11148,7 @@ impl ExchangeProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -10305,6 +11159,7 @@ impl ExchangeProtectionPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn deactivate(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionPolicyBase> {

@@ -28,6 +28,7 @@ impl ExchangeRestoreSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExchangeRestoreSession>> {
@@ -40,6 +41,7 @@ impl ExchangeRestoreSessionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -53,6 +55,7 @@ impl ExchangeRestoreSessionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExchangeRestoreSession,
@@ -60,6 +63,7 @@ impl ExchangeRestoreSessionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExchangeRestoreSessionRequestBuilder {
         ExchangeRestoreSessionRequestBuilder {
             client: self.client.clone(),
@@ -90,6 +94,7 @@ impl ExchangeRestoreSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExchangeRestoreSession> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -100,6 +105,7 @@ impl ExchangeRestoreSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExchangeRestoreSession,
@@ -113,12 +119,14 @@ impl ExchangeRestoreSessionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `granularMailboxRestoreArtifacts`.
     ///
     /// URL: `/solutions/backupRestore/exchangeRestoreSessions/{id}/granularMailboxRestoreArtifacts`
+    #[inline]
     pub fn granular_mailbox_restore_artifacts(
         &self,
     ) -> GranularMailboxRestoreArtifactCollectionRequestBuilder {
@@ -131,6 +139,7 @@ impl ExchangeRestoreSessionRequestBuilder {
     /// Navigation property `mailboxRestoreArtifacts`.
     ///
     /// URL: `/solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifacts`
+    #[inline]
     pub fn mailbox_restore_artifacts(
         &self,
     ) -> MailboxRestoreArtifactCollectionRequestBuilder {
@@ -143,6 +152,7 @@ impl ExchangeRestoreSessionRequestBuilder {
     /// Navigation property `mailboxRestoreArtifactsBulkAdditionRequests`.
     ///
     /// URL: `/solutions/backupRestore/exchangeRestoreSessions/{id}/mailboxRestoreArtifactsBulkAdditionRequests`
+    #[inline]
     pub fn mailbox_restore_artifacts_bulk_addition_requests(
         &self,
     ) -> MailboxRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
@@ -159,6 +169,7 @@ impl ExchangeRestoreSessionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<models::microsoft_graph::AnyRestoreSessionBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -184,6 +195,7 @@ impl ExchangeSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExchangeSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -194,6 +206,7 @@ impl ExchangeSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExchangeSettings,
@@ -207,6 +220,7 @@ impl ExchangeSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -253,6 +267,7 @@ impl ExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyExtension>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -263,6 +278,7 @@ impl ExtensionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -276,6 +292,7 @@ impl ExtensionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyExtension,
@@ -283,6 +300,7 @@ impl ExtensionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExtensionRequestBuilder {
         ExtensionRequestBuilder {
             client: self.client.clone(),
@@ -314,6 +332,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExtensionProperty>> {
@@ -326,6 +345,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.Read.All`, `Application.ReadWrite.All`; Application `Application.Read.All`, `Directory.Read.All`, `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -339,6 +359,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.OwnedBy`, `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExtensionProperty,
@@ -346,6 +367,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExtensionPropertyRequestBuilder {
         ExtensionPropertyRequestBuilder {
             client: self.client.clone(),
@@ -359,6 +381,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -375,6 +398,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -399,6 +423,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -417,6 +442,7 @@ impl ExtensionPropertyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -452,6 +478,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExtensionProperty> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -462,6 +489,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExtensionProperty,
@@ -475,6 +503,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Application.ReadWrite.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; DelegatedPersonal `Application.ReadWrite.All`; Application `Application.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -485,6 +514,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -503,6 +533,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -521,6 +552,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -539,6 +571,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -557,6 +590,7 @@ impl ExtensionPropertyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -600,6 +634,7 @@ impl ExtensionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyExtension> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -610,6 +645,7 @@ impl ExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyExtension) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -620,6 +656,7 @@ impl ExtensionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -646,6 +683,7 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExternalAuthenticationMethod>> {
@@ -658,6 +696,7 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -671,6 +710,7 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethod,
@@ -678,6 +718,7 @@ impl ExternalAuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -710,6 +751,7 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -724,6 +766,7 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -737,6 +780,7 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethodConfiguration,
@@ -744,6 +788,7 @@ impl ExternalAuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -777,6 +822,7 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ExternalAuthenticationMethodConfiguration> {
@@ -789,6 +835,7 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethodConfiguration,
@@ -802,12 +849,14 @@ impl ExternalAuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.externalAuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(&self) -> AuthenticationMethodTargetCollectionRequestBuilder {
         AuthenticationMethodTargetCollectionRequestBuilder {
             client: self.client.clone(),
@@ -839,6 +888,7 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExternalAuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -849,6 +899,7 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalAuthenticationMethod,
@@ -862,6 +913,7 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -872,6 +924,7 @@ impl ExternalAuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -906,6 +959,7 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ExternalDomainName>> {
@@ -918,6 +972,7 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -931,6 +986,7 @@ impl ExternalDomainNameCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ExternalDomainName,
@@ -938,6 +994,7 @@ impl ExternalDomainNameCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ExternalDomainNameRequestBuilder {
         ExternalDomainNameRequestBuilder {
             client: self.client.clone(),
@@ -966,6 +1023,7 @@ impl ExternalDomainNameRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ExternalDomainName> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -976,6 +1034,7 @@ impl ExternalDomainNameRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ExternalDomainName,
@@ -989,6 +1048,7 @@ impl ExternalDomainNameRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1015,6 +1075,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FeatureRolloutPolicy>> {
@@ -1027,6 +1088,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1040,6 +1102,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FeatureRolloutPolicy,
@@ -1047,6 +1110,7 @@ impl FeatureRolloutPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FeatureRolloutPolicyRequestBuilder {
         FeatureRolloutPolicyRequestBuilder {
             client: self.client.clone(),
@@ -1077,6 +1141,7 @@ impl FeatureRolloutPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FeatureRolloutPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1087,6 +1152,7 @@ impl FeatureRolloutPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FeatureRolloutPolicy,
@@ -1100,12 +1166,14 @@ impl FeatureRolloutPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/policies/featureRolloutPolicies/{id}/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1138,6 +1206,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FederatedIdentityCredential>> {
@@ -1150,6 +1219,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1163,6 +1233,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FederatedIdentityCredential,
@@ -1170,6 +1241,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1180,6 +1252,7 @@ impl FederatedIdentityCredentialCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `name`: `/applications/{id}/federatedIdentityCredentials(name='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_name(
         &self,
         name: impl AsRef<str>,
@@ -1211,6 +1284,7 @@ impl FederatedIdentityCredentialRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FederatedIdentityCredential> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1221,6 +1295,7 @@ impl FederatedIdentityCredentialRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FederatedIdentityCredential,
@@ -1234,6 +1309,7 @@ impl FederatedIdentityCredentialRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1261,6 +1337,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FederatedTokenValidationPolicy> {
@@ -1273,6 +1350,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FederatedTokenValidationPolicy,
@@ -1286,6 +1364,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1296,6 +1375,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -1314,6 +1394,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -1332,6 +1413,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -1350,6 +1432,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -1368,6 +1451,7 @@ impl FederatedTokenValidationPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -1396,6 +1480,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::Fido2AuthenticationMethod>> {
@@ -1408,6 +1493,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1421,6 +1507,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethod,
@@ -1428,6 +1515,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> Fido2AuthenticationMethodRequestBuilder {
         Fido2AuthenticationMethodRequestBuilder {
             client: self.client.clone(),
@@ -1441,6 +1529,7 @@ impl Fido2AuthenticationMethodCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn creation_options(
         &self,
     ) -> Request<models::microsoft_graph::WebauthnCredentialCreationOptions> {
@@ -1473,6 +1562,7 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -1487,6 +1577,7 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1500,6 +1591,7 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethodConfiguration,
@@ -1507,6 +1599,7 @@ impl Fido2AuthenticationMethodConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -1540,6 +1633,7 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::Fido2AuthenticationMethodConfiguration> {
@@ -1552,6 +1646,7 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethodConfiguration,
@@ -1565,12 +1660,14 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `includeTargets`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/includeTargets`
+    #[inline]
     pub fn include_targets(
         &self,
     ) -> PasskeyAuthenticationMethodTargetCollectionRequestBuilder {
@@ -1583,6 +1680,7 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Navigation property `passkeyProfiles`.
     ///
     /// URL: `/authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles`
+    #[inline]
     pub fn passkey_profiles(&self) -> PasskeyProfileCollectionRequestBuilder {
         PasskeyProfileCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1601,6 +1699,7 @@ impl Fido2AuthenticationMethodConfigurationRequestBuilder {
     /// Permissions for `POST /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /authenticationMethodConfigurations/{id}/microsoft.graph.fido2AuthenticationMethodConfiguration/passkeyProfiles/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn passkey_profiles_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1631,6 +1730,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Fido2AuthenticationMethod> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1641,6 +1741,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::Fido2AuthenticationMethod,
@@ -1654,6 +1755,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1664,6 +1766,7 @@ impl Fido2AuthenticationMethodRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn reset_password(
         &self,
         new_password: &str,
@@ -1699,6 +1802,7 @@ impl FieldValueSetRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FieldValueSet> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1709,6 +1813,7 @@ impl FieldValueSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::FieldValueSet) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1719,6 +1824,7 @@ impl FieldValueSetRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1744,6 +1850,7 @@ impl FileAssessmentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FileAssessmentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1754,6 +1861,7 @@ impl FileAssessmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileAssessmentRequest,
@@ -1767,12 +1875,14 @@ impl FileAssessmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `results`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAssessmentRequest/results`
+    #[inline]
     pub fn results(&self) -> ThreatAssessmentResultCollectionRequestBuilder {
         ThreatAssessmentResultCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1802,6 +1912,7 @@ impl FileAttachmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FileAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1812,6 +1923,7 @@ impl FileAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::FileAttachment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1822,6 +1934,7 @@ impl FileAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1834,6 +1947,7 @@ impl FileAttachmentRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment/$value`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.fileAttachment/$value`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn content(&self) -> MediaContentRequestBuilder {
         MediaContentRequestBuilder {
             client: self.client.clone(),
@@ -1865,6 +1979,7 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FileStorageContainer>> {
@@ -1877,6 +1992,7 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1890,6 +2006,7 @@ impl FileStorageContainerCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainer,
@@ -1897,6 +2014,7 @@ impl FileStorageContainerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FileStorageContainerRequestBuilder {
         FileStorageContainerRequestBuilder {
             client: self.client.clone(),
@@ -1927,6 +2045,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorageContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1937,6 +2056,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainer,
@@ -1950,12 +2070,14 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `columns`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/columns`
+    #[inline]
     pub fn columns(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1966,6 +2088,7 @@ impl FileStorageContainerRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -1975,6 +2098,7 @@ impl FileStorageContainerRequestBuilder {
     /// Navigation property `migrationJobs`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/migrationJobs`
+    #[inline]
     pub fn migration_jobs(&self) -> SharePointMigrationJobCollectionRequestBuilder {
         SharePointMigrationJobCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1985,6 +2109,7 @@ impl FileStorageContainerRequestBuilder {
     /// Navigation property `permissions`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/permissions`
+    #[inline]
     pub fn permissions(&self) -> PermissionCollectionRequestBuilder {
         PermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1995,6 +2120,7 @@ impl FileStorageContainerRequestBuilder {
     /// Navigation property `recycleBin`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/recycleBin`
+    #[inline]
     pub fn recycle_bin(&self) -> RecycleBinRequestBuilder {
         RecycleBinRequestBuilder {
             client: self.client.clone(),
@@ -2004,6 +2130,7 @@ impl FileStorageContainerRequestBuilder {
     /// Navigation property `sharePointGroups`.
     ///
     /// URL: `/storage/fileStorage/containers/{id}/sharePointGroups`
+    #[inline]
     pub fn share_point_groups(&self) -> SharePointGroupCollectionRequestBuilder {
         SharePointGroupCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2020,6 +2147,7 @@ impl FileStorageContainerRequestBuilder {
     /// Permissions for `PUT /storage/fileStorage/containers/{id}/drive/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /storage/fileStorage/containers/{id}/drive/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2033,6 +2161,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn activate(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("activate"))
     }
@@ -2045,6 +2174,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn lock(
         &self,
         lock_state: Option<&models::microsoft_graph::SiteLockState>,
@@ -2059,6 +2189,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -2073,6 +2204,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn provision_migration_containers(
         &self,
     ) -> Request<models::microsoft_graph::SharePointMigrationContainerInfo> {
@@ -2089,6 +2221,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::FileStorageContainer> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -2099,6 +2232,7 @@ impl FileStorageContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn unlock(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("unlock"))
     }
@@ -2125,6 +2259,7 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2141,6 +2276,7 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2154,6 +2290,7 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant,
@@ -2161,6 +2298,7 @@ impl FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2192,6 +2330,7 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant> {
@@ -2204,6 +2343,7 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeAppPermissionGrant,
@@ -2217,6 +2357,7 @@ impl FileStorageContainerTypeAppPermissionGrantRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2243,6 +2384,7 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FileStorageContainerType>> {
@@ -2255,6 +2397,7 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2268,6 +2411,7 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerType,
@@ -2275,6 +2419,7 @@ impl FileStorageContainerTypeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FileStorageContainerTypeRequestBuilder {
         FileStorageContainerTypeRequestBuilder {
             client: self.client.clone(),
@@ -2304,6 +2449,7 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -2318,6 +2464,7 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2331,6 +2478,7 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeRegistration,
@@ -2338,6 +2486,7 @@ impl FileStorageContainerTypeRegistrationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -2371,6 +2520,7 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::FileStorageContainerTypeRegistration> {
@@ -2383,6 +2533,7 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerTypeRegistration,
@@ -2396,12 +2547,14 @@ impl FileStorageContainerTypeRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `applicationPermissionGrants`.
     ///
     /// URL: `/storage/fileStorage/containerTypeRegistrations/{id}/applicationPermissionGrants`
+    #[inline]
     pub fn application_permission_grants(
         &self,
     ) -> FileStorageContainerTypeAppPermissionGrantCollectionRequestBuilder {
@@ -2433,6 +2586,7 @@ impl FileStorageContainerTypeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorageContainerType> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2443,6 +2597,7 @@ impl FileStorageContainerTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FileStorageContainerType,
@@ -2456,6 +2611,7 @@ impl FileStorageContainerTypeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2483,6 +2639,7 @@ impl FileStorageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FileStorage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2493,6 +2650,7 @@ impl FileStorageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::FileStorage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2503,12 +2661,14 @@ impl FileStorageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `containerTypeRegistrations`.
     ///
     /// URL: `/storage/fileStorage/containerTypeRegistrations`
+    #[inline]
     pub fn container_type_registrations(
         &self,
     ) -> FileStorageContainerTypeRegistrationCollectionRequestBuilder {
@@ -2521,6 +2681,7 @@ impl FileStorageRequestBuilder {
     /// Navigation property `containerTypes`.
     ///
     /// URL: `/storage/fileStorage/containerTypes`
+    #[inline]
     pub fn container_types(&self) -> FileStorageContainerTypeCollectionRequestBuilder {
         FileStorageContainerTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2531,6 +2692,7 @@ impl FileStorageRequestBuilder {
     /// Navigation property `containers`.
     ///
     /// URL: `/storage/fileStorage/containers`
+    #[inline]
     pub fn containers(&self) -> FileStorageContainerCollectionRequestBuilder {
         FileStorageContainerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2541,6 +2703,7 @@ impl FileStorageRequestBuilder {
     /// Navigation property `deletedContainers`.
     ///
     /// URL: `/storage/fileStorage/deletedContainers`
+    #[inline]
     pub fn deleted_containers(&self) -> FileStorageContainerCollectionRequestBuilder {
         FileStorageContainerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2571,6 +2734,7 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::FilterOperatorSchema>> {
@@ -2583,6 +2747,7 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2596,6 +2761,7 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FilterOperatorSchema,
@@ -2603,6 +2769,7 @@ impl FilterOperatorSchemaCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FilterOperatorSchemaRequestBuilder {
         FilterOperatorSchemaRequestBuilder {
             client: self.client.clone(),
@@ -2631,6 +2798,7 @@ impl FilterOperatorSchemaRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FilterOperatorSchema> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2641,6 +2809,7 @@ impl FilterOperatorSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::FilterOperatorSchema,
@@ -2654,6 +2823,7 @@ impl FilterOperatorSchemaRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2680,6 +2850,7 @@ impl FixtureMapCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::FixtureMap>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2690,6 +2861,7 @@ impl FixtureMapCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2703,6 +2875,7 @@ impl FixtureMapCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FixtureMap,
@@ -2710,6 +2883,7 @@ impl FixtureMapCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FixtureMapRequestBuilder {
         FixtureMapRequestBuilder {
             client: self.client.clone(),
@@ -2738,6 +2912,7 @@ impl FixtureMapRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FixtureMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2748,6 +2923,7 @@ impl FixtureMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::FixtureMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2758,6 +2934,7 @@ impl FixtureMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2783,6 +2960,7 @@ impl FloorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Floor> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2793,6 +2971,7 @@ impl FloorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Floor) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2803,12 +2982,14 @@ impl FloorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `checkIns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.floor/checkIns`
+    #[inline]
     pub fn check_ins(&self) -> CheckInClaimCollectionRequestBuilder {
         CheckInClaimCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2823,6 +3004,7 @@ impl FloorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn descendants(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyPlace>> {
@@ -2855,6 +3037,7 @@ impl FootprintMapCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::FootprintMap>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2865,6 +3048,7 @@ impl FootprintMapCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2878,6 +3062,7 @@ impl FootprintMapCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::FootprintMap,
@@ -2885,6 +3070,7 @@ impl FootprintMapCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FootprintMapRequestBuilder {
         FootprintMapRequestBuilder {
             client: self.client.clone(),
@@ -2913,6 +3099,7 @@ impl FootprintMapRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::FootprintMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2923,6 +3110,7 @@ impl FootprintMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::FootprintMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2933,6 +3121,7 @@ impl FootprintMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2959,6 +3148,7 @@ impl FraudProtectionProviderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyFraudProtectionProvider>> {
@@ -2971,6 +3161,7 @@ impl FraudProtectionProviderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2984,6 +3175,7 @@ impl FraudProtectionProviderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyFraudProtectionProvider,
@@ -2991,6 +3183,7 @@ impl FraudProtectionProviderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FraudProtectionProviderRequestBuilder {
         FraudProtectionProviderRequestBuilder {
             client: self.client.clone(),
@@ -3019,6 +3212,7 @@ impl FraudProtectionProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyFraudProtectionProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3029,6 +3223,7 @@ impl FraudProtectionProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyFraudProtectionProvider,
@@ -3042,6 +3237,7 @@ impl FraudProtectionProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3068,6 +3264,7 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyGovernanceInsight>> {
@@ -3080,6 +3277,7 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3093,6 +3291,7 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyGovernanceInsight,
@@ -3100,6 +3299,7 @@ impl GovernanceInsightCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GovernanceInsightRequestBuilder {
         GovernanceInsightRequestBuilder {
             client: self.client.clone(),
@@ -3109,6 +3309,7 @@ impl GovernanceInsightCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.membershipOutlierInsight`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights/microsoft.graph.membershipOutlierInsight`
+    #[inline]
     pub fn as_membership_outlier_insight(
         &self,
     ) -> MembershipOutlierInsightCollectionRequestBuilder {
@@ -3140,6 +3341,7 @@ impl GovernanceInsightRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyGovernanceInsight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3150,6 +3352,7 @@ impl GovernanceInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyGovernanceInsight,
@@ -3163,12 +3366,14 @@ impl GovernanceInsightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.membershipOutlierInsight`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.accessReviewInstanceDecisionItem/insights/{id}/microsoft.graph.membershipOutlierInsight`
+    #[inline]
     pub fn as_membership_outlier_insight(
         &self,
     ) -> MembershipOutlierInsightRequestBuilder {
@@ -3200,6 +3405,7 @@ impl GranularDriveRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GranularDriveRestoreArtifact>> {
@@ -3212,6 +3418,7 @@ impl GranularDriveRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3225,6 +3432,7 @@ impl GranularDriveRestoreArtifactCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GranularDriveRestoreArtifact,
@@ -3232,6 +3440,7 @@ impl GranularDriveRestoreArtifactCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3263,6 +3472,7 @@ impl GranularDriveRestoreArtifactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GranularDriveRestoreArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3273,6 +3483,7 @@ impl GranularDriveRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GranularDriveRestoreArtifact,
@@ -3286,6 +3497,7 @@ impl GranularDriveRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3312,6 +3524,7 @@ impl GranularMailboxRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -3326,6 +3539,7 @@ impl GranularMailboxRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3339,6 +3553,7 @@ impl GranularMailboxRestoreArtifactCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GranularMailboxRestoreArtifact,
@@ -3346,6 +3561,7 @@ impl GranularMailboxRestoreArtifactCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3379,6 +3595,7 @@ impl GranularMailboxRestoreArtifactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::GranularMailboxRestoreArtifact> {
@@ -3391,6 +3608,7 @@ impl GranularMailboxRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GranularMailboxRestoreArtifact,
@@ -3404,12 +3622,14 @@ impl GranularMailboxRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `restorePoint`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact/restorePoint`
+    #[inline]
     pub fn restore_point(&self) -> RestorePointRequestBuilder {
         RestorePointRequestBuilder {
             client: self.client.clone(),
@@ -3425,6 +3645,7 @@ impl GranularMailboxRestoreArtifactRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.granularMailboxRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_point_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3454,6 +3675,7 @@ impl GranularSiteRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GranularSiteRestoreArtifact>> {
@@ -3466,6 +3688,7 @@ impl GranularSiteRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3479,6 +3702,7 @@ impl GranularSiteRestoreArtifactCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GranularSiteRestoreArtifact,
@@ -3486,6 +3710,7 @@ impl GranularSiteRestoreArtifactCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3517,6 +3742,7 @@ impl GranularSiteRestoreArtifactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GranularSiteRestoreArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3527,6 +3753,7 @@ impl GranularSiteRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GranularSiteRestoreArtifact,
@@ -3540,6 +3767,7 @@ impl GranularSiteRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3568,6 +3796,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Group>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3578,6 +3807,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3591,6 +3821,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Create`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Group,
@@ -3598,6 +3829,7 @@ impl GroupCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -3612,6 +3844,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -3631,6 +3864,7 @@ impl GroupCollectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(&self) -> Request<runtime::Page<models::microsoft_graph::Group>> {
         Request::page(
             &self.client,
@@ -3646,6 +3880,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -3671,6 +3906,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.group/getByIds`): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -3690,6 +3926,7 @@ impl GroupCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /directoryObjects/microsoft.graph.group/validateProperties`): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -3702,6 +3939,7 @@ impl GroupCollectionRequestBuilder {
             .json_body(parameters)
     }
     /// One entity by the alternate key `uniqueName`: `/groups(uniqueName='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_unique_name(&self, unique_name: impl AsRef<str>) -> GroupRequestBuilder {
         GroupRequestBuilder {
             client: self.client.clone(),
@@ -3735,6 +3973,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GroupLifecyclePolicy>> {
@@ -3747,6 +3986,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3760,6 +4000,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GroupLifecyclePolicy,
@@ -3767,6 +4008,7 @@ impl GroupLifecyclePolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GroupLifecyclePolicyRequestBuilder {
         GroupLifecyclePolicyRequestBuilder {
             client: self.client.clone(),
@@ -3797,6 +4039,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.ReadWrite.All`; Application `Directory.Read.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GroupLifecyclePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3807,6 +4050,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GroupLifecyclePolicy,
@@ -3820,6 +4064,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3831,6 +4076,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn add_group(&self, group_id: &str) -> Request<bool> {
         Request::value(&self.client, Method::POST, self.path.clone().action("addGroup"))
             .json_member_body("groupId", Some(group_id))
@@ -3843,6 +4089,7 @@ impl GroupLifecyclePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn remove_group(&self, group_id: &str) -> Request<bool> {
         Request::value(
                 &self.client,
@@ -3895,6 +4142,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Group> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3905,6 +4153,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Group) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3915,6 +4164,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3939,6 +4189,7 @@ impl GroupRequestBuilder {
     /// Navigation property `acceptedSenders`.
     ///
     /// URL: `/groups/{id}/acceptedSenders`
+    #[inline]
     pub fn accepted_senders(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3957,6 +4208,7 @@ impl GroupRequestBuilder {
     /// Navigation property `appRoleAssignments`.
     ///
     /// URL: `/groups/{id}/appRoleAssignments`
+    #[inline]
     pub fn app_role_assignments(&self) -> AppRoleAssignmentCollectionRequestBuilder {
         AppRoleAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3968,6 +4220,7 @@ impl GroupRequestBuilder {
     /// Navigation property `calendar`.
     ///
     /// URL: `/groups/{id}/calendar`
+    #[inline]
     pub fn calendar(&self) -> CalendarRequestBuilder {
         CalendarRequestBuilder {
             client: self.client.clone(),
@@ -3978,6 +4231,7 @@ impl GroupRequestBuilder {
     /// Navigation property `calendarView`.
     ///
     /// URL: `/groups/{id}/calendarView`
+    #[inline]
     pub fn calendar_view(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3989,6 +4243,7 @@ impl GroupRequestBuilder {
     /// Navigation property `conversations`.
     ///
     /// URL: `/groups/{id}/conversations`
+    #[inline]
     pub fn conversations(&self) -> ConversationCollectionRequestBuilder {
         ConversationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4018,6 +4273,7 @@ impl GroupRequestBuilder {
     /// Navigation property `createdOnBehalfOf`.
     ///
     /// URL: `/groups/{id}/createdOnBehalfOf`
+    #[inline]
     pub fn created_on_behalf_of(&self) -> DirectoryObjectRequestBuilder {
         DirectoryObjectRequestBuilder {
             client: self.client.clone(),
@@ -4039,6 +4295,7 @@ impl GroupRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/groups/{id}/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -4058,6 +4315,7 @@ impl GroupRequestBuilder {
     /// Navigation property `drives`.
     ///
     /// URL: `/groups/{id}/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4069,6 +4327,7 @@ impl GroupRequestBuilder {
     /// Navigation property `events`.
     ///
     /// URL: `/groups/{id}/events`
+    #[inline]
     pub fn events(&self) -> EventCollectionRequestBuilder {
         EventCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4089,6 +4348,7 @@ impl GroupRequestBuilder {
     /// Navigation property `extensions`.
     ///
     /// URL: `/groups/{id}/extensions`
+    #[inline]
     pub fn extensions(&self) -> ExtensionCollectionRequestBuilder {
         ExtensionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4100,6 +4360,7 @@ impl GroupRequestBuilder {
     /// Navigation property `groupLifecyclePolicies`.
     ///
     /// URL: `/groups/{id}/groupLifecyclePolicies`
+    #[inline]
     pub fn group_lifecycle_policies(
         &self,
     ) -> GroupLifecyclePolicyCollectionRequestBuilder {
@@ -4130,6 +4391,7 @@ impl GroupRequestBuilder {
     /// Navigation property `memberOf`.
     ///
     /// URL: `/groups/{id}/memberOf`
+    #[inline]
     pub fn member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4158,6 +4420,7 @@ impl GroupRequestBuilder {
     /// Navigation property `members`.
     ///
     /// URL: `/groups/{id}/members`
+    #[inline]
     pub fn members(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4186,6 +4449,7 @@ impl GroupRequestBuilder {
     /// Navigation property `membersWithLicenseErrors`.
     ///
     /// URL: `/groups/{id}/membersWithLicenseErrors`
+    #[inline]
     pub fn members_with_license_errors(
         &self,
     ) -> DirectoryObjectCollectionRequestBuilder {
@@ -4201,6 +4465,7 @@ impl GroupRequestBuilder {
     /// Navigation property `onPremisesSyncBehavior`.
     ///
     /// URL: `/groups/{id}/onPremisesSyncBehavior`
+    #[inline]
     pub fn on_premises_sync_behavior(&self) -> OnPremisesSyncBehaviorRequestBuilder {
         OnPremisesSyncBehaviorRequestBuilder {
             client: self.client.clone(),
@@ -4211,6 +4476,7 @@ impl GroupRequestBuilder {
     /// Navigation property `onenote`.
     ///
     /// URL: `/groups/{id}/onenote`
+    #[inline]
     pub fn onenote(&self) -> OnenoteRequestBuilder {
         OnenoteRequestBuilder {
             client: self.client.clone(),
@@ -4238,6 +4504,7 @@ impl GroupRequestBuilder {
     /// Navigation property `owners`.
     ///
     /// URL: `/groups/{id}/owners`
+    #[inline]
     pub fn owners(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4259,6 +4526,7 @@ impl GroupRequestBuilder {
     /// Navigation property `permissionGrants`.
     ///
     /// URL: `/groups/{id}/permissionGrants`
+    #[inline]
     pub fn permission_grants(
         &self,
     ) -> ResourceSpecificPermissionGrantCollectionRequestBuilder {
@@ -4272,6 +4540,7 @@ impl GroupRequestBuilder {
     /// Navigation property `photo`.
     ///
     /// URL: `/groups/{id}/photo`
+    #[inline]
     pub fn photo(&self) -> ProfilePhotoRequestBuilder {
         ProfilePhotoRequestBuilder {
             client: self.client.clone(),
@@ -4282,6 +4551,7 @@ impl GroupRequestBuilder {
     /// Navigation property `photos`.
     ///
     /// URL: `/groups/{id}/photos`
+    #[inline]
     pub fn photos(&self) -> ProfilePhotoCollectionRequestBuilder {
         ProfilePhotoCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4293,6 +4563,7 @@ impl GroupRequestBuilder {
     /// Navigation property `planner`.
     ///
     /// URL: `/groups/{id}/planner`
+    #[inline]
     pub fn planner(&self) -> PlannerGroupRequestBuilder {
         PlannerGroupRequestBuilder {
             client: self.client.clone(),
@@ -4320,6 +4591,7 @@ impl GroupRequestBuilder {
     /// Navigation property `rejectedSenders`.
     ///
     /// URL: `/groups/{id}/rejectedSenders`
+    #[inline]
     pub fn rejected_senders(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4331,6 +4603,7 @@ impl GroupRequestBuilder {
     /// Navigation property `settings`.
     ///
     /// URL: `/groups/{id}/settings`
+    #[inline]
     pub fn settings(&self) -> GroupSettingCollectionRequestBuilder {
         GroupSettingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4350,6 +4623,7 @@ impl GroupRequestBuilder {
     /// Navigation property `sites`.
     ///
     /// URL: `/groups/{id}/sites`
+    #[inline]
     pub fn sites(&self) -> SiteCollectionRequestBuilder {
         SiteCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4372,6 +4646,7 @@ impl GroupRequestBuilder {
     /// Navigation property `team`.
     ///
     /// URL: `/groups/{id}/team`
+    #[inline]
     pub fn team(&self) -> TeamRequestBuilder {
         TeamRequestBuilder {
             client: self.client.clone(),
@@ -4382,6 +4657,7 @@ impl GroupRequestBuilder {
     /// Navigation property `threads`.
     ///
     /// URL: `/groups/{id}/threads`
+    #[inline]
     pub fn threads(&self) -> ConversationThreadCollectionRequestBuilder {
         ConversationThreadCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4410,6 +4686,7 @@ impl GroupRequestBuilder {
     /// Navigation property `transitiveMemberOf`.
     ///
     /// URL: `/groups/{id}/transitiveMemberOf`
+    #[inline]
     pub fn transitive_member_of(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4438,6 +4715,7 @@ impl GroupRequestBuilder {
     /// Navigation property `transitiveMembers`.
     ///
     /// URL: `/groups/{id}/transitiveMembers`
+    #[inline]
     pub fn transitive_members(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4456,6 +4734,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/acceptedSenders/$ref` (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /groups/{id}/acceptedSenders/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn accepted_senders_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4471,6 +4750,7 @@ impl GroupRequestBuilder {
     /// Permissions for `PUT /groups/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/createdOnBehalfOf/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_on_behalf_of_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4486,6 +4766,7 @@ impl GroupRequestBuilder {
     /// Permissions for `PUT /groups/{id}/drive/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/drive/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -4503,6 +4784,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/drives/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/drives/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drives_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4520,6 +4802,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/memberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/memberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4537,6 +4820,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/members/$ref` (narrowest first): DelegatedWork `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /groups/{id}/members/{id}/$ref` (narrowest first): DelegatedWork `GroupMember.ReadWrite.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.ReadWrite.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4554,6 +4838,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/membersWithLicenseErrors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/membersWithLicenseErrors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn members_with_license_errors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4571,6 +4856,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/owners/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /groups/{id}/owners/{id}/$ref` (narrowest first): DelegatedWork `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn owners_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4588,6 +4874,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/rejectedSenders/$ref` (narrowest first): DelegatedWork `Group.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /groups/{id}/rejectedSenders/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn rejected_senders_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4605,6 +4892,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/transitiveMemberOf/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/transitiveMemberOf/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_member_of_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4622,6 +4910,7 @@ impl GroupRequestBuilder {
     /// Permissions for `POST /groups/{id}/transitiveMembers/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /groups/{id}/transitiveMembers/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn transitive_members_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4637,6 +4926,7 @@ impl GroupRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create_team(
         &self,
         body: &models::microsoft_graph::Team,
@@ -4652,6 +4942,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn add_favorite(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4667,6 +4958,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn assign_license(
         &self,
         parameters: &super::parameters::GroupAssignLicenseParameters,
@@ -4686,6 +4978,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_granted_permissions_for_app(
         &self,
     ) -> Request<
@@ -4705,6 +4998,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -4724,6 +5018,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -4743,6 +5038,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -4762,6 +5058,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -4781,6 +5078,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn remove_favorite(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4796,6 +5094,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn renew(&self) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().action("renew"))
     }
@@ -4807,6 +5106,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn reset_unseen_count(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4822,6 +5122,7 @@ impl GroupRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -4833,6 +5134,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn retry_service_provisioning(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4848,6 +5150,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`.
+    #[inline]
     pub fn subscribe_by_mail(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4863,6 +5166,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.ReadWrite.All`; Application `Group.ReadWrite.All`.
+    #[inline]
     pub fn unsubscribe_by_mail(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -4878,6 +5182,7 @@ impl GroupRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Group.ReadWrite.All`; Application `Group.Read.All`, `Group.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::GroupValidatePropertiesParameters,
@@ -4914,6 +5219,7 @@ impl GroupSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::GroupSetting>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4924,6 +5230,7 @@ impl GroupSettingCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4937,6 +5244,7 @@ impl GroupSettingCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GroupSetting,
@@ -4944,6 +5252,7 @@ impl GroupSettingCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GroupSettingRequestBuilder {
         GroupSettingRequestBuilder {
             client: self.client.clone(),
@@ -4972,6 +5281,7 @@ impl GroupSettingRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GroupSetting> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4982,6 +5292,7 @@ impl GroupSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::GroupSetting) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4992,6 +5303,7 @@ impl GroupSettingRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.ReadWrite.All`; Application `Directory.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5018,6 +5330,7 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::GroupSettingTemplate>> {
@@ -5030,6 +5343,7 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5043,6 +5357,7 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::GroupSettingTemplate,
@@ -5050,6 +5365,7 @@ impl GroupSettingTemplateCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> GroupSettingTemplateRequestBuilder {
         GroupSettingTemplateRequestBuilder {
             client: self.client.clone(),
@@ -5063,6 +5379,7 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5079,6 +5396,7 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5103,6 +5421,7 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5121,6 +5440,7 @@ impl GroupSettingTemplateCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5156,6 +5476,7 @@ impl GroupSettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::GroupSettingTemplate> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5166,6 +5487,7 @@ impl GroupSettingTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::GroupSettingTemplate,
@@ -5179,6 +5501,7 @@ impl GroupSettingTemplateRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5189,6 +5512,7 @@ impl GroupSettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5207,6 +5531,7 @@ impl GroupSettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5225,6 +5550,7 @@ impl GroupSettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5243,6 +5569,7 @@ impl GroupSettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5261,6 +5588,7 @@ impl GroupSettingTemplateRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5303,6 +5631,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/homeRealmDiscoveryPolicies`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HomeRealmDiscoveryPolicy>> {
@@ -5315,6 +5644,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /policies/homeRealmDiscoveryPolicies/$count`): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.Read.All`, `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5328,6 +5658,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first; as listed for `POST /policies/homeRealmDiscoveryPolicies`): DelegatedWork `Policy.ReadWrite.ApplicationConfiguration`; Application `Policy.ReadWrite.ApplicationConfiguration`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::HomeRealmDiscoveryPolicy,
@@ -5335,6 +5666,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> HomeRealmDiscoveryPolicyRequestBuilder {
         HomeRealmDiscoveryPolicyRequestBuilder {
             client: self.client.clone(),
@@ -5349,6 +5681,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5366,6 +5699,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5391,6 +5725,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5410,6 +5745,7 @@ impl HomeRealmDiscoveryPolicyCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5459,6 +5795,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::HomeRealmDiscoveryPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5469,6 +5806,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::HomeRealmDiscoveryPolicy,
@@ -5482,12 +5820,14 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliesTo`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo`
+    #[inline]
     pub fn applies_to(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5506,6 +5846,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Permissions for `POST /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /directoryObjects/{id}/microsoft.graph.homeRealmDiscoveryPolicy/appliesTo/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn applies_to_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5520,6 +5861,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -5539,6 +5881,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -5558,6 +5901,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -5577,6 +5921,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -5596,6 +5941,7 @@ impl HomeRealmDiscoveryPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -5622,6 +5968,7 @@ impl HorizontalSectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HorizontalSection>> {
@@ -5634,6 +5981,7 @@ impl HorizontalSectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5647,6 +5995,7 @@ impl HorizontalSectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::HorizontalSection,
@@ -5654,6 +6003,7 @@ impl HorizontalSectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> HorizontalSectionRequestBuilder {
         HorizontalSectionRequestBuilder {
             client: self.client.clone(),
@@ -5683,6 +6033,7 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::HorizontalSectionColumn>> {
@@ -5695,6 +6046,7 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5708,6 +6060,7 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::HorizontalSectionColumn,
@@ -5715,6 +6068,7 @@ impl HorizontalSectionColumnCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> HorizontalSectionColumnRequestBuilder {
         HorizontalSectionColumnRequestBuilder {
             client: self.client.clone(),
@@ -5745,6 +6099,7 @@ impl HorizontalSectionColumnRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::HorizontalSectionColumn> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5755,6 +6110,7 @@ impl HorizontalSectionColumnRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::HorizontalSectionColumn,
@@ -5768,12 +6124,14 @@ impl HorizontalSectionColumnRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `webparts`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSectionColumn/webparts`
+    #[inline]
     pub fn webparts(&self) -> WebPartCollectionRequestBuilder {
         WebPartCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5805,6 +6163,7 @@ impl HorizontalSectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::HorizontalSection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5815,6 +6174,7 @@ impl HorizontalSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::HorizontalSection,
@@ -5828,12 +6188,14 @@ impl HorizontalSectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `columns`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.horizontalSection/columns`
+    #[inline]
     pub fn columns(&self) -> HorizontalSectionColumnCollectionRequestBuilder {
         HorizontalSectionColumnCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5864,6 +6226,7 @@ impl IdentityApiConnectorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::IdentityApiConnector>> {
@@ -5876,6 +6239,7 @@ impl IdentityApiConnectorCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5889,6 +6253,7 @@ impl IdentityApiConnectorCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::IdentityApiConnector,
@@ -5896,6 +6261,7 @@ impl IdentityApiConnectorCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> IdentityApiConnectorRequestBuilder {
         IdentityApiConnectorRequestBuilder {
             client: self.client.clone(),
@@ -5926,6 +6292,7 @@ impl IdentityApiConnectorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityApiConnector> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5936,6 +6303,7 @@ impl IdentityApiConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityApiConnector,
@@ -5949,6 +6317,7 @@ impl IdentityApiConnectorRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -5959,6 +6328,7 @@ impl IdentityApiConnectorRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn upload_client_certificate(
         &self,
         parameters: &super::parameters::UploadClientCertificateParameters,
@@ -5994,6 +6364,7 @@ impl IdentityContainerRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityContainer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6004,6 +6375,7 @@ impl IdentityContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityContainer,
@@ -6017,12 +6389,14 @@ impl IdentityContainerRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `apiConnectors`.
     ///
     /// URL: `/identity/apiConnectors`
+    #[inline]
     pub fn api_connectors(&self) -> IdentityApiConnectorCollectionRequestBuilder {
         IdentityApiConnectorCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6033,6 +6407,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `authenticationEventListeners`.
     ///
     /// URL: `/identity/authenticationEventListeners`
+    #[inline]
     pub fn authentication_event_listeners(
         &self,
     ) -> AuthenticationEventListenerCollectionRequestBuilder {
@@ -6045,6 +6420,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `authenticationEventsFlows`.
     ///
     /// URL: `/identity/authenticationEventsFlows`
+    #[inline]
     pub fn authentication_events_flows(
         &self,
     ) -> AuthenticationEventsFlowCollectionRequestBuilder {
@@ -6057,6 +6433,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `b2xUserFlows`.
     ///
     /// URL: `/identity/b2xUserFlows`
+    #[inline]
     pub fn b2x_user_flows(&self) -> B2xIdentityUserFlowCollectionRequestBuilder {
         B2xIdentityUserFlowCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6067,6 +6444,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `conditionalAccess`.
     ///
     /// URL: `/identity/conditionalAccess`
+    #[inline]
     pub fn conditional_access(&self) -> ConditionalAccessRootRequestBuilder {
         ConditionalAccessRootRequestBuilder {
             client: self.client.clone(),
@@ -6076,6 +6454,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `customAuthenticationExtensions`.
     ///
     /// URL: `/identity/customAuthenticationExtensions`
+    #[inline]
     pub fn custom_authentication_extensions(
         &self,
     ) -> CustomAuthenticationExtensionCollectionRequestBuilder {
@@ -6088,6 +6467,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `identityProviders`.
     ///
     /// URL: `/identity/identityProviders`
+    #[inline]
     pub fn identity_providers(&self) -> IdentityProviderBaseCollectionRequestBuilder {
         IdentityProviderBaseCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6098,6 +6478,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `riskPrevention`.
     ///
     /// URL: `/identity/riskPrevention`
+    #[inline]
     pub fn risk_prevention(&self) -> RiskPreventionContainerRequestBuilder {
         RiskPreventionContainerRequestBuilder {
             client: self.client.clone(),
@@ -6107,6 +6488,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `userFlowAttributes`.
     ///
     /// URL: `/identity/userFlowAttributes`
+    #[inline]
     pub fn user_flow_attributes(
         &self,
     ) -> IdentityUserFlowAttributeCollectionRequestBuilder {
@@ -6119,6 +6501,7 @@ impl IdentityContainerRequestBuilder {
     /// Navigation property `verifiedId`.
     ///
     /// URL: `/identity/verifiedId`
+    #[inline]
     pub fn verified_id(&self) -> IdentityVerifiedIdRootRequestBuilder {
         IdentityVerifiedIdRootRequestBuilder {
             client: self.client.clone(),
@@ -6147,6 +6530,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityGovernance> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6157,6 +6541,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityGovernance,
@@ -6170,12 +6555,14 @@ impl IdentityGovernanceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `accessReviews`.
     ///
     /// URL: `/identityGovernance/accessReviews`
+    #[inline]
     pub fn access_reviews(&self) -> AccessReviewSetRequestBuilder {
         AccessReviewSetRequestBuilder {
             client: self.client.clone(),
@@ -6185,6 +6572,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `appConsent`.
     ///
     /// URL: `/identityGovernance/appConsent`
+    #[inline]
     pub fn app_consent(&self) -> AppConsentApprovalRouteRequestBuilder {
         AppConsentApprovalRouteRequestBuilder {
             client: self.client.clone(),
@@ -6194,6 +6582,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `catalogs`.
     ///
     /// URL: `/identityGovernance/catalogs`
+    #[inline]
     pub fn catalogs(&self) -> AccessPackageCatalogCollectionRequestBuilder {
         AccessPackageCatalogCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6204,6 +6593,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `entitlementManagement`.
     ///
     /// URL: `/identityGovernance/entitlementManagement`
+    #[inline]
     pub fn entitlement_management(&self) -> EntitlementManagementRequestBuilder {
         EntitlementManagementRequestBuilder {
             client: self.client.clone(),
@@ -6213,6 +6603,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `lifecycleWorkflows`.
     ///
     /// URL: `/identityGovernance/lifecycleWorkflows`
+    #[inline]
     pub fn lifecycle_workflows(
         &self,
     ) -> MicrosoftGraphIdentityGovernanceLifecycleWorkflowsContainerRequestBuilder {
@@ -6224,6 +6615,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `privilegedAccess`.
     ///
     /// URL: `/identityGovernance/privilegedAccess`
+    #[inline]
     pub fn privileged_access(&self) -> PrivilegedAccessRootRequestBuilder {
         PrivilegedAccessRootRequestBuilder {
             client: self.client.clone(),
@@ -6233,6 +6625,7 @@ impl IdentityGovernanceRequestBuilder {
     /// Navigation property `termsOfUse`.
     ///
     /// URL: `/identityGovernance/termsOfUse`
+    #[inline]
     pub fn terms_of_use(&self) -> TermsOfUseContainerRequestBuilder {
         TermsOfUseContainerRequestBuilder {
             client: self.client.clone(),
@@ -6261,6 +6654,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityProtectionRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6271,6 +6665,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityProtectionRoot,
@@ -6284,12 +6679,14 @@ impl IdentityProtectionRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `riskDetections`.
     ///
     /// URL: `/identityProtection/riskDetections`
+    #[inline]
     pub fn risk_detections(&self) -> RiskDetectionCollectionRequestBuilder {
         RiskDetectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6300,6 +6697,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `riskyServicePrincipals`.
     ///
     /// URL: `/identityProtection/riskyServicePrincipals`
+    #[inline]
     pub fn risky_service_principals(
         &self,
     ) -> RiskyServicePrincipalCollectionRequestBuilder {
@@ -6312,6 +6710,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `riskyUsers`.
     ///
     /// URL: `/identityProtection/riskyUsers`
+    #[inline]
     pub fn risky_users(&self) -> RiskyUserCollectionRequestBuilder {
         RiskyUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6322,6 +6721,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `servicePrincipalRiskDetections`.
     ///
     /// URL: `/identityProtection/servicePrincipalRiskDetections`
+    #[inline]
     pub fn service_principal_risk_detections(
         &self,
     ) -> ServicePrincipalRiskDetectionCollectionRequestBuilder {
@@ -6356,6 +6756,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identity/identityProviders`): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyIdentityProviderBase>> {
@@ -6368,6 +6769,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identity/identityProviders/$count`): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6381,6 +6783,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.Read.All`, `Domain.ReadWrite.All`; Application `Domain.Read.All`, `Domain.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyIdentityProviderBase,
@@ -6388,6 +6791,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> IdentityProviderBaseRequestBuilder {
         IdentityProviderBaseRequestBuilder {
             client: self.client.clone(),
@@ -6401,6 +6805,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /identity/identityProviders/availableProviderTypes(...)`): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -6411,6 +6816,7 @@ impl IdentityProviderBaseCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.samlOrWsFedExternalDomainFederation`: its navigations and operations.
     ///
     /// URL: `/directory/federationConfigurations/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    #[inline]
     pub fn as_saml_or_ws_fed_external_domain_federation(
         &self,
     ) -> SamlOrWsFedExternalDomainFederationCollectionRequestBuilder {
@@ -6444,6 +6850,7 @@ impl IdentityProviderBaseRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyIdentityProviderBase> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6454,6 +6861,7 @@ impl IdentityProviderBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyIdentityProviderBase,
@@ -6467,12 +6875,14 @@ impl IdentityProviderBaseRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Domain.ReadWrite.All`; Application `Domain.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Cast to the derived type `microsoft.graph.samlOrWsFedExternalDomainFederation`: its navigations and operations.
     ///
     /// URL: `/directory/federationConfigurations/{id}/microsoft.graph.samlOrWsFedExternalDomainFederation`
+    #[inline]
     pub fn as_saml_or_ws_fed_external_domain_federation(
         &self,
     ) -> SamlOrWsFedExternalDomainFederationRequestBuilder {
@@ -6509,6 +6919,7 @@ impl IdentityProviderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::IdentityProvider>> {
@@ -6521,6 +6932,7 @@ impl IdentityProviderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6534,6 +6946,7 @@ impl IdentityProviderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::IdentityProvider,
@@ -6541,6 +6954,7 @@ impl IdentityProviderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> IdentityProviderRequestBuilder {
         IdentityProviderRequestBuilder {
             client: self.client.clone(),
@@ -6560,6 +6974,7 @@ impl IdentityProviderCollectionRequestBuilder {
     #[deprecated(
         note = "deprecated on 2021-08-24, planned removal on 2023-03-15, revision 2021-05/identityProvider"
     )]
+    #[inline]
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -6591,6 +7006,7 @@ impl IdentityProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.Read.All`, `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6601,6 +7017,7 @@ impl IdentityProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityProvider,
@@ -6614,6 +7031,7 @@ impl IdentityProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `IdentityProvider.ReadWrite.All`; Application `IdentityProvider.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6641,6 +7059,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`; Application `Policy.Read.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::IdentitySecurityDefaultsEnforcementPolicy> {
@@ -6653,6 +7072,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`; Application `Policy.Read.All`, `Policy.ReadWrite.ConditionalAccess`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentitySecurityDefaultsEnforcementPolicy,
@@ -6666,6 +7086,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6676,6 +7097,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6694,6 +7116,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6712,6 +7135,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6730,6 +7154,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6748,6 +7173,7 @@ impl IdentitySecurityDefaultsEnforcementPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6774,6 +7200,7 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6788,6 +7215,7 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6801,6 +7229,7 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::IdentityUserFlowAttributeAssignment,
@@ -6808,6 +7237,7 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6824,6 +7254,7 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_order(&self) -> Request<models::microsoft_graph::AssignmentOrder> {
         Request::json(
             &self.client,
@@ -6838,6 +7269,7 @@ impl IdentityUserFlowAttributeAssignmentCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn set_order(
         &self,
         new_assignment_order: &models::microsoft_graph::AssignmentOrder,
@@ -6873,6 +7305,7 @@ impl IdentityUserFlowAttributeAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::IdentityUserFlowAttributeAssignment> {
@@ -6885,6 +7318,7 @@ impl IdentityUserFlowAttributeAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityUserFlowAttributeAssignment,
@@ -6898,12 +7332,14 @@ impl IdentityUserFlowAttributeAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `userAttribute`.
     ///
     /// URL: `/identity/b2xUserFlows/{id}/userAttributeAssignments/{id}/userAttribute`
+    #[inline]
     pub fn user_attribute(&self) -> IdentityUserFlowAttributeRequestBuilder {
         IdentityUserFlowAttributeRequestBuilder {
             client: self.client.clone(),
@@ -6919,6 +7355,7 @@ impl IdentityUserFlowAttributeAssignmentRequestBuilder {
     /// Permissions for `PUT /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}/userAttribute/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /identity/b2xUserFlows/{id}/userAttributeAssignments/{id}/userAttribute/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn user_attribute_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6948,6 +7385,7 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyIdentityUserFlowAttribute>> {
@@ -6960,6 +7398,7 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6973,6 +7412,7 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyIdentityUserFlowAttribute,
@@ -6980,6 +7420,7 @@ impl IdentityUserFlowAttributeCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> IdentityUserFlowAttributeRequestBuilder {
         IdentityUserFlowAttributeRequestBuilder {
             client: self.client.clone(),
@@ -7010,6 +7451,7 @@ impl IdentityUserFlowAttributeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyIdentityUserFlowAttribute> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7020,6 +7462,7 @@ impl IdentityUserFlowAttributeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyIdentityUserFlowAttribute,
@@ -7033,6 +7476,7 @@ impl IdentityUserFlowAttributeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7060,6 +7504,7 @@ impl IdentityVerifiedIdRootRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityVerifiedIdRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7070,6 +7515,7 @@ impl IdentityVerifiedIdRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityVerifiedIdRoot,
@@ -7083,12 +7529,14 @@ impl IdentityVerifiedIdRootRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `profiles`.
     ///
     /// URL: `/identity/verifiedId/profiles`
+    #[inline]
     pub fn profiles(&self) -> VerifiedIdProfileCollectionRequestBuilder {
         VerifiedIdProfileCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7121,6 +7569,7 @@ impl ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7135,6 +7584,7 @@ impl ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7148,6 +7598,7 @@ impl ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentity,
@@ -7155,6 +7606,7 @@ impl ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7171,6 +7623,7 @@ impl ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn import(
         &self,
         imported_windows_autopilot_device_identities: &[models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentity],
@@ -7211,6 +7664,7 @@ impl ImportedWindowsAutopilotDeviceIdentityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentity> {
@@ -7223,6 +7677,7 @@ impl ImportedWindowsAutopilotDeviceIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentity,
@@ -7236,6 +7691,7 @@ impl ImportedWindowsAutopilotDeviceIdentityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7261,6 +7717,7 @@ impl ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentityUpload> {
@@ -7273,6 +7730,7 @@ impl ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ImportedWindowsAutopilotDeviceIdentityUpload,
@@ -7286,6 +7744,7 @@ impl ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7293,6 +7752,7 @@ impl ImportedWindowsAutopilotDeviceIdentityUploadRequestBuilder {
     /// Navigation property `deviceIdentities`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.importedWindowsAutopilotDeviceIdentityUpload/deviceIdentities`
+    #[inline]
     pub fn device_identities(
         &self,
     ) -> ImportedWindowsAutopilotDeviceIdentityCollectionRequestBuilder {
@@ -7325,6 +7785,7 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -7339,6 +7800,7 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.Read`; DelegatedPersonal `Mail.Read`; Application `Mail.Read`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7352,6 +7814,7 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::InferenceClassificationOverride,
@@ -7359,6 +7822,7 @@ impl InferenceClassificationOverrideCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -7390,6 +7854,7 @@ impl InferenceClassificationOverrideRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::InferenceClassificationOverride> {
@@ -7402,6 +7867,7 @@ impl InferenceClassificationOverrideRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InferenceClassificationOverride,
@@ -7415,6 +7881,7 @@ impl InferenceClassificationOverrideRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7442,6 +7909,7 @@ impl InferenceClassificationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InferenceClassification> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7452,6 +7920,7 @@ impl InferenceClassificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InferenceClassification,
@@ -7465,12 +7934,14 @@ impl InferenceClassificationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `overrides`.
     ///
     /// URL: `/me/inferenceClassification/overrides`
+    #[inline]
     pub fn overrides(&self) -> InferenceClassificationOverrideCollectionRequestBuilder {
         InferenceClassificationOverrideCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7500,6 +7971,7 @@ impl InformationProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InformationProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7510,6 +7982,7 @@ impl InformationProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InformationProtection,
@@ -7523,12 +7996,14 @@ impl InformationProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `bitlocker`.
     ///
     /// URL: `/informationProtection/bitlocker`
+    #[inline]
     pub fn bitlocker(&self) -> BitlockerRequestBuilder {
         BitlockerRequestBuilder {
             client: self.client.clone(),
@@ -7538,6 +8013,7 @@ impl InformationProtectionRequestBuilder {
     /// Navigation property `threatAssessmentRequests`.
     ///
     /// URL: `/informationProtection/threatAssessmentRequests`
+    #[inline]
     pub fn threat_assessment_requests(
         &self,
     ) -> ThreatAssessmentRequestCollectionRequestBuilder {
@@ -7570,6 +8046,7 @@ impl InheritablePermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::InheritablePermission>> {
@@ -7582,6 +8059,7 @@ impl InheritablePermissionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7595,6 +8073,7 @@ impl InheritablePermissionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::InheritablePermission,
@@ -7602,6 +8081,7 @@ impl InheritablePermissionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> InheritablePermissionRequestBuilder {
         InheritablePermissionRequestBuilder {
             client: self.client.clone(),
@@ -7630,6 +8110,7 @@ impl InheritablePermissionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InheritablePermission> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7640,6 +8121,7 @@ impl InheritablePermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InheritablePermission,
@@ -7653,6 +8135,7 @@ impl InheritablePermissionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7678,6 +8161,7 @@ impl InsightsSettingsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InsightsSettings> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7688,6 +8172,7 @@ impl InsightsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InsightsSettings,
@@ -7701,6 +8186,7 @@ impl InsightsSettingsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7727,6 +8213,7 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::InternalDomainFederation>> {
@@ -7739,6 +8226,7 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7752,6 +8240,7 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::InternalDomainFederation,
@@ -7759,6 +8248,7 @@ impl InternalDomainFederationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> InternalDomainFederationRequestBuilder {
         InternalDomainFederationRequestBuilder {
             client: self.client.clone(),
@@ -7772,6 +8262,7 @@ impl InternalDomainFederationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn available_provider_types(&self) -> Request<runtime::Page<String>> {
         Request::page(
             &self.client,
@@ -7803,6 +8294,7 @@ impl InternalDomainFederationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InternalDomainFederation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7813,6 +8305,7 @@ impl InternalDomainFederationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InternalDomainFederation,
@@ -7826,6 +8319,7 @@ impl InternalDomainFederationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7853,6 +8347,7 @@ impl InternetExplorerModeRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::InternetExplorerMode> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7863,6 +8358,7 @@ impl InternetExplorerModeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::InternetExplorerMode,
@@ -7876,12 +8372,14 @@ impl InternetExplorerModeRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `siteLists`.
     ///
     /// URL: `/admin/edge/internetExplorerMode/siteLists`
+    #[inline]
     pub fn site_lists(&self) -> BrowserSiteListCollectionRequestBuilder {
         BrowserSiteListCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7912,6 +8410,7 @@ impl InvitationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Invitation>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -7922,6 +8421,7 @@ impl InvitationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7935,6 +8435,7 @@ impl InvitationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Invite.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; Application `User.Invite.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Invitation,
@@ -7942,6 +8443,7 @@ impl InvitationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> InvitationRequestBuilder {
         InvitationRequestBuilder {
             client: self.client.clone(),
@@ -7972,6 +8474,7 @@ impl InvitationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Invitation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7982,6 +8485,7 @@ impl InvitationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Invitation) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -7992,12 +8496,14 @@ impl InvitationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `invitedUser`.
     ///
     /// URL: `/invitations/{id}/invitedUser`
+    #[inline]
     pub fn invited_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -8007,6 +8513,7 @@ impl InvitationRequestBuilder {
     /// Navigation property `invitedUserSponsors`.
     ///
     /// URL: `/invitations/{id}/invitedUserSponsors`
+    #[inline]
     pub fn invited_user_sponsors(&self) -> DirectoryObjectCollectionRequestBuilder {
         DirectoryObjectCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8023,6 +8530,7 @@ impl InvitationRequestBuilder {
     /// Permissions for `PUT /invitations/{id}/invitedUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /invitations/{id}/invitedUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn invited_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -8040,6 +8548,7 @@ impl InvitationRequestBuilder {
     /// Permissions for `POST /invitations/{id}/invitedUserSponsors/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /invitations/{id}/invitedUserSponsors/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn invited_user_sponsors_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8068,6 +8577,7 @@ impl IosCertificateProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosCertificateProfile> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8078,6 +8588,7 @@ impl IosCertificateProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosCertificateProfile,
@@ -8091,12 +8602,14 @@ impl IosCertificateProfileRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8107,6 +8620,7 @@ impl IosCertificateProfileRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -8119,6 +8633,7 @@ impl IosCertificateProfileRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -8130,6 +8645,7 @@ impl IosCertificateProfileRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -8142,6 +8658,7 @@ impl IosCertificateProfileRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -8151,6 +8668,7 @@ impl IosCertificateProfileRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCertificateProfile/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -8167,6 +8685,7 @@ impl IosCertificateProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -8183,6 +8702,7 @@ impl IosCertificateProfileRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -8224,6 +8744,7 @@ impl IosCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosCompliancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8234,6 +8755,7 @@ impl IosCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosCompliancePolicy,
@@ -8247,12 +8769,14 @@ impl IosCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
@@ -8265,6 +8789,7 @@ impl IosCompliancePolicyRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -8277,6 +8802,7 @@ impl IosCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceComplianceDeviceOverviewRequestBuilder {
@@ -8288,6 +8814,7 @@ impl IosCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceComplianceDeviceStatusCollectionRequestBuilder {
@@ -8300,6 +8827,7 @@ impl IosCompliancePolicyRequestBuilder {
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/scheduledActionsForRule`
+    #[inline]
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
@@ -8312,6 +8840,7 @@ impl IosCompliancePolicyRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceComplianceUserOverviewRequestBuilder {
         DeviceComplianceUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -8321,6 +8850,7 @@ impl IosCompliancePolicyRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCompliancePolicy/userStatuses`
+    #[inline]
     pub fn user_statuses(&self) -> DeviceComplianceUserStatusCollectionRequestBuilder {
         DeviceComplianceUserStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8335,6 +8865,7 @@ impl IosCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -8351,6 +8882,7 @@ impl IosCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -8387,6 +8919,7 @@ impl IosCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosCustomConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8397,6 +8930,7 @@ impl IosCustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosCustomConfiguration,
@@ -8410,12 +8944,14 @@ impl IosCustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8426,6 +8962,7 @@ impl IosCustomConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -8438,6 +8975,7 @@ impl IosCustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -8449,6 +8987,7 @@ impl IosCustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -8461,6 +9000,7 @@ impl IosCustomConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -8470,6 +9010,7 @@ impl IosCustomConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosCustomConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -8486,6 +9027,7 @@ impl IosCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -8502,6 +9044,7 @@ impl IosCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -8543,6 +9086,7 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::IosDeviceFeaturesConfiguration> {
@@ -8555,6 +9099,7 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosDeviceFeaturesConfiguration,
@@ -8568,12 +9113,14 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8584,6 +9131,7 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -8596,6 +9144,7 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -8607,6 +9156,7 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -8619,6 +9169,7 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -8628,6 +9179,7 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosDeviceFeaturesConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -8644,6 +9196,7 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -8660,6 +9213,7 @@ impl IosDeviceFeaturesConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -8701,6 +9255,7 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::IosGeneralDeviceConfiguration> {
@@ -8713,6 +9268,7 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosGeneralDeviceConfiguration,
@@ -8726,12 +9282,14 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8742,6 +9300,7 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -8754,6 +9313,7 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -8765,6 +9325,7 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -8777,6 +9338,7 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -8786,6 +9348,7 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosGeneralDeviceConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -8802,6 +9365,7 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -8818,6 +9382,7 @@ impl IosGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -8860,6 +9425,7 @@ impl IosLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::IosLobApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -8870,6 +9436,7 @@ impl IosLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8883,6 +9450,7 @@ impl IosLobAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::IosLobApp,
@@ -8890,6 +9458,7 @@ impl IosLobAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> IosLobAppRequestBuilder {
         IosLobAppRequestBuilder {
             client: self.client.clone(),
@@ -8920,6 +9489,7 @@ impl IosLobAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8930,6 +9500,7 @@ impl IosLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::IosLobApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8940,12 +9511,14 @@ impl IosLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8956,6 +9529,7 @@ impl IosLobAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8966,6 +9540,7 @@ impl IosLobAppRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8984,6 +9559,7 @@ impl IosLobAppRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.iosLobApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8997,6 +9573,7 @@ impl IosLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -9029,6 +9606,7 @@ impl IosManagedAppProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.iosManagedAppProtection`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::IosManagedAppProtection>> {
@@ -9041,6 +9619,7 @@ impl IosManagedAppProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/microsoft.graph.iosManagedAppProtection/$count`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -9054,6 +9633,7 @@ impl IosManagedAppProtectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::IosManagedAppProtection,
@@ -9061,6 +9641,7 @@ impl IosManagedAppProtectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> IosManagedAppProtectionRequestBuilder {
         IosManagedAppProtectionRequestBuilder {
             client: self.client.clone(),

@@ -27,6 +27,7 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.iosManagedAppProtection`): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosManagedAppProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -37,6 +38,7 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosManagedAppProtection,
@@ -50,12 +52,14 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `apps`.
     ///
     /// URL: `/deviceAppManagement/iosManagedAppProtections/{id}/apps`
+    #[inline]
     pub fn apps(&self) -> ManagedMobileAppCollectionRequestBuilder {
         ManagedMobileAppCollectionRequestBuilder {
             client: self.client.clone(),
@@ -66,6 +70,7 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/iosManagedAppProtections/{id}/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> TargetedManagedAppPolicyAssignmentCollectionRequestBuilder {
@@ -78,6 +83,7 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Navigation property `deploymentSummary`.
     ///
     /// URL: `/deviceAppManagement/iosManagedAppProtections/{id}/deploymentSummary`
+    #[inline]
     pub fn deployment_summary(&self) -> ManagedAppPolicyDeploymentSummaryRequestBuilder {
         ManagedAppPolicyDeploymentSummaryRequestBuilder {
             client: self.client.clone(),
@@ -91,6 +97,7 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.iosManagedAppProtection/assign`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::TargetedManagedAppPolicyAssignment],
@@ -105,6 +112,7 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.iosManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -125,6 +133,7 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.iosManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn target_apps_2(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -145,6 +154,7 @@ impl IosManagedAppProtectionRequestBuilder {
     /// Permissions (narrowest first; as listed for `POST /deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.iosManagedAppProtection/targetApps`): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_3` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn target_apps_3(
         &self,
         parameters: &super::parameters::TargetedManagedAppProtectionTargetAppsParameters,
@@ -178,6 +188,7 @@ impl IosManagedAppRegistrationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosManagedAppRegistration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -188,6 +199,7 @@ impl IosManagedAppRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosManagedAppRegistration,
@@ -201,12 +213,14 @@ impl IosManagedAppRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `appliedPolicies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration/appliedPolicies`
+    #[inline]
     pub fn applied_policies(&self) -> ManagedAppPolicyCollectionRequestBuilder {
         ManagedAppPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -217,6 +231,7 @@ impl IosManagedAppRegistrationRequestBuilder {
     /// Navigation property `intendedPolicies`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration/intendedPolicies`
+    #[inline]
     pub fn intended_policies(&self) -> ManagedAppPolicyCollectionRequestBuilder {
         ManagedAppPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -227,6 +242,7 @@ impl IosManagedAppRegistrationRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosManagedAppRegistration/operations`
+    #[inline]
     pub fn operations(&self) -> ManagedAppOperationCollectionRequestBuilder {
         ManagedAppOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -256,6 +272,7 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosMobileAppConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -266,6 +283,7 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosMobileAppConfiguration,
@@ -279,12 +297,14 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationAssignmentCollectionRequestBuilder {
@@ -297,6 +317,7 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// Navigation property `deviceStatusSummary`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/deviceStatusSummary`
+    #[inline]
     pub fn device_status_summary(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationDeviceSummaryRequestBuilder {
@@ -308,6 +329,7 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationDeviceStatusCollectionRequestBuilder {
@@ -320,6 +342,7 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// Navigation property `userStatusSummary`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/userStatusSummary`
+    #[inline]
     pub fn user_status_summary(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationUserSummaryRequestBuilder {
@@ -331,6 +354,7 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosMobileAppConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> ManagedDeviceMobileAppConfigurationUserStatusCollectionRequestBuilder {
@@ -347,6 +371,7 @@ impl IosMobileAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::ManagedDeviceMobileAppConfigurationAssignment],
@@ -376,6 +401,7 @@ impl IosStoreAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosStoreApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -386,6 +412,7 @@ impl IosStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::IosStoreApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -396,12 +423,14 @@ impl IosStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -412,6 +441,7 @@ impl IosStoreAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -430,6 +460,7 @@ impl IosStoreAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosStoreApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -443,6 +474,7 @@ impl IosStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -472,6 +504,7 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosUpdateConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -482,6 +515,7 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosUpdateConfiguration,
@@ -495,12 +529,14 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -511,6 +547,7 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -523,6 +560,7 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -534,6 +572,7 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -546,6 +585,7 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -555,6 +595,7 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosUpdateConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -571,6 +612,7 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -587,6 +629,7 @@ impl IosUpdateConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -629,6 +672,7 @@ impl IosUpdateDeviceStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::IosUpdateDeviceStatus>> {
@@ -641,6 +685,7 @@ impl IosUpdateDeviceStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -654,6 +699,7 @@ impl IosUpdateDeviceStatusCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::IosUpdateDeviceStatus,
@@ -661,6 +707,7 @@ impl IosUpdateDeviceStatusCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> IosUpdateDeviceStatusRequestBuilder {
         IosUpdateDeviceStatusRequestBuilder {
             client: self.client.clone(),
@@ -689,6 +736,7 @@ impl IosUpdateDeviceStatusRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosUpdateDeviceStatus> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -699,6 +747,7 @@ impl IosUpdateDeviceStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosUpdateDeviceStatus,
@@ -712,6 +761,7 @@ impl IosUpdateDeviceStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -737,6 +787,7 @@ impl IosVppAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosVppApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -747,6 +798,7 @@ impl IosVppAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::IosVppApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -757,12 +809,14 @@ impl IosVppAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -773,6 +827,7 @@ impl IosVppAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -791,6 +846,7 @@ impl IosVppAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -804,6 +860,7 @@ impl IosVppAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -833,6 +890,7 @@ impl IosVppEBookRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosVppEBook> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -843,6 +901,7 @@ impl IosVppEBookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::IosVppEBook) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -853,12 +912,14 @@ impl IosVppEBookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook/assignments`
+    #[inline]
     pub fn assignments(&self) -> ManagedEBookAssignmentCollectionRequestBuilder {
         ManagedEBookAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -869,6 +930,7 @@ impl IosVppEBookRequestBuilder {
     /// Navigation property `deviceStates`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook/deviceStates`
+    #[inline]
     pub fn device_states(&self) -> DeviceInstallStateCollectionRequestBuilder {
         DeviceInstallStateCollectionRequestBuilder {
             client: self.client.clone(),
@@ -879,6 +941,7 @@ impl IosVppEBookRequestBuilder {
     /// Navigation property `installSummary`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook/installSummary`
+    #[inline]
     pub fn install_summary(&self) -> EBookInstallSummaryRequestBuilder {
         EBookInstallSummaryRequestBuilder {
             client: self.client.clone(),
@@ -888,6 +951,7 @@ impl IosVppEBookRequestBuilder {
     /// Navigation property `userStateSummary`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosVppEBook/userStateSummary`
+    #[inline]
     pub fn user_state_summary(&self) -> UserInstallStateSummaryCollectionRequestBuilder {
         UserInstallStateSummaryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -902,6 +966,7 @@ impl IosVppEBookRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         managed_e_book_assignments: &[models::microsoft_graph::AnyManagedEBookAssignment],
@@ -934,6 +999,7 @@ impl IosiPadOsWebClipRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IosiPadOsWebClip> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -944,6 +1010,7 @@ impl IosiPadOsWebClipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IosiPadOsWebClip,
@@ -957,12 +1024,14 @@ impl IosiPadOsWebClipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -973,6 +1042,7 @@ impl IosiPadOsWebClipRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -991,6 +1061,7 @@ impl IosiPadOsWebClipRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.iosiPadOSWebClip/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1004,6 +1075,7 @@ impl IosiPadOsWebClipRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -1034,6 +1106,7 @@ impl ItemActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ItemActivity>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1044,6 +1117,7 @@ impl ItemActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1057,6 +1131,7 @@ impl ItemActivityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemActivity,
@@ -1064,6 +1139,7 @@ impl ItemActivityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemActivityRequestBuilder {
         ItemActivityRequestBuilder {
             client: self.client.clone(),
@@ -1094,6 +1170,7 @@ impl ItemActivityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1104,6 +1181,7 @@ impl ItemActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemActivity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1114,12 +1192,14 @@ impl ItemActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `driveItem`.
     ///
     /// URL: `/sites/{id}/analytics/allTime/activities/{id}/driveItem`
+    #[inline]
     pub fn drive_item(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -1135,6 +1215,7 @@ impl ItemActivityRequestBuilder {
     /// Permissions for `PUT /sites/{id}/analytics/allTime/activities/{id}/driveItem/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/analytics/allTime/activities/{id}/driveItem/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_item_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1164,6 +1245,7 @@ impl ItemActivityStatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemActivityStat>> {
@@ -1176,6 +1258,7 @@ impl ItemActivityStatCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1189,6 +1272,7 @@ impl ItemActivityStatCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemActivityStat,
@@ -1196,6 +1280,7 @@ impl ItemActivityStatCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemActivityStatRequestBuilder {
         ItemActivityStatRequestBuilder {
             client: self.client.clone(),
@@ -1226,6 +1311,7 @@ impl ItemActivityStatRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemActivityStat> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1236,6 +1322,7 @@ impl ItemActivityStatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ItemActivityStat,
@@ -1249,12 +1336,14 @@ impl ItemActivityStatRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `activities`.
     ///
     /// URL: `/sites/{id}/analytics/allTime/activities`
+    #[inline]
     pub fn activities(&self) -> ItemActivityCollectionRequestBuilder {
         ItemActivityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1286,6 +1375,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Files.Read`, `Files.Read.All`, `Sites.Read.All`; Application `Files.Read.All`, `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemAnalytics> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1296,6 +1386,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemAnalytics) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1306,6 +1397,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1313,6 +1405,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Navigation property `allTime`.
     ///
     /// URL: `/sites/{id}/analytics/allTime`
+    #[inline]
     pub fn all_time(&self) -> ItemActivityStatRequestBuilder {
         ItemActivityStatRequestBuilder {
             client: self.client.clone(),
@@ -1323,6 +1416,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Navigation property `itemActivityStats`.
     ///
     /// URL: `/sites/{id}/analytics/itemActivityStats`
+    #[inline]
     pub fn item_activity_stats(&self) -> ItemActivityStatCollectionRequestBuilder {
         ItemActivityStatCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1334,6 +1428,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Navigation property `lastSevenDays`.
     ///
     /// URL: `/sites/{id}/analytics/lastSevenDays`
+    #[inline]
     pub fn last_seven_days(&self) -> ItemActivityStatRequestBuilder {
         ItemActivityStatRequestBuilder {
             client: self.client.clone(),
@@ -1349,6 +1444,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Permissions for `PUT /sites/{id}/analytics/allTime/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/analytics/allTime/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn all_time_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1364,6 +1460,7 @@ impl ItemAnalyticsRequestBuilder {
     /// Permissions for `PUT /sites/{id}/analytics/lastSevenDays/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /sites/{id}/analytics/lastSevenDays/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_seven_days_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1393,6 +1490,7 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemAttachment>> {
@@ -1405,6 +1503,7 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1418,6 +1517,7 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ItemAttachment,
@@ -1425,6 +1525,7 @@ impl ItemAttachmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemAttachmentRequestBuilder {
         ItemAttachmentRequestBuilder {
             client: self.client.clone(),
@@ -1438,6 +1539,7 @@ impl ItemAttachmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_upload_session(
         &self,
         attachment_item: &models::microsoft_graph::AttachmentItem,
@@ -1473,6 +1575,7 @@ impl ItemAttachmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemAttachment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1483,6 +1586,7 @@ impl ItemAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemAttachment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1493,12 +1597,14 @@ impl ItemAttachmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `item`.
     ///
     /// URL: `/me/calendarView/{id}/attachments/{id}/microsoft.graph.itemAttachment/item`
+    #[inline]
     pub fn item(&self) -> OutlookItemRequestBuilder {
         OutlookItemRequestBuilder {
             client: self.client.clone(),
@@ -1529,6 +1635,7 @@ impl ItemInsightsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemInsights> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1539,6 +1646,7 @@ impl ItemInsightsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ItemInsights) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1549,12 +1657,14 @@ impl ItemInsightsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `shared`.
     ///
     /// URL: `/me/insights/shared`
+    #[inline]
     pub fn shared(&self) -> SharedInsightCollectionRequestBuilder {
         SharedInsightCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1565,6 +1675,7 @@ impl ItemInsightsRequestBuilder {
     /// Navigation property `trending`.
     ///
     /// URL: `/me/insights/trending`
+    #[inline]
     pub fn trending(&self) -> TrendingCollectionRequestBuilder {
         TrendingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1575,6 +1686,7 @@ impl ItemInsightsRequestBuilder {
     /// Navigation property `used`.
     ///
     /// URL: `/me/insights/used`
+    #[inline]
     pub fn used(&self) -> UsedInsightCollectionRequestBuilder {
         UsedInsightCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1604,6 +1716,7 @@ impl ItemRetentionLabelRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ItemRetentionLabel> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1614,6 +1727,7 @@ impl ItemRetentionLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ItemRetentionLabel,
@@ -1627,6 +1741,7 @@ impl ItemRetentionLabelRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1652,6 +1767,7 @@ impl LabelContentRightRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LabelContentRight> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1662,6 +1778,7 @@ impl LabelContentRightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::LabelContentRight,
@@ -1675,12 +1792,14 @@ impl LabelContentRightRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `label`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight/label`
+    #[inline]
     pub fn label(&self) -> SensitivityLabelRequestBuilder {
         SensitivityLabelRequestBuilder {
             client: self.client.clone(),
@@ -1696,6 +1815,7 @@ impl LabelContentRightRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight/label/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.labelContentRight/label/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn label_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -1725,6 +1845,7 @@ impl LandingPageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::LandingPage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -1735,6 +1856,7 @@ impl LandingPageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1748,6 +1870,7 @@ impl LandingPageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LandingPage,
@@ -1755,6 +1878,7 @@ impl LandingPageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LandingPageRequestBuilder {
         LandingPageRequestBuilder {
             client: self.client.clone(),
@@ -1784,6 +1908,7 @@ impl LandingPageDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LandingPageDetail>> {
@@ -1796,6 +1921,7 @@ impl LandingPageDetailCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1809,6 +1935,7 @@ impl LandingPageDetailCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LandingPageDetail,
@@ -1816,6 +1943,7 @@ impl LandingPageDetailCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LandingPageDetailRequestBuilder {
         LandingPageDetailRequestBuilder {
             client: self.client.clone(),
@@ -1844,6 +1972,7 @@ impl LandingPageDetailRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LandingPageDetail> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1854,6 +1983,7 @@ impl LandingPageDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::LandingPageDetail,
@@ -1867,6 +1997,7 @@ impl LandingPageDetailRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -1894,6 +2025,7 @@ impl LandingPageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LandingPage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -1904,6 +2036,7 @@ impl LandingPageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::LandingPage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -1914,12 +2047,14 @@ impl LandingPageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `details`.
     ///
     /// URL: `/security/attackSimulation/landingPages/{id}/details`
+    #[inline]
     pub fn details(&self) -> LandingPageDetailCollectionRequestBuilder {
         LandingPageDetailCollectionRequestBuilder {
             client: self.client.clone(),
@@ -1950,6 +2085,7 @@ impl LearningContentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LearningContent>> {
@@ -1962,6 +2098,7 @@ impl LearningContentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -1975,6 +2112,7 @@ impl LearningContentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LearningContent,
@@ -1982,6 +2120,7 @@ impl LearningContentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LearningContentRequestBuilder {
         LearningContentRequestBuilder {
             client: self.client.clone(),
@@ -1989,6 +2128,7 @@ impl LearningContentCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `externalId`: `/employeeExperience/learningProviders/{id}/learningContents(externalId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_external_id(
         &self,
         external_id: impl AsRef<str>,
@@ -2022,6 +2162,7 @@ impl LearningContentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LearningContent> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2032,6 +2173,7 @@ impl LearningContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::LearningContent,
@@ -2045,6 +2187,7 @@ impl LearningContentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2073,6 +2216,7 @@ impl LearningCourseActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyLearningCourseActivity>> {
@@ -2085,6 +2229,7 @@ impl LearningCourseActivityCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2098,6 +2243,7 @@ impl LearningCourseActivityCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyLearningCourseActivity,
@@ -2105,6 +2251,7 @@ impl LearningCourseActivityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LearningCourseActivityRequestBuilder {
         LearningCourseActivityRequestBuilder {
             client: self.client.clone(),
@@ -2112,6 +2259,7 @@ impl LearningCourseActivityCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `externalcourseActivityId`: `/employeeExperience/learningCourseActivities(externalcourseActivityId='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_externalcourse_activity_id(
         &self,
         externalcourse_activity_id: impl AsRef<str>,
@@ -2148,6 +2296,7 @@ impl LearningCourseActivityRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyLearningCourseActivity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2158,6 +2307,7 @@ impl LearningCourseActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyLearningCourseActivity,
@@ -2171,6 +2321,7 @@ impl LearningCourseActivityRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2197,6 +2348,7 @@ impl LearningProviderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LearningProvider>> {
@@ -2209,6 +2361,7 @@ impl LearningProviderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2222,6 +2375,7 @@ impl LearningProviderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LearningProvider,
@@ -2229,6 +2383,7 @@ impl LearningProviderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LearningProviderRequestBuilder {
         LearningProviderRequestBuilder {
             client: self.client.clone(),
@@ -2259,6 +2414,7 @@ impl LearningProviderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LearningProvider> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2269,6 +2425,7 @@ impl LearningProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::LearningProvider,
@@ -2282,12 +2439,14 @@ impl LearningProviderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `learningContents`.
     ///
     /// URL: `/employeeExperience/learningProviders/{id}/learningContents`
+    #[inline]
     pub fn learning_contents(&self) -> LearningContentCollectionRequestBuilder {
         LearningContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2298,6 +2457,7 @@ impl LearningProviderRequestBuilder {
     /// Navigation property `learningCourseActivities`.
     ///
     /// URL: `/employeeExperience/learningProviders/{id}/learningCourseActivities`
+    #[inline]
     pub fn learning_course_activities(
         &self,
     ) -> LearningCourseActivityCollectionRequestBuilder {
@@ -2330,6 +2490,7 @@ impl LevelMapCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::LevelMap>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2340,6 +2501,7 @@ impl LevelMapCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2353,6 +2515,7 @@ impl LevelMapCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LevelMap,
@@ -2360,6 +2523,7 @@ impl LevelMapCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LevelMapRequestBuilder {
         LevelMapRequestBuilder {
             client: self.client.clone(),
@@ -2390,6 +2554,7 @@ impl LevelMapRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LevelMap> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2400,6 +2565,7 @@ impl LevelMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::LevelMap) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2410,12 +2576,14 @@ impl LevelMapRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fixtures`.
     ///
     /// URL: `/places/{id}/microsoft.graph.building/map/levels/{id}/fixtures`
+    #[inline]
     pub fn fixtures(&self) -> FixtureMapCollectionRequestBuilder {
         FixtureMapCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2426,6 +2594,7 @@ impl LevelMapRequestBuilder {
     /// Navigation property `sections`.
     ///
     /// URL: `/places/{id}/microsoft.graph.building/map/levels/{id}/sections`
+    #[inline]
     pub fn sections(&self) -> SectionMapCollectionRequestBuilder {
         SectionMapCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2436,6 +2605,7 @@ impl LevelMapRequestBuilder {
     /// Navigation property `units`.
     ///
     /// URL: `/places/{id}/microsoft.graph.building/map/levels/{id}/units`
+    #[inline]
     pub fn units(&self) -> UnitMapCollectionRequestBuilder {
         UnitMapCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2468,6 +2638,7 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LicenseDetails>> {
@@ -2480,6 +2651,7 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.Read`, `User.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`; DelegatedPersonal `User.Read`; Application `User.Read.All`, `Directory.Read.All`, `Directory.ReadWrite.All`, `User.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2493,6 +2665,7 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LicenseDetails,
@@ -2500,6 +2673,7 @@ impl LicenseDetailsCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LicenseDetailsRequestBuilder {
         LicenseDetailsRequestBuilder {
             client: self.client.clone(),
@@ -2513,6 +2687,7 @@ impl LicenseDetailsCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_teams_licensing_details(
         &self,
     ) -> Request<models::microsoft_graph::TeamsLicensingDetails> {
@@ -2546,6 +2721,7 @@ impl LicenseDetailsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LicenseDetails> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2556,6 +2732,7 @@ impl LicenseDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::LicenseDetails) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2566,6 +2743,7 @@ impl LicenseDetailsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2592,6 +2770,7 @@ impl LinkedResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LinkedResource>> {
@@ -2604,6 +2783,7 @@ impl LinkedResourceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2617,6 +2797,7 @@ impl LinkedResourceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LinkedResource,
@@ -2624,6 +2805,7 @@ impl LinkedResourceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LinkedResourceRequestBuilder {
         LinkedResourceRequestBuilder {
             client: self.client.clone(),
@@ -2652,6 +2834,7 @@ impl LinkedResourceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LinkedResource> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2662,6 +2845,7 @@ impl LinkedResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::LinkedResource) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2672,6 +2856,7 @@ impl LinkedResourceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -2700,6 +2885,7 @@ impl ListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::List>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2710,6 +2896,7 @@ impl ListCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2723,6 +2910,7 @@ impl ListCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Sites.Manage.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::List,
@@ -2730,6 +2918,7 @@ impl ListCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ListRequestBuilder {
         ListRequestBuilder {
             client: self.client.clone(),
@@ -2761,6 +2950,7 @@ impl ListItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::ListItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -2771,6 +2961,7 @@ impl ListItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -2784,6 +2975,7 @@ impl ListItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ListItem,
@@ -2791,6 +2983,7 @@ impl ListItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ListItemRequestBuilder {
         ListItemRequestBuilder {
             client: self.client.clone(),
@@ -2804,6 +2997,7 @@ impl ListItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::ListItem>> {
         Request::page(
             &self.client,
@@ -2822,6 +3016,7 @@ impl ListItemCollectionRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `delta_2` because `delta` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn delta_2(
         &self,
         token: Option<&str>,
@@ -2859,6 +3054,7 @@ impl ListItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ListItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -2869,6 +3065,7 @@ impl ListItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ListItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -2879,12 +3076,14 @@ impl ListItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `analytics`.
     ///
     /// URL: `/shares/{id}/listItem/analytics`
+    #[inline]
     pub fn analytics(&self) -> ItemAnalyticsRequestBuilder {
         ItemAnalyticsRequestBuilder {
             client: self.client.clone(),
@@ -2894,6 +3093,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/shares/{id}/listItem/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -2903,6 +3103,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `documentSetVersions`.
     ///
     /// URL: `/shares/{id}/listItem/documentSetVersions`
+    #[inline]
     pub fn document_set_versions(&self) -> DocumentSetVersionCollectionRequestBuilder {
         DocumentSetVersionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2913,6 +3114,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `driveItem`.
     ///
     /// URL: `/shares/{id}/listItem/driveItem`
+    #[inline]
     pub fn drive_item(&self) -> DriveItemRequestBuilder {
         DriveItemRequestBuilder {
             client: self.client.clone(),
@@ -2922,6 +3124,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `fields`.
     ///
     /// URL: `/shares/{id}/listItem/fields`
+    #[inline]
     pub fn fields(&self) -> FieldValueSetRequestBuilder {
         FieldValueSetRequestBuilder {
             client: self.client.clone(),
@@ -2931,6 +3134,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/shares/{id}/listItem/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -2940,6 +3144,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `permissions`.
     ///
     /// URL: `/shares/{id}/listItem/permissions`
+    #[inline]
     pub fn permissions(&self) -> PermissionCollectionRequestBuilder {
         PermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2950,6 +3155,7 @@ impl ListItemRequestBuilder {
     /// Navigation property `versions`.
     ///
     /// URL: `/shares/{id}/listItem/versions`
+    #[inline]
     pub fn versions(&self) -> ListItemVersionCollectionRequestBuilder {
         ListItemVersionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -2966,6 +3172,7 @@ impl ListItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/listItem/analytics/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/listItem/analytics/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn analytics_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2981,6 +3188,7 @@ impl ListItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/listItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/listItem/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -2996,6 +3204,7 @@ impl ListItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/listItem/driveItem/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/listItem/driveItem/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_item_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3011,6 +3220,7 @@ impl ListItemRequestBuilder {
     /// Permissions for `PUT /shares/{id}/listItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /shares/{id}/listItem/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3024,6 +3234,7 @@ impl ListItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_link(
         &self,
         parameters: &super::parameters::ListItemCreateLinkParameters,
@@ -3038,6 +3249,7 @@ impl ListItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_activities_by_interval(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ItemActivityStat>> {
@@ -3058,6 +3270,7 @@ impl ListItemRequestBuilder {
     /// Permissions: no permission listed in the pinned permissions table.
     ///
     /// Named `get_activities_by_interval_2` because `get_activities_by_interval` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn get_activities_by_interval_2(
         &self,
         start_date_time: Option<&str>,
@@ -3106,6 +3319,7 @@ impl ListItemVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyListItemVersion>> {
@@ -3118,6 +3332,7 @@ impl ListItemVersionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3131,6 +3346,7 @@ impl ListItemVersionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyListItemVersion,
@@ -3138,6 +3354,7 @@ impl ListItemVersionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ListItemVersionRequestBuilder {
         ListItemVersionRequestBuilder {
             client: self.client.clone(),
@@ -3147,6 +3364,7 @@ impl ListItemVersionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.documentSetVersion`: its navigations and operations.
     ///
     /// URL: `/shares/{id}/listItem/versions/microsoft.graph.documentSetVersion`
+    #[inline]
     pub fn as_document_set_version(&self) -> DocumentSetVersionCollectionRequestBuilder {
         DocumentSetVersionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3178,6 +3396,7 @@ impl ListItemVersionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyListItemVersion> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3188,6 +3407,7 @@ impl ListItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyListItemVersion,
@@ -3201,12 +3421,14 @@ impl ListItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `fields`.
     ///
     /// URL: `/shares/{id}/listItem/versions/{id}/fields`
+    #[inline]
     pub fn fields(&self) -> FieldValueSetRequestBuilder {
         FieldValueSetRequestBuilder {
             client: self.client.clone(),
@@ -3220,6 +3442,7 @@ impl ListItemVersionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_version(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -3230,6 +3453,7 @@ impl ListItemVersionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.documentSetVersion`: its navigations and operations.
     ///
     /// URL: `/shares/{id}/listItem/versions/{id}/microsoft.graph.documentSetVersion`
+    #[inline]
     pub fn as_document_set_version(&self) -> DocumentSetVersionRequestBuilder {
         DocumentSetVersionRequestBuilder {
             client: self.client.clone(),
@@ -3260,6 +3484,7 @@ impl ListRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first; as listed for `GET /sites/{id}/lists/{id}`): DelegatedWork `Sites.Read.All`; Application `Sites.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::List> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3270,6 +3495,7 @@ impl ListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::List) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3280,12 +3506,14 @@ impl ListRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `columns`.
     ///
     /// URL: `/drives/{id}/list/columns`
+    #[inline]
     pub fn columns(&self) -> ColumnDefinitionCollectionRequestBuilder {
         ColumnDefinitionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3296,6 +3524,7 @@ impl ListRequestBuilder {
     /// Navigation property `contentTypes`.
     ///
     /// URL: `/drives/{id}/list/contentTypes`
+    #[inline]
     pub fn content_types(&self) -> ContentTypeCollectionRequestBuilder {
         ContentTypeCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3306,6 +3535,7 @@ impl ListRequestBuilder {
     /// Navigation property `createdByUser`.
     ///
     /// URL: `/drives/{id}/list/createdByUser`
+    #[inline]
     pub fn created_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3315,6 +3545,7 @@ impl ListRequestBuilder {
     /// Navigation property `drive`.
     ///
     /// URL: `/drives/{id}/list/drive`
+    #[inline]
     pub fn drive(&self) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -3324,6 +3555,7 @@ impl ListRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/drives/{id}/list/items`
+    #[inline]
     pub fn items(&self) -> ListItemCollectionRequestBuilder {
         ListItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3334,6 +3566,7 @@ impl ListRequestBuilder {
     /// Navigation property `lastModifiedByUser`.
     ///
     /// URL: `/drives/{id}/list/lastModifiedByUser`
+    #[inline]
     pub fn last_modified_by_user(&self) -> UserRequestBuilder {
         UserRequestBuilder {
             client: self.client.clone(),
@@ -3343,6 +3576,7 @@ impl ListRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/drives/{id}/list/operations`
+    #[inline]
     pub fn operations(&self) -> RichLongRunningOperationCollectionRequestBuilder {
         RichLongRunningOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3353,6 +3587,7 @@ impl ListRequestBuilder {
     /// Navigation property `permissions`.
     ///
     /// URL: `/drives/{id}/list/permissions`
+    #[inline]
     pub fn permissions(&self) -> PermissionCollectionRequestBuilder {
         PermissionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3363,6 +3598,7 @@ impl ListRequestBuilder {
     /// Navigation property `subscriptions`.
     ///
     /// URL: `/drives/{id}/list/subscriptions`
+    #[inline]
     pub fn subscriptions(&self) -> SubscriptionCollectionRequestBuilder {
         SubscriptionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3379,6 +3615,7 @@ impl ListRequestBuilder {
     /// Permissions for `PUT /drives/{id}/list/createdByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/list/createdByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn created_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3394,6 +3631,7 @@ impl ListRequestBuilder {
     /// Permissions for `PUT /drives/{id}/list/drive/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/list/drive/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn drive_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3409,6 +3647,7 @@ impl ListRequestBuilder {
     /// Permissions for `PUT /drives/{id}/list/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /drives/{id}/list/lastModifiedByUser/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn last_modified_by_user_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -3438,6 +3677,7 @@ impl LocalizedNotificationMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::LocalizedNotificationMessage>> {
@@ -3450,6 +3690,7 @@ impl LocalizedNotificationMessageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3463,6 +3704,7 @@ impl LocalizedNotificationMessageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LocalizedNotificationMessage,
@@ -3470,6 +3712,7 @@ impl LocalizedNotificationMessageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -3501,6 +3744,7 @@ impl LocalizedNotificationMessageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.Read.All`, `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LocalizedNotificationMessage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3511,6 +3755,7 @@ impl LocalizedNotificationMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::LocalizedNotificationMessage,
@@ -3524,6 +3769,7 @@ impl LocalizedNotificationMessageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementServiceConfig.ReadWrite.All`; Application `DeviceManagementServiceConfig.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3550,6 +3796,7 @@ impl LoginPageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::LoginPage>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -3560,6 +3807,7 @@ impl LoginPageCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3573,6 +3821,7 @@ impl LoginPageCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::LoginPage,
@@ -3580,6 +3829,7 @@ impl LoginPageCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LoginPageRequestBuilder {
         LoginPageRequestBuilder {
             client: self.client.clone(),
@@ -3610,6 +3860,7 @@ impl LoginPageRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::LoginPage> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3620,6 +3871,7 @@ impl LoginPageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::LoginPage) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -3630,6 +3882,7 @@ impl LoginPageRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3656,6 +3909,7 @@ impl LongRunningOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyLongRunningOperation>> {
@@ -3668,6 +3922,7 @@ impl LongRunningOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -3681,6 +3936,7 @@ impl LongRunningOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyLongRunningOperation,
@@ -3688,6 +3944,7 @@ impl LongRunningOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> LongRunningOperationRequestBuilder {
         LongRunningOperationRequestBuilder {
             client: self.client.clone(),
@@ -3716,6 +3973,7 @@ impl LongRunningOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyLongRunningOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3726,6 +3984,7 @@ impl LongRunningOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyLongRunningOperation,
@@ -3739,6 +3998,7 @@ impl LongRunningOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3764,6 +4024,7 @@ impl M365AppsInstallationOptionsRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::M365AppsInstallationOptions> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3774,6 +4035,7 @@ impl M365AppsInstallationOptionsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::M365AppsInstallationOptions,
@@ -3787,6 +4049,7 @@ impl M365AppsInstallationOptionsRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -3812,6 +4075,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsCompliancePolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3822,6 +4086,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsCompliancePolicy,
@@ -3835,12 +4100,14 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/assignments`
+    #[inline]
     pub fn assignments(
         &self,
     ) -> DeviceCompliancePolicyAssignmentCollectionRequestBuilder {
@@ -3853,6 +4120,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -3865,6 +4133,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceComplianceDeviceOverviewRequestBuilder {
@@ -3876,6 +4145,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceComplianceDeviceStatusCollectionRequestBuilder {
@@ -3888,6 +4158,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Navigation property `scheduledActionsForRule`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/scheduledActionsForRule`
+    #[inline]
     pub fn scheduled_actions_for_rule(
         &self,
     ) -> DeviceComplianceScheduledActionForRuleCollectionRequestBuilder {
@@ -3900,6 +4171,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceComplianceUserOverviewRequestBuilder {
         DeviceComplianceUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -3909,6 +4181,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCompliancePolicy/userStatuses`
+    #[inline]
     pub fn user_statuses(&self) -> DeviceComplianceUserStatusCollectionRequestBuilder {
         DeviceComplianceUserStatusCollectionRequestBuilder {
             client: self.client.clone(),
@@ -3923,6 +4196,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceCompliancePolicyAssignment],
@@ -3939,6 +4213,7 @@ impl MacOsCompliancePolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn schedule_actions_for_rules(
         &self,
         device_compliance_scheduled_action_for_rules: &[models::microsoft_graph::DeviceComplianceScheduledActionForRule],
@@ -3975,6 +4250,7 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsCustomConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -3985,6 +4261,7 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsCustomConfiguration,
@@ -3998,12 +4275,14 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4014,6 +4293,7 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -4026,6 +4306,7 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -4037,6 +4318,7 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -4049,6 +4331,7 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -4058,6 +4341,7 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSCustomConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -4074,6 +4358,7 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -4090,6 +4375,7 @@ impl MacOsCustomConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -4131,6 +4417,7 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MacOsDeviceFeaturesConfiguration> {
@@ -4143,6 +4430,7 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsDeviceFeaturesConfiguration,
@@ -4156,12 +4444,14 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4172,6 +4462,7 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -4184,6 +4475,7 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -4195,6 +4487,7 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -4207,6 +4500,7 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -4216,6 +4510,7 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSDeviceFeaturesConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -4232,6 +4527,7 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -4248,6 +4544,7 @@ impl MacOsDeviceFeaturesConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -4290,6 +4587,7 @@ impl MacOsDmgAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MacOsDmgApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4300,6 +4598,7 @@ impl MacOsDmgAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4313,6 +4612,7 @@ impl MacOsDmgAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MacOsDmgApp,
@@ -4320,6 +4620,7 @@ impl MacOsDmgAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MacOsDmgAppRequestBuilder {
         MacOsDmgAppRequestBuilder {
             client: self.client.clone(),
@@ -4350,6 +4651,7 @@ impl MacOsDmgAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsDmgApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4360,6 +4662,7 @@ impl MacOsDmgAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::MacOsDmgApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4370,12 +4673,14 @@ impl MacOsDmgAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4386,6 +4691,7 @@ impl MacOsDmgAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4396,6 +4702,7 @@ impl MacOsDmgAppRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4414,6 +4721,7 @@ impl MacOsDmgAppRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSDmgApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4427,6 +4735,7 @@ impl MacOsDmgAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4456,6 +4765,7 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MacOsGeneralDeviceConfiguration> {
@@ -4468,6 +4778,7 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsGeneralDeviceConfiguration,
@@ -4481,12 +4792,14 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/assignments`
+    #[inline]
     pub fn assignments(&self) -> DeviceConfigurationAssignmentCollectionRequestBuilder {
         DeviceConfigurationAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4497,6 +4810,7 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceSettingStateSummaries`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/deviceSettingStateSummaries`
+    #[inline]
     pub fn device_setting_state_summaries(
         &self,
     ) -> SettingStateDeviceSummaryCollectionRequestBuilder {
@@ -4509,6 +4823,7 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/deviceStatusOverview`
+    #[inline]
     pub fn device_status_overview(
         &self,
     ) -> DeviceConfigurationDeviceOverviewRequestBuilder {
@@ -4520,6 +4835,7 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `deviceStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/deviceStatuses`
+    #[inline]
     pub fn device_statuses(
         &self,
     ) -> DeviceConfigurationDeviceStatusCollectionRequestBuilder {
@@ -4532,6 +4848,7 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `userStatusOverview`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/userStatusOverview`
+    #[inline]
     pub fn user_status_overview(&self) -> DeviceConfigurationUserOverviewRequestBuilder {
         DeviceConfigurationUserOverviewRequestBuilder {
             client: self.client.clone(),
@@ -4541,6 +4858,7 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Navigation property `userStatuses`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSGeneralDeviceConfiguration/userStatuses`
+    #[inline]
     pub fn user_statuses(
         &self,
     ) -> DeviceConfigurationUserStatusCollectionRequestBuilder {
@@ -4557,6 +4875,7 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         assignments: &[models::microsoft_graph::DeviceConfigurationAssignment],
@@ -4573,6 +4892,7 @@ impl MacOsGeneralDeviceConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_oma_setting_plain_text_value(
         &self,
         secret_reference_value_id: Option<&str>,
@@ -4615,6 +4935,7 @@ impl MacOsLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MacOsLobApp>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -4625,6 +4946,7 @@ impl MacOsLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -4638,6 +4960,7 @@ impl MacOsLobAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MacOsLobApp,
@@ -4645,6 +4968,7 @@ impl MacOsLobAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MacOsLobAppRequestBuilder {
         MacOsLobAppRequestBuilder {
             client: self.client.clone(),
@@ -4675,6 +4999,7 @@ impl MacOsLobAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4685,6 +5010,7 @@ impl MacOsLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::MacOsLobApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -4695,12 +5021,14 @@ impl MacOsLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4711,6 +5039,7 @@ impl MacOsLobAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4721,6 +5050,7 @@ impl MacOsLobAppRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4739,6 +5069,7 @@ impl MacOsLobAppRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.macOSLobApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4752,6 +5083,7 @@ impl MacOsLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4781,6 +5113,7 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsMicrosoftDefenderApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4791,6 +5124,7 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsMicrosoftDefenderApp,
@@ -4804,12 +5138,14 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4820,6 +5156,7 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4838,6 +5175,7 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftDefenderApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4851,6 +5189,7 @@ impl MacOsMicrosoftDefenderAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4880,6 +5219,7 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsMicrosoftEdgeApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4890,6 +5230,7 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsMicrosoftEdgeApp,
@@ -4903,12 +5244,14 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4919,6 +5262,7 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4937,6 +5281,7 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSMicrosoftEdgeApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -4950,6 +5295,7 @@ impl MacOsMicrosoftEdgeAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -4979,6 +5325,7 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MacOsOfficeSuiteApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -4989,6 +5336,7 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MacOsOfficeSuiteApp,
@@ -5002,12 +5350,14 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5018,6 +5368,7 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5036,6 +5387,7 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.macOSOfficeSuiteApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5049,6 +5401,7 @@ impl MacOsOfficeSuiteAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -5078,6 +5431,7 @@ impl MailAssessmentRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MailAssessmentRequest> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5088,6 +5442,7 @@ impl MailAssessmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailAssessmentRequest,
@@ -5101,12 +5456,14 @@ impl MailAssessmentRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `results`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailAssessmentRequest/results`
+    #[inline]
     pub fn results(&self) -> ThreatAssessmentResultCollectionRequestBuilder {
         ThreatAssessmentResultCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5139,6 +5496,7 @@ impl MailFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyMailFolder>> {
@@ -5151,6 +5509,7 @@ impl MailFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5164,6 +5523,7 @@ impl MailFolderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMailFolder,
@@ -5171,6 +5531,7 @@ impl MailFolderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MailFolderRequestBuilder {
         MailFolderRequestBuilder {
             client: self.client.clone(),
@@ -5184,6 +5545,7 @@ impl MailFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyMailFolder>> {
@@ -5217,6 +5579,7 @@ impl MailFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadBasic`, `Mail.Read`, `Mail.ReadWrite`; Application `Mail.Read`, `Mail.ReadBasic.All`, `Mail.ReadWrite`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMailFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5227,6 +5590,7 @@ impl MailFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyMailFolder) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5237,12 +5601,14 @@ impl MailFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childFolders`.
     ///
     /// URL: `/me/mailFolders/{id}/childFolders`
+    #[inline]
     pub fn child_folders(&self) -> MailFolderCollectionRequestBuilder {
         MailFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5253,6 +5619,7 @@ impl MailFolderRequestBuilder {
     /// Navigation property `messageRules`.
     ///
     /// URL: `/me/mailFolders/{id}/messageRules`
+    #[inline]
     pub fn message_rules(&self) -> MessageRuleCollectionRequestBuilder {
         MessageRuleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5263,6 +5630,7 @@ impl MailFolderRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/me/mailFolders/{id}/messages`
+    #[inline]
     pub fn messages(&self) -> MessageCollectionRequestBuilder {
         MessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5273,6 +5641,7 @@ impl MailFolderRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/mailFolders/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -5285,6 +5654,7 @@ impl MailFolderRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/mailFolders/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -5301,6 +5671,7 @@ impl MailFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -5315,6 +5686,7 @@ impl MailFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Mail.ReadWrite`; DelegatedPersonal `Mail.ReadWrite`; Application `Mail.ReadWrite`.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -5329,6 +5701,7 @@ impl MailFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5358,6 +5731,7 @@ impl MailSearchFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MailSearchFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5368,6 +5742,7 @@ impl MailSearchFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailSearchFolder,
@@ -5381,12 +5756,14 @@ impl MailSearchFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childFolders`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder/childFolders`
+    #[inline]
     pub fn child_folders(&self) -> MailFolderCollectionRequestBuilder {
         MailFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5397,6 +5774,7 @@ impl MailSearchFolderRequestBuilder {
     /// Navigation property `messageRules`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder/messageRules`
+    #[inline]
     pub fn message_rules(&self) -> MessageRuleCollectionRequestBuilder {
         MessageRuleCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5407,6 +5785,7 @@ impl MailSearchFolderRequestBuilder {
     /// Navigation property `messages`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder/messages`
+    #[inline]
     pub fn messages(&self) -> MessageCollectionRequestBuilder {
         MessageCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5417,6 +5796,7 @@ impl MailSearchFolderRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -5429,6 +5809,7 @@ impl MailSearchFolderRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailSearchFolder/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -5445,6 +5826,7 @@ impl MailSearchFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn copy(
         &self,
         destination_id: &str,
@@ -5459,6 +5841,7 @@ impl MailSearchFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn r#move(
         &self,
         destination_id: &str,
@@ -5473,6 +5856,7 @@ impl MailSearchFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn permanent_delete(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -5505,6 +5889,7 @@ impl MailboxCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::Mailbox>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5515,6 +5900,7 @@ impl MailboxCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5528,6 +5914,7 @@ impl MailboxCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::Mailbox,
@@ -5535,6 +5922,7 @@ impl MailboxCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MailboxRequestBuilder {
         MailboxRequestBuilder {
             client: self.client.clone(),
@@ -5548,6 +5936,7 @@ impl MailboxCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyDirectoryObject>> {
@@ -5564,6 +5953,7 @@ impl MailboxCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get_available_extension_properties(
         &self,
         is_synced_from_on_premises: bool,
@@ -5588,6 +5978,7 @@ impl MailboxCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_by_ids(
         &self,
         parameters: &super::parameters::GetByIdsParameters,
@@ -5606,6 +5997,7 @@ impl MailboxCollectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Group.Read.All`, `Directory.Read.All`, `Directory.AccessAsUser.All`, `Directory.ReadWrite.All`; Application `Group.Read.All`, `Directory.Read.All`, `Group.ReadWrite.All`, `Directory.ReadWrite.All`.
+    #[inline]
     pub fn validate_properties(
         &self,
         parameters: &super::parameters::DirectoryObjectCollectionValidatePropertiesParameters,
@@ -5642,6 +6034,7 @@ impl MailboxFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MailboxFolder>> {
@@ -5654,6 +6047,7 @@ impl MailboxFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5667,6 +6061,7 @@ impl MailboxFolderCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxFolder,
@@ -5674,6 +6069,7 @@ impl MailboxFolderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MailboxFolderRequestBuilder {
         MailboxFolderRequestBuilder {
             client: self.client.clone(),
@@ -5687,6 +6083,7 @@ impl MailboxFolderCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MailboxFolder>> {
@@ -5720,6 +6117,7 @@ impl MailboxFolderRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MailboxFolder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5730,6 +6128,7 @@ impl MailboxFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::MailboxFolder) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5740,12 +6139,14 @@ impl MailboxFolderRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `childFolders`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}/childFolders`
+    #[inline]
     pub fn child_folders(&self) -> MailboxFolderCollectionRequestBuilder {
         MailboxFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5756,6 +6157,7 @@ impl MailboxFolderRequestBuilder {
     /// Navigation property `items`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}/items`
+    #[inline]
     pub fn items(&self) -> MailboxItemCollectionRequestBuilder {
         MailboxItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -5766,6 +6168,7 @@ impl MailboxFolderRequestBuilder {
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -5778,6 +6181,7 @@ impl MailboxFolderRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox/folders/{id}/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -5810,6 +6214,7 @@ impl MailboxItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::MailboxItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -5820,6 +6225,7 @@ impl MailboxItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5833,6 +6239,7 @@ impl MailboxItemCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxItem,
@@ -5840,6 +6247,7 @@ impl MailboxItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MailboxItemRequestBuilder {
         MailboxItemRequestBuilder {
             client: self.client.clone(),
@@ -5853,6 +6261,7 @@ impl MailboxItemCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delta(&self) -> Request<runtime::Page<models::microsoft_graph::MailboxItem>> {
         Request::page(
             &self.client,
@@ -5884,6 +6293,7 @@ impl MailboxItemRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MailboxItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -5894,6 +6304,7 @@ impl MailboxItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::MailboxItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -5904,12 +6315,14 @@ impl MailboxItemRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `multiValueExtendedProperties`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxItem/multiValueExtendedProperties`
+    #[inline]
     pub fn multi_value_extended_properties(
         &self,
     ) -> MultiValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -5922,6 +6335,7 @@ impl MailboxItemRequestBuilder {
     /// Navigation property `singleValueExtendedProperties`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxItem/singleValueExtendedProperties`
+    #[inline]
     pub fn single_value_extended_properties(
         &self,
     ) -> SingleValueLegacyExtendedPropertyCollectionRequestBuilder {
@@ -5956,6 +6370,7 @@ impl MailboxProtectionRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MailboxProtectionRule>> {
@@ -5968,6 +6383,7 @@ impl MailboxProtectionRuleCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -5981,6 +6397,7 @@ impl MailboxProtectionRuleCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxProtectionRule,
@@ -5988,6 +6405,7 @@ impl MailboxProtectionRuleCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MailboxProtectionRuleRequestBuilder {
         MailboxProtectionRuleRequestBuilder {
             client: self.client.clone(),
@@ -6018,6 +6436,7 @@ impl MailboxProtectionRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MailboxProtectionRule> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6028,6 +6447,7 @@ impl MailboxProtectionRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailboxProtectionRule,
@@ -6041,6 +6461,7 @@ impl MailboxProtectionRuleRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6051,6 +6472,7 @@ impl MailboxProtectionRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete_and_unprotect(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
@@ -6067,6 +6489,7 @@ impl MailboxProtectionRuleRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn run(&self) -> Request<models::microsoft_graph::AnyProtectionRuleBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("run"))
     }
@@ -6095,6 +6518,7 @@ impl MailboxProtectionUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MailboxProtectionUnit>> {
@@ -6107,6 +6531,7 @@ impl MailboxProtectionUnitCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6120,6 +6545,7 @@ impl MailboxProtectionUnitCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxProtectionUnit,
@@ -6127,6 +6553,7 @@ impl MailboxProtectionUnitCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MailboxProtectionUnitRequestBuilder {
         MailboxProtectionUnitRequestBuilder {
             client: self.client.clone(),
@@ -6157,6 +6584,7 @@ impl MailboxProtectionUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MailboxProtectionUnit> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6167,6 +6595,7 @@ impl MailboxProtectionUnitRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailboxProtectionUnit,
@@ -6180,6 +6609,7 @@ impl MailboxProtectionUnitRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6190,6 +6620,7 @@ impl MailboxProtectionUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn cancel_offboard(
         &self,
     ) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
@@ -6206,6 +6637,7 @@ impl MailboxProtectionUnitRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn offboard(&self) -> Request<models::microsoft_graph::AnyProtectionUnitBase> {
         Request::json(&self.client, Method::POST, self.path.clone().action("offboard"))
     }
@@ -6234,6 +6666,7 @@ impl MailboxProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6248,6 +6681,7 @@ impl MailboxProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6261,6 +6695,7 @@ impl MailboxProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxProtectionUnitsBulkAdditionJob,
@@ -6268,6 +6703,7 @@ impl MailboxProtectionUnitsBulkAdditionJobCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6299,6 +6735,7 @@ impl MailboxProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MailboxProtectionUnitsBulkAdditionJob> {
@@ -6311,6 +6748,7 @@ impl MailboxProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailboxProtectionUnitsBulkAdditionJob,
@@ -6324,6 +6762,7 @@ impl MailboxProtectionUnitsBulkAdditionJobRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6351,6 +6790,7 @@ impl MailboxRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`, `Directory.AccessAsUser.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::Mailbox> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6361,6 +6801,7 @@ impl MailboxRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::Mailbox) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -6371,12 +6812,14 @@ impl MailboxRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.AccessAsUser.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `folders`.
     ///
     /// URL: `/directoryObjects/{id}/microsoft.graph.mailbox/folders`
+    #[inline]
     pub fn folders(&self) -> MailboxFolderCollectionRequestBuilder {
         MailboxFolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6391,6 +6834,7 @@ impl MailboxRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `User.Read.All`, `Directory.Read.All`; Application `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn check_member_groups(
         &self,
         group_ids: &[String],
@@ -6409,6 +6853,7 @@ impl MailboxRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn check_member_objects(
         &self,
         ids: &[String],
@@ -6427,6 +6872,7 @@ impl MailboxRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create_import_session(
         &self,
     ) -> Request<models::microsoft_graph::MailboxItemImportSession> {
@@ -6443,6 +6889,7 @@ impl MailboxRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn export_items(
         &self,
         item_ids: &[String],
@@ -6461,6 +6908,7 @@ impl MailboxRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `User.ReadBasic.All`, `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`; Application `GroupMember.Read.All`, `Group.Read.All`, `User.Read.All`, `Directory.Read.All`.
+    #[inline]
     pub fn get_member_groups(
         &self,
         security_enabled_only: bool,
@@ -6479,6 +6927,7 @@ impl MailboxRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `Directory.Read.All`; Application `Directory.Read.All`.
+    #[inline]
     pub fn get_member_objects(
         &self,
         security_enabled_only: bool,
@@ -6497,6 +6946,7 @@ impl MailboxRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore(&self) -> Request<models::microsoft_graph::AnyDirectoryObject> {
         Request::json(&self.client, Method::POST, self.path.clone().action("restore"))
     }
@@ -6523,6 +6973,7 @@ impl MailboxRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyMailboxRestoreArtifact>> {
@@ -6535,6 +6986,7 @@ impl MailboxRestoreArtifactCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6548,6 +7000,7 @@ impl MailboxRestoreArtifactCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyMailboxRestoreArtifact,
@@ -6555,6 +7008,7 @@ impl MailboxRestoreArtifactCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> MailboxRestoreArtifactRequestBuilder {
         MailboxRestoreArtifactRequestBuilder {
             client: self.client.clone(),
@@ -6585,6 +7039,7 @@ impl MailboxRestoreArtifactRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyMailboxRestoreArtifact> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6595,6 +7050,7 @@ impl MailboxRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyMailboxRestoreArtifact,
@@ -6608,12 +7064,14 @@ impl MailboxRestoreArtifactRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `restorePoint`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact/restorePoint`
+    #[inline]
     pub fn restore_point(&self) -> RestorePointRequestBuilder {
         RestorePointRequestBuilder {
             client: self.client.clone(),
@@ -6629,6 +7087,7 @@ impl MailboxRestoreArtifactRequestBuilder {
     /// Permissions for `PUT /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.mailboxRestoreArtifact/restorePoint/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn restore_point_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -6658,6 +7117,7 @@ impl MailboxRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -6674,6 +7134,7 @@ impl MailboxRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6687,6 +7148,7 @@ impl MailboxRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MailboxRestoreArtifactsBulkAdditionRequest,
@@ -6694,6 +7156,7 @@ impl MailboxRestoreArtifactsBulkAdditionRequestCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6725,6 +7188,7 @@ impl MailboxRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::MailboxRestoreArtifactsBulkAdditionRequest> {
@@ -6737,6 +7201,7 @@ impl MailboxRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MailboxRestoreArtifactsBulkAdditionRequest,
@@ -6750,6 +7215,7 @@ impl MailboxRestoreArtifactsBulkAdditionRequestRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6776,6 +7242,7 @@ impl MalwareStateForWindowsDeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::MalwareStateForWindowsDevice>> {
@@ -6788,6 +7255,7 @@ impl MalwareStateForWindowsDeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6801,6 +7269,7 @@ impl MalwareStateForWindowsDeviceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::MalwareStateForWindowsDevice,
@@ -6808,6 +7277,7 @@ impl MalwareStateForWindowsDeviceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -6839,6 +7309,7 @@ impl MalwareStateForWindowsDeviceRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::MalwareStateForWindowsDevice> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6849,6 +7320,7 @@ impl MalwareStateForWindowsDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::MalwareStateForWindowsDevice,
@@ -6862,6 +7334,7 @@ impl MalwareStateForWindowsDeviceRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -6888,6 +7361,7 @@ impl ManagedAndroidLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedAndroidLobApp>> {
@@ -6900,6 +7374,7 @@ impl ManagedAndroidLobAppCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -6913,6 +7388,7 @@ impl ManagedAndroidLobAppCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedAndroidLobApp,
@@ -6920,6 +7396,7 @@ impl ManagedAndroidLobAppCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedAndroidLobAppRequestBuilder {
         ManagedAndroidLobAppRequestBuilder {
             client: self.client.clone(),
@@ -6950,6 +7427,7 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedAndroidLobApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -6960,6 +7438,7 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAndroidLobApp,
@@ -6973,12 +7452,14 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6989,6 +7470,7 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -6999,6 +7481,7 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// Navigation property `contentVersions`.
     ///
     /// URL: `/deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/contentVersions`
+    #[inline]
     pub fn content_versions(&self) -> MobileAppContentCollectionRequestBuilder {
         MobileAppContentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7017,6 +7500,7 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// Permissions for `POST /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/categories/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Permissions for `DELETE /deviceAppManagement/mobileApps/{id}/microsoft.graph.managedAndroidLobApp/categories/{id}/$ref` (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7030,6 +7514,7 @@ impl ManagedAndroidLobAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -7059,6 +7544,7 @@ impl ManagedAndroidStoreAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedAndroidStoreApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7069,6 +7555,7 @@ impl ManagedAndroidStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAndroidStoreApp,
@@ -7082,12 +7569,14 @@ impl ManagedAndroidStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7098,6 +7587,7 @@ impl ManagedAndroidStoreAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7116,6 +7606,7 @@ impl ManagedAndroidStoreAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAndroidStoreApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -7129,6 +7620,7 @@ impl ManagedAndroidStoreAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -7158,6 +7650,7 @@ impl ManagedAppConfigurationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedAppConfiguration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7168,6 +7661,7 @@ impl ManagedAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAppConfiguration,
@@ -7181,6 +7675,7 @@ impl ManagedAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7191,6 +7686,7 @@ impl ManagedAppConfigurationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -7205,6 +7701,7 @@ impl ManagedAppConfigurationRequestBuilder {
     /// Cast to the derived type `microsoft.graph.targetedManagedAppConfiguration`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedAppConfiguration/microsoft.graph.targetedManagedAppConfiguration`
+    #[inline]
     pub fn as_targeted_managed_app_configuration(
         &self,
     ) -> TargetedManagedAppConfigurationRequestBuilder {
@@ -7241,6 +7738,7 @@ impl ManagedAppOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedAppOperation>> {
@@ -7253,6 +7751,7 @@ impl ManagedAppOperationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7266,6 +7765,7 @@ impl ManagedAppOperationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedAppOperation,
@@ -7273,6 +7773,7 @@ impl ManagedAppOperationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedAppOperationRequestBuilder {
         ManagedAppOperationRequestBuilder {
             client: self.client.clone(),
@@ -7301,6 +7802,7 @@ impl ManagedAppOperationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedAppOperation> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7311,6 +7813,7 @@ impl ManagedAppOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAppOperation,
@@ -7324,6 +7827,7 @@ impl ManagedAppOperationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7352,6 +7856,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedAppPolicy>> {
@@ -7364,6 +7869,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7377,6 +7883,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedAppPolicy,
@@ -7384,6 +7891,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedAppPolicyRequestBuilder {
         ManagedAppPolicyRequestBuilder {
             client: self.client.clone(),
@@ -7393,6 +7901,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.androidManagedAppProtection`
+    #[inline]
     pub fn as_android_managed_app_protection(
         &self,
     ) -> AndroidManagedAppProtectionCollectionRequestBuilder {
@@ -7405,6 +7914,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.defaultManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.defaultManagedAppProtection`
+    #[inline]
     pub fn as_default_managed_app_protection(
         &self,
     ) -> DefaultManagedAppProtectionCollectionRequestBuilder {
@@ -7417,6 +7927,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.iosManagedAppProtection`
+    #[inline]
     pub fn as_ios_managed_app_protection(
         &self,
     ) -> IosManagedAppProtectionCollectionRequestBuilder {
@@ -7429,6 +7940,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.managedAppProtection`
+    #[inline]
     pub fn as_managed_app_protection(
         &self,
     ) -> ManagedAppProtectionCollectionRequestBuilder {
@@ -7441,6 +7953,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mdmWindowsInformationProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.mdmWindowsInformationProtectionPolicy`
+    #[inline]
     pub fn as_mdm_windows_information_protection_policy(
         &self,
     ) -> MdmWindowsInformationProtectionPolicyCollectionRequestBuilder {
@@ -7453,6 +7966,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.targetedManagedAppConfiguration`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.targetedManagedAppConfiguration`
+    #[inline]
     pub fn as_targeted_managed_app_configuration(
         &self,
     ) -> TargetedManagedAppConfigurationCollectionRequestBuilder {
@@ -7465,6 +7979,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.targetedManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.targetedManagedAppProtection`
+    #[inline]
     pub fn as_targeted_managed_app_protection(
         &self,
     ) -> TargetedManagedAppProtectionCollectionRequestBuilder {
@@ -7477,6 +7992,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsInformationProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.windowsInformationProtection`
+    #[inline]
     pub fn as_windows_information_protection(
         &self,
     ) -> WindowsInformationProtectionCollectionRequestBuilder {
@@ -7489,6 +8005,7 @@ impl ManagedAppPolicyCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsInformationProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.windowsInformationProtectionPolicy`
+    #[inline]
     pub fn as_windows_information_protection_policy(
         &self,
     ) -> WindowsInformationProtectionPolicyCollectionRequestBuilder {
@@ -7522,6 +8039,7 @@ impl ManagedAppPolicyDeploymentSummaryRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ManagedAppPolicyDeploymentSummary> {
@@ -7534,6 +8052,7 @@ impl ManagedAppPolicyDeploymentSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAppPolicyDeploymentSummary,
@@ -7547,6 +8066,7 @@ impl ManagedAppPolicyDeploymentSummaryRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7574,6 +8094,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyManagedAppPolicy> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7584,6 +8105,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedAppPolicy,
@@ -7597,6 +8119,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7607,6 +8130,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -7621,6 +8145,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.androidManagedAppProtection`
+    #[inline]
     pub fn as_android_managed_app_protection(
         &self,
     ) -> AndroidManagedAppProtectionRequestBuilder {
@@ -7635,6 +8160,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Cast to the derived type `microsoft.graph.defaultManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.defaultManagedAppProtection`
+    #[inline]
     pub fn as_default_managed_app_protection(
         &self,
     ) -> DefaultManagedAppProtectionRequestBuilder {
@@ -7649,6 +8175,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.iosManagedAppProtection`
+    #[inline]
     pub fn as_ios_managed_app_protection(
         &self,
     ) -> IosManagedAppProtectionRequestBuilder {
@@ -7660,6 +8187,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.managedAppProtection`
+    #[inline]
     pub fn as_managed_app_protection(&self) -> ManagedAppProtectionRequestBuilder {
         ManagedAppProtectionRequestBuilder {
             client: self.client.clone(),
@@ -7669,6 +8197,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Cast to the derived type `microsoft.graph.mdmWindowsInformationProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.mdmWindowsInformationProtectionPolicy`
+    #[inline]
     pub fn as_mdm_windows_information_protection_policy(
         &self,
     ) -> MdmWindowsInformationProtectionPolicyRequestBuilder {
@@ -7683,6 +8212,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Cast to the derived type `microsoft.graph.targetedManagedAppConfiguration`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppConfiguration`
+    #[inline]
     pub fn as_targeted_managed_app_configuration(
         &self,
     ) -> TargetedManagedAppConfigurationRequestBuilder {
@@ -7697,6 +8227,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Cast to the derived type `microsoft.graph.targetedManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.targetedManagedAppProtection`
+    #[inline]
     pub fn as_targeted_managed_app_protection(
         &self,
     ) -> TargetedManagedAppProtectionRequestBuilder {
@@ -7711,6 +8242,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsInformationProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.windowsInformationProtection`
+    #[inline]
     pub fn as_windows_information_protection(
         &self,
     ) -> WindowsInformationProtectionRequestBuilder {
@@ -7725,6 +8257,7 @@ impl ManagedAppPolicyRequestBuilder {
     /// Cast to the derived type `microsoft.graph.windowsInformationProtectionPolicy`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.windowsInformationProtectionPolicy`
+    #[inline]
     pub fn as_windows_information_protection_policy(
         &self,
     ) -> WindowsInformationProtectionPolicyRequestBuilder {
@@ -7759,6 +8292,7 @@ impl ManagedAppProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedAppProtection>> {
@@ -7771,6 +8305,7 @@ impl ManagedAppProtectionCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -7784,6 +8319,7 @@ impl ManagedAppProtectionCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedAppProtection,
@@ -7791,6 +8327,7 @@ impl ManagedAppProtectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedAppProtectionRequestBuilder {
         ManagedAppProtectionRequestBuilder {
             client: self.client.clone(),
@@ -7800,6 +8337,7 @@ impl ManagedAppProtectionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.managedAppProtection/microsoft.graph.androidManagedAppProtection`
+    #[inline]
     pub fn as_android_managed_app_protection(
         &self,
     ) -> AndroidManagedAppProtectionCollectionRequestBuilder {
@@ -7812,6 +8350,7 @@ impl ManagedAppProtectionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.defaultManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.managedAppProtection/microsoft.graph.defaultManagedAppProtection`
+    #[inline]
     pub fn as_default_managed_app_protection(
         &self,
     ) -> DefaultManagedAppProtectionCollectionRequestBuilder {
@@ -7824,6 +8363,7 @@ impl ManagedAppProtectionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.managedAppProtection/microsoft.graph.iosManagedAppProtection`
+    #[inline]
     pub fn as_ios_managed_app_protection(
         &self,
     ) -> IosManagedAppProtectionCollectionRequestBuilder {
@@ -7836,6 +8376,7 @@ impl ManagedAppProtectionCollectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.targetedManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/microsoft.graph.managedAppProtection/microsoft.graph.targetedManagedAppProtection`
+    #[inline]
     pub fn as_targeted_managed_app_protection(
         &self,
     ) -> TargetedManagedAppProtectionCollectionRequestBuilder {
@@ -7869,6 +8410,7 @@ impl ManagedAppProtectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedAppProtection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -7879,6 +8421,7 @@ impl ManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedAppProtection,
@@ -7892,6 +8435,7 @@ impl ManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -7902,6 +8446,7 @@ impl ManagedAppProtectionRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn target_apps(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -7922,6 +8467,7 @@ impl ManagedAppProtectionRequestBuilder {
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
     ///
     /// Named `target_apps_2` because `target_apps` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn target_apps_2(
         &self,
         apps: &[models::microsoft_graph::ManagedMobileApp],
@@ -7936,6 +8482,7 @@ impl ManagedAppProtectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.androidManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.managedAppProtection/microsoft.graph.androidManagedAppProtection`
+    #[inline]
     pub fn as_android_managed_app_protection(
         &self,
     ) -> AndroidManagedAppProtectionRequestBuilder {
@@ -7950,6 +8497,7 @@ impl ManagedAppProtectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.defaultManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.managedAppProtection/microsoft.graph.defaultManagedAppProtection`
+    #[inline]
     pub fn as_default_managed_app_protection(
         &self,
     ) -> DefaultManagedAppProtectionRequestBuilder {
@@ -7964,6 +8512,7 @@ impl ManagedAppProtectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.iosManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.managedAppProtection/microsoft.graph.iosManagedAppProtection`
+    #[inline]
     pub fn as_ios_managed_app_protection(
         &self,
     ) -> IosManagedAppProtectionRequestBuilder {
@@ -7975,6 +8524,7 @@ impl ManagedAppProtectionRequestBuilder {
     /// Cast to the derived type `microsoft.graph.targetedManagedAppProtection`: its navigations and operations.
     ///
     /// URL: `/deviceAppManagement/managedAppPolicies/{id}/microsoft.graph.managedAppProtection/microsoft.graph.targetedManagedAppProtection`
+    #[inline]
     pub fn as_targeted_managed_app_protection(
         &self,
     ) -> TargetedManagedAppProtectionRequestBuilder {
@@ -8025,6 +8575,7 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedAppRegistration>> {
@@ -8037,6 +8588,7 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8050,6 +8602,7 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedAppRegistration,
@@ -8057,6 +8610,7 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedAppRegistrationRequestBuilder {
         ManagedAppRegistrationRequestBuilder {
             client: self.client.clone(),
@@ -8071,6 +8625,7 @@ impl ManagedAppRegistrationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get_user_ids_with_flagged_app_registration(
         &self,
     ) -> Request<runtime::Page<String>> {
@@ -8121,6 +8676,7 @@ impl ManagedAppRegistrationRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyManagedAppRegistration> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8131,6 +8687,7 @@ impl ManagedAppRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedAppRegistration,
@@ -8144,6 +8701,7 @@ impl ManagedAppRegistrationRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8151,6 +8709,7 @@ impl ManagedAppRegistrationRequestBuilder {
     /// Navigation property `appliedPolicies`.
     ///
     /// URL: `/deviceAppManagement/managedAppRegistrations/{id}/appliedPolicies`
+    #[inline]
     pub fn applied_policies(&self) -> ManagedAppPolicyCollectionRequestBuilder {
         ManagedAppPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8162,6 +8721,7 @@ impl ManagedAppRegistrationRequestBuilder {
     /// Navigation property `intendedPolicies`.
     ///
     /// URL: `/deviceAppManagement/managedAppRegistrations/{id}/intendedPolicies`
+    #[inline]
     pub fn intended_policies(&self) -> ManagedAppPolicyCollectionRequestBuilder {
         ManagedAppPolicyCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8173,6 +8733,7 @@ impl ManagedAppRegistrationRequestBuilder {
     /// Navigation property `operations`.
     ///
     /// URL: `/deviceAppManagement/managedAppRegistrations/{id}/operations`
+    #[inline]
     pub fn operations(&self) -> ManagedAppOperationCollectionRequestBuilder {
         ManagedAppOperationCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8202,6 +8763,7 @@ impl ManagedAppRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::ManagedApp> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8212,6 +8774,7 @@ impl ManagedAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::ManagedApp) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -8222,12 +8785,14 @@ impl ManagedAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `assignments`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/assignments`
+    #[inline]
     pub fn assignments(&self) -> MobileAppAssignmentCollectionRequestBuilder {
         MobileAppAssignmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8238,6 +8803,7 @@ impl ManagedAppRequestBuilder {
     /// Navigation property `categories`.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/categories`
+    #[inline]
     pub fn categories(&self) -> MobileAppCategoryCollectionRequestBuilder {
         MobileAppCategoryCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8256,6 +8822,7 @@ impl ManagedAppRequestBuilder {
     /// Permissions for `POST /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/categories/$ref`: no permission listed in the pinned permissions table.
     ///
     /// Permissions for `DELETE /me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/categories/{id}/$ref`: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn categories_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -8269,6 +8836,7 @@ impl ManagedAppRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn assign(
         &self,
         mobile_app_assignments: &[models::microsoft_graph::MobileAppAssignment],
@@ -8279,6 +8847,7 @@ impl ManagedAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedAndroidLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/microsoft.graph.managedAndroidLobApp`
+    #[inline]
     pub fn as_managed_android_lob_app(&self) -> ManagedAndroidLobAppRequestBuilder {
         ManagedAndroidLobAppRequestBuilder {
             client: self.client.clone(),
@@ -8288,6 +8857,7 @@ impl ManagedAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedIOSLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/microsoft.graph.managedIOSLobApp`
+    #[inline]
     pub fn as_managed_ios_lob_app(&self) -> ManagedIosLobAppRequestBuilder {
         ManagedIosLobAppRequestBuilder {
             client: self.client.clone(),
@@ -8297,6 +8867,7 @@ impl ManagedAppRequestBuilder {
     /// Cast to the derived type `microsoft.graph.managedMobileLobApp`: its navigations and operations.
     ///
     /// URL: `/me/insights/shared/{id}/lastSharedMethod/microsoft.graph.managedApp/microsoft.graph.managedMobileLobApp`
+    #[inline]
     pub fn as_managed_mobile_lob_app(&self) -> ManagedMobileLobAppRequestBuilder {
         ManagedMobileLobAppRequestBuilder {
             client: self.client.clone(),
@@ -8326,6 +8897,7 @@ impl ManagedAppStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyManagedAppStatus>> {
@@ -8338,6 +8910,7 @@ impl ManagedAppStatusCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8351,6 +8924,7 @@ impl ManagedAppStatusCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedAppStatus,
@@ -8358,6 +8932,7 @@ impl ManagedAppStatusCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedAppStatusRequestBuilder {
         ManagedAppStatusRequestBuilder {
             client: self.client.clone(),
@@ -8386,6 +8961,7 @@ impl ManagedAppStatusRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyManagedAppStatus> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -8396,6 +8972,7 @@ impl ManagedAppStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyManagedAppStatus,
@@ -8409,6 +8986,7 @@ impl ManagedAppStatusRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions: no permission listed in the pinned permissions table.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8437,6 +9015,7 @@ impl ManagedDeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ManagedDevice>> {
@@ -8449,6 +9028,7 @@ impl ManagedDeviceCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.Read.All`, `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8462,6 +9042,7 @@ impl ManagedDeviceCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementManagedDevices.ReadWrite.All`; Application `DeviceManagementManagedDevices.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedDevice,
@@ -8469,6 +9050,7 @@ impl ManagedDeviceCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ManagedDeviceRequestBuilder {
         ManagedDeviceRequestBuilder {
             client: self.client.clone(),
@@ -8500,6 +9082,7 @@ impl ManagedDeviceMobileAppConfigurationAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8516,6 +9099,7 @@ impl ManagedDeviceMobileAppConfigurationAssignmentCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8529,6 +9113,7 @@ impl ManagedDeviceMobileAppConfigurationAssignmentCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationAssignment,
@@ -8538,6 +9123,7 @@ impl ManagedDeviceMobileAppConfigurationAssignmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -8569,6 +9155,7 @@ impl ManagedDeviceMobileAppConfigurationAssignmentRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<
@@ -8583,6 +9170,7 @@ impl ManagedDeviceMobileAppConfigurationAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ManagedDeviceMobileAppConfigurationAssignment,
@@ -8596,6 +9184,7 @@ impl ManagedDeviceMobileAppConfigurationAssignmentRequestBuilder {
     /// Success: `204 No Content`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -8622,6 +9211,7 @@ impl ManagedDeviceMobileAppConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -8636,6 +9226,7 @@ impl ManagedDeviceMobileAppConfigurationCollectionRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.Read.All`, `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -8649,6 +9240,7 @@ impl ManagedDeviceMobileAppConfigurationCollectionRequestBuilder {
     /// Success: `201 Created`.
     ///
     /// Permissions (narrowest first): DelegatedWork `DeviceManagementApps.ReadWrite.All`; Application `DeviceManagementApps.ReadWrite.All`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyManagedDeviceMobileAppConfiguration,
@@ -8656,6 +9248,7 @@ impl ManagedDeviceMobileAppConfigurationCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,

@@ -42,6 +42,7 @@ impl ServiceClient {
         &self.client
     }
     /// `/driveCollections`
+    #[inline]
     pub fn drive_collections(&self) -> DriveCollectionCollectionRequestBuilder {
         DriveCollectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl ServiceClient {
         }
     }
     /// `/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl ServiceClient {
         }
     }
     /// `/readings`
+    #[inline]
     pub fn readings(&self) -> ReadingCollectionRequestBuilder {
         ReadingCollectionRequestBuilder {
             client: self.client.clone(),
@@ -72,6 +75,7 @@ impl ServiceClient {
     /// HTTP: `GET /search(...)`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn search(
         &self,
         query: &str,
@@ -106,6 +110,7 @@ impl DriveCollectionCollectionRequestBuilder {
     /// HTTP: `GET /driveCollections`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::litware_storage::DriveCollection>> {
@@ -116,6 +121,7 @@ impl DriveCollectionCollectionRequestBuilder {
     /// HTTP: `GET /driveCollections/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -127,6 +133,7 @@ impl DriveCollectionCollectionRequestBuilder {
     /// HTTP: `POST /driveCollections`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::litware_storage::DriveCollection,
@@ -134,6 +141,7 @@ impl DriveCollectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveCollectionRequestBuilder2 {
         DriveCollectionRequestBuilder2 {
             client: self.client.clone(),
@@ -161,6 +169,7 @@ impl DriveCollectionRequestBuilder {
     /// HTTP: `GET /drives`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Drive>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -169,6 +178,7 @@ impl DriveCollectionRequestBuilder {
     /// HTTP: `GET /drives/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -180,6 +190,7 @@ impl DriveCollectionRequestBuilder {
     /// HTTP: `POST /drives`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::litware_storage::Drive,
@@ -187,6 +198,7 @@ impl DriveCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> DriveRequestBuilder {
         DriveRequestBuilder {
             client: self.client.clone(),
@@ -213,6 +225,7 @@ impl DriveCollectionRequestBuilder2 {
     /// HTTP: `GET /driveCollections/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::litware_storage::DriveCollection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -221,6 +234,7 @@ impl DriveCollectionRequestBuilder2 {
     /// HTTP: `PATCH /driveCollections/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::litware_storage::DriveCollection,
@@ -232,12 +246,14 @@ impl DriveCollectionRequestBuilder2 {
     /// HTTP: `DELETE /driveCollections/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `drives`.
     ///
     /// URL: `/driveCollections/{id}/drives`
+    #[inline]
     pub fn drives(&self) -> DriveCollectionRequestBuilder {
         DriveCollectionRequestBuilder {
             client: self.client.clone(),
@@ -263,6 +279,7 @@ impl DriveRequestBuilder {
     /// HTTP: `GET /drives/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::litware_storage::Drive> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -271,6 +288,7 @@ impl DriveRequestBuilder {
     /// HTTP: `PATCH /drives/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::litware_storage::Drive) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -279,12 +297,14 @@ impl DriveRequestBuilder {
     /// HTTP: `DELETE /drives/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `items`.
     ///
     /// URL: `/drives/{id}/items`
+    #[inline]
     pub fn items(&self) -> ItemCollectionRequestBuilder {
         ItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -299,6 +319,7 @@ impl DriveRequestBuilder {
     /// HTTP: `POST /drives/{id}/Litware.Storage.archive`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn archive(&self, reason: Option<&str>) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -312,6 +333,7 @@ impl DriveRequestBuilder {
     /// HTTP: `POST /drives/{id}/Litware.Storage.share`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn share(
         &self,
         parameters: &super::parameters::DriveShareParameters,
@@ -328,6 +350,7 @@ impl DriveRequestBuilder {
     /// HTTP: `GET /drives/{id}/Litware.Storage.usage(...)`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn usage(&self) -> Request<i64> {
         Request::value(
             &self.client,
@@ -344,6 +367,7 @@ impl DriveRequestBuilder {
     /// Success: `200 OK`.
     ///
     /// Named `usage_2` because `usage` is taken here (by another method, or by a standard trait method of the builders).
+    #[inline]
     pub fn usage_2(
         &self,
         tier: &models::litware_storage::Tier,
@@ -390,6 +414,7 @@ impl FolderCollectionRequestBuilder {
     /// HTTP: `GET /drives/{id}/items/Litware.Storage.folder`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Folder>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -398,6 +423,7 @@ impl FolderCollectionRequestBuilder {
     /// HTTP: `GET /drives/{id}/items/Litware.Storage.folder/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -409,6 +435,7 @@ impl FolderCollectionRequestBuilder {
     /// HTTP: `POST /drives/{id}/items/Litware.Storage.folder`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::litware_storage::Folder,
@@ -416,6 +443,7 @@ impl FolderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> FolderRequestBuilder {
         FolderRequestBuilder {
             client: self.client.clone(),
@@ -442,6 +470,7 @@ impl FolderRequestBuilder {
     /// HTTP: `GET /drives/{id}/items/{id}/Litware.Storage.folder`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::litware_storage::Folder> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -450,6 +479,7 @@ impl FolderRequestBuilder {
     /// HTTP: `PATCH /drives/{id}/items/{id}/Litware.Storage.folder`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::litware_storage::Folder) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -458,12 +488,14 @@ impl FolderRequestBuilder {
     /// HTTP: `DELETE /drives/{id}/items/{id}/Litware.Storage.folder`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `children`.
     ///
     /// URL: `/drives/{id}/items/{id}/Litware.Storage.folder/children`
+    #[inline]
     pub fn children(&self) -> ItemCollectionRequestBuilder {
         ItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -476,6 +508,7 @@ impl FolderRequestBuilder {
     /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.folder/Litware.Storage.compress`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn compress(&self, level: i32) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -489,6 +522,7 @@ impl FolderRequestBuilder {
     /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.folder/Litware.Storage.share`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn share(
         &self,
         parameters: &super::parameters::ItemShareParameters,
@@ -521,6 +555,7 @@ impl ItemCollectionRequestBuilder {
     /// HTTP: `GET /drives/{id}/items`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::AnyItem>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -529,6 +564,7 @@ impl ItemCollectionRequestBuilder {
     /// HTTP: `GET /drives/{id}/items/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -540,6 +576,7 @@ impl ItemCollectionRequestBuilder {
     /// HTTP: `POST /drives/{id}/items`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::litware_storage::AnyItem,
@@ -547,6 +584,7 @@ impl ItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> ItemRequestBuilder {
         ItemRequestBuilder {
             client: self.client.clone(),
@@ -556,6 +594,7 @@ impl ItemCollectionRequestBuilder {
     /// Cast to the derived type `Litware.Storage.folder`: its navigations and operations.
     ///
     /// URL: `/drives/{id}/items/Litware.Storage.folder`
+    #[inline]
     pub fn as_folder(&self) -> FolderCollectionRequestBuilder {
         FolderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -581,6 +620,7 @@ impl ItemRequestBuilder {
     /// HTTP: `GET /drives/{id}/items/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::litware_storage::AnyItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -589,6 +629,7 @@ impl ItemRequestBuilder {
     /// HTTP: `PATCH /drives/{id}/items/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::litware_storage::AnyItem) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -597,6 +638,7 @@ impl ItemRequestBuilder {
     /// HTTP: `DELETE /drives/{id}/items/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -605,6 +647,7 @@ impl ItemRequestBuilder {
     /// HTTP: `POST /drives/{id}/items/{id}/Litware.Storage.share`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn share(
         &self,
         parameters: &super::parameters::ItemShareParameters,
@@ -619,6 +662,7 @@ impl ItemRequestBuilder {
     /// Cast to the derived type `Litware.Storage.folder`: its navigations and operations.
     ///
     /// URL: `/drives/{id}/items/{id}/Litware.Storage.folder`
+    #[inline]
     pub fn as_folder(&self) -> FolderRequestBuilder {
         FolderRequestBuilder {
             client: self.client.clone(),
@@ -644,6 +688,7 @@ impl ReadingCollectionRequestBuilder {
     /// HTTP: `GET /readings`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::litware_storage::Reading>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -652,6 +697,7 @@ impl ReadingCollectionRequestBuilder {
     /// HTTP: `GET /readings/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -663,6 +709,7 @@ impl ReadingCollectionRequestBuilder {
     /// HTTP: `POST /readings`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::litware_storage::Reading,
@@ -674,6 +721,7 @@ impl ReadingCollectionRequestBuilder {
         clippy::too_many_arguments,
         reason = "one argument per parameter of the OData operation or key"
     )]
+    #[inline]
     pub fn by_key(
         &self,
         site: &str,
@@ -733,6 +781,7 @@ impl ReadingRequestBuilder {
     /// HTTP: `GET /readings/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::litware_storage::Reading> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -741,6 +790,7 @@ impl ReadingRequestBuilder {
     /// HTTP: `PATCH /readings/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::litware_storage::Reading) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -749,6 +799,7 @@ impl ReadingRequestBuilder {
     /// HTTP: `DELETE /readings/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -43,6 +43,7 @@ impl GraphClient {
         &self.client
     }
     /// `/identityProtection` (singleton)
+    #[inline]
     pub fn identity_protection(&self) -> IdentityProtectionRootRequestBuilder {
         IdentityProtectionRootRequestBuilder {
             client: self.client.clone(),
@@ -67,6 +68,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// HTTP: `GET /identityProtection`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::IdentityProtectionRoot> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -75,6 +77,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// HTTP: `PATCH /identityProtection`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::IdentityProtectionRoot,
@@ -86,12 +89,14 @@ impl IdentityProtectionRootRequestBuilder {
     /// HTTP: `DELETE /identityProtection`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `riskDetections`.
     ///
     /// URL: `/identityProtection/riskDetections`
+    #[inline]
     pub fn risk_detections(&self) -> RiskDetectionCollectionRequestBuilder {
         RiskDetectionCollectionRequestBuilder {
             client: self.client.clone(),
@@ -102,6 +107,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `riskyServicePrincipals`.
     ///
     /// URL: `/identityProtection/riskyServicePrincipals`
+    #[inline]
     pub fn risky_service_principals(
         &self,
     ) -> RiskyServicePrincipalCollectionRequestBuilder {
@@ -114,6 +120,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `riskyUsers`.
     ///
     /// URL: `/identityProtection/riskyUsers`
+    #[inline]
     pub fn risky_users(&self) -> RiskyUserCollectionRequestBuilder {
         RiskyUserCollectionRequestBuilder {
             client: self.client.clone(),
@@ -124,6 +131,7 @@ impl IdentityProtectionRootRequestBuilder {
     /// Navigation property `servicePrincipalRiskDetections`.
     ///
     /// URL: `/identityProtection/servicePrincipalRiskDetections`
+    #[inline]
     pub fn service_principal_risk_detections(
         &self,
     ) -> ServicePrincipalRiskDetectionCollectionRequestBuilder {
@@ -152,6 +160,7 @@ impl RiskDetectionCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskDetections`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskDetection>> {
@@ -162,6 +171,7 @@ impl RiskDetectionCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskDetections/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -173,6 +183,7 @@ impl RiskDetectionCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskDetections`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskDetection,
@@ -180,6 +191,7 @@ impl RiskDetectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskDetectionRequestBuilder {
         RiskDetectionRequestBuilder {
             client: self.client.clone(),
@@ -204,6 +216,7 @@ impl RiskDetectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskDetections/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RiskDetection> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -212,6 +225,7 @@ impl RiskDetectionRequestBuilder {
     /// HTTP: `PATCH /identityProtection/riskDetections/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::RiskDetection) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -220,6 +234,7 @@ impl RiskDetectionRequestBuilder {
     /// HTTP: `DELETE /identityProtection/riskDetections/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -242,6 +257,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyServicePrincipals`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyServicePrincipal>> {
@@ -252,6 +268,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -263,6 +280,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyServicePrincipals`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
@@ -270,6 +288,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyServicePrincipalRequestBuilder {
         RiskyServicePrincipalRequestBuilder {
             client: self.client.clone(),
@@ -281,6 +300,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/confirmCompromised`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -294,6 +314,7 @@ impl RiskyServicePrincipalCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/dismiss`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -323,6 +344,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<
@@ -335,6 +357,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -346,6 +369,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -353,6 +377,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -367,6 +392,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history/confirmCompromised`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn confirm_compromised(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -380,6 +406,7 @@ impl RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyServicePrincipals/{id}/history/dismiss`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn dismiss(&self, service_principal_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -406,6 +433,7 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}/history/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::RiskyServicePrincipalHistoryItem> {
@@ -416,6 +444,7 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// HTTP: `PATCH /identityProtection/riskyServicePrincipals/{id}/history/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyServicePrincipalHistoryItem,
@@ -427,12 +456,14 @@ impl RiskyServicePrincipalHistoryItemRequestBuilder {
     /// HTTP: `DELETE /identityProtection/riskyServicePrincipals/{id}/history/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/identityProtection/riskyServicePrincipals/{id}/history/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -458,6 +489,7 @@ impl RiskyServicePrincipalRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyServicePrincipals/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyServicePrincipal> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -466,6 +498,7 @@ impl RiskyServicePrincipalRequestBuilder {
     /// HTTP: `PATCH /identityProtection/riskyServicePrincipals/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::AnyRiskyServicePrincipal,
@@ -477,12 +510,14 @@ impl RiskyServicePrincipalRequestBuilder {
     /// HTTP: `DELETE /identityProtection/riskyServicePrincipals/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/identityProtection/riskyServicePrincipals/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
         RiskyServicePrincipalHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -509,6 +544,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyUsers`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::microsoft_graph::AnyRiskyUser>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -517,6 +553,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyUsers/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -528,6 +565,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyUsers`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::AnyRiskyUser,
@@ -535,6 +573,7 @@ impl RiskyUserCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyUserRequestBuilder {
         RiskyUserRequestBuilder {
             client: self.client.clone(),
@@ -546,6 +585,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyUsers/confirmCompromised`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -559,6 +599,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyUsers/confirmSafe`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -572,6 +613,7 @@ impl RiskyUserCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyUsers/dismiss`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -601,6 +643,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::RiskyUserHistoryItem>> {
@@ -611,6 +654,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -622,6 +666,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -629,6 +674,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(&self, id: impl AsRef<str>) -> RiskyUserHistoryItemRequestBuilder {
         RiskyUserHistoryItemRequestBuilder {
             client: self.client.clone(),
@@ -640,6 +686,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/confirmCompromised`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn confirm_compromised(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -653,6 +700,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/confirmSafe`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn confirm_safe(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -666,6 +714,7 @@ impl RiskyUserHistoryItemCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/riskyUsers/{id}/history/dismiss`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn dismiss(&self, user_ids: &[String]) -> Request<()> {
         Request::empty(
                 &self.client,
@@ -692,6 +741,7 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyUsers/{id}/history/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::RiskyUserHistoryItem> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -700,6 +750,7 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// HTTP: `PATCH /identityProtection/riskyUsers/{id}/history/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::RiskyUserHistoryItem,
@@ -711,12 +762,14 @@ impl RiskyUserHistoryItemRequestBuilder {
     /// HTTP: `DELETE /identityProtection/riskyUsers/{id}/history/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/identityProtection/riskyUsers/{id}/history/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyUserHistoryItemCollectionRequestBuilder {
         RiskyUserHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -742,6 +795,7 @@ impl RiskyUserRequestBuilder {
     /// HTTP: `GET /identityProtection/riskyUsers/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::microsoft_graph::AnyRiskyUser> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -750,6 +804,7 @@ impl RiskyUserRequestBuilder {
     /// HTTP: `PATCH /identityProtection/riskyUsers/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::microsoft_graph::AnyRiskyUser) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -758,12 +813,14 @@ impl RiskyUserRequestBuilder {
     /// HTTP: `DELETE /identityProtection/riskyUsers/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `history`.
     ///
     /// URL: `/identityProtection/riskyUsers/{id}/history`
+    #[inline]
     pub fn history(&self) -> RiskyUserHistoryItemCollectionRequestBuilder {
         RiskyUserHistoryItemCollectionRequestBuilder {
             client: self.client.clone(),
@@ -790,6 +847,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(
         &self,
     ) -> Request<runtime::Page<models::microsoft_graph::ServicePrincipalRiskDetection>> {
@@ -800,6 +858,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -811,6 +870,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
     /// HTTP: `POST /identityProtection/servicePrincipalRiskDetections`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -818,6 +878,7 @@ impl ServicePrincipalRiskDetectionCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by key; the key is percent-encoded as one path segment.
+    #[inline]
     pub fn by_id(
         &self,
         id: impl AsRef<str>,
@@ -845,6 +906,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// HTTP: `GET /identityProtection/servicePrincipalRiskDetections/{id}`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(
         &self,
     ) -> Request<models::microsoft_graph::ServicePrincipalRiskDetection> {
@@ -855,6 +917,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// HTTP: `PATCH /identityProtection/servicePrincipalRiskDetections/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(
         &self,
         body: &models::microsoft_graph::ServicePrincipalRiskDetection,
@@ -866,6 +929,7 @@ impl ServicePrincipalRiskDetectionRequestBuilder {
     /// HTTP: `DELETE /identityProtection/servicePrincipalRiskDetections/{id}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -42,6 +42,7 @@ impl ServiceClient {
         &self.client
     }
     /// `/Products`
+    #[inline]
     pub fn products(&self) -> ProductCollectionRequestBuilder {
         ProductCollectionRequestBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl ServiceClient {
         }
     }
     /// `/Shipments`
+    #[inline]
     pub fn shipments(&self) -> ShipmentCollectionRequestBuilder {
         ShipmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -76,6 +78,7 @@ impl ProductCollectionRequestBuilder {
     /// HTTP: `GET /Products`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_keys::Product>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -84,6 +87,7 @@ impl ProductCollectionRequestBuilder {
     /// HTTP: `GET /Products/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -95,6 +99,7 @@ impl ProductCollectionRequestBuilder {
     /// HTTP: `POST /Products`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::fabrikam_keys::Product,
@@ -102,6 +107,7 @@ impl ProductCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `InfoID`, written in parentheses: `/Products({id})`.
+    #[inline]
     pub fn by_id(&self, info_id: i32) -> ProductRequestBuilder {
         ProductRequestBuilder {
             client: self.client.clone(),
@@ -131,6 +137,7 @@ impl ProductRequestBuilder {
     /// HTTP: `GET /Products({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::fabrikam_keys::Product> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -139,6 +146,7 @@ impl ProductRequestBuilder {
     /// HTTP: `PATCH /Products({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::fabrikam_keys::Product) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -147,6 +155,7 @@ impl ProductRequestBuilder {
     /// HTTP: `DELETE /Products({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -169,6 +178,7 @@ impl ShipmentCollectionRequestBuilder {
     /// HTTP: `GET /Shipments`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_keys::Shipment>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -177,6 +187,7 @@ impl ShipmentCollectionRequestBuilder {
     /// HTTP: `GET /Shipments/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -188,6 +199,7 @@ impl ShipmentCollectionRequestBuilder {
     /// HTTP: `POST /Shipments`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::fabrikam_keys::Shipment,
@@ -195,6 +207,7 @@ impl ShipmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its composite key (Number, Region).
+    #[inline]
     pub fn by_key(&self, number: i64, region: &str) -> ShipmentRequestBuilder {
         ShipmentRequestBuilder {
             client: self.client.clone(),
@@ -227,6 +240,7 @@ impl ShipmentRequestBuilder {
     /// HTTP: `GET /Shipments({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::fabrikam_keys::Shipment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -235,6 +249,7 @@ impl ShipmentRequestBuilder {
     /// HTTP: `PATCH /Shipments({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::fabrikam_keys::Shipment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -243,6 +258,7 @@ impl ShipmentRequestBuilder {
     /// HTTP: `DELETE /Shipments({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

@@ -42,6 +42,7 @@ impl ServiceClient {
         &self.client
     }
     /// `/accounts`
+    #[inline]
     pub fn accounts(&self) -> AccountCollectionRequestBuilder {
         AccountCollectionRequestBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl ServiceClient {
         }
     }
     /// `/activities`
+    #[inline]
     pub fn activities(&self) -> ActivityCollectionRequestBuilder {
         ActivityCollectionRequestBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl ServiceClient {
         }
     }
     /// `/appointments`
+    #[inline]
     pub fn appointments(&self) -> AppointmentCollectionRequestBuilder {
         AppointmentCollectionRequestBuilder {
             client: self.client.clone(),
@@ -66,6 +69,7 @@ impl ServiceClient {
         }
     }
     /// `/products`
+    #[inline]
     pub fn products(&self) -> ProductCollectionRequestBuilder {
         ProductCollectionRequestBuilder {
             client: self.client.clone(),
@@ -92,6 +96,7 @@ impl AccountCollectionRequestBuilder {
     /// HTTP: `GET /accounts`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Account>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -100,6 +105,7 @@ impl AccountCollectionRequestBuilder {
     /// HTTP: `GET /accounts/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -111,6 +117,7 @@ impl AccountCollectionRequestBuilder {
     /// HTTP: `POST /accounts`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Account,
@@ -118,6 +125,7 @@ impl AccountCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `accountid`, written in parentheses: `/accounts({id})`.
+    #[inline]
     pub fn by_id(&self, accountid: edm::Guid) -> AccountRequestBuilder {
         AccountRequestBuilder {
             client: self.client.clone(),
@@ -130,6 +138,7 @@ impl AccountCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `accountnumber`: `/accounts(accountnumber='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_accountnumber(
         &self,
         accountnumber: impl AsRef<str>,
@@ -162,6 +171,7 @@ impl AccountRequestBuilder {
     /// HTTP: `GET /accounts({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::fabrikam_erp::Account> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -170,6 +180,7 @@ impl AccountRequestBuilder {
     /// HTTP: `PATCH /accounts({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::fabrikam_erp::Account) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -178,6 +189,7 @@ impl AccountRequestBuilder {
     /// HTTP: `DELETE /accounts({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -200,6 +212,7 @@ impl ActivityCollectionRequestBuilder {
     /// HTTP: `GET /activities`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Activity>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -208,6 +221,7 @@ impl ActivityCollectionRequestBuilder {
     /// HTTP: `GET /activities/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -219,6 +233,7 @@ impl ActivityCollectionRequestBuilder {
     /// HTTP: `POST /activities`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Activity,
@@ -226,6 +241,7 @@ impl ActivityCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `activityid`, written in parentheses: `/activities({id})`.
+    #[inline]
     pub fn by_id(&self, activityid: edm::Guid) -> ActivityRequestBuilder {
         ActivityRequestBuilder {
             client: self.client.clone(),
@@ -255,6 +271,7 @@ impl ActivityRequestBuilder {
     /// HTTP: `GET /activities({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::fabrikam_erp::Activity> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -263,6 +280,7 @@ impl ActivityRequestBuilder {
     /// HTTP: `PATCH /activities({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::fabrikam_erp::Activity) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -271,6 +289,7 @@ impl ActivityRequestBuilder {
     /// HTTP: `DELETE /activities({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -293,6 +312,7 @@ impl AppointmentCollectionRequestBuilder {
     /// HTTP: `GET /appointments`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Appointment>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -301,6 +321,7 @@ impl AppointmentCollectionRequestBuilder {
     /// HTTP: `GET /appointments/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -312,6 +333,7 @@ impl AppointmentCollectionRequestBuilder {
     /// HTTP: `POST /appointments`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Appointment,
@@ -319,6 +341,7 @@ impl AppointmentCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `activityid`, written in parentheses: `/appointments({id})`.
+    #[inline]
     pub fn by_id(&self, activityid: edm::Guid) -> AppointmentRequestBuilder {
         AppointmentRequestBuilder {
             client: self.client.clone(),
@@ -348,6 +371,7 @@ impl AppointmentRequestBuilder {
     /// HTTP: `GET /appointments({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::fabrikam_erp::Appointment> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -356,6 +380,7 @@ impl AppointmentRequestBuilder {
     /// HTTP: `PATCH /appointments({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::fabrikam_erp::Appointment) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -364,6 +389,7 @@ impl AppointmentRequestBuilder {
     /// HTTP: `DELETE /appointments({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -386,6 +412,7 @@ impl ProductCollectionRequestBuilder {
     /// HTTP: `GET /products`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::fabrikam_erp::Product>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -394,6 +421,7 @@ impl ProductCollectionRequestBuilder {
     /// HTTP: `GET /products/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -405,6 +433,7 @@ impl ProductCollectionRequestBuilder {
     /// HTTP: `POST /products`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::fabrikam_erp::Product,
@@ -412,6 +441,7 @@ impl ProductCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `id`, written in parentheses: `/products({id})`.
+    #[inline]
     pub fn by_id(&self, id: &str) -> ProductRequestBuilder {
         ProductRequestBuilder {
             client: self.client.clone(),
@@ -421,6 +451,7 @@ impl ProductCollectionRequestBuilder {
         }
     }
     /// One entity by the alternate key `sku`: `/products(sku='...')`; quotes are escaped OData-style.
+    #[inline]
     pub fn by_sku(&self, sku: impl AsRef<str>) -> ProductRequestBuilder {
         ProductRequestBuilder {
             client: self.client.clone(),
@@ -445,6 +476,7 @@ impl ProductRequestBuilder {
     /// HTTP: `GET /products({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::fabrikam_erp::Product> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -453,6 +485,7 @@ impl ProductRequestBuilder {
     /// HTTP: `PATCH /products({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::fabrikam_erp::Product) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -461,6 +494,7 @@ impl ProductRequestBuilder {
     /// HTTP: `DELETE /products({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }

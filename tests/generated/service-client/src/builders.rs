@@ -42,6 +42,7 @@ impl ServiceClient {
         &self.client
     }
     /// `/Company` (singleton)
+    #[inline]
     pub fn company(&self) -> CompanyRequestBuilder {
         CompanyRequestBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl ServiceClient {
         }
     }
     /// `/Customers`
+    #[inline]
     pub fn customers(&self) -> CustomerCollectionRequestBuilder {
         CustomerCollectionRequestBuilder {
             client: self.client.clone(),
@@ -57,6 +59,7 @@ impl ServiceClient {
         }
     }
     /// `/OrderLines`
+    #[inline]
     pub fn order_lines(&self) -> OrderLineCollectionRequestBuilder {
         OrderLineCollectionRequestBuilder {
             client: self.client.clone(),
@@ -65,6 +68,7 @@ impl ServiceClient {
         }
     }
     /// `/Orders`
+    #[inline]
     pub fn orders(&self) -> OrderCollectionRequestBuilder {
         OrderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -77,6 +81,7 @@ impl ServiceClient {
     /// HTTP: `POST /ResetData`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn reset_data(&self) -> Request<()> {
         Request::empty(
             &self.client,
@@ -89,6 +94,7 @@ impl ServiceClient {
     /// HTTP: `GET /TopCustomers(...)`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn top_customers(
         &self,
         count: i32,
@@ -115,6 +121,7 @@ impl ReferenceCollectionRequestBuilder {
     /// HTTP: `GET .../$ref`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<runtime::EntityReference>> {
         Request::page(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
@@ -123,6 +130,7 @@ impl ReferenceCollectionRequestBuilder {
     /// HTTP: `POST .../$ref`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn add(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::POST, self.path.clone().segment("$ref"))
             .reference_body(url)
@@ -132,6 +140,7 @@ impl ReferenceCollectionRequestBuilder {
     /// HTTP: `DELETE .../$ref?$id={url}`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn remove(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone().segment("$ref"))
             .reference_id(url)
@@ -151,6 +160,7 @@ impl ReferenceRequestBuilder {
     /// HTTP: `GET .../$ref`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<runtime::EntityReference> {
         Request::json(&self.client, Method::GET, self.path.clone().segment("$ref"))
     }
@@ -159,6 +169,7 @@ impl ReferenceRequestBuilder {
     /// HTTP: `PUT .../$ref`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn set(&self, url: &str) -> Request<()> {
         Request::empty(&self.client, Method::PUT, self.path.clone().segment("$ref"))
             .reference_body(url)
@@ -168,6 +179,7 @@ impl ReferenceRequestBuilder {
     /// HTTP: `DELETE .../$ref`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone().segment("$ref"))
     }
@@ -189,6 +201,7 @@ impl CompanyRequestBuilder {
     /// HTTP: `GET /Company`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::northwind_trading::Company> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -197,6 +210,7 @@ impl CompanyRequestBuilder {
     /// HTTP: `PATCH /Company`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::northwind_trading::Company) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -205,6 +219,7 @@ impl CompanyRequestBuilder {
     /// HTTP: `DELETE /Company`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -227,6 +242,7 @@ impl CustomerCollectionRequestBuilder {
     /// HTTP: `GET /Customers`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::Customer>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -235,6 +251,7 @@ impl CustomerCollectionRequestBuilder {
     /// HTTP: `GET /Customers/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -246,6 +263,7 @@ impl CustomerCollectionRequestBuilder {
     /// HTTP: `POST /Customers`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::northwind_trading::Customer,
@@ -253,6 +271,7 @@ impl CustomerCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `CustomerID`, written in parentheses: `/Customers({id})`.
+    #[inline]
     pub fn by_id(&self, customer_id: &str) -> CustomerRequestBuilder {
         CustomerRequestBuilder {
             client: self.client.clone(),
@@ -284,6 +303,7 @@ impl CustomerRequestBuilder {
     /// HTTP: `GET /Customers({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::northwind_trading::Customer> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -292,6 +312,7 @@ impl CustomerRequestBuilder {
     /// HTTP: `PATCH /Customers({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::northwind_trading::Customer) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -300,12 +321,14 @@ impl CustomerRequestBuilder {
     /// HTTP: `DELETE /Customers({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `Orders`.
     ///
     /// URL: `/Customers({id})/Orders`
+    #[inline]
     pub fn orders(&self) -> OrderCollectionRequestBuilder {
         OrderCollectionRequestBuilder {
             client: self.client.clone(),
@@ -318,6 +341,7 @@ impl CustomerRequestBuilder {
     /// HTTP: `GET/POST /Customers({id})/Orders/$ref`
     ///
     /// HTTP: `DELETE /Customers({id})/Orders/$ref?$id={url}`
+    #[inline]
     pub fn orders_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -329,6 +353,7 @@ impl CustomerRequestBuilder {
     /// HTTP: `GET /Customers({id})/Northwind.Trading.TotalSpent(...)`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn total_spent(&self) -> Request<edm::Decimal> {
         Request::value(
             &self.client,
@@ -357,6 +382,7 @@ impl OrderCollectionRequestBuilder {
     /// HTTP: `GET /Orders`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::Order>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -365,6 +391,7 @@ impl OrderCollectionRequestBuilder {
     /// HTTP: `GET /Orders/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -376,6 +403,7 @@ impl OrderCollectionRequestBuilder {
     /// HTTP: `POST /Orders`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::northwind_trading::Order,
@@ -383,6 +411,7 @@ impl OrderCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `OrderID`, written in parentheses: `/Orders({id})`.
+    #[inline]
     pub fn by_id(&self, order_id: i32) -> OrderRequestBuilder {
         OrderRequestBuilder {
             client: self.client.clone(),
@@ -415,6 +444,7 @@ impl OrderLineCollectionRequestBuilder {
     /// HTTP: `GET /OrderLines`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::northwind_trading::OrderLine>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -423,6 +453,7 @@ impl OrderLineCollectionRequestBuilder {
     /// HTTP: `GET /OrderLines/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -434,6 +465,7 @@ impl OrderLineCollectionRequestBuilder {
     /// HTTP: `POST /OrderLines`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::northwind_trading::OrderLine,
@@ -441,6 +473,7 @@ impl OrderLineCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its composite key (OrderID, LineNumber).
+    #[inline]
     pub fn by_key(&self, order_id: i32, line_number: i32) -> OrderLineRequestBuilder {
         OrderLineRequestBuilder {
             client: self.client.clone(),
@@ -479,6 +512,7 @@ impl OrderLineRequestBuilder {
     /// HTTP: `GET /OrderLines({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::northwind_trading::OrderLine> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -487,6 +521,7 @@ impl OrderLineRequestBuilder {
     /// HTTP: `PATCH /OrderLines({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::northwind_trading::OrderLine) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -495,6 +530,7 @@ impl OrderLineRequestBuilder {
     /// HTTP: `DELETE /OrderLines({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -516,6 +552,7 @@ impl OrderRequestBuilder {
     /// HTTP: `GET /Orders({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::northwind_trading::Order> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -524,6 +561,7 @@ impl OrderRequestBuilder {
     /// HTTP: `PATCH /Orders({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::northwind_trading::Order) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -532,12 +570,14 @@ impl OrderRequestBuilder {
     /// HTTP: `DELETE /Orders({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `Customer`.
     ///
     /// URL: `/Orders({id})/Customer`
+    #[inline]
     pub fn customer(&self) -> CustomerRequestBuilder {
         CustomerRequestBuilder {
             client: self.client.clone(),
@@ -547,6 +587,7 @@ impl OrderRequestBuilder {
     /// Navigation property `Lines`.
     ///
     /// URL: `/Orders({id})/Lines`
+    #[inline]
     pub fn lines(&self) -> OrderLineCollectionRequestBuilder {
         OrderLineCollectionRequestBuilder {
             client: self.client.clone(),
@@ -557,6 +598,7 @@ impl OrderRequestBuilder {
     /// The link (`$ref`) of `Customer` to an existing entity.
     ///
     /// HTTP: `GET/PUT/DELETE /Orders({id})/Customer/$ref`
+    #[inline]
     pub fn customer_ref(&self) -> ReferenceRequestBuilder {
         ReferenceRequestBuilder {
             client: self.client.clone(),
@@ -568,6 +610,7 @@ impl OrderRequestBuilder {
     /// HTTP: `GET/POST /Orders({id})/Lines/$ref`
     ///
     /// HTTP: `DELETE /Orders({id})/Lines/$ref?$id={url}`
+    #[inline]
     pub fn lines_ref(&self) -> ReferenceCollectionRequestBuilder {
         ReferenceCollectionRequestBuilder {
             client: self.client.clone(),
@@ -579,6 +622,7 @@ impl OrderRequestBuilder {
     /// HTTP: `POST /Orders({id})/Northwind.Trading.Ship`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn ship(
         &self,
         tracking_code: &str,

@@ -42,6 +42,7 @@ impl ServiceClient {
         &self.client
     }
     /// `/NewChassis`
+    #[inline]
     pub fn new_chassis(&self) -> RackV1_11_0ChassisCollectionRequestBuilder {
         RackV1_11_0ChassisCollectionRequestBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl ServiceClient {
         }
     }
     /// `/OldChassis`
+    #[inline]
     pub fn old_chassis(&self) -> ChassisCollectionRequestBuilder {
         ChassisCollectionRequestBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl ServiceClient {
         }
     }
     /// `/OtherChassis`
+    #[inline]
     pub fn other_chassis(&self) -> RackV1_1_1_0ChassisCollectionRequestBuilder {
         RackV1_1_1_0ChassisCollectionRequestBuilder {
             client: self.client.clone(),
@@ -84,6 +87,7 @@ impl ChassisCollectionRequestBuilder {
     /// HTTP: `GET /OldChassis`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_1_10::Chassis>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -92,6 +96,7 @@ impl ChassisCollectionRequestBuilder {
     /// HTTP: `GET /OldChassis/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -103,6 +108,7 @@ impl ChassisCollectionRequestBuilder {
     /// HTTP: `POST /OldChassis`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::rack_v1_1_10::Chassis,
@@ -110,6 +116,7 @@ impl ChassisCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `Id`, written in parentheses: `/OldChassis({id})`.
+    #[inline]
     pub fn by_id(&self, id: &str) -> ChassisRequestBuilder {
         ChassisRequestBuilder {
             client: self.client.clone(),
@@ -136,6 +143,7 @@ impl ChassisRequestBuilder {
     /// HTTP: `GET /OldChassis({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::rack_v1_1_10::Chassis> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -144,6 +152,7 @@ impl ChassisRequestBuilder {
     /// HTTP: `PATCH /OldChassis({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::rack_v1_1_10::Chassis) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -152,12 +161,14 @@ impl ChassisRequestBuilder {
     /// HTTP: `DELETE /OldChassis({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `Fans`.
     ///
     /// URL: `/OldChassis({id})/Fans`
+    #[inline]
     pub fn fans(&self) -> FanCollectionRequestBuilder {
         FanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -184,6 +195,7 @@ impl FanCollectionRequestBuilder {
     /// HTTP: `GET /OldChassis({id})/Fans`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_1_10::Fan>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -192,6 +204,7 @@ impl FanCollectionRequestBuilder {
     /// HTTP: `GET /OldChassis({id})/Fans/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -203,6 +216,7 @@ impl FanCollectionRequestBuilder {
     /// HTTP: `POST /OldChassis({id})/Fans`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::rack_v1_1_10::Fan,
@@ -210,6 +224,7 @@ impl FanCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `Id`, written in parentheses: `/OldChassis({id})/Fans({id})`.
+    #[inline]
     pub fn by_id(&self, id: &str) -> FanRequestBuilder {
         FanRequestBuilder {
             client: self.client.clone(),
@@ -236,6 +251,7 @@ impl FanRequestBuilder {
     /// HTTP: `GET /OldChassis({id})/Fans({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::rack_v1_1_10::Fan> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -244,6 +260,7 @@ impl FanRequestBuilder {
     /// HTTP: `PATCH /OldChassis({id})/Fans({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::rack_v1_1_10::Fan) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -252,6 +269,7 @@ impl FanRequestBuilder {
     /// HTTP: `DELETE /OldChassis({id})/Fans({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -274,6 +292,7 @@ impl RackV1_11_0ChassisCollectionRequestBuilder {
     /// HTTP: `GET /NewChassis`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_11_0::Chassis>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -282,6 +301,7 @@ impl RackV1_11_0ChassisCollectionRequestBuilder {
     /// HTTP: `GET /NewChassis/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -293,6 +313,7 @@ impl RackV1_11_0ChassisCollectionRequestBuilder {
     /// HTTP: `POST /NewChassis`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::rack_v1_11_0::Chassis,
@@ -300,6 +321,7 @@ impl RackV1_11_0ChassisCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `Id`, written in parentheses: `/NewChassis({id})`.
+    #[inline]
     pub fn by_id(&self, id: &str) -> RackV1_11_0ChassisRequestBuilder {
         RackV1_11_0ChassisRequestBuilder {
             client: self.client.clone(),
@@ -326,6 +348,7 @@ impl RackV1_11_0ChassisRequestBuilder {
     /// HTTP: `GET /NewChassis({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::rack_v1_11_0::Chassis> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -334,6 +357,7 @@ impl RackV1_11_0ChassisRequestBuilder {
     /// HTTP: `PATCH /NewChassis({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::rack_v1_11_0::Chassis) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -342,12 +366,14 @@ impl RackV1_11_0ChassisRequestBuilder {
     /// HTTP: `DELETE /NewChassis({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
     /// Navigation property `Fans`.
     ///
     /// URL: `/NewChassis({id})/Fans`
+    #[inline]
     pub fn fans(&self) -> RackV1_11_0FanCollectionRequestBuilder {
         RackV1_11_0FanCollectionRequestBuilder {
             client: self.client.clone(),
@@ -374,6 +400,7 @@ impl RackV1_11_0FanCollectionRequestBuilder {
     /// HTTP: `GET /NewChassis({id})/Fans`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_11_0::Fan>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -382,6 +409,7 @@ impl RackV1_11_0FanCollectionRequestBuilder {
     /// HTTP: `GET /NewChassis({id})/Fans/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -393,6 +421,7 @@ impl RackV1_11_0FanCollectionRequestBuilder {
     /// HTTP: `POST /NewChassis({id})/Fans`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::rack_v1_11_0::Fan,
@@ -400,6 +429,7 @@ impl RackV1_11_0FanCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `Id`, written in parentheses: `/NewChassis({id})/Fans({id})`.
+    #[inline]
     pub fn by_id(&self, id: &str) -> RackV1_11_0FanRequestBuilder {
         RackV1_11_0FanRequestBuilder {
             client: self.client.clone(),
@@ -426,6 +456,7 @@ impl RackV1_11_0FanRequestBuilder {
     /// HTTP: `GET /NewChassis({id})/Fans({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::rack_v1_11_0::Fan> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -434,6 +465,7 @@ impl RackV1_11_0FanRequestBuilder {
     /// HTTP: `PATCH /NewChassis({id})/Fans({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::rack_v1_11_0::Fan) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -442,6 +474,7 @@ impl RackV1_11_0FanRequestBuilder {
     /// HTTP: `DELETE /NewChassis({id})/Fans({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
@@ -464,6 +497,7 @@ impl RackV1_1_1_0ChassisCollectionRequestBuilder {
     /// HTTP: `GET /OtherChassis`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn list(&self) -> Request<runtime::Page<models::rack_v1_1_1_0::Chassis>> {
         Request::page(&self.client, Method::GET, self.parent.segment(self.segment))
     }
@@ -472,6 +506,7 @@ impl RackV1_1_1_0ChassisCollectionRequestBuilder {
     /// HTTP: `GET /OtherChassis/$count`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn count(&self) -> Request<u64> {
         Request::dollar_count(&self.client, self.parent.segment(self.segment))
     }
@@ -483,6 +518,7 @@ impl RackV1_1_1_0ChassisCollectionRequestBuilder {
     /// HTTP: `POST /OtherChassis`
     ///
     /// Success: `201 Created`.
+    #[inline]
     pub fn create(
         &self,
         body: &models::rack_v1_1_1_0::Chassis,
@@ -490,6 +526,7 @@ impl RackV1_1_1_0ChassisCollectionRequestBuilder {
         Request::created(&self.client, self.parent.segment(self.segment)).json_body(body)
     }
     /// One entity of the collection by its key `Id`, written in parentheses: `/OtherChassis({id})`.
+    #[inline]
     pub fn by_id(&self, id: &str) -> RackV1_1_1_0ChassisRequestBuilder {
         RackV1_1_1_0ChassisRequestBuilder {
             client: self.client.clone(),
@@ -516,6 +553,7 @@ impl RackV1_1_1_0ChassisRequestBuilder {
     /// HTTP: `GET /OtherChassis({id})`
     ///
     /// Success: `200 OK`.
+    #[inline]
     pub fn get(&self) -> Request<models::rack_v1_1_1_0::Chassis> {
         Request::json(&self.client, Method::GET, self.path.clone())
     }
@@ -524,6 +562,7 @@ impl RackV1_1_1_0ChassisRequestBuilder {
     /// HTTP: `PATCH /OtherChassis({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn update(&self, body: &models::rack_v1_1_1_0::Chassis) -> Request<()> {
         Request::empty(&self.client, Method::PATCH, self.path.clone()).json_body(body)
     }
@@ -532,6 +571,7 @@ impl RackV1_1_1_0ChassisRequestBuilder {
     /// HTTP: `DELETE /OtherChassis({id})`
     ///
     /// Success: `204 No Content`.
+    #[inline]
     pub fn delete(&self) -> Request<()> {
         Request::empty(&self.client, Method::DELETE, self.path.clone())
     }
