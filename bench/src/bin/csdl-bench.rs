@@ -15,7 +15,8 @@
 //!     --with-client, a workspace of the models (DIR/models) and client (DIR/client) crates.
 //! csdl-bench timings --html FILE CRATE...
 //!     Prints each CRATE's unit time from a `cargo build --timings` report (`CRATE*`: the
-//!     total of the units whose names start with CRATE).
+//!     total of the units whose names start with CRATE; `CRATE/TARGET`: only that target of
+//!     the crate: `CRATE/gallery_provisioning` for an example, `CRATE/` for the library).
 //! csdl-bench payload --out FILE
 //!     Writes the decode benchmark's synchronizationSchema payload.
 //! csdl-bench stress --work DIR [--types 1000] [--fan-out 50] [--depth 40] [--runs 3]
@@ -584,13 +585,20 @@ fn cmd_timings(args: &Args) -> Res<()> {
             println!("{name} {total:.2} -");
             continue;
         }
+        // `crate/target`: one target of the crate (an example, a test), named as the report
+        // names it (` gallery_provisioning "example"`: its first word; the library's is
+        // empty).
+        let (name, target) = match name.split_once('/') {
+            Some((name, target)) => (name, Some(target)),
+            None => (name.as_str(), None),
+        };
+        let wanted = |t: &str| match target {
+            Some(target) => t.split_whitespace().next().unwrap_or("") == target,
+            None => !t.contains("build script"),
+        };
         let mut found = false;
         for u in units {
-            if u["name"].as_str() == Some(name)
-                && u["target"]
-                    .as_str()
-                    .is_none_or(|t| !t.contains("build script"))
-            {
+            if u["name"].as_str() == Some(name) && u["target"].as_str().is_none_or(wanted) {
                 let d = u["duration"].as_f64().unwrap_or(f64::NAN);
                 let rmeta = u["rmeta_time"].as_f64();
                 match rmeta {
