@@ -106,10 +106,11 @@ if ! skip compile; then
         feat=()
         if [[ -n ${features:-} ]]; then feat=(--features "$features"); fi
         echo "running: compile $c with example $ex" >&2
-        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c" "${feat[@]}" --example "$ex"
+        # `${a[@]+...}`: an empty array under `set -u` in bash before 4.4 too.
+        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c" ${feat[@]+"${feat[@]}"} --example "$ex"
         CARGO_TARGET_DIR=$CT cargo clean -q -p "$c"
         t0=$(now)
-        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c" "${feat[@]}" --example "$ex" --timings 2>/dev/null
+        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c" ${feat[@]+"${feat[@]}"} --example "$ex" --timings 2>/dev/null
         t1=$(now)
         report=$CT/cargo-timings/cargo-timing.html
         lib=$("$BIN/csdl-bench" timings --html "$report" "$c/" | cut -d' ' -f2)

@@ -585,16 +585,21 @@ fn cmd_timings(args: &Args) -> Res<()> {
             println!("{name} {total:.2} -");
             continue;
         }
-        // `crate/target`: one target of the crate (an example, a test), named as the report
-        // names it (` gallery_provisioning "example"`: its first word; the library's is
-        // empty).
+        // `crate/target`: one target of the crate (an example, a test), as the report names
+        // it: ` gallery_provisioning "example"` (cargo 1.95) or ` example "send_mail"`
+        // (older cargo); the library's is empty. Build scripts are ` build-script` and
+        // ` build-script (run)` (`build script` in older reports).
         let (name, target) = match name.split_once('/') {
             Some((name, target)) => (name, Some(target)),
             None => (name.as_str(), None),
         };
         let wanted = |t: &str| match target {
-            Some(target) => t.split_whitespace().next().unwrap_or("") == target,
-            None => !t.contains("build script"),
+            Some("") => t.trim().is_empty(),
+            Some(target) => t
+                .split_whitespace()
+                .take(2)
+                .any(|word| word.trim_matches('"') == target),
+            None => !t.contains("build-script") && !t.contains("build script"),
         };
         let mut found = false;
         for u in units {
