@@ -1,7 +1,8 @@
 //! The client plan describes every request before anything is rendered: HTTP method, URL
 //! template and form, arguments and how each is passed, body and response kind. The
-//! emitter and `inspect` render it; these tests check the plan itself and that `inspect`
-//! lists exactly the requests the plan has.
+//! emitter and `inspect` render it; these tests check the plan itself, that `inspect`
+//! lists exactly the requests the plan has, and the one thing the emitter adds to every
+//! method it renders (`#[inline]`).
 
 use std::collections::BTreeSet;
 
