@@ -76,6 +76,21 @@ if ! skip compile; then
     say ""
     say "Clean \`cargo build\` (dev profile) of each synchronization crate, its dependencies prebuilt (\`cargo build -p C\`, \`cargo clean -p C\`, then timed \`cargo build -p C --timings\`); the unit time is the crate's own rustc time from the timings report. Target dir \`$CT\`."
     say ""
+    # A clean, timed `cargo build` of package $1 with its dependencies prebuilt (the rest of
+    # the arguments are cargo's): prints the wall time; the report is $CT's timings file.
+    clean_timed_build() {
+        local c=$1
+        shift
+        # Called in `$(...)`, where `set -e` does not reach: each step returns its failure.
+        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c" "$@" || return
+        CARGO_TARGET_DIR=$CT cargo clean -q -p "$c" || return
+        local t0 t1
+        t0=$(now)
+        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c" "$@" --timings 2>/dev/null || return
+        t1=$(now)
+        secs "$t0" "$t1"
+    }
+    report=$CT/cargo-timings/cargo-timing.html
     say "| crate | lines of Rust | wall (s) | unit time (s) | target | result |"
     say "|---|---|---|---|---|---|"
     for c in graph-synchronization-models graph-synchronization-beta-models \
@@ -83,13 +98,8 @@ if ! skip compile; then
         echo "running: compile $c" >&2
         dir=$ROOT/generated/$c
         lines=$(find "$dir/src" -name '*.rs' -print0 | xargs -0 cat | wc -l)
-        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c"
-        CARGO_TARGET_DIR=$CT cargo clean -q -p "$c"
-        t0=$(now)
-        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c" --timings 2>/dev/null
-        t1=$(now)
-        wall=$(secs "$t0" "$t1")
-        unit=$("$BIN/csdl-bench" timings --html "$CT/cargo-timings/cargo-timing.html" "$c" | cut -d' ' -f2)
+        wall=$(clean_timed_build "$c")
+        unit=$("$BIN/csdl-bench" timings --html "$report" "$c" | cut -d' ' -f2)
         say "| $c | $lines | $wall | $unit | < 2 s | $(verdict "$wall" 2) |"
     done
     say ""
@@ -107,15 +117,10 @@ if ! skip compile; then
         if [[ -n ${features:-} ]]; then feat=(--features "$features"); fi
         echo "running: compile $c with example $ex" >&2
         # `${a[@]+...}`: an empty array under `set -u` in bash before 4.4 too.
-        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c" ${feat[@]+"${feat[@]}"} --example "$ex"
-        CARGO_TARGET_DIR=$CT cargo clean -q -p "$c"
-        t0=$(now)
-        CARGO_TARGET_DIR=$CT cargo build --locked -q -p "$c" ${feat[@]+"${feat[@]}"} --example "$ex" --timings 2>/dev/null
-        t1=$(now)
-        report=$CT/cargo-timings/cargo-timing.html
+        wall=$(clean_timed_build "$c" ${feat[@]+"${feat[@]}"} --example "$ex")
         lib=$("$BIN/csdl-bench" timings --html "$report" "$c/" | cut -d' ' -f2)
         app=$("$BIN/csdl-bench" timings --html "$report" "$c/$ex" | cut -d' ' -f2)
-        say "| $c (\`${features:-default}\`), $ex | $lib | $app | $(secs "$t0" "$t1") |"
+        say "| $c (\`${features:-default}\`), $ex | $lib | $app | $wall |"
     done
     say ""
 
