@@ -580,8 +580,14 @@ impl Generator {
             Some(path) => Some(docs::DocsOverlay::read(path)?),
             None => None,
         };
+        // Generation from roots reads the members of the types it reaches only
+        // (`csdl::Deferred`); selecting everything reads them all at once.
         let mut documents = timed(&mut timings, "read", || {
-            csdl::load(&self.input, &self.reference_dirs)
+            if self.all {
+                csdl::load(&self.input, &self.reference_dirs)
+            } else {
+                csdl::load_deferred(&self.input, &self.reference_dirs)
+            }
         })?;
         let mut read: Vec<PathBuf> = documents.files().map(Path::to_path_buf).collect();
         read.extend(self.overrides.iter().cloned());
@@ -686,7 +692,7 @@ impl Generator {
             }
         })?;
         // The documents are not needed once selection has filled what it reads.
-        model.release();
+        model.release_in_background();
         let mut seen = std::collections::HashSet::new();
         read.retain(|p| seen.insert(p.clone()));
         Ok(Selected {

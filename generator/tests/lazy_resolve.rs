@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use csdl_codegen::csdl::load;
+use csdl_codegen::csdl::{load, load_deferred};
 use csdl_codegen::model::{resolve_all, resolve_lazy, Model, TypeId};
 use csdl_codegen::{Generator, Root};
 
@@ -36,28 +36,57 @@ fn documents() -> Vec<PathBuf> {
     out
 }
 
+/// Filling every type of a lazily resolved model gives the model `resolve_all` gives, with
+/// the document read eagerly or its members left unread (`load_deferred`) alike.
 #[test]
 fn filling_every_type_gives_what_resolve_all_gives() {
     for path in documents() {
-        let loaded = load(&path, &[]).unwrap();
-        let eager = resolve_all(&loaded);
-        let lazy = resolve_lazy(loaded).and_then(|mut m| {
-            let ids: Vec<TypeId> = (0..m.types.len()).map(TypeId).collect();
-            m.fill(&ids).map(|()| m)
-        });
-        match (eager, lazy) {
-            (Ok(eager), Ok(lazy)) => {
-                assert!(
-                    facts(&eager) == facts(&lazy),
-                    "{}: the lazily filled model differs",
-                    path.display()
-                );
+        let eager = resolve_all(&load(&path, &[]).unwrap());
+        let all_deferred = load_deferred(&path, &[]).and_then(|loaded| resolve_all(&loaded));
+        for (how, loaded) in [
+            ("read eagerly", load(&path, &[])),
+            ("read deferred", load_deferred(&path, &[])),
+        ] {
+            let lazy = loaded.unwrap().pipe(resolve_lazy).and_then(|mut m| {
+                let ids: Vec<TypeId> = (0..m.types.len()).map(TypeId).collect();
+                m.fill(&ids).map(|()| m)
+            });
+            let place = format!("{} ({how})", path.display());
+            match (&eager, lazy) {
+                (Ok(eager), Ok(lazy)) => {
+                    assert!(
+                        facts(eager) == facts(&lazy),
+                        "{place}: the filled model differs"
+                    );
+                }
+                (Err(e), Err(l)) => assert_eq!(e.to_string(), l.to_string(), "{place}"),
+                (e, l) => panic!("{place}: {:?} against {:?}", e.as_ref().err(), l.err()),
             }
-            (Err(e), Err(l)) => assert_eq!(e.to_string(), l.to_string(), "{}", path.display()),
-            (e, l) => panic!("{}: {:?} against {:?}", path.display(), e.err(), l.err()),
+        }
+        match (&eager, all_deferred) {
+            (Ok(eager), Ok(deferred)) => assert!(
+                facts(eager) == facts(&deferred),
+                "{}: resolve_all of the deferred read differs",
+                path.display()
+            ),
+            (Err(e), Err(d)) => assert_eq!(e.to_string(), d.to_string(), "{}", path.display()),
+            (e, d) => panic!(
+                "{}: {:?} against {:?}",
+                path.display(),
+                e.as_ref().err(),
+                d.err()
+            ),
         }
     }
 }
+
+trait Pipe: Sized {
+    fn pipe<R>(self, f: impl FnOnce(Self) -> R) -> R {
+        f(self)
+    }
+}
+
+impl<T> Pipe for T {}
 
 /// `Ns.thing` (entity set `things`) derives from `Ns.base` and holds an `Ns.info`; `Ns.other`
 /// is reached by no root. `{base}`, `{thing}` and `{info}` go into those types, `{extra}`
@@ -164,6 +193,63 @@ fn errors_in_reached_members_are_reported() {
             .expect_err(message);
         assert!(rooted.to_string().contains(message), "{rooted}");
         assert_eq!(rooted.to_string(), all.to_string());
+    }
+}
+
+/// Members and annotation blocks the reader reads only when generation reaches them
+/// (`csdl::Deferred`): malformed ones in a reached type fail the run with the error, file,
+/// line and column of `--all`, which reads everything; in a type no root reaches they are
+/// not read.
+#[test]
+fn malformed_members_are_reported_where_they_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_flag = r#"<Property Name="flag" Type="Edm.Boolean" Nullable="maybe"/>"#;
+    let nameless = r#"<NavigationProperty Type="Ns.other"/>"#;
+    let unnamed_term =
+        r#"<Annotations Target="Ns.info/size"><Annotation Qualifier="q"/></Annotations>"#;
+    let bad_member = r#"<EnumType Name="level"><Member Name="low" Value="x"/></EnumType>"#;
+    let uses_level = r#"<Property Name="level" Type="Ns.level"/>"#;
+    let cases = [
+        (
+            doc("", bad_flag, "", ""),
+            "attribute `Nullable` must be true or false",
+        ),
+        (
+            doc(nameless, "", "", ""),
+            "<NavigationProperty> is missing the `Name` attribute",
+        ),
+        (
+            doc("", "", "", unnamed_term),
+            "<Annotation> is missing the `Term` attribute",
+        ),
+        (
+            doc("", uses_level, "", bad_member),
+            "enum member value `x` is not a 64-bit integer",
+        ),
+    ];
+    for (text, message) in cases {
+        let input = write(dir.path(), "doc.csdl.xml", &text);
+        let rooted = rooted(&input).generate().expect_err(message).to_string();
+        let all = Generator::new(&input)
+            .all(true)
+            .generate()
+            .expect_err(message);
+        assert!(rooted.contains(message), "{rooted}");
+        assert!(rooted.contains("doc.csdl.xml:"), "{rooted}");
+        assert_eq!(rooted, all.to_string());
+    }
+    // The same elements in `Ns.other`, which the roots do not reach: not read.
+    let other = r#"<EntityType Name="other">"#;
+    for broken in [bad_flag, nameless] {
+        let text = doc("", "", "", "").replace(other, &format!("{other}{broken}"));
+        let input = write(dir.path(), "doc.csdl.xml", &text);
+        rooted(&input)
+            .generate()
+            .expect("`Ns.other` is not reached");
+        Generator::new(&input)
+            .all(true)
+            .generate()
+            .expect_err("read by --all");
     }
 }
 

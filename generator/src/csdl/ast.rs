@@ -1,5 +1,6 @@
 //! The CSDL syntax tree. Field names follow the CSDL attribute names.
 
+pub use super::deferred::Deferred;
 use crate::error::Pos;
 
 /// A whole EDMX document.
@@ -94,9 +95,39 @@ pub struct StructuredType {
     pub key: Vec<String>,
     /// `Key/PropertyRef/@Alias` of key paths: `(path, alias)`.
     pub key_aliases: Vec<(String, String)>,
+    /// Properties, navigation properties and the type's own annotations: read with the
+    /// type, or when first asked for ([`Deferred`]).
+    pub members: Deferred<StructuredMembers>,
+}
+
+/// What an `EntityType` or `ComplexType` holds besides its attributes and key.
+#[derive(Debug, Clone, Default)]
+pub struct StructuredMembers {
     pub properties: Vec<Property>,
     pub navigation_properties: Vec<NavigationProperty>,
     pub annotations: Vec<Annotation>,
+}
+
+impl Deferred<StructuredMembers> {
+    /// The members, read now if they were not yet (an error is one of reading CSDL, at
+    /// the position of the member at fault).
+    pub fn get(&self) -> crate::error::Result<&StructuredMembers> {
+        self.get_with(super::reader::read_structured_members)
+    }
+}
+
+impl StructuredType {
+    /// Whether the type declares a property or navigation property named `name` (not
+    /// counting base types); its members are not read for this.
+    pub fn declares(&self, name: &str) -> bool {
+        match self.members.read() {
+            Some(m) => {
+                m.properties.iter().any(|p| p.name == name)
+                    || m.navigation_properties.iter().any(|n| n.name == name)
+            }
+            None => (self.members).has_named_child(&["Property", "NavigationProperty"], name),
+        }
+    }
 }
 
 /// A structural `Property`.
@@ -133,8 +164,33 @@ pub struct EnumType {
     pub pos: Pos,
     pub underlying_type: Option<String>,
     pub is_flags: bool,
+    /// Members and the type's own annotations: read with the type, or when first asked
+    /// for ([`Deferred`]).
+    pub members: Deferred<EnumMembers>,
+}
+
+/// What an `EnumType` holds besides its attributes.
+#[derive(Debug, Clone, Default)]
+pub struct EnumMembers {
     pub members: Vec<EnumMember>,
     pub annotations: Vec<Annotation>,
+}
+
+impl Deferred<EnumMembers> {
+    /// The members, read now if they were not yet (see [`Deferred::get`]).
+    pub fn get(&self) -> crate::error::Result<&EnumMembers> {
+        self.get_with(super::reader::read_enum_members)
+    }
+}
+
+impl EnumType {
+    /// Whether the type declares a member named `name`; its members are not read for this.
+    pub fn declares(&self, name: &str) -> bool {
+        match self.members.read() {
+            Some(m) => m.members.iter().any(|m| m.name == name),
+            None => self.members.has_named_child(&["Member"], name),
+        }
+    }
 }
 
 /// An enum `Member`; `value` is already made explicit (implicit values count up from 0).
@@ -241,7 +297,26 @@ pub struct AnnotationBlock {
     pub target: String,
     pub qualifier: Option<String>,
     pub pos: Pos,
-    pub annotations: Vec<Annotation>,
+    /// Read with the block, or when first asked for ([`Deferred`]): most blocks of a large
+    /// document annotate types that generation never reaches.
+    pub annotations: Deferred<Vec<Annotation>>,
+}
+
+impl Deferred<Vec<Annotation>> {
+    /// The annotations, read now if they were not yet (see [`Deferred::get`]).
+    pub fn get(&self) -> crate::error::Result<&Vec<Annotation>> {
+        self.get_with(super::reader::read_annotations)
+    }
+}
+
+impl AnnotationBlock {
+    /// Whether the block holds an annotation; the annotations are not read for this.
+    pub fn has_annotations(&self) -> bool {
+        match self.annotations.read() {
+            Some(list) => !list.is_empty(),
+            None => self.annotations.has_child("Annotation"),
+        }
+    }
 }
 
 /// One `Annotation`.

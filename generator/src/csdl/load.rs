@@ -80,7 +80,16 @@ impl Loaded {
 
 /// Reads `input` and, transitively, the documents its references include.
 pub fn load(input: &Path, reference_dirs: &[PathBuf]) -> Result<Loaded> {
-    let main = read_file(input)?;
+    load_main(read_file(input)?, input, reference_dirs)
+}
+
+/// [`load`], leaving the members of the main document's types unread until asked for
+/// ([`super::read_file_deferred`]): for generation from roots, which reaches a few of them.
+pub fn load_deferred(input: &Path, reference_dirs: &[PathBuf]) -> Result<Loaded> {
+    load_main(super::read_file_deferred(input)?, input, reference_dirs)
+}
+
+fn load_main(main: Document, input: &Path, reference_dirs: &[PathBuf]) -> Result<Loaded> {
     let mut loaded = Loaded {
         documents: vec![LoadedDocument {
             document: main,

@@ -4,6 +4,7 @@
 //! written. The tree is the input of [`crate::model`].
 
 mod ast;
+mod deferred;
 mod load;
 mod position;
 mod reader;
@@ -12,6 +13,6 @@ pub mod vocabularies;
 pub use ast::*;
 // Some of these serve only the workspace's tests, through the feature `internals`.
 #[allow(unused_imports)]
-pub use load::{load, load_references, Loaded, LoadedDocument};
+pub use load::{load, load_deferred, load_references, Loaded, LoadedDocument};
 #[allow(unused_imports)]
-pub use reader::{parse_document, read_file, EDMX_NAMESPACE, EDM_NAMESPACE};
+pub use reader::{parse_document, read_file, read_file_deferred, EDMX_NAMESPACE, EDM_NAMESPACE};

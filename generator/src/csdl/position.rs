@@ -45,6 +45,29 @@ impl<'t> Lines<'t> {
     }
 
     /// The first possible line end at or after `from`.
+    /// Positions in `text` from the line that starts at byte `line_start`, line number
+    /// `line`, on (as [`Self::line_of`] gave them); `has_cr` as `new` finds it.
+    pub(super) fn resume(text: &'t str, has_cr: bool, line: u32, line_start: usize) -> Self {
+        let mut lines = Lines {
+            text,
+            has_cr,
+            cursor: Cell::new(Cursor {
+                start: line_start,
+                line,
+                next: 0,
+            }),
+        };
+        lines.cursor.get_mut().next = lines.next_break(line_start);
+        lines
+    }
+
+    /// The number and first byte of the line `offset` is on, for [`Self::resume`].
+    pub(super) fn line_of(&self, offset: usize) -> (u32, usize) {
+        self.pos(offset);
+        let c = self.cursor.get();
+        (c.line, c.start)
+    }
+
     fn next_break(&self, from: usize) -> usize {
         let rest = &self.text.as_bytes()[from..];
         let found = if self.has_cr {
@@ -177,6 +200,25 @@ mod tests {
             // Backwards, and jumping about, through the same cursor.
             for &o in offsets.iter().rev().chain(offsets.iter().step_by(3)) {
                 assert_eq!(lines.pos(o), walked(text, o), "{text:?} at {o}");
+            }
+        }
+    }
+
+    /// A cursor resumed at the line of an offset (as deferred members are read) gives the
+    /// positions a walk from the top gives, for that offset and every later one.
+    #[test]
+    fn resuming_at_a_line_matches_a_walk_from_the_top() {
+        for text in ["a\nb\r\nc\rd\r\r\n\n", "\r\n\r\n  é\r<x>\n𝄞\n", "one line"] {
+            let offsets: Vec<usize> = (0..=text.len())
+                .filter(|&o| text.is_char_boundary(o))
+                .collect();
+            let has_cr = text.contains('\r');
+            for &from in &offsets {
+                let (line, start) = Lines::new(text).line_of(from);
+                let resumed = Lines::resume(text, has_cr, line, start);
+                for &o in offsets.iter().filter(|&&o| o >= from) {
+                    assert_eq!(resumed.pos(o), walked(text, o), "{text:?} from {from} at {o}");
+                }
             }
         }
     }

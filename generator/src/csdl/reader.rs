@@ -2,10 +2,12 @@
 //! position, and nothing here panics on malformed input.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use roxmltree::{Node, ParsingOptions};
 
 use super::ast::*;
+use super::deferred::{Place, Source};
 use super::position::Lines;
 use crate::error::{Error, ErrorKind, Pos, Result};
 
@@ -23,6 +25,29 @@ pub fn read_file(path: &Path) -> Result<Document> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
     let text = decode_utf8(&bytes).map_err(|e| e.in_file(path))?;
     parse_document(text).map_err(|e| e.in_file(path))
+}
+
+/// [`read_file`], leaving the members of structured and enum types unread: the document
+/// keeps its text and XML tree, and each type reads its members when first asked
+/// ([`Deferred`]). An error in members is reported when they are read.
+pub fn read_file_deferred(path: &Path) -> Result<Document> {
+    let mut bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    decode_utf8(&bytes).map_err(|e| e.in_file(path))?;
+    // Positions are counted after the byte-order mark, as `decode_utf8` does.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    // Checked just above (the mark is whole characters).
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::new(ErrorKind::Xml, format!("input is not valid UTF-8: {e}")).in_file(path)
+    })?;
+    let source = Source::new(text, parse_xml).map_err(|e| e.in_file(path))?;
+    let reader = Reader {
+        doc: source.xml(),
+        lines: Lines::resume(source.text(), source.has_cr, 1, 0),
+        defer: Some(&source),
+    };
+    reader.document().map_err(|e| e.in_file(path))
 }
 
 fn decode_utf8(bytes: &[u8]) -> Result<&str> {
@@ -52,12 +77,23 @@ fn pos_of_offset(text: &str, offset: usize) -> Pos {
 /// Parses CSDL text. A leading byte-order mark is accepted.
 pub fn parse_document(text: &str) -> Result<Document> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let doc = parse_xml(text)?;
+    let reader = Reader {
+        doc: &doc,
+        lines: Lines::new(text),
+        defer: None,
+    };
+    reader.document()
+}
+
+/// The XML tree of `text` (after any byte-order mark), with CSDL's parsing options.
+fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>> {
     let options = ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_NODES,
         ..ParsingOptions::default()
     };
-    let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+    roxmltree::Document::parse_with_options(text, options).map_err(|e| {
         let p = e.pos();
         // Some roxmltree errors carry no position (reported as 1:1): point at the DTD, or at
         // the end of a truncated document, instead.
@@ -80,12 +116,22 @@ pub fn parse_document(text: &str) -> Result<Document> {
             .map(str::to_string)
             .unwrap_or(message);
         Error::new(ErrorKind::Xml, message).at(pos)
-    })?;
-    let reader = Reader {
-        doc: &doc,
-        lines: Lines::new(text),
-    };
-    reader.document()
+    })
+}
+
+/// The members of the structured type at `place`, as an eager read finds them.
+pub(super) fn read_structured_members(place: &Place) -> Result<StructuredMembers> {
+    Reader::at(place).and_then(|(reader, node)| reader.structured_members(node))
+}
+
+/// The annotations of the `Annotations` block at `place`, as an eager read finds them.
+pub(super) fn read_annotations(place: &Place) -> Result<Vec<Annotation>> {
+    Reader::at(place).and_then(|(reader, node)| reader.inline_annotations(node))
+}
+
+/// The members of the enum type at `place`, as an eager read finds them.
+pub(super) fn read_enum_members(place: &Place) -> Result<EnumMembers> {
+    Reader::at(place).and_then(|(reader, node)| reader.enum_members(node))
 }
 
 struct Reader<'a, 'input> {
@@ -93,6 +139,8 @@ struct Reader<'a, 'input> {
     /// Positions of nodes, asked in document order (roxmltree's own `text_pos_at` rescans
     /// from the start every time).
     lines: Lines<'input>,
+    /// The document's source when members are left for later (`read_file_deferred`).
+    defer: Option<&'a Arc<Source>>,
 }
 
 fn local<'a>(node: &Node<'a, '_>) -> &'a str {
@@ -103,7 +151,46 @@ fn children<'a, 'i>(node: Node<'a, 'i>) -> impl Iterator<Item = Node<'a, 'i>> {
     node.children().filter(|n| n.is_element())
 }
 
+impl<'a> Reader<'a, 'a> {
+    /// A reader of the element at `place`, counting positions from its line.
+    fn at(place: &'a Place) -> Result<(Self, Node<'a, 'a>)> {
+        let source = &place.source;
+        let reader = Reader {
+            doc: source.xml(),
+            lines: Lines::resume(source.text(), source.has_cr, place.line, place.line_start),
+            defer: None,
+        };
+        let node = reader.doc.get_node(place.node).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Internal,
+                "internal error: deferred members point at no element",
+            )
+        })?;
+        Ok((reader, node))
+    }
+}
+
 impl<'a, 'input> Reader<'a, 'input> {
+    /// Members of `node` read now, or where to read them later.
+    fn members<T>(
+        &self,
+        node: Node,
+        read: impl FnOnce(&Self, Node) -> Result<T>,
+    ) -> Result<Deferred<T>> {
+        match self.defer {
+            None => Ok(Deferred::new(read(self, node)?)),
+            Some(source) => {
+                let (line, line_start) = self.lines.line_of(node.range().start);
+                Ok(Deferred::unread(Place {
+                    source: Arc::clone(source),
+                    node: node.id(),
+                    line,
+                    line_start,
+                }))
+            }
+        }
+    }
+
     fn pos(&self, node: &Node) -> Pos {
         self.lines.pos(node.range().start)
     }
@@ -304,7 +391,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         target: self.required_value(&child, "Target", target)?,
                         qualifier: qualifier.map(str::to_string),
                         pos: self.pos(&child),
-                        annotations: self.inline_annotations(child)?,
+                        annotations: self.members(child, Self::inline_annotations)?,
                     })
                 }
                 "Annotation" => schema.annotations.push(self.annotation(child)?),
@@ -335,17 +422,24 @@ impl<'a, 'input> Reader<'a, 'input> {
             has_stream: entity && self.boolean_value(&node, "HasStream", has_stream, false)?,
             ..StructuredType::default()
         };
+        for key in children(node).filter(|n| local(n) == "Key") {
+            for r in children(key).filter(|n| local(n) == "PropertyRef") {
+                let name = self.required(&r, "Name")?;
+                if let Some(alias) = r.attribute("Alias") {
+                    ty.key_aliases.push((name.clone(), alias.to_string()));
+                }
+                ty.key.push(name);
+            }
+        }
+        ty.members = self.members(node, Self::structured_members)?;
+        Ok(ty)
+    }
+
+    /// The properties, navigation properties and annotations of a structured type.
+    fn structured_members(&self, node: Node) -> Result<StructuredMembers> {
+        let mut members = StructuredMembers::default();
         for child in children(node) {
             match local(&child) {
-                "Key" => {
-                    for r in children(child).filter(|n| local(n) == "PropertyRef") {
-                        let name = self.required(&r, "Name")?;
-                        if let Some(alias) = r.attribute("Alias") {
-                            ty.key_aliases.push((name.clone(), alias.to_string()));
-                        }
-                        ty.key.push(name);
-                    }
-                }
                 "Property" => {
                     let [name, type_name, nullable, default_value, max_length, precision, scale, unicode] =
                         attributes(
@@ -361,7 +455,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                                 "Unicode",
                             ],
                         );
-                    ty.properties.push(Property {
+                    members.properties.push(Property {
                         name: self.required_value(&child, "Name", name)?,
                         pos: self.pos(&child),
                         type_name: self.required_value(&child, "Type", type_name)?,
@@ -382,7 +476,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                         &child,
                         ["Name", "Type", "Nullable", "ContainsTarget", "Partner"],
                     );
-                    ty.navigation_properties.push(NavigationProperty {
+                    members.navigation_properties.push(NavigationProperty {
                         name: self.required_value(&child, "Name", name)?,
                         pos: self.pos(&child),
                         type_name: self.required_value(&child, "Type", type_name)?,
@@ -397,21 +491,28 @@ impl<'a, 'input> Reader<'a, 'input> {
                         annotations: self.inline_annotations(child)?,
                     })
                 }
-                "Annotation" => ty.annotations.push(self.annotation(child)?),
+                "Annotation" => members.annotations.push(self.annotation(child)?),
                 _ => {}
             }
         }
-        Ok(ty)
+        Ok(members)
     }
 
     fn enum_type(&self, node: Node) -> Result<EnumType> {
-        let mut ty = EnumType {
+        Ok(EnumType {
             name: self.required(&node, "Name")?,
             pos: self.pos(&node),
             underlying_type: node.attribute("UnderlyingType").map(str::to_string),
             is_flags: self.boolean(&node, "IsFlags", false)?,
-            ..EnumType::default()
-        };
+            members: self.members(node, Self::enum_members)?,
+        })
+    }
+
+    /// The members (values made explicit) and annotations of an enum type.
+    fn enum_members(&self, node: Node) -> Result<EnumMembers> {
+        // Checked non-blank when the type was read.
+        let type_name = node.attribute("Name").unwrap_or_default();
+        let mut ty = EnumMembers::default();
         // The implicit value of the next member; `None` after i64::MAX.
         let mut next: Option<i64> = Some(0);
         for child in children(node) {
@@ -424,14 +525,14 @@ impl<'a, 'input> Reader<'a, 'input> {
                                 &child,
                                 format!("enum member value `{v}` is not a 64-bit integer"),
                             )
-                            .named(format!("{}.{}", ty.name, name))
+                            .named(format!("{type_name}.{name}"))
                         })?,
                         None => next.ok_or_else(|| {
                             self.err(
                                 &child,
                                 "the implicit value of this enum member overflows a 64-bit integer",
                             )
-                            .named(format!("{}.{}", ty.name, name))
+                            .named(format!("{type_name}.{name}"))
                         })?,
                     };
                     next = value.checked_add(1);

@@ -473,6 +473,18 @@ impl Model {
         self.pending = None;
     }
 
+    /// [`Self::release`], freeing the documents on a thread of their own: for a document
+    /// read for roots they are its text and XML tree too (tens of megabytes for Graph), and
+    /// nothing after selection waits for that memory. Freed here when no thread can start.
+    pub fn release_in_background(&mut self) {
+        if let Some(pending) = self.pending.take() {
+            // A thread that cannot start drops its closure, and the documents with it.
+            let _ = std::thread::Builder::new()
+                .name("csdl-codegen-release".into())
+                .spawn(move || drop(pending));
+        }
+    }
+
     /// The type with this id.
     pub fn ty(&self, id: TypeId) -> &Type {
         &self.types[id.0]

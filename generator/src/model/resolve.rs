@@ -450,12 +450,14 @@ impl<'d> Resolver<'d> {
                     let mut warnings = Vec::new();
                     let s = self.structured(t, entity, &mut warnings)?;
                     self.keep_warnings(warnings);
-                    for p in &t.properties {
+                    // Read by `structured` just above.
+                    let body = t.members.get()?;
+                    for p in &body.properties {
                         if let Some(ns) = self.unavailable_namespace(&p.type_name) {
                             self.missing_types.insert((id, p.name.clone()), ns);
                         }
                     }
-                    let annotations = self.collect(&t.annotations);
+                    let annotations = self.collect(&body.annotations);
                     let ty = &mut self.model.types[id.0];
                     ty.kind = if entity {
                         TypeKind::Entity(s)
@@ -470,7 +472,8 @@ impl<'d> Resolver<'d> {
                 let mut warnings = Vec::new();
                 let kind = TypeKind::Enum(self.enum_type(e, &schema.namespace, &mut warnings)?);
                 self.keep_warnings(warnings);
-                let annotations = self.collect(&e.annotations);
+                // Read by `enum_type` just above.
+                let annotations = self.collect(&e.members.get()?.annotations);
                 let ty = &mut self.model.types[id.0];
                 ty.kind = kind;
                 ty.annotations = annotations;
@@ -570,12 +573,13 @@ impl<'d> Resolver<'d> {
         // Member name -> (declaration index, model index) among properties (`Ok`) or
         // navigations (`Err`).
         type Slot = (usize, usize);
+        let body = t.members.get()?;
         let mut seen: BTreeMap<&str, std::result::Result<Slot, Slot>> = BTreeMap::new();
-        for (declared, p) in t.properties.iter().enumerate() {
+        for (declared, p) in body.properties.iter().enumerate() {
             check_simple_identifier(&p.name, p.pos)?;
             if let Some(&earlier) = seen.get(p.name.as_str()) {
                 match earlier {
-                    Ok((first, i)) if same_property(&t.properties[first], p) => {
+                    Ok((first, i)) if same_property(&body.properties[first], p) => {
                         warnings.push(self.merged(&t.name, &p.name, p.pos));
                         for a in &p.annotations {
                             self.add_annotation(&mut s.properties[i].annotations, a);
@@ -598,11 +602,11 @@ impl<'d> Resolver<'d> {
                 annotations: self.collect(&p.annotations),
             });
         }
-        for (declared, n) in t.navigation_properties.iter().enumerate() {
+        for (declared, n) in body.navigation_properties.iter().enumerate() {
             check_simple_identifier(&n.name, n.pos)?;
             if let Some(&earlier) = seen.get(n.name.as_str()) {
                 match earlier {
-                    Err((first, i)) if same_navigation(&t.navigation_properties[first], n) => {
+                    Err((first, i)) if same_navigation(&body.navigation_properties[first], n) => {
                         warnings.push(self.merged(&t.name, &n.name, n.pos));
                         for a in &n.annotations {
                             self.add_annotation(&mut s.navigations[i].annotations, a);
@@ -659,7 +663,7 @@ impl<'d> Resolver<'d> {
         };
         let mut members: Vec<Member> = Vec::new();
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for m in &e.members {
+        for m in &e.members.get()?.members {
             check_simple_identifier(&m.name, m.pos)?;
             if let Some(&i) = seen.get(m.name.as_str()) {
                 if members[i].value != m.value {
@@ -1164,11 +1168,10 @@ impl<'d> Resolver<'d> {
         self.operations()?;
         self.containers()?;
         self.terms();
-        self.annotation_blocks();
-        Ok(())
+        self.annotation_blocks()
     }
 
-    fn annotation_blocks(&mut self) {
+    fn annotation_blocks(&mut self) -> Result<()> {
         // Name indexes, so each target is a lookup, not a scan of every operation.
         let mut operations: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         for (i, op) in self.model.operations.iter().enumerate() {
@@ -1197,11 +1200,14 @@ impl<'d> Resolver<'d> {
             for (b, block) in schema.annotation_blocks.iter().enumerate() {
                 // Most blocks name a type not filled yet and are only deferred: which of
                 // their annotations apply is collected when one is attached here.
-                if !block
-                    .annotations
-                    .iter()
-                    .any(|a| self.is_wanted(d, block, a))
-                {
+                // The main document's annotations all apply (`is_wanted`): whether there
+                // is one is found without reading them (`csdl::Deferred`).
+                let any_wanted = if d == 0 {
+                    block.has_annotations()
+                } else {
+                    (block.annotations.get()?.iter()).any(|a| self.is_wanted(d, block, a))
+                };
+                if !any_wanted {
                     continue;
                 }
                 subjects.clear();
@@ -1222,23 +1228,29 @@ impl<'d> Resolver<'d> {
                     if let Subject::Later(id) = subject {
                         self.defer((d, schema_index.1, b), id);
                     } else {
-                        let wanted = wanted.get_or_insert_with(|| self.wanted(d, block));
+                        let wanted = match &wanted {
+                            Some(wanted) => wanted,
+                            None => wanted.insert(self.wanted(d, block)?),
+                        };
                         self.attach(block, wanted, subject);
                     }
                 }
             }
         }
+        Ok(())
     }
 
     /// The annotations of `block` (in document `d`) that apply: all of the main document's;
     /// a referenced document's only as its references' `IncludeAnnotations` say (by term
     /// namespace, qualifier, target namespace).
-    fn wanted(&self, d: usize, block: &'d csdl::AnnotationBlock) -> Vec<&'d csdl::Annotation> {
-        block
-            .annotations
-            .iter()
+    fn wanted(
+        &self,
+        d: usize,
+        block: &'d csdl::AnnotationBlock,
+    ) -> Result<Vec<&'d csdl::Annotation>> {
+        Ok((block.annotations.get()?.iter())
             .filter(|a| self.is_wanted(d, block, a))
-            .collect()
+            .collect())
     }
 
     /// Whether annotation `a` of `block` applies ([`Self::wanted`]).

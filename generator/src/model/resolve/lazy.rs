@@ -189,17 +189,10 @@ impl<'d> Resolver<'d> {
     pub(super) fn declares(&self, id: TypeId, member: &str) -> bool {
         let decl = self.decls[id.0];
         let schema = self.schema_of(decl);
-        let structured = |t: &csdl::StructuredType| {
-            t.properties.iter().any(|p| p.name == member)
-                || t.navigation_properties.iter().any(|n| n.name == member)
-        };
         match decl.kind {
-            DeclKind::Entity => structured(&schema.entity_types[decl.index]),
-            DeclKind::Complex => structured(&schema.complex_types[decl.index]),
-            DeclKind::Enum => schema.enum_types[decl.index]
-                .members
-                .iter()
-                .any(|m| m.name == member),
+            DeclKind::Entity => schema.entity_types[decl.index].declares(member),
+            DeclKind::Complex => schema.complex_types[decl.index].declares(member),
+            DeclKind::Enum => schema.enum_types[decl.index].declares(member),
             DeclKind::Definition => false,
         }
     }
@@ -246,12 +239,14 @@ impl<'d> Resolver<'d> {
                     *slot = s;
                 }
                 result?;
-                for p in &t.properties {
+                // Read by `members` just above.
+                let body = t.members.get()?;
+                for p in &body.properties {
                     if let Some(ns) = self.unavailable_namespace(&p.type_name) {
                         self.missing_types.insert((id, p.name.clone()), ns);
                     }
                 }
-                &t.annotations
+                &body.annotations
             }
             DeclKind::Enum => {
                 let e = &schema.enum_types[decl.index];
@@ -262,7 +257,8 @@ impl<'d> Resolver<'d> {
                 if let TypeKind::Enum(shell) = &mut self.model.types[id.0].kind {
                     shell.members = members;
                 }
-                &e.annotations
+                // Read by `enum_members` just above.
+                &e.members.get()?.annotations
             }
             DeclKind::Definition => &schema.type_definitions[decl.index].annotations,
         };
@@ -275,7 +271,7 @@ impl<'d> Resolver<'d> {
         for (d, schema, b) in blocks {
             self.scope = d;
             let block = &self.docs[d].document.schemas[schema].annotation_blocks[b];
-            let wanted = self.wanted(d, block);
+            let wanted = self.wanted(d, block)?;
             let index = TargetIndex {
                 operations: FxHashMap::default(),
                 containers: FxHashMap::default(),
