@@ -4,6 +4,7 @@
 //! [`csdl_codegen::diagnostics`]), 2 on a usage error (clap's). Status messages go to stderr,
 //! `inspect`'s report to stdout.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,9 +17,70 @@ use csdl_codegen::{
 };
 
 /// Generation allocates and frees many small strings and token trees; mimalloc handles that
-/// faster than the system allocator (measured in BENCHMARKS.md).
+/// faster than the system allocator (measured in BENCHMARKS.md). Blocks of a mebibyte and
+/// more (the input's text, the XML tree's node and attribute tables) go to the system
+/// allocator instead, which maps them on their own and grows them in place (`mremap`):
+/// mimalloc grows one by copying it into new memory, and the node table grows twice while
+/// the input is parsed (BENCHMARKS.md, "Large blocks").
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: SplitAllocator = SplitAllocator;
+
+/// [`ALLOCATOR`]: which allocator owns a block follows from its size alone, which every
+/// call of [`GlobalAlloc`] passes.
+struct SplitAllocator;
+
+/// The smallest block the system allocator holds.
+const LARGE_BLOCK: usize = 1 << 20;
+
+// SAFETY: each block is allocated, grown and freed by the allocator its size selects
+// (`size >= LARGE_BLOCK`); `GlobalAlloc` passes the size a block was allocated or last
+// reallocated with to `dealloc` and `realloc`, so the same allocator frees it. A block
+// that crosses the threshold is moved: allocated in the other allocator, copied, freed.
+unsafe impl GlobalAlloc for SplitAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if layout.size() >= LARGE_BLOCK {
+            unsafe { System.alloc(layout) }
+        } else {
+            unsafe { mimalloc::MiMalloc.alloc(layout) }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if layout.size() >= LARGE_BLOCK {
+            unsafe { System.alloc_zeroed(layout) }
+        } else {
+            unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if layout.size() >= LARGE_BLOCK {
+            unsafe { System.dealloc(ptr, layout) }
+        } else {
+            unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        match (layout.size() >= LARGE_BLOCK, new_size >= LARGE_BLOCK) {
+            (true, true) => unsafe { System.realloc(ptr, layout, new_size) },
+            (false, false) => unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) },
+            _ => {
+                // The caller guarantees `new_size`, rounded up to the alignment, fits.
+                let new_layout =
+                    unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) };
+                let moved = unsafe { self.alloc(new_layout) };
+                if !moved.is_null() {
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(ptr, moved, layout.size().min(new_size));
+                        self.dealloc(ptr, layout);
+                    }
+                }
+                moved
+            }
+        }
+    }
+}
 
 /// `mi_option_purge_delay` in mimalloc.h (the same index in mimalloc v2 and v3; the Rust
 /// bindings do not name it): how many milliseconds freed memory stays resident before it
