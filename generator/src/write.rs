@@ -20,6 +20,8 @@ use std::path::{Component, Path, PathBuf};
 use crate::error::{Error, ErrorKind, Result};
 use crate::settings::toml_str;
 
+mod pieces;
+
 /// The name of the manifest written into every output directory.
 pub const MANIFEST: &str = ".csdl-codegen.toml";
 
@@ -82,7 +84,7 @@ impl TextSink for String {
 
 /// Produces the text of one file into a sink; files are produced on several threads
 /// ([`each_in_parallel`]).
-type Produce<'a> = Box<dyn FnOnce(&mut dyn TextSink) -> Result<()> + Send + 'a>;
+pub(crate) type Produce<'a> = Box<dyn FnOnce(&mut dyn TextSink) -> Result<()> + Send + 'a>;
 
 /// A file whose text is produced while it is written, piece by piece: a multi-megabyte
 /// module then never exists in memory as a whole, only the part being formatted.
@@ -90,6 +92,9 @@ pub(crate) struct PendingFile<'a> {
     /// Path relative to the output directory, `/`-separated.
     pub path: String,
     produce: Produce<'a>,
+    /// The text after `produce`'s, in pieces that threads produce at the same time
+    /// ([`pieces::produce_files`]).
+    rest: Vec<Produce<'a>>,
 }
 
 impl<'a> PendingFile<'a> {
@@ -101,6 +106,19 @@ impl<'a> PendingFile<'a> {
         PendingFile {
             path: path.into(),
             produce: Box::new(produce),
+            rest: Vec::new(),
+        }
+    }
+
+    /// A file whose text is that of `first`, then of each of `rest` in order. The pieces
+    /// may be produced on several threads at once, each into memory, and are written in
+    /// order: for a large file, whose pieces would otherwise be produced one after the
+    /// other while the other threads have nothing left to do.
+    pub fn in_pieces(path: impl Into<String>, first: Produce<'a>, rest: Vec<Produce<'a>>) -> Self {
+        PendingFile {
+            path: path.into(),
+            produce: first,
+            rest,
         }
     }
 
@@ -110,30 +128,30 @@ impl<'a> PendingFile<'a> {
         PendingFile::new(path, move |sink| sink.push(&contents))
     }
 
-    /// The file with its whole text, in memory.
-    pub fn into_output(self) -> Result<OutputFile> {
-        let mut contents = String::new();
-        (self.produce)(&mut contents)?;
-        Ok(OutputFile {
-            path: self.path,
-            contents,
-        })
-    }
-
     /// Every file with its whole text, in memory and in order, produced in parallel.
     pub fn all_into_output(files: Vec<PendingFile<'a>>) -> Result<Vec<OutputFile>> {
         let done = std::sync::Mutex::new(Vec::with_capacity(files.len()));
-        let numbered: Vec<(usize, PendingFile<'a>)> = files.into_iter().enumerate().collect();
-        each_in_parallel(numbered, |(i, file)| {
-            let file = file.into_output()?;
-            done.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((i, file));
-            Ok(())
-        })?;
+        let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+        pieces::produce_files(
+            files,
+            |_| Ok(String::new()),
+            |i, contents| {
+                done.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((i, contents));
+                Ok(())
+            },
+            || (),
+        )?;
         let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
         done.sort_by_key(|(i, _)| *i);
-        Ok(done.into_iter().map(|(_, file)| file).collect())
+        Ok(done
+            .into_iter()
+            .map(|(i, contents)| OutputFile {
+                path: paths[i].clone(),
+                contents,
+            })
+            .collect())
     }
 }
 
@@ -142,6 +160,14 @@ impl<'a> PendingFile<'a> {
 /// last item and each thread's caches (`emit::syntax` templates) last the whole run. Each
 /// thread holds one item at a time. The error of the lowest item that failed is returned
 /// (no new item starts after a failure); a panic is an internal error of that item.
+/// How many threads can run at once (`available_parallelism`), asked once: on Linux each
+/// answer reads three files of `/proc` and `/sys` (the cgroup's CPU quota).
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+#[cfg(test)]
 pub(crate) fn each_in_parallel<T: Send>(
     items: Vec<T>,
     work: impl Fn(T) -> Result<()> + Sync,
@@ -158,10 +184,7 @@ pub(crate) fn each_in_parallel_then<T: Send>(
     then: impl FnOnce() + Send,
 ) -> Result<()> {
     let then = std::sync::Mutex::new(Some(then));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(items.len());
+    let threads = cores().clamp(1, 4).min(items.len());
     let queue = std::sync::Mutex::new(items.into_iter().enumerate());
     let failed: std::sync::Mutex<Option<(usize, Error)>> = std::sync::Mutex::new(None);
     let stop = std::sync::atomic::AtomicBool::new(false);
@@ -604,10 +627,10 @@ fn stage(
             }
         }
         let then = then.take().expect("the files are written once");
-        each_in_parallel_then(
+        pieces::produce_files(
             files,
-            |file| {
-                let rel = Path::new(&file.path);
+            |path: &str| {
+                let rel = Path::new(path);
                 let path = staging.join(rel);
                 if let (Some(parent), Some(rel_parent)) = (path.parent(), rel.parent()) {
                     // Safe to race: another thread creating the same directory is no error.
@@ -616,13 +639,12 @@ fn stage(
                 }
                 let shown = user_path(rel);
                 let handle = fs::File::create(&path).map_err(|e| Error::io(&shown, &e))?;
-                let mut sink = FileSink {
+                Ok(FileSink {
                     out: std::io::BufWriter::with_capacity(1 << 16, handle),
-                    shown: &shown,
-                };
-                (file.produce)(&mut sink)?;
-                sink.out.flush().map_err(|e| Error::io(&shown, &e))
+                    shown,
+                })
             },
+            |_, mut sink: FileSink| sink.out.flush().map_err(|e| Error::io(&sink.shown, &e)),
             then,
         )
     })();
@@ -636,16 +658,16 @@ fn stage(
 }
 
 /// A file being written, named as the user will see it in errors.
-struct FileSink<'p> {
+struct FileSink {
     out: std::io::BufWriter<fs::File>,
-    shown: &'p Path,
+    shown: PathBuf,
 }
 
-impl TextSink for FileSink<'_> {
+impl TextSink for FileSink {
     fn push(&mut self, text: &str) -> Result<()> {
         self.out
             .write_all(text.as_bytes())
-            .map_err(|e| Error::io(self.shown, &e))
+            .map_err(|e| Error::io(&self.shown, &e))
     }
 }
 

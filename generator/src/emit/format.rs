@@ -8,7 +8,7 @@ use quote::ToTokens;
 
 use super::{header, CrateInfo};
 use crate::error::{Error, ErrorKind, Result};
-use crate::write::TextSink;
+use crate::write::{Produce, TextSink};
 
 /// The code of one part of a file, in order: syntax trees the emitters built
 /// (`emit::syntax`), printed as they are, and `quote!` tokens of emitters not converted
@@ -224,6 +224,50 @@ pub(crate) fn stream_parts<T>(
 ) -> Result<()> {
     let write = |item: &T, sink: &mut dyn TextSink| push_part(sink, &print_part(make(item), what)?);
     stream_written(sink, info, head, items, write, what)
+}
+
+/// How many items a piece of a file produced in pieces ([`stream_in_pieces`]) holds: the
+/// largest model file of the Graph synchronization roots (`complex_types.rs`) becomes three
+/// pieces, and a piece of Graph's largest files a few hundred kilobytes of text.
+const ITEMS_PER_PIECE: usize = 32;
+
+/// [`stream_parts`] as the pieces of a [`crate::write::PendingFile::in_pieces`]: the
+/// header, `head` and the first items, then the other items [`ITEMS_PER_PIECE`] at a time.
+/// Each piece is produced on its own thread and defers its own doc lines; the text is the
+/// same as [`stream_parts`] gives, since each item is printed on its own either way.
+pub(crate) fn stream_in_pieces<'a, T: Send + 'a>(
+    info: &'a CrateInfo,
+    head: impl FnOnce() -> Code + Send + 'a,
+    mut items: Vec<T>,
+    make: impl Fn(&T) -> Code + Send + Sync + Copy + 'a,
+    what: String,
+) -> (Produce<'a>, Vec<Produce<'a>>) {
+    let mut chunks = Vec::new();
+    while items.len() > ITEMS_PER_PIECE {
+        let tail = items.split_off(ITEMS_PER_PIECE);
+        chunks.push(std::mem::replace(&mut items, tail));
+    }
+    chunks.push(items);
+    let mut chunks = chunks.into_iter();
+    let first_items = chunks.next().unwrap_or_default();
+    let first_what = what.clone();
+    let first: Produce<'a> = Box::new(move |sink: &mut dyn TextSink| {
+        stream_parts(sink, info, head(), &first_items, make, &first_what)
+    });
+    let rest = chunks
+        .map(|chunk| {
+            let what = what.clone();
+            Box::new(move |sink: &mut dyn TextSink| {
+                super::doc_lines::deferred(&what, || {
+                    for item in &chunk {
+                        push_part(sink, &print_part(make(item), &what)?)?;
+                    }
+                    Ok(())
+                })
+            }) as Produce<'a>
+        })
+        .collect();
+    (first, rest)
 }
 
 /// [`stream_parts`] for items that write themselves, each as parts after a blank line

@@ -394,20 +394,17 @@ fn namespace_files<'a>(
                 ));
             }
             let path = format!("{dir}/{name}.rs");
-            let what = path.clone();
-            files.push(PendingFile::new(path, move |sink| {
-                let item = file.item;
-                stream_parts(
-                    sink,
-                    info,
-                    file_imports(),
-                    &file.ids,
-                    |(id, piece)| {
-                        item(plan, index, *id, *piece).gated(syntax::cfg(home(plan, *id)))
-                    },
-                    &what,
-                )
-            }));
+            let item = file.item;
+            let (first, rest) = format::stream_in_pieces(
+                info,
+                file_imports,
+                file.ids,
+                move |(id, piece): &(TypeId, Piece)| {
+                    item(plan, index, *id, *piece).gated(syntax::cfg(home(plan, *id)))
+                },
+                path.clone(),
+            );
+            files.push(PendingFile::in_pieces(path, first, rest));
         }
         files.push(PendingFile::ready(OutputFile::new(
             format!("{dir}/mod.rs"),

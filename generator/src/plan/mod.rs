@@ -467,9 +467,8 @@ fn plan_all_fields<'m>(
             .collect::<Vec<_>>()
     };
     let two = two.unwrap_or_else(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         // A small model is not worth a thread.
-        cores >= 2 && members.len() >= 256
+        members.len() >= 256 && crate::write::cores() >= 2
     });
     if !two {
         return plan(members);
