@@ -581,12 +581,15 @@ impl Generator {
             None => None,
         };
         // Generation from roots reads the members of the types it reaches only
-        // (`csdl::Deferred`); selecting everything reads them all at once.
+        // (`csdl::Deferred`); selecting everything reads them all at once. A document that
+        // fails to read is read again eagerly, so its error is the first in document
+        // order, as an eager read reports it (the cost falls on failures only).
         let mut documents = timed(&mut timings, "read", || {
             if self.all {
                 csdl::load(&self.input, &self.reference_dirs)
             } else {
                 csdl::load_deferred(&self.input, &self.reference_dirs)
+                    .or_else(|_| csdl::load(&self.input, &self.reference_dirs))
             }
         })?;
         let mut read: Vec<PathBuf> = documents.files().map(Path::to_path_buf).collect();
@@ -644,11 +647,21 @@ impl Generator {
         // (`model::resolve_lazy`, ARCHITECTURE.md).
         let all = self.all || (self.roots.is_none() && !is_graph);
         let mut model = timed(&mut timings, "resolve", || {
-            if all {
-                model::resolve_all(&documents)
-            } else {
-                model::resolve_lazy(documents)
+            if !all {
+                return model::resolve_lazy(documents);
             }
+            // Any other service without roots, loaded deferred before that was known:
+            // `resolve_all` reads the members as it resolves each type, so on a failure
+            // the main document is read again eagerly, for the error an eager read and
+            // resolution report (a malformed member before a later error in the file).
+            model::resolve_all(&documents).or_else(|e| {
+                if self.all {
+                    return Err(e);
+                }
+                let eager = csdl::read_file(&self.input)?;
+                documents.documents[0].document = eager;
+                model::resolve_all(&documents)
+            })
         })
         .map_err(in_input)?;
         let overrides = timed(&mut timings, "overrides", || -> Result<Vec<String>> {

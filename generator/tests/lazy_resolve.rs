@@ -228,6 +228,8 @@ fn malformed_members_are_reported_where_they_are_read() {
         ),
     ];
     for (text, message) in cases {
+        // Two byte-order marks, which the eager reader strips, count alike.
+        let text = format!("\u{feff}\u{feff}{text}");
         let input = write(dir.path(), "doc.csdl.xml", &text);
         let rooted = rooted(&input).generate().expect_err(message).to_string();
         let all = Generator::new(&input)
@@ -251,6 +253,62 @@ fn malformed_members_are_reported_where_they_are_read() {
             .generate()
             .expect_err("read by --all");
     }
+}
+
+/// Where a document holds two errors, runs that read members when they reach them report
+/// the error an eager read reports: the first in document order when the document fails
+/// to read, and the eager reader's and resolver's first for a service without roots.
+#[test]
+fn the_first_error_is_the_eager_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_flag = r#"<Property Name="flag" Type="Edm.Boolean" Nullable="maybe"/>"#;
+    let other = r#"<EntityType Name="other">"#;
+    let flag_message = "attribute `Nullable` must be true or false";
+    // A malformed member of `Ns.other`, which no root reaches, before a malformed entity
+    // set: the document fails to read, and the member's error comes first.
+    let text = doc("", "", "", "")
+        .replace(other, &format!("{other}{bad_flag}"))
+        .replace(r#"<EntitySet Name="others""#, r#"<EntitySet"#);
+    let input = write(dir.path(), "doc.csdl.xml", &text);
+    let rooted = rooted(&input).generate().expect_err("malformed");
+    assert!(rooted.to_string().contains(flag_message), "{rooted}");
+    // A service without roots (everything is generated): a malformed member before a type
+    // declared twice. The default run reads members as it resolves them; it reports what
+    // an eager read does.
+    let twice = r#"<ComplexType Name="info"><Property Name="x" Type="Edm.String"/></ComplexType>"#;
+    let text = doc("", bad_flag, "", twice);
+    let input = write(dir.path(), "doc.csdl.xml", &text);
+    let default = Generator::new(&input).generate().expect_err("malformed");
+    let all = Generator::new(&input)
+        .all(true)
+        .generate()
+        .expect_err("malformed");
+    assert!(default.to_string().contains(flag_message), "{default}");
+    assert_eq!(default.to_string(), all.to_string());
+}
+
+/// A type's key and its members are read in one pass's order: of two errors, the one
+/// earlier in the file is reported.
+#[test]
+fn of_a_bad_member_and_a_bad_key_the_earlier_is_reported() {
+    let text = |body: &str| {
+        doc("", "", "", "").replace(
+            r#"<EntityType Name="other">"#,
+            &format!(r#"<EntityType Name="other2">{body}</EntityType><EntityType Name="other">"#),
+        )
+    };
+    let bad_property = r#"<Property Name="p" Type="Edm.String" Nullable="maybe"/>"#;
+    let bad_key = r#"<Key><PropertyRef/></Key>"#;
+    let member_first =
+        csdl_codegen::csdl::parse_document(&text(&format!("{bad_property}{bad_key}")))
+            .expect_err("malformed");
+    assert!(
+        member_first.to_string().contains("Nullable"),
+        "{member_first}"
+    );
+    let key_first = csdl_codegen::csdl::parse_document(&text(&format!("{bad_key}{bad_property}")))
+        .expect_err("malformed");
+    assert!(key_first.to_string().contains("PropertyRef"), "{key_first}");
 }
 
 /// An error in the members of a type no root reaches is reported when something reaches

@@ -1,12 +1,14 @@
 //! Members read when first asked for.
 //!
 //! Generating for a few roots reads a few hundred of Graph's 4,000 types; reading the
-//! properties and navigations of all of them cost more than everything after the parse
-//! (BENCHMARKS.md). A document loaded for roots ([`super::load_for_roots`]) keeps its text
-//! and XML tree, and each structured and enum type keeps where its members are: they are
-//! read, with the same code, messages and positions as an eager read, the first time
-//! [`Deferred::get`] asks. A document read eagerly ([`super::read_file`],
-//! [`super::parse_document`]) has every member read already and keeps no tree.
+//! members of all of them, and the annotations of every `<Annotations>` block, was about a
+//! quarter of the instructions generation ran beyond the parse (BENCHMARKS.md, "Generation from roots reads what
+//! it reaches"). A document loaded for roots ([`super::load_deferred`]) keeps its text and
+//! XML tree, and each structured and enum type and each annotation block keeps where its
+//! contents are: they are read, with the same code, messages and positions as an eager
+//! read, the first time [`Deferred::get`] asks. A document read eagerly
+//! ([`super::read_file`], [`super::parse_document`]) has everything read already and keeps
+//! no tree.
 
 use std::sync::{Arc, OnceLock};
 

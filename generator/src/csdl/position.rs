@@ -44,7 +44,6 @@ impl<'t> Lines<'t> {
         lines
     }
 
-    /// The first possible line end at or after `from`.
     /// Positions in `text` from the line that starts at byte `line_start`, line number
     /// `line`, on (as [`Self::line_of`] gave them); `has_cr` as `new` finds it.
     pub(super) fn resume(text: &'t str, has_cr: bool, line: u32, line_start: usize) -> Self {
@@ -68,6 +67,7 @@ impl<'t> Lines<'t> {
         (c.line, c.start)
     }
 
+    /// The first possible line end at or after `from`.
     fn next_break(&self, from: usize) -> usize {
         let rest = &self.text.as_bytes()[from..];
         let found = if self.has_cr {
@@ -217,7 +217,11 @@ mod tests {
                 let (line, start) = Lines::new(text).line_of(from);
                 let resumed = Lines::resume(text, has_cr, line, start);
                 for &o in offsets.iter().filter(|&&o| o >= from) {
-                    assert_eq!(resumed.pos(o), walked(text, o), "{text:?} from {from} at {o}");
+                    assert_eq!(
+                        resumed.pos(o),
+                        walked(text, o),
+                        "{text:?} from {from} at {o}"
+                    );
                 }
             }
         }

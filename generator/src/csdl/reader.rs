@@ -31,16 +31,22 @@ pub fn read_file(path: &Path) -> Result<Document> {
 /// keeps its text and XML tree, and each type reads its members when first asked
 /// ([`Deferred`]). An error in members is reported when they are read.
 pub fn read_file_deferred(path: &Path) -> Result<Document> {
-    let mut bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
-    decode_utf8(&bytes).map_err(|e| e.in_file(path))?;
-    // Positions are counted after the byte-order mark, as `decode_utf8` does.
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    // Checked just above (the mark is whole characters).
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Error::new(ErrorKind::Xml, format!("input is not valid UTF-8: {e}")).in_file(path)
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    // `decode_utf8` words the error (and has it whenever this check fails).
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let error = match decode_utf8(e.as_bytes()) {
+            Err(error) => error,
+            Ok(_) => Error::new(ErrorKind::Xml, format!("input is not valid UTF-8: {e}")),
+        };
+        error.in_file(path)
     })?;
+    // Positions are counted after the byte-order marks `read_file` strips: one by
+    // `decode_utf8`, one by `parse_document`.
+    for _ in 0..2 {
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+    }
     let source = Source::new(text, parse_xml).map_err(|e| e.in_file(path))?;
     let reader = Reader {
         doc: source.xml(),
@@ -422,6 +428,20 @@ impl<'a, 'input> Reader<'a, 'input> {
             has_stream: entity && self.boolean_value(&node, "HasStream", has_stream, false)?,
             ..StructuredType::default()
         };
+        let key = self.key(node, &mut ty);
+        let members = self.members(node, Self::structured_members);
+        // Both read, the first error in document order reported: members read now may
+        // come before the key.
+        match (key, members) {
+            (Ok(()), Ok(members)) => ty.members = members,
+            (Err(e), Ok(_)) | (Ok(()), Err(e)) => return Err(e),
+            (Err(k), Err(m)) => return Err(if m.pos < k.pos { m } else { k }),
+        }
+        Ok(ty)
+    }
+
+    /// The key of an entity type, into `ty`.
+    fn key(&self, node: Node, ty: &mut StructuredType) -> Result<()> {
         for key in children(node).filter(|n| local(n) == "Key") {
             for r in children(key).filter(|n| local(n) == "PropertyRef") {
                 let name = self.required(&r, "Name")?;
@@ -431,8 +451,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                 ty.key.push(name);
             }
         }
-        ty.members = self.members(node, Self::structured_members)?;
-        Ok(ty)
+        Ok(())
     }
 
     /// The properties, navigation properties and annotations of a structured type.
