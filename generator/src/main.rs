@@ -19,9 +19,9 @@ use csdl_codegen::{
 /// Generation allocates and frees many small strings and token trees; mimalloc handles that
 /// faster than the system allocator (measured in BENCHMARKS.md). Blocks of a mebibyte and
 /// more (the input's text, the XML tree's node and attribute tables) go to the system
-/// allocator instead, which maps them on their own and grows them in place (`mremap`):
-/// mimalloc grows one by copying it into new memory, and the node table grows twice while
-/// the input is parsed (BENCHMARKS.md, "Large blocks").
+/// allocator instead: on Linux glibc maps such a block on its own and grows it in place
+/// (`mremap`), where mimalloc allocates anew and copies, and the node table grows twice
+/// while the input is parsed (BENCHMARKS.md, "Generation from roots reads what it reaches").
 #[global_allocator]
 static ALLOCATOR: SplitAllocator = SplitAllocator;
 

@@ -83,7 +83,7 @@ impl TextSink for String {
 }
 
 /// Produces the text of one file into a sink; files are produced on several threads
-/// ([`each_in_parallel`]).
+/// ([`pieces::produce_files`]).
 pub(crate) type Produce<'a> = Box<dyn FnOnce(&mut dyn TextSink) -> Result<()> + Send + 'a>;
 
 /// A file whose text is produced while it is written, piece by piece: a multi-megabyte
@@ -155,11 +155,6 @@ impl<'a> PendingFile<'a> {
     }
 }
 
-/// Runs `work` on every item on a pool of threads (as many as the machine has cores, at
-/// most four) that take the next item as they finish one, so the cores stay busy until the
-/// last item and each thread's caches (`emit::syntax` templates) last the whole run. Each
-/// thread holds one item at a time. The error of the lowest item that failed is returned
-/// (no new item starts after a failure); a panic is an internal error of that item.
 /// How many threads can run at once (`available_parallelism`), asked once: on Linux each
 /// answer reads three files of `/proc` and `/sys` (the cgroup's CPU quota).
 pub(crate) fn cores() -> usize {
@@ -167,6 +162,7 @@ pub(crate) fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// [`each_in_parallel_then`] with nothing to run after the items.
 #[cfg(test)]
 pub(crate) fn each_in_parallel<T: Send>(
     items: Vec<T>,
@@ -175,9 +171,14 @@ pub(crate) fn each_in_parallel<T: Send>(
     each_in_parallel_then(items, work, || ())
 }
 
-/// [`each_in_parallel`], and `then` run by the first thread that finds no item left (beside
-/// the last items only), so work that must wait for the items' memory to go (the next
-/// output's plan) starts before the slowest item ends. `then` runs even after a failure.
+/// Runs `work` on every item on a pool of threads (as many as the machine has cores, at
+/// most four) that take the next item as they finish one, so the cores stay busy until the
+/// last item and each thread's caches (`emit::syntax` templates) last the whole run. Each
+/// thread holds one item at a time. The error of the lowest item that failed is returned
+/// (no new item starts after a failure); a panic is an internal error of that item.
+/// `then` is run by the first thread that finds no item left (beside the last items only),
+/// so work that must wait for the items' memory to go (the next output's plan) starts
+/// before the slowest item ends. `then` runs even after a failure.
 pub(crate) fn each_in_parallel_then<T: Send>(
     items: Vec<T>,
     work: impl Fn(T) -> Result<()> + Sync,

@@ -1,7 +1,8 @@
 //! Formatting of emitted code: each top-level item is printed on its own (items still
 //! emitted as tokens are parsed first), and the items of a large file are built, formatted
 //! and written one after the other ([`stream_parts`]), so neither a file's syntax tree nor
-//! its text is ever held whole. Files are produced in parallel (`write::each_in_parallel`).
+//! its text is ever held whole. Files are produced in parallel (`write::each_in_parallel_then`),
+//! a large model file in pieces ([`stream_in_pieces`]).
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -212,7 +213,7 @@ fn push_part(sink: &mut dyn TextSink, text: &str) -> Result<()> {
 /// Produces a file made of independent parts: the header, `head`, then `make(item)` for
 /// every item, each built, formatted and written before the next is built, so what is in
 /// memory is one item's tree and text. Files are produced in parallel, one per thread
-/// (`write::each_in_parallel`). The items' doc lines skip their literals
+/// (`write::each_in_parallel_then`). The items' doc lines skip their literals
 /// (`emit::doc_lines`); `head` was built before and keeps them.
 pub(crate) fn stream_parts<T>(
     sink: &mut dyn TextSink,
@@ -238,16 +239,19 @@ const ITEMS_PER_PIECE: usize = 32;
 pub(crate) fn stream_in_pieces<'a, T: Send + 'a>(
     info: &'a CrateInfo,
     head: impl FnOnce() -> Code + Send + 'a,
-    mut items: Vec<T>,
+    items: Vec<T>,
     make: impl Fn(&T) -> Code + Send + Sync + Copy + 'a,
     what: String,
 ) -> (Produce<'a>, Vec<Produce<'a>>) {
-    let mut chunks = Vec::new();
-    while items.len() > ITEMS_PER_PIECE {
-        let tail = items.split_off(ITEMS_PER_PIECE);
-        chunks.push(std::mem::replace(&mut items, tail));
+    let mut chunks = Vec::with_capacity(items.len().div_ceil(ITEMS_PER_PIECE).max(1));
+    let mut drained = items.into_iter();
+    loop {
+        let chunk: Vec<T> = drained.by_ref().take(ITEMS_PER_PIECE).collect();
+        if chunk.is_empty() && !chunks.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
     }
-    chunks.push(items);
     let mut chunks = chunks.into_iter();
     let first_items = chunks.next().unwrap_or_default();
     let first_what = what.clone();
