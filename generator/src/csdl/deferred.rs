@@ -12,18 +12,25 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::error::Result;
+use super::halves::{Halves, Split};
+use super::position::Lines;
+use crate::error::{Error, Result};
 
 self_cell::self_cell!(
-    /// A document's text and the XML tree that borrows it.
+    /// A document's text and the XML trees that borrow it.
     struct Tree {
         owner: String,
         #[covariant]
-        dependent: XmlDocument,
+        dependent: Trees,
     }
 );
 
-type XmlDocument<'a> = roxmltree::Document<'a>;
+/// The XML tree of a whole text, or the trees of its two halves (`halves.rs`): the first
+/// is the text up to the inserted end tags, the second the rest.
+struct Trees<'a> {
+    first: roxmltree::Document<'a>,
+    second: Option<(roxmltree::Document<'a>, Halves)>,
+}
 
 /// The text and XML tree of a document whose members are read when asked for; it lives
 /// as long as one of its types does.
@@ -32,25 +39,127 @@ pub(super) struct Source {
     /// Whether the text has a `\r` (positions then count `\r\n` and a lone `\r` as line
     /// ends); found once for every later read.
     pub(super) has_cr: bool,
+    /// Parsed in halves: where the second half starts in the text, the length of the start
+    /// tags it opens with, and the line of the original text it continues.
+    second: Option<(usize, usize, u32)>,
 }
 
+/// The second half of a document parsed in halves, as the reader reads it.
+pub(super) struct SecondHalf<'a> {
+    pub(super) xml: &'a roxmltree::Document<'a>,
+    pub(super) text: &'a str,
+    pub(super) halves: Halves,
+    /// The length of the start tags the half opens with: its own text starts there.
+    pub(super) open_len: usize,
+    /// The line of the original text the half's own text starts on.
+    pub(super) line: u32,
+}
+
+/// Parses a text (the whole, or a half with a node limit) as CSDL is parsed.
+pub(super) type Parse = for<'a> fn(&'a str, u32) -> Result<roxmltree::Document<'a>>;
+
 impl Source {
-    /// Parses `text` with `parse`, keeping both.
-    pub(super) fn new(
-        text: String,
-        parse: impl for<'a> FnOnce(&'a str) -> Result<roxmltree::Document<'a>>,
-    ) -> Result<Arc<Source>> {
+    /// Parses `text` whole with `parse` (node limit `nodes`), keeping both.
+    pub(super) fn new(text: String, parse: Parse, nodes: u32) -> Result<Arc<Source>> {
         let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
-        let tree = Tree::try_new(text, |text| parse(text))?;
-        Ok(Arc::new(Source { tree, has_cr }))
+        let tree = Tree::try_new(text, |text| {
+            Ok::<_, Error>(Trees {
+                first: parse(text, nodes)?,
+                second: None,
+            })
+        })?;
+        Ok(Arc::new(Source {
+            tree,
+            has_cr,
+            second: None,
+        }))
     }
 
+    /// [`Self::new`], parsing a large text in two halves on two threads when it splits
+    /// (`halves.rs`: each half with half the node limit, so the whole stays within it).
+    /// When it does not, or a half fails to parse or to verify, the text is put back and
+    /// parsed whole, so errors are those of a whole parse.
+    pub(super) fn new_in_halves(mut text: String, parse: Parse, nodes: u32) -> Result<Arc<Source>> {
+        let split = match Split::find(&text) {
+            Some(split) if crate::write::cores() >= 2 => split,
+            _ => return Source::new(text, parse, nodes),
+        };
+        let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
+        // The line the second half's own text starts on, counted before the tags go in.
+        let line = Lines::new(&text[..split.at]).line_of(split.at).0;
+        split.insert(&mut text);
+        let first_len = split.first_len();
+        let parsed = Tree::try_new_or_recover(text, |text| {
+            let (first, second) = text.split_at(first_len);
+            let (first, second) = std::thread::scope(|scope| {
+                let second = std::thread::Builder::new()
+                    .stack_size(16 << 20)
+                    .spawn_scoped(scope, || parse(second, nodes / 2));
+                let first = parse(first, nodes / 2);
+                let second = match second {
+                    Ok(handle) => handle.join().ok(),
+                    Err(_) => None,
+                };
+                (first, second)
+            });
+            match (first, second) {
+                (Ok(first), Some(Ok(second))) => match Halves::verify(&split, &first, &second) {
+                    Some(halves) => Ok(Trees {
+                        first,
+                        second: Some((second, halves)),
+                    }),
+                    None => Err(()),
+                },
+                _ => Err(()),
+            }
+        });
+        match parsed {
+            Ok(tree) => Ok(Arc::new(Source {
+                tree,
+                has_cr,
+                second: Some((first_len, split.open_len(), line)),
+            })),
+            Err((mut text, ())) => {
+                split.remove(&mut text);
+                Source::new(text, parse, nodes)
+            }
+        }
+    }
+
+    /// The text of the first half (the whole text when it was parsed whole).
     pub(super) fn text(&self) -> &str {
-        self.tree.borrow_owner()
+        let text = self.tree.borrow_owner();
+        match self.second {
+            Some((at, _, _)) => &text[..at],
+            None => text,
+        }
     }
 
+    /// The tree of the first half (of the whole text when it was parsed whole).
     pub(super) fn xml(&self) -> &roxmltree::Document<'_> {
-        self.tree.borrow_dependent()
+        &self.tree.borrow_dependent().first
+    }
+
+    /// The second half, when the text was parsed in halves.
+    pub(super) fn second_half(&self) -> Option<SecondHalf<'_>> {
+        let (at, open_len, line) = self.second?;
+        let (xml, halves) = self.tree.borrow_dependent().second.as_ref()?;
+        Some(SecondHalf {
+            xml,
+            text: &self.tree.borrow_owner()[at..],
+            halves: *halves,
+            open_len,
+            line,
+        })
+    }
+
+    /// The tree and text of one half (`second`), or of the whole.
+    pub(super) fn part(&self, second: bool) -> Option<(&roxmltree::Document<'_>, &str)> {
+        if second {
+            self.second_half().map(|h| (h.xml, h.text))
+        } else {
+            Some((self.xml(), self.text()))
+        }
     }
 }
 
@@ -59,6 +168,8 @@ impl Source {
 #[derive(Clone)]
 pub(super) struct Place {
     pub(super) source: Arc<Source>,
+    /// Whether the element is in the second half of a document parsed in halves.
+    pub(super) second: bool,
     pub(super) node: roxmltree::NodeId,
     pub(super) line: u32,
     pub(super) line_start: usize,
@@ -66,7 +177,7 @@ pub(super) struct Place {
 
 impl Place {
     fn node(&self) -> Option<roxmltree::Node<'_, '_>> {
-        self.source.xml().get_node(self.node)
+        self.source.part(self.second)?.0.get_node(self.node)
     }
 }
 
@@ -98,6 +209,12 @@ impl<T> Deferred<T> {
             place: Some(place),
             child_names: OnceLock::new(),
         }
+    }
+
+    /// Whether the unread element is in the second half of a document parsed in halves.
+    #[cfg(test)]
+    pub(super) fn in_second_half(&self) -> bool {
+        self.place.as_ref().is_some_and(|p| p.second)
     }
 
     /// The members if they are read, without reading them.

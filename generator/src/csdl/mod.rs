@@ -5,6 +5,7 @@
 
 mod ast;
 mod deferred;
+mod halves;
 mod load;
 mod position;
 mod reader;

@@ -8,6 +8,7 @@ use roxmltree::{Node, ParsingOptions};
 
 use super::ast::*;
 use super::deferred::{Place, Source};
+use super::halves::Halves;
 use super::position::Lines;
 use crate::error::{Error, ErrorKind, Pos, Result};
 
@@ -47,11 +48,17 @@ pub fn read_file_deferred(path: &Path) -> Result<Document> {
             text.drain(..'\u{feff}'.len_utf8());
         }
     }
-    let source = Source::new(text, parse_xml).map_err(|e| e.in_file(path))?;
+    let source = Source::new_in_halves(text, parse_xml, MAX_NODES).map_err(|e| e.in_file(path))?;
+    let second = source.second_half().map(|half| SecondHalf {
+        doc: half.xml,
+        lines: Lines::resume(half.text, source.has_cr, half.line, half.open_len),
+        halves: half.halves,
+    });
     let reader = Reader {
         doc: source.xml(),
         lines: Lines::resume(source.text(), source.has_cr, 1, 0),
         defer: Some(&source),
+        second,
     };
     reader.document().map_err(|e| e.in_file(path))
 }
@@ -83,20 +90,22 @@ fn pos_of_offset(text: &str, offset: usize) -> Pos {
 /// Parses CSDL text. A leading byte-order mark is accepted.
 pub fn parse_document(text: &str) -> Result<Document> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let doc = parse_xml(text)?;
+    let doc = parse_xml(text, MAX_NODES)?;
     let reader = Reader {
         doc: &doc,
         lines: Lines::new(text),
         defer: None,
+        second: None,
     };
     reader.document()
 }
 
-/// The XML tree of `text` (after any byte-order mark), with CSDL's parsing options.
-fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>> {
+/// The XML tree of `text` (after any byte-order mark), with CSDL's parsing options and at
+/// most `nodes` nodes.
+fn parse_xml(text: &str, nodes: u32) -> Result<roxmltree::Document<'_>> {
     let options = ParsingOptions {
         allow_dtd: false,
-        nodes_limit: MAX_NODES,
+        nodes_limit: nodes,
         ..ParsingOptions::default()
     };
     roxmltree::Document::parse_with_options(text, options).map_err(|e| {
@@ -147,6 +156,17 @@ struct Reader<'a, 'input> {
     lines: Lines<'input>,
     /// The document's source when members are left for later (`read_file_deferred`).
     defer: Option<&'a Arc<Source>>,
+    /// The second half of a document parsed in halves (`csdl/halves.rs`): `doc` is then the
+    /// first.
+    second: Option<SecondHalf<'a, 'input>>,
+}
+
+/// The tree of the second half of a document, with its positions and the elements it
+/// continues.
+struct SecondHalf<'a, 'input> {
+    doc: &'a roxmltree::Document<'input>,
+    lines: Lines<'input>,
+    halves: Halves,
 }
 
 fn local<'a>(node: &Node<'a, '_>) -> &'a str {
@@ -161,10 +181,18 @@ impl<'a> Reader<'a, 'a> {
     /// A reader of the element at `place`, counting positions from its line.
     fn at(place: &'a Place) -> Result<(Self, Node<'a, 'a>)> {
         let source = &place.source;
+        let missing = || {
+            Error::new(
+                ErrorKind::Internal,
+                "internal error: deferred members point at no element",
+            )
+        };
+        let (doc, text) = source.part(place.second).ok_or_else(missing)?;
         let reader = Reader {
-            doc: source.xml(),
-            lines: Lines::resume(source.text(), source.has_cr, place.line, place.line_start),
+            doc,
+            lines: Lines::resume(text, source.has_cr, place.line, place.line_start),
             defer: None,
+            second: None,
         };
         let node = reader.doc.get_node(place.node).ok_or_else(|| {
             Error::new(
@@ -186,9 +214,11 @@ impl<'a, 'input> Reader<'a, 'input> {
         match self.defer {
             None => Ok(Deferred::new(read(self, node)?)),
             Some(source) => {
-                let (line, line_start) = self.lines.line_of(node.range().start);
+                let (lines, second) = self.lines_of(&node);
+                let (line, line_start) = lines.line_of(node.range().start);
                 Ok(Deferred::unread(Place {
                     source: Arc::clone(source),
+                    second,
                     node: node.id(),
                     line,
                     line_start,
@@ -197,8 +227,32 @@ impl<'a, 'input> Reader<'a, 'input> {
         }
     }
 
+    /// The positions of `node`'s half, and whether it is the second half.
+    fn lines_of(&self, node: &Node) -> (&Lines<'input>, bool) {
+        match &self.second {
+            Some(half) if std::ptr::eq(node.document(), half.doc) => (&half.lines, true),
+            _ => (&self.lines, false),
+        }
+    }
+
     fn pos(&self, node: &Node) -> Pos {
-        self.lines.pos(node.range().start)
+        self.lines_of(node).0.pos(node.range().start)
+    }
+
+    /// The element children of `node`; for an element the split of a document parsed in
+    /// halves left open, its children in the first half and then those in the second
+    /// (without the second half's copies of the open elements).
+    fn children_of(&self, node: Node<'a, 'input>) -> impl Iterator<Item = Node<'a, 'input>> {
+        let continued = self.second.as_ref().and_then(|half| {
+            if !std::ptr::eq(node.document(), self.doc) {
+                return None;
+            }
+            let i = half.halves.first.iter().position(|&id| id == node.id())?;
+            let copies = half.halves.second;
+            let node = half.doc.get_node(copies[i])?;
+            Some(children(node).filter(move |n| !copies.contains(&n.id())))
+        });
+        children(node).chain(continued.into_iter().flatten())
     }
 
     fn err(&self, node: &Node, message: impl Into<String>) -> Error {
@@ -288,11 +342,11 @@ impl<'a, 'input> Reader<'a, 'input> {
             references: Vec::new(),
             schemas: Vec::new(),
         };
-        for child in children(root) {
+        for child in self.children_of(root) {
             match local(&child) {
                 "Reference" => document.references.push(self.reference(child)?),
                 "DataServices" => {
-                    for schema in children(child).filter(|n| local(n) == "Schema") {
+                    for schema in self.children_of(child).filter(|n| local(n) == "Schema") {
                         let ns = schema.tag_name().namespace().unwrap_or_default();
                         if ns != EDM_NAMESPACE {
                             return Err(self
@@ -340,12 +394,12 @@ impl<'a, 'input> Reader<'a, 'input> {
         Ok(reference)
     }
 
-    fn schema(&self, node: Node) -> Result<Schema> {
+    fn schema(&self, node: Node<'a, 'input>) -> Result<Schema> {
         // Each list sized before it is filled: they hold thousands of large elements, and
         // growing them copied each several times (about 2M instructions on Graph v1.0, the
         // counting pass a tenth of that).
         let mut counts = [0usize; 8];
-        for child in children(node) {
+        for child in self.children_of(node) {
             let list = match local(&child) {
                 "EntityType" => 0,
                 "ComplexType" => 1,
@@ -373,7 +427,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             terms: Vec::with_capacity(counts[7]),
             ..Schema::default()
         };
-        for child in children(node) {
+        for child in self.children_of(node) {
             match local(&child) {
                 "EntityType" => schema.entity_types.push(self.structured(child, true)?),
                 "ComplexType" => schema.complex_types.push(self.structured(child, false)?),
