@@ -39,8 +39,11 @@ pub(super) struct Source {
     /// Whether the text has a `\r` (positions then count `\r\n` and a lone `\r` as line
     /// ends); found once for every later read.
     pub(super) has_cr: bool,
-    /// Parsed in halves: where the second half starts in the text, the length of the start
-    /// tags it opens with, and the line of the original text it continues.
+    /// Where the text to parse starts in the buffer (after any byte-order marks, which are
+    /// skipped rather than removed: removing moved the whole text).
+    start: usize,
+    /// Parsed in halves: where the second half starts in the buffer, the length of the
+    /// start tags it opens with, and the line of the original text it continues.
     second: Option<(usize, usize, u32)>,
 }
 
@@ -59,18 +62,19 @@ pub(super) struct SecondHalf<'a> {
 pub(super) type Parse = for<'a> fn(&'a str, u32) -> Result<roxmltree::Document<'a>>;
 
 impl Source {
-    /// Parses `text` whole with `parse` (node limit `nodes`), keeping both.
-    pub(super) fn new(text: String, parse: Parse, nodes: u32) -> Result<Arc<Source>> {
+    /// Parses `text[start..]` whole with `parse` (node limit `nodes`), keeping both.
+    pub(super) fn new(text: String, start: usize, parse: Parse, nodes: u32) -> Result<Arc<Source>> {
         let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
         let tree = Tree::try_new(text, |text| {
             Ok::<_, Error>(Trees {
-                first: parse(text, nodes)?,
+                first: parse(&text[start..], nodes)?,
                 second: None,
             })
         })?;
         Ok(Arc::new(Source {
             tree,
             has_cr,
+            start,
             second: None,
         }))
     }
@@ -79,18 +83,31 @@ impl Source {
     /// (`halves.rs`: each half with half the node limit, so the whole stays within it).
     /// When it does not, or a half fails to parse or to verify, the text is put back and
     /// parsed whole, so errors are those of a whole parse.
-    pub(super) fn new_in_halves(mut text: String, parse: Parse, nodes: u32) -> Result<Arc<Source>> {
-        let split = match Split::find(&text) {
+    pub(super) fn new_in_halves(
+        mut text: String,
+        start: usize,
+        parse: Parse,
+        nodes: u32,
+    ) -> Result<Arc<Source>> {
+        let split = match Split::find(&text[start..]) {
             Some(split) if crate::write::cores() >= 2 => split,
-            _ => return Source::new(text, parse, nodes),
+            _ => return Source::new(text, start, parse, nodes),
         };
         let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
-        // The line the second half's own text starts on, counted before the tags go in.
-        let line = Lines::new(&text[..split.at]).line_of(split.at).0;
-        split.insert(&mut text);
-        let first_len = split.first_len();
+        // The line the second half's own text starts on, counted before the tags go in:
+        // the split follows a `\n`, and without a `\r` each `\n` ends a line.
+        let before = &text[start..start + split.at];
+        let line = if has_cr {
+            Lines::new(before).line_of(split.at).0
+        } else {
+            let ends = memchr::memchr_iter(b'\n', before.as_bytes()).count();
+            u32::try_from(ends + 1).unwrap_or(u32::MAX)
+        };
+        split.insert(&mut text, start);
+        let second_at = start + split.first_len();
         let parsed = Tree::try_new_or_recover(text, |text| {
-            let (first, second) = text.split_at(first_len);
+            let (first, second) = text.split_at(second_at);
+            let first = &first[start..];
             let (first, second) = std::thread::scope(|scope| {
                 let second = std::thread::Builder::new()
                     .stack_size(16 << 20)
@@ -117,11 +134,12 @@ impl Source {
             Ok(tree) => Ok(Arc::new(Source {
                 tree,
                 has_cr,
-                second: Some((first_len, split.open_len(), line)),
+                start,
+                second: Some((second_at, split.open_len(), line)),
             })),
             Err((mut text, ())) => {
-                split.remove(&mut text);
-                Source::new(text, parse, nodes)
+                split.remove(&mut text, start);
+                Source::new(text, start, parse, nodes)
             }
         }
     }
@@ -130,8 +148,8 @@ impl Source {
     pub(super) fn text(&self) -> &str {
         let text = self.tree.borrow_owner();
         match self.second {
-            Some((at, _, _)) => &text[..at],
-            None => text,
+            Some((at, _, _)) => &text[self.start..at],
+            None => &text[self.start..],
         }
     }
 

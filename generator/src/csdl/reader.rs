@@ -34,7 +34,7 @@ pub fn read_file(path: &Path) -> Result<Document> {
 pub fn read_file_deferred(path: &Path) -> Result<Document> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
     // `decode_utf8` words the error (and has it whenever this check fails).
-    let mut text = String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let error = match decode_utf8(e.as_bytes()) {
             Err(error) => error,
             Ok(_) => Error::new(ErrorKind::Xml, format!("input is not valid UTF-8: {e}")),
@@ -42,13 +42,15 @@ pub fn read_file_deferred(path: &Path) -> Result<Document> {
         error.in_file(path)
     })?;
     // Positions are counted after the byte-order marks `read_file` strips: one by
-    // `decode_utf8`, one by `parse_document`.
+    // `decode_utf8`, one by `parse_document`. Skipped, not removed (that moved the text).
+    let mut start = 0;
     for _ in 0..2 {
-        if text.starts_with('\u{feff}') {
-            text.drain(..'\u{feff}'.len_utf8());
+        if text[start..].starts_with('\u{feff}') {
+            start += '\u{feff}'.len_utf8();
         }
     }
-    let source = Source::new_in_halves(text, parse_xml, MAX_NODES).map_err(|e| e.in_file(path))?;
+    let source =
+        Source::new_in_halves(text, start, parse_xml, MAX_NODES).map_err(|e| e.in_file(path))?;
     let second = source.second_half().map(|half| SecondHalf {
         doc: half.xml,
         lines: Lines::resume(half.text, source.has_cr, half.line, half.open_len),
