@@ -58,6 +58,18 @@ pub(super) struct SecondHalf<'a> {
     pub(super) line: u32,
 }
 
+impl SecondHalf<'_> {
+    /// The line and byte its own text (after the copied start tags) starts at.
+    pub(super) fn home(&self) -> (u32, usize) {
+        (self.line, self.open_len)
+    }
+}
+
+/// A text with this many `xmlns` is parsed whole: roxmltree refuses more than 2^16
+/// distinct namespaces in one document (the count is of the text, so a bound that leaves
+/// room for the predefined `xml` namespace and the second half's copied declarations).
+const NAMESPACE_DECLARATIONS: usize = (1 << 16) - 64;
+
 /// Parses a text (the whole, or a half with a node limit) as CSDL is parsed.
 pub(super) type Parse = for<'a> fn(&'a str, u32) -> Result<roxmltree::Document<'a>>;
 
@@ -89,9 +101,13 @@ impl Source {
         parse: Parse,
         nodes: u32,
     ) -> Result<Arc<Source>> {
-        let split = match Split::find(&text[start..]) {
-            Some(split) if crate::write::cores() >= 2 => split,
-            _ => return Source::new(text, start, parse, nodes),
+        let split = if crate::write::cores() >= 2 {
+            Split::find(&text[start..])
+        } else {
+            None
+        };
+        let Some(split) = split else {
+            return Source::new(text, start, parse, nodes);
         };
         let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
         // The line the second half's own text starts on, counted before the tags go in:
@@ -108,11 +124,23 @@ impl Source {
         let parsed = Tree::try_new_or_recover(text, |text| {
             let (first, second) = text.split_at(second_at);
             let first = &first[start..];
+            // Each half also counts its namespace declarations: roxmltree refuses a document
+            // with more than 2^16 distinct namespaces, which two halves could each stay
+            // under.
+            fn parse_and_count(
+                parse: Parse,
+                half: &str,
+                nodes: u32,
+            ) -> (Result<roxmltree::Document<'_>>, usize) {
+                let tree = parse(half, nodes);
+                let declarations = memchr::memmem::find_iter(half.as_bytes(), b"xmlns").count();
+                (tree, declarations)
+            }
             let (first, second) = std::thread::scope(|scope| {
+                // roxmltree keeps its own stack of open elements: the default stack does.
                 let second = std::thread::Builder::new()
-                    .stack_size(16 << 20)
-                    .spawn_scoped(scope, || parse(second, nodes / 2));
-                let first = parse(first, nodes / 2);
+                    .spawn_scoped(scope, || parse_and_count(parse, second, nodes / 2));
+                let first = parse_and_count(parse, first, nodes / 2);
                 let second = match second {
                     Ok(handle) => handle.join().ok(),
                     Err(_) => None,
@@ -120,13 +148,15 @@ impl Source {
                 (first, second)
             });
             match (first, second) {
-                (Ok(first), Some(Ok(second))) => match Halves::verify(&split, &first, &second) {
-                    Some(halves) => Ok(Trees {
-                        first,
-                        second: Some((second, halves)),
-                    }),
-                    None => Err(()),
-                },
+                ((Ok(first), a), Some((Ok(second), b))) if a + b < NAMESPACE_DECLARATIONS => {
+                    match Halves::verify(&split, &first, &second) {
+                        Some(halves) => Ok(Trees {
+                            first,
+                            second: Some((second, halves)),
+                        }),
+                        None => Err(()),
+                    }
+                }
                 _ => Err(()),
             }
         });
@@ -171,12 +201,16 @@ impl Source {
         })
     }
 
-    /// The tree and text of one half (`second`), or of the whole.
-    pub(super) fn part(&self, second: bool) -> Option<(&roxmltree::Document<'_>, &str)> {
+    /// The tree and text of one half (`second`), or of the whole, with the line and byte
+    /// its original text starts at.
+    pub(super) fn part(
+        &self,
+        second: bool,
+    ) -> Option<(&roxmltree::Document<'_>, &str, (u32, usize))> {
         if second {
-            self.second_half().map(|h| (h.xml, h.text))
+            self.second_half().map(|h| (h.xml, h.text, h.home()))
         } else {
-            Some((self.xml(), self.text()))
+            Some((self.xml(), self.text(), (1, 0)))
         }
     }
 }

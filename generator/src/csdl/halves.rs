@@ -6,16 +6,20 @@
 //! of a line inside the open `Schema` element near the middle, the first half closed with
 //! the end tags of the three open elements (`Schema`, `DataServices`, `Edmx`), and the
 //! second half opened with copies of their start tags. Both halves live in the one text
-//! buffer (the tags are inserted at the split, so nothing is copied but the half after it,
-//! moved in place).
+//! buffer: the tags are inserted at the split, which moves the half after it within the
+//! buffer (read with room for them, `read_with_room`).
 //!
 //! The split is correct when both halves parse and the first half's tree shows that the
 //! three elements whose start tags were copied are exactly the ones open at the split
 //! ([`Halves::verify`]): then the whole text is well-formed, with the same elements,
 //! attributes and namespaces in scope, and the reader reads the second half's children of
-//! those elements after the first half's. Anything else (no element starts near the
-//! middle, a start tag found in a comment, a parse error in a half) puts the text back as
-//! it was and parses it whole, so every error is the one a whole parse reports.
+//! those elements after the first half's. roxmltree's limits are kept for the whole: each
+//! half may hold half the nodes, and a text with nearly 2^16 namespace declarations (the
+//! most distinct namespaces one document may have) is parsed whole. Anything else (no
+//! element starts near the middle, a start tag found in a comment, a parse error in a
+//! half) puts the text back as it was and parses it whole, so every error is the one a
+//! whole parse reports. Positions in the second half are counted from the split's line;
+//! its copied start tags are never asked for.
 
 use roxmltree::{Document, Node, NodeId};
 
@@ -155,8 +159,9 @@ struct Tag {
     name: std::ops::Range<usize>,
 }
 
-/// The elements a `Schema` holds: a line that starts with one of them starts a child of
-/// the open `Schema` in any CSDL (each is declared nowhere else).
+/// The elements a `Schema` holds: outside comments and character data, a line that starts
+/// with one of them starts a child of the open `Schema` in any CSDL (each is declared
+/// nowhere else); the verification refuses a split anywhere else.
 const SCHEMA_CHILDREN: [&str; 9] = [
     "EntityType",
     "ComplexType",
@@ -418,12 +423,61 @@ mod read_tests {
         let (halves, _dir) = deferred(&text);
         let halves = read_all(&halves.expect("reads")).expect_err("malformed");
         assert_eq!((&halves.message, halves.pos), (&whole.message, whole.pos));
+        // An error reported at an element after a later one was positioned (a bound action
+        // without parameters, found once its children are read): the cursor goes back to
+        // the split's line, not to the copied tags.
+        let action = "      <Action Name=\"a\" IsBound=\"true\">\n        <ReturnType Type=\"Edm.String\"/>\n      </Action>\n";
+        let text = big("", "\n").replace(
+            "      <!-- type 2600 -->",
+            &format!("{action}      <!-- type 2600 -->"),
+        );
+        let whole = parse_document(&text).expect_err("unbound");
+        let (halves, _dir) = deferred(&text);
+        let halves = halves.expect_err("unbound");
+        assert!(whole.message.contains("binding parameter"), "{whole}");
+        assert_eq!((&halves.message, halves.pos), (&whole.message, whole.pos));
         // Malformed XML: the halves fail, the whole is parsed and reports it.
         let text = big(r#"<Property Name="open" Type="Edm.String">"#, "\n");
         let (halves, dir) = deferred(&text);
         let whole = read_file(&dir.path().join("big.csdl.xml")).expect_err("malformed");
         assert_eq!(
             halves.expect_err("malformed").to_string(),
+            whole.to_string()
+        );
+    }
+
+    /// roxmltree refuses a document with more than 2^16 distinct namespaces; two halves
+    /// that each stay under it are not taken for the whole.
+    #[test]
+    fn the_namespace_limit_is_the_wholes() {
+        // Half of the declarations before the types, half after them: each half of the
+        // text holds about 35,000, the whole 70,000.
+        let declared = |from: usize| -> String {
+            (from..from + 35_000)
+                .map(|i| {
+                    format!(
+                        "      <Term Name=\"t{i}\" Type=\"Edm.String\" xmlns:n{i}=\"urn:{i}\"/>\n"
+                    )
+                })
+                .collect()
+        };
+        let text = big("", "\n")
+            .replace(
+                "      <!-- type 0 -->",
+                &format!("{}      <!-- type 0 -->", declared(0)),
+            )
+            .replace(
+                "      <EntityContainer",
+                &format!("{}      <EntityContainer", declared(35_000)),
+            );
+        let split =
+            super::Split::find(&text['\u{feff}'.len_utf8()..]).expect("a split among the types");
+        let before = &text[..split.at];
+        assert!((30_000..40_000).contains(&before.matches("xmlns:n").count()));
+        let (halves, dir) = deferred(&text);
+        let whole = read_file(&dir.path().join("big.csdl.xml")).expect_err("too many namespaces");
+        assert_eq!(
+            halves.expect_err("too many namespaces").to_string(),
             whole.to_string()
         );
     }

@@ -17,6 +17,10 @@ pub(super) struct Lines<'t> {
     /// Whether any `\r` occurs: without one, only `\n` needs looking for.
     has_cr: bool,
     cursor: Cell<Cursor>,
+    /// Where the cursor goes back to for an offset before it: the start of the text, or of
+    /// the part of it that is the original's (the second half of a document parsed in
+    /// halves opens with copies of tags that are not).
+    home: (u32, usize),
 }
 
 #[derive(Clone, Copy)]
@@ -39,14 +43,21 @@ impl<'t> Lines<'t> {
                 line: 1,
                 next: 0,
             }),
+            home: (1, 0),
         };
         lines.cursor.get_mut().next = lines.next_break(0);
         lines
     }
 
     /// Positions in `text` from the line that starts at byte `line_start`, line number
-    /// `line`, on (as [`Self::line_of`] gave them); `has_cr` as `new` finds it.
-    pub(super) fn resume(text: &'t str, has_cr: bool, line: u32, line_start: usize) -> Self {
+    /// `line`, on (as [`Self::line_of`] gave them), going back to `home` (a line number
+    /// and the byte its line starts at) for an earlier offset; `has_cr` as `new` finds it.
+    pub(super) fn resume(
+        text: &'t str,
+        has_cr: bool,
+        home: (u32, usize),
+        (line, line_start): (u32, usize),
+    ) -> Self {
         let mut lines = Lines {
             text,
             has_cr,
@@ -55,6 +66,7 @@ impl<'t> Lines<'t> {
                 line,
                 next: 0,
             }),
+            home,
         };
         lines.cursor.get_mut().next = lines.next_break(line_start);
         lines
@@ -84,10 +96,11 @@ impl<'t> Lines<'t> {
         let bytes = self.text.as_bytes();
         let mut c = self.cursor.get();
         if offset < c.start {
+            let (line, start) = self.home;
             c = Cursor {
-                start: 0,
-                line: 1,
-                next: self.next_break(0),
+                start,
+                line,
+                next: self.next_break(start),
             };
         }
         while c.next < offset {
@@ -215,7 +228,7 @@ mod tests {
             let has_cr = text.contains('\r');
             for &from in &offsets {
                 let (line, start) = Lines::new(text).line_of(from);
-                let resumed = Lines::resume(text, has_cr, line, start);
+                let resumed = Lines::resume(text, has_cr, (1, 0), (line, start));
                 for &o in offsets.iter().filter(|&&o| o >= from) {
                     assert_eq!(
                         resumed.pos(o),

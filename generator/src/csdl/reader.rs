@@ -32,7 +32,7 @@ pub fn read_file(path: &Path) -> Result<Document> {
 /// keeps its text and XML tree, and each type reads its members when first asked
 /// ([`Deferred`]). An error in members is reported when they are read.
 pub fn read_file_deferred(path: &Path) -> Result<Document> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, &e))?;
+    let bytes = read_with_room(path).map_err(|e| Error::io(path, &e))?;
     // `decode_utf8` words the error (and has it whenever this check fails).
     let text = String::from_utf8(bytes).map_err(|e| {
         let error = match decode_utf8(e.as_bytes()) {
@@ -53,16 +53,27 @@ pub fn read_file_deferred(path: &Path) -> Result<Document> {
         Source::new_in_halves(text, start, parse_xml, MAX_NODES).map_err(|e| e.in_file(path))?;
     let second = source.second_half().map(|half| SecondHalf {
         doc: half.xml,
-        lines: Lines::resume(half.text, source.has_cr, half.line, half.open_len),
+        lines: Lines::resume(half.text, source.has_cr, half.home(), half.home()),
         halves: half.halves,
     });
     let reader = Reader {
         doc: source.xml(),
-        lines: Lines::resume(source.text(), source.has_cr, 1, 0),
+        lines: Lines::resume(source.text(), source.has_cr, (1, 0), (1, 0)),
         defer: Some(&source),
         second,
     };
     reader.document().map_err(|e| e.in_file(path))
+}
+
+/// The bytes of the file at `path`, with room after them for the tags a document parsed in
+/// halves inserts (`csdl/halves.rs`), so inserting them never moves the text.
+fn read_with_room(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(4096));
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn decode_utf8(bytes: &[u8]) -> Result<&str> {
@@ -189,10 +200,10 @@ impl<'a> Reader<'a, 'a> {
                 "internal error: deferred members point at no element",
             )
         };
-        let (doc, text) = source.part(place.second).ok_or_else(missing)?;
+        let (doc, text, home) = source.part(place.second).ok_or_else(missing)?;
         let reader = Reader {
             doc,
-            lines: Lines::resume(text, source.has_cr, place.line, place.line_start),
+            lines: Lines::resume(text, source.has_cr, home, (place.line, place.line_start)),
             defer: None,
             second: None,
         };
