@@ -133,6 +133,11 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// The error of generating everything in `input` (`--all`, which reads every member).
+fn all_error(input: &Path, what: &str) -> csdl_codegen::Error {
+    Generator::new(input).all(true).generate().expect_err(what)
+}
+
 fn rooted(input: &Path) -> Generator {
     Generator::new(input).roots(vec![Root::parse("things")])
 }
@@ -187,10 +192,7 @@ fn errors_in_reached_members_are_reported() {
     for (text, message) in cases {
         let input = write(dir.path(), "doc.csdl.xml", &text);
         let rooted = rooted(&input).generate().expect_err(message);
-        let all = Generator::new(&input)
-            .all(true)
-            .generate()
-            .expect_err(message);
+        let all = all_error(&input, message);
         assert!(rooted.to_string().contains(message), "{rooted}");
         assert_eq!(rooted.to_string(), all.to_string());
     }
@@ -232,10 +234,7 @@ fn malformed_members_are_reported_where_they_are_read() {
         let text = format!("\u{feff}\u{feff}{text}");
         let input = write(dir.path(), "doc.csdl.xml", &text);
         let rooted = rooted(&input).generate().expect_err(message).to_string();
-        let all = Generator::new(&input)
-            .all(true)
-            .generate()
-            .expect_err(message);
+        let all = all_error(&input, message);
         assert!(rooted.contains(message), "{rooted}");
         assert!(rooted.contains("doc.csdl.xml:"), "{rooted}");
         assert_eq!(rooted, all.to_string());
@@ -248,10 +247,7 @@ fn malformed_members_are_reported_where_they_are_read() {
         rooted(&input)
             .generate()
             .expect("`Ns.other` is not reached");
-        Generator::new(&input)
-            .all(true)
-            .generate()
-            .expect_err("read by --all");
+        all_error(&input, "read by --all");
     }
 }
 
@@ -279,10 +275,7 @@ fn the_first_error_is_the_eager_reads() {
     let text = doc("", bad_flag, "", twice);
     let input = write(dir.path(), "doc.csdl.xml", &text);
     let default = Generator::new(&input).generate().expect_err("malformed");
-    let all = Generator::new(&input)
-        .all(true)
-        .generate()
-        .expect_err("malformed");
+    let all = all_error(&input, "malformed");
     assert!(default.to_string().contains(flag_message), "{default}");
     assert_eq!(default.to_string(), all.to_string());
 }
@@ -327,10 +320,7 @@ fn errors_of_unreached_members_are_reported_when_reached() {
         .roots(vec![Root::parse("Ns.loose")])
         .generate()
         .expect_err("reached");
-    let all = Generator::new(&input)
-        .all(true)
-        .generate()
-        .expect_err("all");
+    let all = all_error(&input, "all");
     assert!(reached.to_string().contains(message), "{reached}");
     assert_eq!(reached.to_string(), all.to_string());
 }
