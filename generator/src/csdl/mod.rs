@@ -9,6 +9,7 @@ mod halves;
 mod load;
 mod position;
 mod reader;
+mod source;
 pub mod vocabularies;
 
 pub use ast::*;

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use roxmltree::{Node, ParsingOptions};
 
 use super::ast::*;
-use super::deferred::{Place, Source};
+use super::deferred::Place;
 use super::halves::Halves;
 use super::position::Lines;
+use super::source::Source;
 use crate::error::{Error, ErrorKind, Pos, Result};
 
 /// Deepest annotation expression nesting accepted; deeper input is an error, not a stack overflow.
