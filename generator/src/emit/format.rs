@@ -223,8 +223,13 @@ pub(crate) fn stream_parts<T>(
     make: impl Fn(&T) -> Code,
     what: &str,
 ) -> Result<()> {
-    let write = |item: &T, sink: &mut dyn TextSink| push_part(sink, &print_part(make(item), what)?);
+    let write = |item: &T, sink: &mut dyn TextSink| write_item(sink, make(item), what);
     stream_written(sink, info, head, items, write, what)
+}
+
+/// Prints one item of [`stream_parts`] and writes it after a blank line.
+fn write_item(sink: &mut dyn TextSink, code: Code, what: &str) -> Result<()> {
+    push_part(sink, &print_part(code, what)?)
 }
 
 /// How many items a piece of a file produced in pieces ([`stream_in_pieces`]) holds: the
@@ -263,10 +268,9 @@ pub(crate) fn stream_in_pieces<'a, T: Send + 'a>(
             let what = what.clone();
             Box::new(move |sink: &mut dyn TextSink| {
                 super::doc_lines::deferred(&what, || {
-                    for item in &chunk {
-                        push_part(sink, &print_part(make(item), &what)?)?;
-                    }
-                    Ok(())
+                    chunk
+                        .iter()
+                        .try_for_each(|item| write_item(sink, make(item), &what))
                 })
             }) as Produce<'a>
         })
