@@ -20,7 +20,7 @@ use super::model_impls::{reading_impls, ImplField, Keys};
 use super::models::property_reader;
 use super::request::{client_type, Methods, Owner};
 use super::syntax::{
-    borrow, call, derive, doc, field, field_of, field_with, impl_for, inherent_impl, lit_str,
+    borrow, call, derive, docs, field, field_of, field_with, impl_for, inherent_impl, lit_str,
     method_call, named_struct, parse_impl, path, path_expr, path_of, path_type, pub_super,
     self_expr, self_field, static_ref, with_args, wrapped,
 };
@@ -644,7 +644,7 @@ impl Renderer<'_, '_> {
             }
             method
         });
-        let docs = docs.iter().map(|d| doc(d)).collect();
+        let docs = super::syntax::docs(docs.iter().map(String::as_str));
         let areas = self
             .features()
             .and_then(|f| cfg_any_attribute(f.builder_features(index)));
@@ -767,11 +767,15 @@ impl Renderer<'_, '_> {
             } else {
                 format!(" Parameter `{}`.", p.wire)
             };
-            let mut attrs = vec![doc(&doc_text)];
-            if let Some(plain) = &p.collided_with {
-                let line = format!(" Named `{}` because `{plain}` is taken here.", p.ident);
-                attrs.extend([doc(""), doc(&line)]);
+            let renamed = p
+                .collided_with
+                .as_ref()
+                .map(|plain| format!(" Named `{}` because `{plain}` is taken here.", p.ident));
+            let mut lines = vec![doc_text.as_str()];
+            if let Some(line) = &renamed {
+                lines.extend(["", line]);
             }
+            let attrs = docs(lines);
             field(
                 attrs,
                 ident(&p.ident),
@@ -784,10 +788,10 @@ impl Renderer<'_, '_> {
             [path_type(path_of(&["String"])), json("Value")],
         );
         let extra = field(
-            vec![
-                doc(" Members the action does not declare, and values that did not fit"),
-                doc(" their parameter's type, kept verbatim and sent back as they are."),
-            ],
+            docs([
+                " Members the action does not declare, and values that did not fit",
+                " their parameter's type, kept verbatim and sent back as they are.",
+            ]),
             format_ident!("additional_properties"),
             path_type(map),
         );
@@ -825,14 +829,17 @@ impl Renderer<'_, '_> {
             " Parameters of the action `{}` ({binding}).",
             op.qualified_name()
         );
-        let mut attrs = vec![doc(&sdoc)];
-        if let Some(plain) = &s.collided_with {
-            let line = format!(
+        let renamed = s.collided_with.as_ref().map(|plain| {
+            format!(
                 " Named `{}` because `{plain}` is the name of another action's parameters.",
                 s.ident
-            );
-            attrs.extend([doc(""), doc(&line)]);
+            )
+        });
+        let mut lines = vec![sdoc.as_str()];
+        if let Some(line) = &renamed {
+            lines.extend(["", line]);
         }
+        let mut attrs = docs(lines);
         attrs.push(derive(&["Debug", "Clone", "PartialEq", "Default"]));
         let mut code = Code::from(named_struct(attrs, s_ident.clone(), fields.chain([extra])));
         code.push(syn::Item::Impl(self.serialize_impl(s_ident, writes)));

@@ -8,6 +8,8 @@
 //! the character [`MARK`] (a tab) and the line's number. prettyplease prints the mark where the
 //! line belongs (`///` + mark), and [`write_resolved`] puts the line in its place as the
 //! text is written, so the file is the same as if the line's own literal had been printed.
+//! Consecutive lines built together ([`values`], `syntax::docs`) are one attribute and one
+//! mark, each line written after the indentation and `///` printed before the mark.
 //! Lines prettyplease prints in another form (with a line break, or an outer one starting
 //! with `/`: a block comment or `#[doc]`) keep their literal, and so does any doc built
 //! outside a deferral.
@@ -95,6 +97,61 @@ pub(crate) fn deferred<R>(what: &str, produce: impl FnOnce() -> Result<R>) -> Re
 /// [`super::sanitize`] does with every control character), so no doc line built here
 /// prints one.
 pub(crate) fn value(text: &str, inner: bool) -> DocValue<'_> {
+    let (text, deferrable) = prepared(text, inner);
+    if !deferrable {
+        return DocValue::Literal(text);
+    }
+    LINES.with(|lines| match lines.borrow_mut().as_mut() {
+        Some(lines) => lines.defer(text.trim_end_matches(' ').to_owned()),
+        None => DocValue::Literal(text),
+    })
+}
+
+/// What the outer doc attributes of consecutive `lines` hold ([`value`]), with each run of lines
+/// that would be marks one by one as a single mark: [`write_resolved`] writes each line of
+/// the run after the indentation and `///` or `//!` printed before the mark. prettyplease
+/// prints a doc attribute at a cost of about 1,500 instructions, and building one costs
+/// about a thousand more; Graph's items have one and a half doc lines on average, its
+/// request methods about four. The text is the same, since prettyplease prints
+/// consecutive doc lines each after a hard break at one indentation.
+pub(crate) fn values<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<DocValue<'a>> {
+    LINES.with(|cell| {
+        let mut table = cell.borrow_mut();
+        let mut values = Vec::new();
+        // The lines of the current run, joined with `\n`.
+        let mut run: Option<String> = None;
+        for line in lines {
+            let (text, deferrable) = prepared(line, false);
+            match table.as_mut() {
+                Some(_) if deferrable => {
+                    // prettyplease drops a doc line's trailing spaces before printing it.
+                    let text = text.trim_end_matches(' ');
+                    match &mut run {
+                        Some(run) => {
+                            run.push('\n');
+                            run.push_str(text);
+                        }
+                        None => run = Some(text.to_owned()),
+                    }
+                }
+                lines => {
+                    if let (Some(lines), Some(run)) = (lines, run.take()) {
+                        values.push(lines.defer(run));
+                    }
+                    values.push(DocValue::Literal(text));
+                }
+            }
+        }
+        if let (Some(lines), Some(run)) = (table.as_mut(), run) {
+            values.push(lines.defer(run));
+        }
+        values
+    })
+}
+
+/// `text` with [`MARK`] made a space, and whether prettyplease prints it as `///` or `//!`
+/// text, so it can be deferred.
+fn prepared(text: &str, inner: bool) -> (Cow<'_, str>, bool) {
     // One search for the three characters that need a look (most lines have none).
     let (text, literal) = match memchr::memchr3(b'\n', b'\r', MARK as u8, text.as_bytes()) {
         None => (Cow::Borrowed(text), false),
@@ -106,22 +163,19 @@ pub(crate) fn value(text: &str, inner: bool) -> DocValue<'_> {
             (Cow::Owned(text), literal)
         }
     };
-    if literal || (!inner && text.starts_with('/')) {
-        return DocValue::Literal(text);
-    }
-    LINES.with(|lines| {
-        let mut lines = lines.borrow_mut();
-        let Some(lines) = lines.as_mut() else {
-            return DocValue::Literal(text);
-        };
-        let number = lines.first + lines.texts.len();
-        // prettyplease drops a doc line's trailing spaces before printing it.
-        lines
-            .texts
-            .push(Some(text.trim_end_matches(' ').to_owned()));
-        lines.waiting += 1;
+    let deferrable = !literal && (inner || !text.starts_with('/'));
+    (text, deferrable)
+}
+
+impl Lines {
+    /// Keeps `text` (one line, or the lines of a run joined with `\n`, trailing spaces
+    /// dropped) until its mark is printed.
+    fn defer<'a>(&mut self, text: String) -> DocValue<'a> {
+        let number = self.first + self.texts.len();
+        self.texts.push(Some(text));
+        self.waiting += 1;
         DocValue::Marked(mark_literal(number))
-    })
+    }
 }
 
 /// Marks cached per thread: numbers start over with every file, so the first ones
@@ -230,7 +284,19 @@ fn replace_marks(
             .ok_or_else(lost)?;
         lines.waiting -= 1;
         sink.push(&printed[copied..at])?;
-        sink.push(&line)?;
+        let mut run = line.split('\n');
+        sink.push(run.next().unwrap_or_default())?;
+        // The other lines of a run ([`values`]): each on a line of its own, after what was
+        // printed before the mark on its line (the indentation and `///` or `//!`;
+        // `printed` starts at the start of a line).
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let prefix = &printed[start..at];
+        for next in run {
+            debug_assert!(matches!(prefix.trim_start_matches(' '), "///" | "//!"));
+            sink.push("\n")?;
+            sink.push(prefix)?;
+            sink.push(next)?;
+        }
         copied = end;
     }
     sink.push(&printed[copied..])
@@ -358,6 +424,51 @@ mod tests {
             assert!(unprinted.is_err(), "a line never printed is found");
         }
         assert!(LINES.with(|l| l.borrow().is_none()));
+    }
+
+    /// A struct in a module, with `docs` on the struct and on its field: doc lines at two
+    /// indentations.
+    fn nested(docs: impl Fn() -> Vec<syn::Attribute>) -> String {
+        use crate::emit::syntax::{field, inline_module, named_struct};
+        let field = field(
+            docs(),
+            quote::format_ident!("f"),
+            path_type(path_of(&["u8"])),
+        );
+        let item = named_struct(docs(), quote::format_ident!("S"), [field]);
+        let module = inline_module(Some(Vec::new()), quote::format_ident!("m"), vec![item]);
+        prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![module],
+        })
+    }
+
+    /// Consecutive lines that would be marks one by one are one mark, whose lines are each
+    /// written after the indentation and `///` of the mark; lines printed in another form
+    /// keep their own literals and end a run. The text is what one literal per line prints.
+    #[test]
+    fn a_run_of_lines_is_one_mark() {
+        let docs = || crate::emit::syntax::docs(LINES_OF_ALL_KINDS);
+        let plain = nested(docs);
+        let flat = printed(docs());
+        assert_eq!(docs().len(), LINES_OF_ALL_KINDS.len());
+        assert!(
+            plain.contains("        /// Trailing spaces.\n        ///"),
+            "{plain}"
+        );
+        deferred("test", || {
+            // Lines 0-3 and 6 are marks; 4, 5, 7 and 8 keep literals.
+            let counted = docs();
+            assert_eq!(counted.len(), 6);
+            assert_eq!(resolve(printed(counted))?, flat);
+            let marked = nested(docs);
+            assert_eq!(marked.matches(MARK).count(), 4, "{marked}");
+            assert_eq!(resolve(marked)?, plain);
+            assert_eq!(waiting(), Some(0));
+            Ok(())
+        })
+        .unwrap();
     }
 
     #[test]

@@ -31,6 +31,20 @@ pub(crate) fn doc_attributes(annotations: &Annotations, extra: &[String]) -> Vec
     doc_attrs(doc_text(annotations, extra))
 }
 
+/// [`doc_attributes`] followed by `after`, lines already as rustdoc's (with their leading
+/// space), so all of them can be one run of doc lines ([`syntax::docs`]).
+pub(crate) fn doc_attributes_with(
+    annotations: &Annotations,
+    extra: &[String],
+    after: &[String],
+) -> Vec<Attribute> {
+    let lines: Vec<String> = doc_text(annotations, extra)
+        .into_iter()
+        .map(rustdoc_line)
+        .collect();
+    syntax::docs(lines.iter().chain(after).map(String::as_str))
+}
+
 /// The lines of [`doc_attributes`], without rustdoc's leading space.
 fn doc_text(annotations: &Annotations, extra: &[String]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
@@ -72,12 +86,11 @@ fn paragraph(lines: &mut Vec<String>, more: Vec<String>) {
     lines.extend(more);
 }
 
-/// One `#[doc]` attribute per line (an empty line stays empty, others get rustdoc's space).
+/// The `#[doc]` attributes of the lines (an empty line stays empty, others get rustdoc's
+/// space).
 fn doc_attrs(lines: Vec<String>) -> Vec<Attribute> {
-    lines
-        .into_iter()
-        .map(|l| syntax::doc(&rustdoc_line(l)))
-        .collect()
+    let lines: Vec<String> = lines.into_iter().map(rustdoc_line).collect();
+    syntax::docs(lines.iter().map(String::as_str))
 }
 
 /// A doc line as the attribute holds it: `///` text starts with a space, an empty line

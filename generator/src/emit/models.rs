@@ -253,13 +253,11 @@ fn declaration(
         [path_type(path_of(&["String"])), json("Value")],
     );
     let additional = syntax::field(
-        [
+        syntax::docs([
             " Properties the metadata does not declare and instance annotations",
             " (`@odata.type`, `@odata.etag`, ...), kept verbatim. An entry `\"name\": null`",
             " for an unset declared property sends an explicit JSON `null`.",
-        ]
-        .map(syntax::doc)
-        .into(),
+        ]),
         ident("additional_properties"),
         path_type(map),
     );
@@ -284,12 +282,10 @@ pub(super) fn property_reader(plan: &Plan, ty: &TypeRef) -> runtime_items::Runti
 /// The doc lines of a field type or `Any` enum the collision rule renamed.
 fn renamed_companion(ident: &str, plain: Option<&str>) -> Vec<Attribute> {
     match plain {
-        Some(plain) => vec![
-            syntax::doc(""),
-            syntax::doc(&format!(
-                " Named `{ident}` because `{plain}` is taken in this module."
-            )),
-        ],
+        Some(plain) => syntax::docs([
+            "",
+            &format!(" Named `{ident}` because `{plain}` is taken in this module."),
+        ]),
         None => Vec::new(),
     }
 }

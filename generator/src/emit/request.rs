@@ -6,10 +6,10 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::{Attribute, Expr, Type};
 
-use super::docs::{deprecated_attribute, doc_attributes, request_lead, sanitize};
+use super::docs::{deprecated_attribute, doc_attributes_with, request_lead, sanitize};
 use super::ident;
 use super::syntax::{
-    array, array_ref, borrow, call, closure, doc, impl_trait, let_stmt, list_attr,
+    array, array_ref, borrow, call, closure, docs, impl_trait, let_stmt, list_attr,
     method as method_fn, method_call, pair, path as syn_path, path_expr, path_of, path_type,
     reference, self_field, slice, struct_expr, tail, template, typed_arg, unit_type, with_args,
     wrapped,
@@ -166,13 +166,13 @@ fn many_arguments(count: usize) -> Vec<Attribute> {
     }
 }
 
-/// Each line as a paragraph of its own: an empty `#[doc]` line, then the line.
-fn paragraphs(lines: impl IntoIterator<Item = String>) -> Vec<Attribute> {
-    lines.into_iter().flat_map(|l| [doc(""), doc(&l)]).collect()
+/// Each line as a paragraph of its own: an empty doc line, then the line.
+pub(super) fn paragraphs(lines: impl IntoIterator<Item = String>) -> Vec<String> {
+    lines.into_iter().flat_map(|l| [String::new(), l]).collect()
 }
 
 /// The doc lines of a renamed method and of its renamed arguments.
-fn renamed_doc(m: &MethodPlan) -> Vec<Attribute> {
+fn renamed_doc(m: &MethodPlan) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(plain) = &m.collided_with {
         lines.push(format!(
@@ -197,7 +197,7 @@ fn renamed_doc(m: &MethodPlan) -> Vec<Attribute> {
 
 /// `HTTP: <methods> <template>` doc lines, one per template in first-seen order, methods
 /// joined by `/`.
-fn http_docs<'r>(requests: impl IntoIterator<Item = (&'r RequestPlan, &'r str)>) -> Vec<Attribute> {
+fn http_docs<'r>(requests: impl IntoIterator<Item = (&'r RequestPlan, &'r str)>) -> Vec<String> {
     let mut lines: Vec<(String, Vec<&str>)> = Vec::new();
     for (r, prefix) in requests {
         let template = format!("{prefix}{}", r.template);
@@ -228,8 +228,7 @@ impl Methods<'_, '_> {
     /// One method: its docs, then its signature and body.
     pub fn method(&self, m: &MethodPlan, owner: &Owner) -> syn::ImplItemFn {
         let mut attrs = request_lead(m.request.as_ref());
-        attrs.extend(self.docs(m, owner));
-        attrs.extend(renamed_doc(m));
+        attrs.extend(self.docs(m, owner, renamed_doc(m)));
         let name = ident(&m.ident);
         let mut f = match &m.action {
             Action::Send(r) => self.send(name, r, owner),
@@ -474,8 +473,9 @@ impl Methods<'_, '_> {
         method_fn(allow, name, params, ret, stmts)
     }
 
-    /// The doc text of method `m`: what it is for, its URL or HTTP lines, deprecation.
-    fn docs(&self, m: &MethodPlan, owner: &Owner) -> Vec<Attribute> {
+    /// The doc text of method `m`: what it is for, its URL or HTTP lines, `after` (the
+    /// lines about renamed names), deprecation.
+    fn docs(&self, m: &MethodPlan, owner: &Owner, after: Vec<String>) -> Vec<Attribute> {
         let request = runtime_items::REQUEST.reexported_text();
         let send = match &m.action {
             Action::Send(r) => Some(r),
@@ -513,6 +513,7 @@ impl Methods<'_, '_> {
         // The success status and permissions follow the `HTTP:` lines (`request_facts.rs`).
         let mut http = http;
         http.extend(self.request_facts(m));
+        http.extend(after);
         let segment = m.action.segment().unwrap_or_default();
         let open_template = match &m.action {
             Action::Open(o) => o.template.as_str(),
@@ -588,20 +589,19 @@ impl Methods<'_, '_> {
                     own.push(String::new());
                     own.push(format!("Added by the override file: {}", sanitize(&op.reason)));
                 }
-                let mut docs = doc_attributes(&op.annotations, &own);
-                docs.extend(http);
-                return docs;
+                return doc_attributes_with(&op.annotations, &own, &http);
             }
             MethodKind::PathAddress(index) => {
                 let address = &self.plan.model.path_addresses[*index];
-                let lines = [
+                let mut lines = vec![
                     format!(" The entity at `path` below this one: `{open_template}`. Every request of the"),
                     " entity continues from it (`.../children`, `.../content`); each segment of `path`".into(),
                     " is percent-encoded, `/` separates them, and `.`/`..` are resolved inside `path`.".into(),
                     String::new(),
                     format!(" Added by the override file: {}", sanitize(&address.reason)),
                 ];
-                return lines.iter().map(|l| doc(l)).collect();
+                lines.extend(http);
+                return docs(lines.iter().map(String::as_str));
             }
             MethodKind::PropertyGet => vec![" Reads the collection.".into()],
             MethodKind::PropertyReplace => vec![" Replaces the whole collection (sent as `{\"value\": [...]}`).".into()],
@@ -619,8 +619,7 @@ impl Methods<'_, '_> {
             MethodKind::SetLink => vec![format!(" Links an existing entity in place of the current one (its `@odata.id` in the body); {URL_DOC}")],
             MethodKind::DeleteLink => vec![" Removes the link; the entity itself stays.".into()],
         };
-        let mut docs: Vec<Attribute> = text.iter().map(|l| doc(l)).collect();
-        docs.extend(http);
+        let mut docs = docs(text.iter().chain(&http).map(String::as_str));
         docs.extend(self.deprecation(m, owner));
         docs
     }
@@ -630,7 +629,7 @@ impl Methods<'_, '_> {
         &self,
         op: crate::model::OperationId,
         request: Option<&RequestPlan>,
-        http: Vec<Attribute>,
+        http: Vec<String>,
     ) -> Vec<Attribute> {
         let op = &self.plan.model.operations[op.0];
         let kind = match op.kind {
@@ -657,8 +656,7 @@ impl Methods<'_, '_> {
                 optional.join(", ")
             ));
         }
-        let mut docs = doc_attributes(&op.annotations, &extra);
-        docs.extend(http);
+        let mut docs = doc_attributes_with(&op.annotations, &extra, &http);
         docs.extend(deprecated_attribute(&op.annotations));
         docs
     }

@@ -6,14 +6,13 @@
 //! [`request_lead`]: super::docs::request_lead
 
 use super::request::Methods;
-use super::syntax;
 use crate::plan::client::{Action, MethodPlan};
 use crate::plan::permissions::MethodPermissions;
 use crate::plan::status::{status_text, success_status};
 
 impl Methods<'_, '_> {
     /// `Success: ...` and `Permissions ...` doc lines of method `m`, after its `HTTP:` lines.
-    pub(super) fn request_facts(&self, m: &MethodPlan) -> Vec<syn::Attribute> {
+    pub(super) fn request_facts(&self, m: &MethodPlan) -> Vec<String> {
         let mut lines = Vec::new();
         if let Action::Send(r) = &m.action {
             let model = self.plan.model;
@@ -33,9 +32,6 @@ impl Methods<'_, '_> {
                     .into(),
             ),
         }
-        lines
-            .iter()
-            .flat_map(|l| [syntax::doc(""), syntax::doc(l)])
-            .collect()
+        super::request::paragraphs(lines)
     }
 }

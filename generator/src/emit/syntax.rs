@@ -78,8 +78,21 @@ pub(crate) fn doc(text: &str) -> Attribute {
     outer(doc_meta(text, false))
 }
 
+/// The `#[doc]` attributes of consecutive lines, as [`doc`] makes each; while a file is
+/// produced, a run of lines is one attribute with one mark ([`super::doc_lines::values`]).
+pub(crate) fn docs<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Attribute> {
+    super::doc_lines::values(lines)
+        .into_iter()
+        .map(|value| outer(doc_value_meta(value)))
+        .collect()
+}
+
 fn doc_meta(text: &str, inner: bool) -> syn::Meta {
-    let value = match super::doc_lines::value(text, inner) {
+    doc_value_meta(super::doc_lines::value(text, inner))
+}
+
+fn doc_value_meta(value: DocValue<'_>) -> syn::Meta {
+    let value = match value {
         DocValue::Marked(mark) => lit(syn::Lit::Str(mark)),
         DocValue::Literal(text) => lit_str(&text),
     };
