@@ -925,8 +925,8 @@ impl Generator {
                 emit::models_files(plan, info)
             })];
             if let (Some(dir), Some(client)) = (client_dir, client) {
-                // The client plan is made once every model file is taken (by the first pool
-                // thread that finds none left), beside the last model files only.
+                // The client plan is made once nearly every model file is taken (by the first
+                // pool thread that finds few left), beside the last model files only.
                 targets.push(write::PendingTarget::new(dir, move || {
                     emit::client_files(plan, info, client)
                 }));
