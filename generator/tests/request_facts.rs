@@ -286,3 +286,48 @@ fn inspect_shows_the_permissions_the_docs_give() {
         BTreeSet::new()
     );
 }
+
+/// A method both deprecated and renamed: its facts, then `#[deprecated]`, then the line
+/// that says why it was renamed (the order every request method's docs have had).
+#[test]
+fn a_renamed_method_says_so_after_its_deprecation() {
+    let s = setup(TABLE);
+    let doc = DOCUMENT.replace(
+        r#"      <EntityContainer Name="Ledger">"#,
+        r#"      <Function Name="entries" IsBound="true">
+        <Parameter Name="bindingParameter" Type="Contoso.Ledger.account"/>
+        <ReturnType Type="Edm.Int32"/>
+        <Annotation Term="Org.OData.Core.V1.Revisions">
+          <Collection>
+            <Record>
+              <PropertyValue Property="Date" Date="2025-03-01"/>
+              <PropertyValue Property="Version" String="2025-03/Entries"/>
+              <PropertyValue Property="Kind" EnumMember="Org.OData.Core.V1.RevisionKind/Deprecated"/>
+              <PropertyValue Property="Description" String="Count the entries instead."/>
+            </Record>
+          </Collection>
+        </Annotation>
+      </Function>
+      <EntityContainer Name="Ledger">"#,
+    );
+    std::fs::write(&s.input, doc).unwrap();
+    let text = builders(&s, false);
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let http = "/// HTTP: `GET /accounts({id})/Contoso.Ledger.entries(...)`";
+    let at = lines
+        .iter()
+        .position(|l| *l == http)
+        .unwrap_or_else(|| panic!("no `{http}` in:\n{text}"));
+    let tail = &lines[at..at + 8];
+    assert_eq!(
+        tail[..3],
+        [http, "///", "/// Success: `200 OK`."],
+        "{tail:#?}"
+    );
+    assert_eq!(tail[3], "#[deprecated(", "{tail:#?}");
+    assert_eq!(tail[5..7], [")]", "///"], "{tail:#?}");
+    assert!(
+        tail[7].starts_with("/// Named `entries_2` because `entries` is taken here"),
+        "{tail:#?}"
+    );
+}

@@ -109,12 +109,14 @@ pub(crate) fn value(text: &str, inner: bool) -> DocValue<'_> {
 
 /// What the outer doc attributes of consecutive `lines` hold ([`value`]), with each run of lines
 /// that would be marks one by one as a single mark: [`write_resolved`] writes each line of
-/// the run after the indentation and `///` or `//!` printed before the mark. prettyplease
+/// the run after the indentation and `///` printed before the mark. prettyplease
 /// prints a doc attribute at a cost of about 1,500 instructions, and building one costs
 /// about a thousand more; Graph's items have one and a half doc lines on average, its
 /// request methods about four. The text is the same, since prettyplease prints
 /// consecutive doc lines each after a hard break at one indentation.
 pub(crate) fn values<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<DocValue<'a>> {
+    // Taken before the table is borrowed: an iterator that built docs would borrow it too.
+    let lines: Vec<&str> = lines.into_iter().collect();
     LINES.with(|cell| {
         let mut table = cell.borrow_mut();
         let mut values = Vec::new();
@@ -291,8 +293,14 @@ fn replace_marks(
         // `printed` starts at the start of a line).
         let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
         let prefix = &printed[start..at];
+        let mut run = run.peekable();
+        if run.peek().is_some() && prefix.trim_start_matches(' ') != "///" {
+            return Err(Error::new(
+                ErrorKind::Internal,
+                "internal error: a run of doc lines was printed other than as `///` at the start of a line",
+            ));
+        }
         for next in run {
-            debug_assert!(matches!(prefix.trim_start_matches(' '), "///" | "//!"));
             sink.push("\n")?;
             sink.push(prefix)?;
             sink.push(next)?;
@@ -466,6 +474,21 @@ mod tests {
             assert_eq!(marked.matches(MARK).count(), 4, "{marked}");
             assert_eq!(resolve(marked)?, plain);
             assert_eq!(waiting(), Some(0));
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    /// A run's mark written from the middle of its line cannot have its other lines put
+    /// after the right prefix: an internal error, not wrong code.
+    #[test]
+    fn a_run_written_mid_line_is_an_error() {
+        deferred("test", || {
+            let text = printed(crate::emit::syntax::docs([" One.", " Two."]));
+            assert!(text.starts_with("///\t"), "{text}");
+            let mut out = String::new();
+            let error = write_resolved(&text[1..], &mut out).unwrap_err();
+            assert!(error.to_string().contains("run of doc lines"), "{error}");
             Ok(())
         })
         .unwrap();

@@ -228,7 +228,10 @@ impl Methods<'_, '_> {
     /// One method: its docs, then its signature and body.
     pub fn method(&self, m: &MethodPlan, owner: &Owner) -> syn::ImplItemFn {
         let mut attrs = request_lead(m.request.as_ref());
-        attrs.extend(self.docs(m, owner, renamed_doc(m)));
+        attrs.extend(self.docs(m, owner));
+        // After `#[deprecated]`, as one run of its own (rare: a name that collided).
+        let renamed = renamed_doc(m);
+        attrs.extend(docs(renamed.iter().map(String::as_str)));
         let name = ident(&m.ident);
         let mut f = match &m.action {
             Action::Send(r) => self.send(name, r, owner),
@@ -473,9 +476,9 @@ impl Methods<'_, '_> {
         method_fn(allow, name, params, ret, stmts)
     }
 
-    /// The doc text of method `m`: what it is for, its URL or HTTP lines, `after` (the
-    /// lines about renamed names), deprecation.
-    fn docs(&self, m: &MethodPlan, owner: &Owner, after: Vec<String>) -> Vec<Attribute> {
+    /// The doc text of method `m`: what it is for, its URL or HTTP lines (one run of doc
+    /// lines), then its deprecation.
+    fn docs(&self, m: &MethodPlan, owner: &Owner) -> Vec<Attribute> {
         let request = runtime_items::REQUEST.reexported_text();
         let send = match &m.action {
             Action::Send(r) => Some(r),
@@ -513,7 +516,6 @@ impl Methods<'_, '_> {
         // The success status and permissions follow the `HTTP:` lines (`request_facts.rs`).
         let mut http = http;
         http.extend(self.request_facts(m));
-        http.extend(after);
         let segment = m.action.segment().unwrap_or_default();
         let open_template = match &m.action {
             Action::Open(o) => o.template.as_str(),
@@ -593,14 +595,13 @@ impl Methods<'_, '_> {
             }
             MethodKind::PathAddress(index) => {
                 let address = &self.plan.model.path_addresses[*index];
-                let mut lines = vec![
+                let lines = [
                     format!(" The entity at `path` below this one: `{open_template}`. Every request of the"),
                     " entity continues from it (`.../children`, `.../content`); each segment of `path`".into(),
                     " is percent-encoded, `/` separates them, and `.`/`..` are resolved inside `path`.".into(),
                     String::new(),
                     format!(" Added by the override file: {}", sanitize(&address.reason)),
                 ];
-                lines.extend(http);
                 return docs(lines.iter().map(String::as_str));
             }
             MethodKind::PropertyGet => vec![" Reads the collection.".into()],
