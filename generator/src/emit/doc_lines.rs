@@ -288,9 +288,9 @@ fn replace_marks(
         sink.push(&printed[copied..at])?;
         let mut run = line.split('\n');
         sink.push(run.next().unwrap_or_default())?;
-        // The other lines of a run ([`values`]): each on a line of its own, after what was
-        // printed before the mark on its line (the indentation and `///` or `//!`;
-        // `printed` starts at the start of a line).
+        // The other lines of a run ([`values`], outer lines only): each on a line of its
+        // own, after what was printed before the mark on its line (the indentation and
+        // `///`; `printed` starts at the start of a line).
         let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
         let prefix = &printed[start..at];
         let mut run = run.peekable();

@@ -38,11 +38,7 @@ pub(crate) fn doc_attributes_with(
     extra: &[String],
     after: &[String],
 ) -> Vec<Attribute> {
-    let lines: Vec<String> = doc_text(annotations, extra)
-        .into_iter()
-        .map(rustdoc_line)
-        .collect();
-    syntax::docs(lines.iter().chain(after).map(String::as_str))
+    doc_attrs_then(doc_text(annotations, extra), after)
 }
 
 /// The lines of [`doc_attributes`], without rustdoc's leading space.
@@ -89,8 +85,13 @@ fn paragraph(lines: &mut Vec<String>, more: Vec<String>) {
 /// The `#[doc]` attributes of the lines (an empty line stays empty, others get rustdoc's
 /// space).
 fn doc_attrs(lines: Vec<String>) -> Vec<Attribute> {
+    doc_attrs_then(lines, &[])
+}
+
+/// [`doc_attrs`] of `lines`, then `after` (already rustdoc lines), as one run.
+fn doc_attrs_then(lines: Vec<String>, after: &[String]) -> Vec<Attribute> {
     let lines: Vec<String> = lines.into_iter().map(rustdoc_line).collect();
-    syntax::docs(lines.iter().map(String::as_str))
+    syntax::docs(lines.iter().chain(after).map(String::as_str))
 }
 
 /// A doc line as the attribute holds it: `///` text starts with a space, an empty line
