@@ -276,7 +276,7 @@ pub(crate) struct PendingTarget<'a> {
     pub dir: &'a Path,
     /// Its files, without the manifest (it is added), made when the files of the target
     /// before it are nearly all taken (by the first pool thread that finds at most
-    /// [`THEN_AHEAD`] left): what they need (a client plan) then exists beside the last files
+    /// [`then_ahead`] left): what they need (a client plan) then exists beside the last files
     /// of that target only, and is made while the other threads write them. Making it while
     /// the models are written from the start raised the peak memory by 2 to 9 MiB
     /// (BENCHMARKS.md).

@@ -150,6 +150,16 @@ fn builders_file<'a>(
     })
 }
 
+/// The doc lines `first`, then, after an empty line, the line that says why a name was
+/// renamed (if it was), as one run.
+fn docs_then_renamed(first: &str, renamed: Option<&str>) -> Vec<syn::Attribute> {
+    let mut lines = vec![first];
+    if let Some(line) = renamed {
+        lines.extend(["", line]);
+    }
+    docs(lines)
+}
+
 /// Methods printed at a time in the `impl` of a builder that has more
 /// ([`Renderer::write_builder`]).
 const METHODS_PER_PRINT: usize = 64;
@@ -771,11 +781,7 @@ impl Renderer<'_, '_> {
                 .collided_with
                 .as_ref()
                 .map(|plain| format!(" Named `{}` because `{plain}` is taken here.", p.ident));
-            let mut lines = vec![doc_text.as_str()];
-            if let Some(line) = &renamed {
-                lines.extend(["", line]);
-            }
-            let attrs = docs(lines);
+            let attrs = docs_then_renamed(&doc_text, renamed.as_deref());
             field(
                 attrs,
                 ident(&p.ident),
@@ -835,11 +841,7 @@ impl Renderer<'_, '_> {
                 s.ident
             )
         });
-        let mut lines = vec![sdoc.as_str()];
-        if let Some(line) = &renamed {
-            lines.extend(["", line]);
-        }
-        let mut attrs = docs(lines);
+        let mut attrs = docs_then_renamed(&sdoc, renamed.as_deref());
         attrs.push(derive(&["Debug", "Clone", "PartialEq", "Default"]));
         let mut code = Code::from(named_struct(attrs, s_ident.clone(), fields.chain([extra])));
         code.push(syn::Item::Impl(self.serialize_impl(s_ident, writes)));
