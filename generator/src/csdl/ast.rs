@@ -81,6 +81,38 @@ pub struct Schema {
     pub annotations: Vec<Annotation>,
 }
 
+impl Schema {
+    /// Appends `more`'s elements to this schema's, each list after its own (the rest of a
+    /// schema split between the halves of a document read on two threads). `more`'s name,
+    /// alias and position are not used: they are this schema's.
+    pub(super) fn append(&mut self, more: Schema) {
+        // Destructured whole, so that a list added to `Schema` is appended here too.
+        let Schema {
+            namespace: _,
+            alias: _,
+            pos: _,
+            mut entity_types,
+            mut complex_types,
+            mut enum_types,
+            mut type_definitions,
+            mut operations,
+            mut containers,
+            mut terms,
+            mut annotation_blocks,
+            mut annotations,
+        } = more;
+        self.entity_types.append(&mut entity_types);
+        self.complex_types.append(&mut complex_types);
+        self.enum_types.append(&mut enum_types);
+        self.type_definitions.append(&mut type_definitions);
+        self.operations.append(&mut operations);
+        self.containers.append(&mut containers);
+        self.terms.append(&mut terms);
+        self.annotation_blocks.append(&mut annotation_blocks);
+        self.annotations.append(&mut annotations);
+    }
+}
+
 /// `EntityType` or `ComplexType`.
 #[derive(Debug, Clone, Default)]
 pub struct StructuredType {

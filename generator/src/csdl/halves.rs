@@ -12,8 +12,9 @@
 //! The split is correct when both halves parse and the first half's tree shows that the
 //! three elements whose start tags were copied are exactly the ones open at the split
 //! ([`Halves::verify`]): then the whole text is well-formed, with the same elements,
-//! attributes and namespaces in scope, and the reader reads the second half's children of
-//! those elements after the first half's. roxmltree's limits are kept for the whole: each
+//! attributes and namespaces in scope. Each half is then read on a thread of its own, and
+//! the second half's children of those elements join the first half's
+//! (`reader::SecondPart`). roxmltree's limits are kept for the whole: each
 //! half may hold half the nodes, and a text with nearly 2^16 namespace declarations (the
 //! most distinct namespaces one document may have) is parsed whole. Anything else (no
 //! element starts near the middle, a start tag found in a comment, a parse error in a
@@ -105,11 +106,12 @@ impl Split {
     }
 }
 
-/// The three elements open at the split, in each half: `Edmx`, `DataServices`, `Schema`.
+/// The second half's copies of the three elements open at the split: `Edmx`,
+/// `DataServices`, `Schema`. In the first half, each of the three is its parent's last
+/// element ([`Halves::verify`]).
 #[derive(Clone, Copy)]
 pub(super) struct Halves {
-    pub(super) first: [NodeId; 3],
-    pub(super) second: [NodeId; 3],
+    pub(super) copies: [NodeId; 3],
 }
 
 impl Halves {
@@ -137,8 +139,7 @@ impl Halves {
         let second_data_services = first_element_child(second_root)?;
         let second_schema = first_element_child(second_data_services)?;
         Some(Halves {
-            first: opened.map(|n| n.id()),
-            second: [second_root, second_data_services, second_schema].map(|n| n.id()),
+            copies: [second_root, second_data_services, second_schema].map(|n| n.id()),
         })
     }
 }
@@ -361,7 +362,7 @@ mod read_tests {
             ));
         }
         let text = format!(
-            "\u{feff}<?xml version=\"1.0\"?>\n<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n  <edmx:DataServices>\n    <Schema Namespace=\"Ns\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n      <EntityType Name=\"base\" Abstract=\"true\"><Key><PropertyRef Name=\"id\"/></Key><Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\"/></EntityType>\n{types}      <EntityContainer Name=\"C\"><EntitySet Name=\"ts\" EntityType=\"Ns.t1\"/></EntityContainer>\n    </Schema>\n    <Schema Namespace=\"Other\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\"><ComplexType Name=\"c\"><Property Name=\"p\" Type=\"Edm.String\"/></ComplexType></Schema>\n  </edmx:DataServices>\n</edmx:Edmx>\n<!-- end -->\n"
+            "\u{feff}<?xml version=\"1.0\"?>\n<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n  <edmx:DataServices>\n    <Schema Namespace=\"Ns\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n      <EntityType Name=\"base\" Abstract=\"true\"><Key><PropertyRef Name=\"id\"/></Key><Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\"/></EntityType>\n{types}      <EntityContainer Name=\"C\"><EntitySet Name=\"ts\" EntityType=\"Ns.t1\"/></EntityContainer>\n    </Schema>\n    <Schema Namespace=\"Other\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\"><ComplexType Name=\"c\"><Property Name=\"p\" Type=\"Edm.String\"/></ComplexType></Schema>\n  </edmx:DataServices>\n  <edmx:Reference Uri=\"late.xml\"><edmx:Include Namespace=\"Late\"/></edmx:Reference>\n</edmx:Edmx>\n<!-- end -->\n"
         );
         text.replace('\n', eol)
     }
@@ -403,6 +404,9 @@ mod read_tests {
                 2,
                 "the schema after the split is read"
             );
+            // The root's elements after the `DataServices` the split left open are read too
+            // (out of CSDL's order, but a reader takes them where they are).
+            assert_eq!(halves.references.len(), 1, "the late reference is read");
             read_all(&halves).expect("members read");
             let whole = parse_document(&text).expect("reads");
             assert!(
