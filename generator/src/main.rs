@@ -87,15 +87,24 @@ unsafe impl GlobalAlloc for SplitAllocator {
 /// is returned to the system (10 by default).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
+/// How long freed memory stays resident, in milliseconds: [`MI_OPTION_PURGE_DELAY`].
+///
 /// Generation frees the syntax tree once the model is built, and the tokens, syntax tree
-/// and text of each item as soon as it is written. Returning that memory at once keeps the
-/// peak resident set of `--all` on Graph v1.0 about a quarter lower (45 to 31 MiB), for
-/// about 0.1 s more system time (BENCHMARKS.md).
-fn return_freed_memory_at_once() {
+/// and text of each item as soon as it is written. Returning that memory soon keeps the
+/// peak resident set of `--all` on Graph v1.0 about a quarter lower than mimalloc's default
+/// of 10 ms (45 to 31 MiB). Returning it at once (0) costs a `madvise`, with its TLB
+/// flushes on every core, for each page freed, and a page fault when the page is used
+/// again: a millisecond lets the frees of one item go back together, for about 10% less
+/// time on `--all` and 2 ms less on the synchronization roots, with the peak of `--all
+/// --client-out` 0.5-1 MB higher (BENCHMARKS.md, "Issue 25 in the tenth session").
+const PURGE_DELAY_MS: std::os::raw::c_long = 1;
+
+/// Sets [`PURGE_DELAY_MS`].
+fn return_freed_memory_soon() {
     // SAFETY: `mi_option_set` stores a value in mimalloc's option table and reads nothing
     // through pointers; the option index is one mimalloc declares, and purging is read by
     // each later purge, so setting it after allocation has begun is allowed.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) }
 }
 
 const EXAMPLES: &str = "\
@@ -344,7 +353,7 @@ fn print_timings(timings: &[(&'static str, Duration)], start: Instant) {
 }
 
 fn main() -> ExitCode {
-    return_freed_memory_at_once();
+    return_freed_memory_soon();
     let cli = Cli::parse();
     let verbosity = match (cli.quiet, cli.verbose) {
         (true, _) => Verbosity::Quiet,
