@@ -205,7 +205,8 @@ struct Reader<'a, 'input> {
 /// What the second half of a document parsed in halves adds to the first half's document:
 /// the rest of the schema open at the split, the schemas after it in its `DataServices`, and
 /// the root's elements after that `DataServices`. In the first half, the open schema is the
-/// last one read ([`Halves::verify`]: the open elements are each their parent's last).
+/// last one read: the open elements are each their parent's last
+/// ([`Halves::verify`](super::halves::Halves::verify)).
 struct SecondPart {
     /// The open schema's elements after the split (its name and attributes are the first
     /// half's).
