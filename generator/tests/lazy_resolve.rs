@@ -430,3 +430,88 @@ description = "A property that does not exist."
         "{rooted_warnings:?}"
     );
 }
+
+/// A document with more annotation blocks than are looked up on one thread
+/// (`Resolver::find_targets`): each annotation lands on the element its block names, in a
+/// lazily filled model as in an eager one, and the unresolvable targets are warned about in
+/// document order.
+#[test]
+fn many_annotation_blocks_land_where_they_point() {
+    const TYPES: usize = 600;
+    const ACTIONS: usize = 50;
+    const MISSING: usize = 30;
+    let describe = |target: String, text: String| {
+        format!(
+            "<Annotations Target=\"{target}\"><Annotation Term=\"Org.OData.Core.V1.Description\" String=\"{text}\"/></Annotations>\n"
+        )
+    };
+    let mut schema = String::new();
+    for i in 0..TYPES {
+        schema.push_str(&format!(
+            "<ComplexType Name=\"t{i}\"><Property Name=\"p\" Type=\"Edm.String\"/></ComplexType>\n"
+        ));
+    }
+    for j in 0..ACTIONS {
+        schema.push_str(&format!(
+            "<Action Name=\"act{j}\"><Parameter Name=\"x\" Type=\"Edm.String\"/></Action>\n"
+        ));
+    }
+    schema.push_str("<EntityType Name=\"e\"><Key><PropertyRef Name=\"id\"/></Key><Property Name=\"id\" Type=\"Edm.String\" Nullable=\"false\"/></EntityType>\n");
+    schema.push_str("<EntityContainer Name=\"C\"><EntitySet Name=\"es\" EntityType=\"Ns.e\"/></EntityContainer>\n");
+    // Blocks of every kind of target, interleaved, so both halves of the lookup hold some.
+    for i in 0..TYPES {
+        schema.push_str(&describe(format!("Ns.t{i}/p"), format!("p{i}")));
+        schema.push_str(&describe(format!("Ns.t{i}"), format!("t{i}")));
+        if i < ACTIONS {
+            schema.push_str(&describe(format!("Ns.act{i}/x"), format!("x{i}")));
+        }
+        if i % (TYPES / MISSING) == 0 {
+            schema.push_str(&describe(format!("Ns.missing{i}"), "lost".into()));
+        }
+    }
+    schema.push_str(&describe("Ns.C/es".into(), "es".into()));
+    let text = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">\n<edmx:DataServices>\n<Schema Namespace=\"Ns\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n{schema}</Schema>\n</edmx:DataServices>\n</edmx:Edmx>\n"
+    );
+    assert!(text.matches("<Annotations ").count() > 1024);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "many.xml", &text);
+    let eager = resolve_all(&load(&path, &[]).unwrap()).unwrap();
+    let lazy = load_deferred(&path, &[])
+        .and_then(resolve_lazy)
+        .and_then(|mut m| {
+            let ids: Vec<TypeId> = (0..m.types.len()).map(TypeId).collect();
+            m.fill(&ids).map(|()| m)
+        })
+        .unwrap();
+    let expected_warnings: Vec<String> = (0..TYPES)
+        .step_by(TYPES / MISSING)
+        .map(|i| format!("Ns.missing{i}"))
+        .collect();
+    for (how, m) in [("eager", &eager), ("lazy", &lazy)] {
+        for i in 0..TYPES {
+            let t = m.ty(m.find_type(&format!("Ns.t{i}")).unwrap());
+            assert_eq!(t.annotations.description, Some(format!("t{i}")), "{how}");
+            let p = &t.structured().unwrap().properties[0];
+            assert_eq!(p.annotations.description, Some(format!("p{i}")), "{how}");
+        }
+        for (j, op) in m.operations.iter().enumerate() {
+            assert_eq!(op.name, format!("act{j}"), "{how}");
+            let x = &op.parameters[0].annotations.description;
+            assert_eq!(x, &Some(format!("x{j}")), "{how}");
+        }
+        let es = &m.containers[0].entity_sets[0].annotations.description;
+        assert_eq!(es.as_deref(), Some("es"), "{how}");
+        let warned: Vec<String> = m
+            .warnings
+            .iter()
+            .filter_map(|w| {
+                let message = w.to_string();
+                let start = message.find("`Ns.missing")? + 1;
+                let end = start + message[start..].find('`')?;
+                Some(message[start..end].to_string())
+            })
+            .collect();
+        assert_eq!(warned, expected_warnings, "{how}: in document order");
+    }
+}

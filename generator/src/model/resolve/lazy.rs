@@ -277,7 +277,7 @@ impl<'d> Resolver<'d> {
                 containers: FxHashMap::default(),
             };
             let mut subjects = Vec::new();
-            self.targets(&block.target, &index, &mut subjects);
+            self.targets(d, &block.target, &index, &mut subjects);
             for subject in subjects {
                 self.attach(block, &wanted, subject);
             }
