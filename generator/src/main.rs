@@ -92,11 +92,12 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Generation frees the syntax tree once the model is built, and the tokens, syntax tree
 /// and text of each item as soon as it is written. Returning that memory soon keeps the
 /// peak resident set of `--all` on Graph v1.0 about a quarter lower than mimalloc's default
-/// of 10 ms (45 to 31 MiB). Returning it at once (0) costs a `madvise`, with its TLB
-/// flushes on every core, for each page freed, and a page fault when the page is used
-/// again: a millisecond lets the frees of one item go back together, for about 10% less
-/// time on `--all` and 2 ms less on the synchronization roots, with the peak of `--all
-/// --client-out` 0.5-1 MB higher (BENCHMARKS.md, "Issue 25 in the tenth session").
+/// of 10 ms does (45 to 31 MiB, measured with 0 ms). Returning it at once (0) costs a
+/// `madvise`, with its TLB flushes on every core, for each page freed, and a page fault
+/// when the page is used again: a millisecond lets the frees of one item go back together,
+/// for about 10% less time on `--all` (the same peak, 35 MiB) and 2 ms less on the
+/// synchronization roots, with the peak of `--all --client-out` 0.5-1 MB higher (2-3 ms
+/// raised it by up to 2 MB; BENCHMARKS.md, "Issue 25 in the tenth session").
 const PURGE_DELAY_MS: std::os::raw::c_long = 1;
 
 /// Sets [`PURGE_DELAY_MS`].

@@ -12,7 +12,7 @@
 //!
 //! The split is correct when both halves parse and the first half's tree shows that the
 //! three elements whose start tags were copied are exactly the ones open at the split
-//! ([`Halves::verify`]): then the whole text is well-formed, with the same elements,
+//! ([`OpenCopies::verify`]): then the whole text is well-formed, with the same elements,
 //! attributes and namespaces in scope. Each half is then read on a thread of its own, and
 //! the second half's children of those elements join the first half's
 //! (`reader::SecondPart`). roxmltree's limits are kept for the whole: each
@@ -118,18 +118,19 @@ impl Split {
 }
 
 /// The second half's copies of the three elements open at the split: `Edmx`,
-/// `DataServices`, `Schema`. In the first half, each of the three is its parent's last
-/// element ([`Halves::verify`]).
+/// `DataServices`, `Schema`, whose children continue those elements. In the first half,
+/// each of the three is its parent's last element ([`OpenCopies::verify`]).
 #[derive(Clone, Copy)]
-pub(super) struct Halves {
-    pub(super) copies: [NodeId; 3],
+pub(super) struct OpenCopies {
+    pub(super) ids: [NodeId; 3],
 }
 
-impl Halves {
-    /// The open elements of both halves, if the first half shows that the start tags the
-    /// second copied are those of the elements open at the split, each closed by the end
-    /// tags inserted there (see the module docs).
-    pub(super) fn verify(split: &Split, first: &Document, second: &Document) -> Option<Halves> {
+impl OpenCopies {
+    /// The second half's copies of the open elements, if the first half shows that the
+    /// start tags the second copied are those of the elements open at the split (each its
+    /// parent's last element), each closed by the end tags inserted there (see the module
+    /// docs).
+    pub(super) fn verify(split: &Split, first: &Document, second: &Document) -> Option<OpenCopies> {
         let root = first.root_element();
         let data_services = last_element_child(root)?;
         let schema = last_element_child(data_services)?;
@@ -149,8 +150,8 @@ impl Halves {
         let second_root = second.root_element();
         let second_data_services = first_element_child(second_root)?;
         let second_schema = first_element_child(second_data_services)?;
-        Some(Halves {
-            copies: [second_root, second_data_services, second_schema].map(|n| n.id()),
+        Some(OpenCopies {
+            ids: [second_root, second_data_services, second_schema].map(|n| n.id()),
         })
     }
 }
@@ -209,8 +210,10 @@ fn cost_middle(text: &[u8]) -> usize {
     let mut spent = 0;
     for (i, &cost) in costs.iter().enumerate() {
         if spent + cost >= half {
-            // Within the stretch, in proportion to its cost.
-            return i * stride + stride * (half - spent) / cost;
+            // Within the stretch, in proportion to its cost (in 64 bits: the product
+            // passes 2^32 on large texts).
+            let within = (stride as u64) * ((half - spent) as u64) / (cost as u64);
+            return i * stride + usize::try_from(within).unwrap_or(stride);
         }
         spent += cost;
     }
@@ -356,7 +359,7 @@ mod tests {
         let (first, second) = text.split_at(split.first_len());
         let first = Document::parse(first).expect("first half");
         let second = Document::parse(second).expect("second half");
-        assert!(Halves::verify(&split, &first, &second).is_some());
+        assert!(OpenCopies::verify(&split, &first, &second).is_some());
         split.remove(&mut text, 0);
         assert_eq!(text, original);
     }
@@ -370,12 +373,18 @@ mod tests {
         let line = text[..middle].rfind('\n').unwrap() + 1;
         text.insert_str(line, "    <!-- <Schema Namespace=\"Fake\"> -->\n");
         let split = Split::find(&text).expect("a split is tried");
+        // What this test is about: the fake tag is the last `<Schema` before the split.
+        assert!(
+            split.at > line,
+            "the split {} is before the comment at {line}",
+            split.at
+        );
         let mut spliced = text.clone();
         split.insert(&mut spliced, 0);
         let (first, second) = spliced.split_at(split.first_len());
         // A half that does not parse is refused as well.
         if let (Ok(first), Ok(second)) = (Document::parse(first), Document::parse(second)) {
-            assert!(Halves::verify(&split, &first, &second).is_none());
+            assert!(OpenCopies::verify(&split, &first, &second).is_none());
         }
     }
 
@@ -511,6 +520,17 @@ mod read_tests {
         let (halves, _dir) = deferred(&text);
         let halves = halves.expect_err("unbound");
         assert!(whole.message.contains("binding parameter"), "{whole}");
+        assert_eq!((&halves.message, halves.pos), (&whole.message, whole.pos));
+        // The same error in both halves (the halves are read on two threads): the first
+        // half's, as a whole read finds it first.
+        let text = text.replace(
+            "      <!-- type 100 -->",
+            &format!("{action}      <!-- type 100 -->"),
+        );
+        let whole = parse_document(&text).expect_err("unbound");
+        let (halves, _dir) = deferred(&text);
+        let halves = halves.expect_err("unbound");
+        assert!(whole.pos.is_some_and(|p| p.line < 1000), "{whole}");
         assert_eq!((&halves.message, halves.pos), (&whole.message, whole.pos));
         // Malformed XML: the halves fail, the whole is parsed and reports it.
         let text = big(r#"<Property Name="open" Type="Edm.String">"#, "\n");

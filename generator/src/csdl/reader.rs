@@ -74,7 +74,7 @@ fn read_source(source: &Arc<Source>) -> Result<Document> {
             defer: Some(source),
             second_half: true,
         };
-        reader.second_part(half.halves.copies)
+        reader.second_part(half.open.ids)
     };
     std::thread::scope(|scope| {
         let second = std::thread::Builder::new().spawn_scoped(scope, read_second);
@@ -206,7 +206,7 @@ struct Reader<'a, 'input> {
 /// the rest of the schema open at the split, the schemas after it in its `DataServices`, and
 /// the root's elements after that `DataServices`. In the first half, the open schema is the
 /// last one read: the open elements are each their parent's last
-/// ([`Halves::verify`](super::halves::Halves::verify)).
+/// ([`OpenCopies::verify`](super::halves::OpenCopies::verify)).
 struct SecondPart {
     /// The open schema's elements after the split (its name and attributes are the first
     /// half's).
@@ -500,7 +500,8 @@ impl<'a, 'input> Reader<'a, 'input> {
     fn schema_elements(&self, node: Node<'a, 'input>, schema: &mut Schema) -> Result<()> {
         // Each list sized before it is filled: they hold thousands of large elements, and
         // growing them copied each several times (about 2M instructions on Graph v1.0, the
-        // counting pass a tenth of that).
+        // counting pass a tenth of that). A schema split between the halves of a document
+        // grows once more when the second half's part is appended (`SecondPart::join`).
         let mut counts = [0usize; 8];
         for child in children(node) {
             let list = match local(&child) {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::halves::{Halves, Split};
+use super::halves::{OpenCopies, Split};
 use super::position::Lines;
 use crate::error::{Error, Result};
 
@@ -21,7 +21,7 @@ self_cell::self_cell!(
 /// is the text up to the inserted end tags, the second the rest.
 struct Trees<'a> {
     first: roxmltree::Document<'a>,
-    second: Option<(roxmltree::Document<'a>, Halves)>,
+    second: Option<(roxmltree::Document<'a>, OpenCopies)>,
 }
 
 /// The text and XML tree of a document whose members are read when asked for; it lives
@@ -43,7 +43,8 @@ pub(super) struct Source {
 pub(super) struct SecondHalf<'a> {
     pub(super) xml: &'a roxmltree::Document<'a>,
     pub(super) text: &'a str,
-    pub(super) halves: Halves,
+    /// Its copies of the elements open at the split.
+    pub(super) open: OpenCopies,
     /// The length of the start tags the half opens with: its own text starts there.
     pub(super) open_len: usize,
     /// The line of the original text the half's own text starts on.
@@ -141,10 +142,10 @@ impl Source {
             });
             match (first, second) {
                 ((Ok(first), a), Some((Ok(second), b))) if a + b < NAMESPACE_DECLARATIONS => {
-                    match Halves::verify(&split, &first, &second) {
-                        Some(halves) => Ok(Trees {
+                    match OpenCopies::verify(&split, &first, &second) {
+                        Some(open) => Ok(Trees {
                             first,
-                            second: Some((second, halves)),
+                            second: Some((second, open)),
                         }),
                         None => Err(()),
                     }
@@ -183,11 +184,11 @@ impl Source {
     /// The second half, when the text was parsed in halves.
     pub(super) fn second_half(&self) -> Option<SecondHalf<'_>> {
         let (at, open_len, line) = self.second?;
-        let (xml, halves) = self.tree.borrow_dependent().second.as_ref()?;
+        let (xml, open) = self.tree.borrow_dependent().second.as_ref()?;
         Some(SecondHalf {
             xml,
             text: &self.tree.borrow_owner()[at..],
-            halves: *halves,
+            open: *open,
             open_len,
             line,
         })

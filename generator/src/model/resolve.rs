@@ -118,8 +118,8 @@ struct FoundTargets {
     named: Vec<Option<std::ops::Range<usize>>>,
     subjects: Vec<Subject>,
     /// The error of the block after the last in `named`, if reading it failed (the blocks
-    /// after it are not looked up).
-    error: Option<crate::error::Error>,
+    /// after it are not looked up), with the document that declares the block.
+    error: Option<(usize, crate::error::Error)>,
 }
 
 impl FoundTargets {
@@ -1278,7 +1278,11 @@ impl<'d> Resolver<'d> {
             }
         }
         match found.error {
-            Some(e) => Err(e),
+            Some((d, e)) => {
+                // Located in the block's document (`Resolver::locate`).
+                self.scope = d;
+                Err(e)
+            }
             None => Ok(()),
         }
     }
@@ -1311,7 +1315,7 @@ impl<'d> Resolver<'d> {
                         found.named.push(Some(start..found.subjects.len()));
                     }
                     Err(e) => {
-                        found.error = Some(e);
+                        found.error = Some((d, e));
                         break;
                     }
                 }
