@@ -203,15 +203,15 @@ struct Reader<'a, 'input> {
 }
 
 /// What the second half of a document parsed in halves adds to the first half's document:
-/// the rest of the schema open at the split, the schemas after it in its `DataServices`, and
-/// the root's elements after that `DataServices`. In the first half, the open schema is the
+/// the rest of the schema open at the split, then (in `rest`, in document order) the schemas
+/// after it in its `DataServices` and the root's elements after that. In the first half,
+/// the open schema is the
 /// last one read: the open elements are each their parent's last
 /// ([`OpenCopies::verify`](super::halves::OpenCopies::verify)).
 struct SecondPart {
     /// The open schema's elements after the split (its name and attributes are the first
     /// half's).
     continued: Schema,
-    schemas: Vec<Schema>,
     rest: Document,
 }
 
@@ -219,11 +219,7 @@ impl SecondPart {
     /// Appends the second half's elements to `document`, read from the first half, in
     /// document order.
     fn join(self, document: &mut Document) -> Result<()> {
-        let SecondPart {
-            continued,
-            schemas,
-            rest,
-        } = self;
+        let SecondPart { continued, rest } = self;
         let open = document.schemas.last_mut().ok_or_else(|| {
             Error::new(
                 ErrorKind::Internal,
@@ -231,7 +227,6 @@ impl SecondPart {
             )
         })?;
         open.append(continued);
-        document.schemas.extend(schemas);
         document.references.extend(rest.references);
         document.schemas.extend(rest.schemas);
         Ok(())
@@ -446,18 +441,16 @@ impl<'a, 'input> Reader<'a, 'input> {
         let not_copied = |n: &Node| !copies.contains(&n.id());
         let mut continued = Schema::default();
         self.schema_elements(schema, &mut continued)?;
-        let mut schemas = Vec::new();
-        self.schemas(children(data_services).filter(not_copied), &mut schemas)?;
         let mut rest = Document {
             references: Vec::new(),
             schemas: Vec::new(),
         };
+        self.schemas(
+            children(data_services).filter(not_copied),
+            &mut rest.schemas,
+        )?;
         self.edmx_elements(children(root).filter(not_copied), &mut rest)?;
-        Ok(SecondPart {
-            continued,
-            schemas,
-            rest,
-        })
+        Ok(SecondPart { continued, rest })
     }
 
     fn reference(&self, node: Node) -> Result<Reference> {
