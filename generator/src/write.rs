@@ -162,6 +162,26 @@ pub(crate) fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Runs `here` on this thread while `there` runs on another, and returns both results.
+/// When no thread starts, `there` runs here after `here`; a panic in `there` is resumed
+/// here. For two halves of one piece of work whose results are joined in order.
+pub(crate) fn on_two_threads<A, B: Send>(
+    here: impl FnOnce() -> A,
+    there: impl Fn() -> B + Sync,
+) -> (A, B) {
+    std::thread::scope(|scope| {
+        let other = std::thread::Builder::new().spawn_scoped(scope, &there);
+        let a = here();
+        let b = match other {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => there(),
+        };
+        (a, b)
+    })
+}
+
 /// [`each_in_parallel_then`] with nothing to run after the items.
 #[cfg(test)]
 pub(crate) fn each_in_parallel<T: Send>(
@@ -803,6 +823,16 @@ mod tests {
     /// threads work on), and also after a failure. The last items wait for `then` to start
     /// (for at most five seconds each, so a `then` that comes too late fails the test instead
     /// of hanging it); one that comes too early fails it too.
+    #[test]
+    fn two_threads_return_both_results_and_a_panic_there_is_resumed_here() {
+        let here_thread = std::thread::current().id();
+        let (a, b) = on_two_threads(|| (1, std::thread::current().id()), || 2);
+        assert_eq!((a, b), ((1, here_thread), 2));
+        let panicked =
+            std::panic::catch_unwind(|| on_two_threads(|| 1, || -> u8 { panic!("there") }));
+        assert!(panicked.is_err());
+    }
+
     #[test]
     fn then_runs_once_before_the_last_items() {
         use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -76,21 +76,11 @@ fn read_source(source: &Arc<Source>) -> Result<Document> {
         };
         reader.second_part(half.open.ids)
     };
-    std::thread::scope(|scope| {
-        let second = std::thread::Builder::new().spawn_scoped(scope, read_second);
-        let document = first.document();
-        let second = match second {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread: the second half is read after the first.
-            Err(_) => read_second(),
-        };
-        // The first half's errors come first in the document, as a whole read finds them.
-        let mut document = document?;
-        second?.join(&mut document)?;
-        Ok(document)
-    })
+    let (document, second) = crate::write::on_two_threads(|| first.document(), read_second);
+    // The first half's errors come first in the document, as a whole read finds them.
+    let mut document = document?;
+    second?.join(&mut document)?;
+    Ok(document)
 }
 
 /// The bytes of the file at `path`, with room after them for the tags a document parsed in

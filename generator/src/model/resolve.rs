@@ -1326,19 +1326,9 @@ impl<'d> Resolver<'d> {
             return find(blocks);
         }
         let (first, second) = blocks.split_at(blocks.len() / 2);
-        std::thread::scope(|scope| {
-            let later = std::thread::Builder::new().spawn_scoped(scope, || find(second));
-            let mut found = find(first);
-            let later = match later {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                // No thread: the second half is looked up after the first.
-                Err(_) => find(second),
-            };
-            found.append(later);
-            found
-        })
+        let (mut found, later) = crate::write::on_two_threads(|| find(first), || find(second));
+        found.append(later);
+        found
     }
 
     /// The annotations of `block` (in document `d`) that apply: all of the main document's;
